@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swiftrack",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftrack", targets: ["swiftrack"]),
+    ],
+    targets: [
+        // System-library shims: module map + header only.
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // A small, fast JSON value type, parser and writer (no Foundation).
+        .target(name: "JSON"),
+        // libmicrohttpd wrapper; knows nothing of MLflow.
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // The domain: pure Swift, no I/O.
+        .target(name: "TrackingCore", dependencies: ["JSON"]),
+        // Stores behind protocols; one folder per engine.
+        .target(name: "Storage", dependencies: ["TrackingCore", "CSQLite"]),
+        // Routes and handlers: JSON <-> domain <-> stores.
+        .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "JSON"]),
+        // The executable and composition root.
+        .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "TrackingCore"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore"]),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "TrackingCore", "JSON"]),
+    ]
+)

@@ -1,0 +1,51 @@
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netdb.h>
+#include <microhttpd.h>
+
+/* MHD_start_daemon is C varargs, which Swift cannot call: this passes the options as an array. */
+typedef void *(*swiftrack_uri_log_cb)(void *cls, const char *uri, struct MHD_Connection *con);
+
+static inline struct MHD_Daemon *swiftrack_mhd_start(
+    unsigned int flags, const char *host, uint16_t port,
+    MHD_AccessHandlerCallback handler, void *handler_cls,
+    MHD_RequestCompletedCallback completed, void *completed_cls,
+    swiftrack_uri_log_cb uri_log, void *uri_log_cls,
+    unsigned int thread_pool_size, unsigned int connection_limit,
+    unsigned int connection_timeout_seconds, size_t connection_memory_limit,
+    int listen_backlog)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char port_text[8];
+    snprintf(port_text, sizeof port_text, "%u", (unsigned) port);
+    if (getaddrinfo(host, port_text, &hints, &res) != 0 || res == NULL) return NULL;
+    if (res->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
+
+    struct MHD_OptionItem ops[] = {
+        { MHD_OPTION_SOCK_ADDR, 0, res->ai_addr },
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t) completed, completed_cls },
+        { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) uri_log, uri_log_cls },
+        { MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size, NULL },
+        { MHD_OPTION_CONNECTION_LIMIT, connection_limit, NULL },
+        { MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds, NULL },
+        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t) connection_memory_limit, NULL },
+        { MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog, NULL },
+        { MHD_OPTION_END, 0, NULL }
+    };
+    struct MHD_Daemon *d = MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+                                            MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+    freeaddrinfo(res);
+    return d;
+}
+
+/* The port actually bound (for --port 0). */
+static inline uint16_t swiftrack_mhd_bound_port(struct MHD_Daemon *d) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import API
+@Test func placeholder() { #expect(true) }

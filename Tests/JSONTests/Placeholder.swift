@@ -1,0 +1,3 @@
+import Testing
+@testable import JSON
+@Test func placeholder() { #expect(true) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import TrackingCore
+@Test func placeholder() { #expect(true) }
