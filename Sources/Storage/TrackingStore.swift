@@ -25,6 +25,8 @@ public protocol TrackingStore: Sendable {
     func searchRuns(_ query: RunSearchQuery) throws -> Page<Run>
     /// Logs all or nothing, in one transaction.
     func logBatch(runId: String, metrics: [Metric], params: [Param], tags: [Tag]) throws
+    /// Logs one param (runs/log-parameter): MLflow words a changed value differently than log-batch does.
+    func logParam(runId: String, param: Param) throws
     func deleteTag(runId: String, key: String) throws
     func logInputs(runId: String, datasets: [DatasetInput], modelIds: [String]) throws
 
@@ -33,6 +35,13 @@ public protocol TrackingStore: Sendable {
     /// Up to `maxResults` evenly spaced steps per run in [startStep, endStep] (the UI's chart sampling).
     func getMetricHistoryBulkInterval(runIds: [String], key: String, startStep: Int64?, endStep: Int64?,
                                       maxResults: Int) throws -> [Metric]
+}
+
+extension TrackingStore {
+    /// Engines without their own wording log one param as a batch of one.
+    public func logParam(runId: String, param: Param) throws {
+        try logBatch(runId: runId, metrics: [], params: [param], tags: [])
+    }
 }
 
 /// One page of results and the opaque token for the next, if any.

@@ -1,1 +1,57 @@
-print("swiftrack")
+import Foundation
+import Storage
+
+/// The composition root: parses the command line and wires the parts together.
+let usage = """
+    swiftrack \(SwiftrackVersion.current): an MLflow-compatible tracking server (MLflow \(SwiftrackVersion.mlflowCompatibility) client API)
+
+    usage:
+      swiftrack server [options]        run the tracking server (see `swiftrack server --help`)
+      swiftrack db upgrade [--backend-store-uri URI]
+                                        apply pending schema migrations and exit
+      swiftrack --version               print the version
+      swiftrack --help                  print this help
+    """
+
+func runMain() -> Int32 {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    let environment = ProcessInfo.processInfo.environment
+    guard let command = arguments.first else { print(usage); return 0 }
+    do {
+        switch command {
+        case "--version", "-V", "version":
+            print("swiftrack \(SwiftrackVersion.current)")
+            return 0
+        case "--help", "-h", "help":
+            print(usage)
+            return 0
+        case "server":
+            let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ["help"])
+            if parsed.has("help") { print(ServerOptions.help); return 0 }
+            return try ServerCommand.run(ServerOptions(arguments: parsed, environment: environment))
+        case "db":
+            let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ["help"])
+            guard parsed.positional.first == "upgrade", !parsed.has("help") else {
+                print("usage: swiftrack db upgrade [--backend-store-uri URI]")
+                return parsed.has("help") ? 0 : 2
+            }
+            let options = try ServerOptions(arguments: parsed, environment: environment)
+            let path = try ServerOptions.sqlitePath(fromURI: options.backendStoreURI)
+            let database = try SQLiteDatabase(path: path)
+            let applied = try database.migrate()
+            print(applied.isEmpty ? "schema is up to date (\(path))"
+                                  : "applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(path)")
+            return 0
+        default:
+            throw UsageError("unknown command '\(command)'")
+        }
+    } catch let error as UsageError {
+        FileHandle.standardError.write(Data("swiftrack: \(error)\n\n\(usage)\n".utf8))
+        return 2
+    } catch {
+        FileHandle.standardError.write(Data("swiftrack: \(error)\n".utf8))
+        return 1
+    }
+}
+
+exit(runMain())

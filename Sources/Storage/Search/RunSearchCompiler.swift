@@ -2,8 +2,35 @@ import TrackingCore
 
 /// Compiles a runs/search request into one SELECT of run ids, in result order.
 public enum RunSearchCompiler {
+    /// `SELECT runs.run_uuid FROM runs ... ORDER BY ... LIMIT ? OFFSET ?`; every value is bound.
+    /// `limit` is applied as given (a caller that wants to know whether a next page exists asks for one more).
     public static func compile(experimentIds: [String], filter: String, orderBy: [String], viewType: ViewType,
                                limit: Int, offset: Int, dialect: SQLDialect) throws -> CompiledQuery {
-        throw MLflowError(.notImplemented, "run search is not implemented yet")
+        guard limit >= 0, offset >= 0 else {
+            throw MLflowError.invalidParameter("Invalid limit or offset: \(limit), \(offset)")
+        }
+        let parsedFilter = try SearchFilter.parseRuns(filter)
+        let order = try RunOrderSQL.compile(try OrderByClause.parseRuns(orderBy), dialect: dialect)
+        let ids = try experimentIds.map { SQLValue.integer(try ExperimentSearchKeys.experimentId($0)) }
+
+        var conditions: [SQLFragment] = [
+            ids.isEmpty
+                ? SQLFragment("1 = 0")
+                : SQLFragment("runs.experiment_id IN (\(SQLFragment.placeholders(ids.count)))", ids),
+            SQLFragment("runs.lifecycle_stage IN (\(SQLFragment.placeholders(viewType.stages.count)))",
+                        viewType.stages.map { .text($0.rawValue) }),
+        ]
+        for (index, comparison) in parsedFilter.comparisons.enumerated() {
+            conditions.append(try RunFilterSQL.condition(comparison, alias: "f\(index + 1)", dialect: dialect))
+        }
+        let whereClause = SQLFragment.joined(conditions, separator: " AND ")
+
+        var sql = "SELECT runs.run_uuid FROM runs"
+        if !order.joins.sql.isEmpty { sql += " " + order.joins.sql }
+        sql += " WHERE " + whereClause.sql
+        sql += " ORDER BY " + order.terms.joined(separator: ", ")
+        sql += " LIMIT ? OFFSET ?"
+        let bindings = order.joins.bindings + whereClause.bindings + [.integer(Int64(limit)), .integer(Int64(offset))]
+        return CompiledQuery(sql: sql, bindings: bindings)
     }
 }

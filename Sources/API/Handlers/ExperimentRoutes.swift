@@ -1,0 +1,103 @@
+import HTTPServer
+import JSON
+import Storage
+import TrackingCore
+
+/// experiments/*: create, get, get-by-name, search, update, delete, restore, tags.
+struct ExperimentRoutes {
+    let store: any TrackingStore
+
+    var routes: [Route] {
+        [
+            Route("POST", "/mlflow/experiments/create", create),
+            Route("GET", "/mlflow/experiments/get", get),
+            Route("GET", "/mlflow/experiments/get-by-name", getByName),
+            Route("POST", "/mlflow/experiments/search", search),
+            Route("GET", "/mlflow/experiments/search", search),
+            Route("POST", "/mlflow/experiments/update", update),
+            Route("POST", "/mlflow/experiments/delete", delete),
+            Route("POST", "/mlflow/experiments/restore", restore),
+            Route("POST", "/mlflow/experiments/set-experiment-tag", setTag),
+            Route("POST", "/mlflow/experiments/delete-experiment-tag", deleteTag),
+        ]
+    }
+
+    func create(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let artifactLocation = try fields.string("artifact_location")
+        let tags = try fields.tags()
+        try Validation.validateExperimentName(name)
+        for tag in tags { try Validation.validateExperimentTag(tag) }
+        if let artifactLocation, artifactLocation.hasPrefix("runs:") {
+            throw MLflowError.invalidParameter("Artifact location cannot be a runs:/ URI. Given: '\(artifactLocation)'")
+        }
+        let id = try store.createExperiment(name: name, artifactLocation: artifactLocation.flatMap { $0.isEmpty ? nil : $0 },
+                                            tags: tags)
+        return jsonResponse(.object([("experiment_id", .string(id))]))
+    }
+
+    func get(_ request: HTTPRequest) throws -> HTTPResponse {
+        let id = try RequestFields.from(request).requiredString("experiment_id")
+        return jsonResponse(.object([("experiment", try store.getExperiment(id: id).json)]))
+    }
+
+    func getByName(_ request: HTTPRequest) throws -> HTTPResponse {
+        let name = try RequestFields.from(request).requiredString("experiment_name")
+        guard let experiment = try store.getExperimentByName(name) else {
+            throw MLflowError.notFound("Could not find experiment with name '\(name)'")
+        }
+        return jsonResponse(.object([("experiment", experiment.json)]))
+    }
+
+    func search(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request, repeated: ["order_by"])
+        let maxResults = try fields.int64("max_results").map { Int(clamping: $0) } ?? 1000
+        try Validation.validateMaxResults(maxResults)
+        let query = ExperimentSearchQuery(
+            filter: try fields.string("filter") ?? "",
+            orderBy: try fields.stringList("order_by"),
+            maxResults: maxResults,
+            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 },
+            viewType: try fields.viewType("view_type") ?? .activeOnly)
+        let page = try store.searchExperiments(query)
+        var members: [(String, JSONValue)] = []
+        if !page.items.isEmpty { members.append(("experiments", .array(page.items.map(\.json)))) }
+        if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
+        return jsonResponse(.object(members))
+    }
+
+    func update(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let id = try fields.requiredString("experiment_id")
+        let newName = try fields.requiredString("new_name")
+        try Validation.validateExperimentName(newName)
+        try store.renameExperiment(id: id, newName: newName)
+        return emptyJSONResponse
+    }
+
+    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
+        try store.deleteExperiment(id: try RequestFields.from(request).requiredString("experiment_id"))
+        return emptyJSONResponse
+    }
+
+    func restore(_ request: HTTPRequest) throws -> HTTPResponse {
+        try store.restoreExperiment(id: try RequestFields.from(request).requiredString("experiment_id"))
+        return emptyJSONResponse
+    }
+
+    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let id = try fields.requiredString("experiment_id")
+        let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
+        try Validation.validateExperimentTag(tag)
+        try store.setExperimentTag(id: id, tag: tag)
+        return emptyJSONResponse
+    }
+
+    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        try store.deleteExperimentTag(id: try fields.requiredString("experiment_id"), key: try fields.requiredString("key"))
+        return emptyJSONResponse
+    }
+}

@@ -1,0 +1,111 @@
+import HTTPServer
+import JSON
+import Storage
+import TrackingCore
+
+/// runs/*: create, get, update, delete, restore, search.
+struct RunRoutes {
+    let store: any TrackingStore
+
+    var routes: [Route] {
+        [
+            Route("POST", "/mlflow/runs/create", create),
+            Route("GET", "/mlflow/runs/get", get),
+            Route("POST", "/mlflow/runs/update", update),
+            Route("POST", "/mlflow/runs/delete", delete),
+            Route("POST", "/mlflow/runs/restore", restore),
+            Route("POST", "/mlflow/runs/search", search),
+        ]
+    }
+
+    func create(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let run = try store.createRun(CreateRunRequest(
+            experimentId: try fields.string("experiment_id") ?? "",
+            userId: try fields.string("user_id") ?? "",
+            runName: try fields.string("run_name").flatMap { $0.isEmpty ? nil : $0 },
+            startTime: try fields.int64("start_time"),
+            tags: try fields.tags().enumerated().map { index, tag throws in
+                try Validation.validatedTag(tag, path: "tags[\(index)]")
+            }))
+        return jsonResponse(.object([("run", run.json)]))
+    }
+
+    func get(_ request: HTTPRequest) throws -> HTTPResponse {
+        let runId = try RequestFields.from(request).runId()
+        return jsonResponse(.object([("run", try store.getRun(id: runId).json)]))
+    }
+
+    func update(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let runId = try fields.runId()
+        let info = try store.updateRun(id: runId, status: fields.runStatus("status"), endTime: try fields.int64("end_time"),
+                                       runName: try fields.string("run_name"))
+        return jsonResponse(.object([("run_info", info.json)]))
+    }
+
+    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
+        try store.deleteRun(id: try RequestFields.from(request).requiredString("run_id"))
+        return emptyJSONResponse
+    }
+
+    func restore(_ request: HTTPRequest) throws -> HTTPResponse {
+        try store.restoreRun(id: try RequestFields.from(request).requiredString("run_id"))
+        return emptyJSONResponse
+    }
+
+    func search(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request, repeated: ["experiment_ids", "order_by"])
+        let maxResults = try fields.int64("max_results").map { Int(clamping: $0) } ?? 1000
+        if maxResults > Validation.maxSearchResults, let raw = fields.raw("max_results") {
+            throw RequestFields.typeError("max_results", raw)
+        }
+        try Validation.validateMaxResults(maxResults)
+        let query = RunSearchQuery(
+            experimentIds: try fields.stringList("experiment_ids"),
+            filter: try fields.string("filter") ?? "",
+            orderBy: try fields.stringList("order_by"),
+            maxResults: maxResults,
+            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 },
+            viewType: try fields.viewType("run_view_type") ?? .activeOnly)
+        let page = try store.searchRuns(query)
+        var members: [(String, JSONValue)] = []
+        if !page.items.isEmpty { members.append(("runs", .array(page.items.map(\.json)))) }
+        if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
+        return jsonResponse(.object(members))
+    }
+}
+
+extension RequestFields {
+    /// `run_id`, or the deprecated `run_uuid` when `run_id` is absent.
+    func runId() throws(MLflowError) -> String {
+        if let runId = try string("run_id"), !runId.isEmpty { return runId }
+        if let runUUID = try string("run_uuid"), !runUUID.isEmpty { return runUUID }
+        throw Self.missing("run_id")
+    }
+
+    /// A `RunStatus` given by name or number; an unknown value is ignored, as MLflow does.
+    func runStatus(_ name: String) -> RunStatus? {
+        switch raw(name) {
+        case .string(let text)?:
+            return RunStatus(rawValue: text) ?? Int(text).flatMap(RunStatus.init(number:))
+        case .integer(let number)?:
+            return RunStatus(number: Int(truncatingIfNeeded: number))
+        default:
+            return nil
+        }
+    }
+}
+
+extension RunStatus {
+    init?(number: Int) {
+        switch number {
+        case 1: self = .running
+        case 2: self = .scheduled
+        case 3: self = .finished
+        case 4: self = .failed
+        case 5: self = .killed
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// What the server calls for every request; it runs on a worker thread, so it may block.
+public protocol HTTPHandler: Sendable {
+    func handle(_ request: HTTPRequest) -> HTTPResponse
+    /// The answer to a request the server refused before it reached `handle` (e.g. a body too large).
+    func reject(_ rejection: HTTPRejection, request: HTTPRequest) -> HTTPResponse
+}
+
+/// Why the HTTP layer refused a request on its own.
+public enum HTTPRejection: Sendable, Equatable {
+    case bodyTooLarge(limit: Int)
+    case serverShuttingDown
+}
+
+extension HTTPHandler {
+    public func reject(_ rejection: HTTPRejection, request: HTTPRequest) -> HTTPResponse {
+        switch rejection {
+        case .bodyTooLarge(let limit):
+            return .text("Request body larger than \(limit) bytes\n", status: 413)
+        case .serverShuttingDown:
+            return .text("Server is shutting down\n", status: 503)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Limits and sizes of the HTTP server; every field has a safe default.
+public struct HTTPServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port (see `HTTPServer.port`).
+    public var port: UInt16 = 5000
+    /// libmicrohttpd polling threads (one epoll set each).
+    public var pollThreads: Int = HTTPServerConfiguration.processorCount
+    /// Threads that run handlers (they may block on a database).
+    public var workers: Int = 2 * HTTPServerConfiguration.processorCount
+    public var connectionLimit: Int = 4096
+    /// An idle or stalled connection is closed after this many seconds (slow clients).
+    public var connectionTimeoutSeconds: Int = 60
+    /// The largest request body accepted, in bytes.
+    public var maxBodyBytes: Int = 64 << 20
+    /// Per-connection buffer for headers and upload chunks.
+    public var connectionMemoryBytes: Int = 256 << 10
+    public var listenBacklog: Int = 1024
+    /// How long a graceful stop waits for in-flight requests.
+    public var shutdownGraceSeconds: Double = 10
+
+    public init() {}
+
+    public static var processorCount: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 2
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,17 @@
+/// One numbered, forward-only schema step; its statements run in one transaction.
+public struct Migration: Sendable {
+    public let version: Int
+    public let statements: [String]
+
+    public init(version: Int, statements: [String]) {
+        self.version = version
+        self.statements = statements
+    }
+}
+
+/// The registered migrations of the tracking schema, in order. Append; never edit a shipped one.
+public enum TrackingMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, statements: Schema001.statements),
+    ]
+}

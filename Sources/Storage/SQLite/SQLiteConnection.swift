@@ -1,0 +1,128 @@
+import CSQLite
+import TrackingCore
+
+/// One SQLite connection with a prepared-statement cache.
+///
+/// Not thread-safe by itself: `SQLiteDatabase` hands each connection to one thread at a time,
+/// which is why it may be marked `@unchecked Sendable`.
+final class SQLiteConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating if needed) the file at `path` and applies the connection settings.
+    init(path: String, busyTimeoutMilliseconds: Int32 = 5_000, queryOnly: Bool = false) throws {
+        var connection: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(connection)
+            throw MLflowError.internalError("Cannot open SQLite database at \(path): \(message)")
+        }
+        self.handle = connection
+        sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(connection, 1)
+        try executeScript("PRAGMA journal_mode=WAL")
+        try executeScript("PRAGMA foreign_keys=ON")
+        try executeScript("PRAGMA synchronous=NORMAL")
+        if queryOnly { try executeScript("PRAGMA query_only=ON") }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs SQL text with no bindings (may hold several statements); for pragmas and DDL.
+    func executeScript(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(errorMessage)
+            throw Self.error(code: code, message: message)
+        }
+    }
+
+    /// Runs one statement to completion; returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ bindings: [SQLValue] = []) throws -> Int {
+        try withStatement(sql, bindings) { statement in
+            while try statement.step() {}
+        }
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs a query and maps each row.
+    func query<T>(_ sql: String, _ bindings: [SQLValue] = [], _ map: (SQLiteRow) throws -> T) throws -> [T] {
+        try withStatement(sql, bindings) { statement in
+            var rows: [T] = []
+            while try statement.step() {
+                rows.append(try map(SQLiteRow(statement: statement.handle)))
+            }
+            return rows
+        }
+    }
+
+    /// Runs a query and maps its first row, if any.
+    func queryFirst<T>(_ sql: String, _ bindings: [SQLValue] = [], _ map: (SQLiteRow) throws -> T) throws -> T? {
+        try withStatement(sql, bindings) { statement in
+            try statement.step() ? try map(SQLiteRow(statement: statement.handle)) : nil
+        }
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back if it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try executeScript("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try executeScript("COMMIT")
+            return result
+        } catch {
+            try? executeScript("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` inside a deferred read transaction, so that several queries see one snapshot.
+    func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try executeScript("BEGIN")
+        defer { try? executeScript("COMMIT") }
+        return try body()
+    }
+
+    private func withStatement<T>(_ sql: String, _ bindings: [SQLValue], _ body: (SQLiteStatement) throws -> T) throws -> T {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(bindings)
+        return try body(statement)
+    }
+
+    private func cachedStatement(_ sql: String) throws -> SQLiteStatement {
+        if let statement = statements[sql] { return statement }
+        let statement = try SQLiteStatement(connection: handle, sql: sql)
+        // Dynamic SQL (search, IN lists) could grow the cache without bound: keep it small.
+        if statements.count >= 256 { statements.removeAll(keepingCapacity: true) }
+        statements[sql] = statement
+        return statement
+    }
+
+    static func error(code: Int32, connection: OpaquePointer, context: String) -> Error {
+        error(code: code, message: "\(context): \(String(cString: sqlite3_errmsg(connection)))")
+    }
+
+    /// Constraint violations are thrown as `SQLiteConstraintViolation` (callers map them);
+    /// everything else as an internal error carrying SQLite's message.
+    static func error(code: Int32, message: String) -> Error {
+        if code & 0xFF == SQLITE_CONSTRAINT { return SQLiteConstraintViolation(message: message) }
+        return MLflowError.internalError("SQLite error \(code): \(message)")
+    }
+}
+
+/// A UNIQUE, PRIMARY KEY, FOREIGN KEY, NOT NULL or CHECK constraint failed.
+struct SQLiteConstraintViolation: Error, Sendable {
+    let message: String
+}

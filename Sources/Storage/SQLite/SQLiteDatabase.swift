@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TrackingCore
+
+/// A SQLite database file behind a small pool: one writer and N readers (WAL lets them overlap).
+///
+/// Every connection is used by one thread at a time: the writer sits behind a `Mutex`, readers
+/// are checked out of a free list whose size a semaphore counts.
+public final class SQLiteDatabase: Sendable {
+    /// The database file.
+    public let path: String
+    private let writer: Mutex<SQLiteConnection>
+    private let idleReaders: Mutex<[SQLiteConnection]>
+    private let readerSlots: DispatchSemaphore
+    /// A directory to delete when the database goes away (set by `temporary()`).
+    private let ownedDirectory: URL?
+
+    /// Opens or creates the database at `path` (creating parent directories) with `readerCount` readers.
+    public convenience init(path: String, readerCount: Int = 4) throws {
+        try self.init(path: path, readerCount: readerCount, ownedDirectory: nil)
+    }
+
+    private init(path: String, readerCount: Int, ownedDirectory: URL?) throws {
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw MLflowError.internalError("Cannot create the directory \(parent.path): \(error)")
+        }
+        self.path = path
+        self.ownedDirectory = ownedDirectory
+        // The writer opens first so the file exists and is in WAL mode before readers attach.
+        let writerConnection = try SQLiteConnection(path: path)
+        let count = max(1, readerCount)
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<count { readers.append(try SQLiteConnection(path: path, queryOnly: true)) }
+        self.writer = Mutex(writerConnection)
+        self.idleReaders = Mutex(readers)
+        self.readerSlots = DispatchSemaphore(value: count)
+    }
+
+    /// A database in a fresh temporary directory, removed when the object is released (for tests).
+    /// In-memory databases are per connection, so a pool needs a real file.
+    public static func temporary(readerCount: Int = 4) throws -> SQLiteDatabase {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swiftrack-\(UUID().uuidString.lowercased())", isDirectory: true)
+        return try SQLiteDatabase(path: directory.appendingPathComponent("tracking.db").path,
+                                  readerCount: readerCount, ownedDirectory: directory)
+    }
+
+    deinit {
+        if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
+    }
+
+    /// Runs `body` on the writer connection inside one `BEGIN IMMEDIATE` transaction.
+    @discardableResult
+    func write<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try writer.withLock { connection in
+            try connection.transaction { try body(connection) }
+        }
+    }
+
+    /// Runs `body` on the writer connection with no transaction around it (migrations manage their own).
+    @discardableResult
+    func withWriter<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try writer.withLock { connection in try body(connection) }
+    }
+
+    /// Runs `body` on a reader connection inside one read transaction (a consistent snapshot).
+    @discardableResult
+    func read<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        readerSlots.wait()
+        defer { readerSlots.signal() }
+        let connection = idleReaders.withLock { readers in readers.popLast() }
+        guard let connection else {
+            throw MLflowError.internalError("No idle SQLite reader although a slot was free")
+        }
+        defer { idleReaders.withLock { readers in readers.append(connection) } }
+        return try connection.readTransaction { try body(connection) }
+    }
+}

@@ -1,0 +1,58 @@
+import TrackingCore
+
+extension SQLDialect {
+    /// `column <comparator> value` for a text column: case-sensitive, except ILIKE (MLflow's semantics).
+    /// `column` is always one of our own column names; the value is bound.
+    func compareText(_ column: String, _ comparator: SearchComparator, _ value: SearchValue) throws -> SQLFragment {
+        switch (comparator, value) {
+        case (.equal, .string(let text)):
+            return self == .mysql
+                ? SQLFragment("(\(column) = ? AND BINARY \(column) = ?)", [.text(text), .text(text)])
+                : SQLFragment("\(column) = ?", [.text(text)])
+        case (.notEqual, .string(let text)):
+            return self == .mysql
+                ? SQLFragment("(\(column) != ? OR BINARY \(column) != ?)", [.text(text), .text(text)])
+                : SQLFragment("\(column) != ?", [.text(text)])
+        case (.like, .string(let pattern)):
+            switch self {
+            case .sqlite: return SQLFragment("\(column) GLOB ?", [.text(GlobPattern.fromLike(pattern))])
+            case .postgres: return SQLFragment("\(column) LIKE ?", [.text(pattern)])
+            case .mysql:
+                return SQLFragment("(\(column) LIKE ? AND BINARY \(column) LIKE ?)", [.text(pattern), .text(pattern)])
+            }
+        case (.ilike, .string(let pattern)):
+            return self == .postgres
+                ? SQLFragment("\(column) ILIKE ?", [.text(pattern)])
+                : SQLFragment("LOWER(\(column)) LIKE LOWER(?)", [.text(pattern)])
+        case (.in, .list(let items)), (.notIn, .list(let items)):
+            let lhs = self == .mysql ? "BINARY \(column)" : column
+            let op = comparator == .in ? "IN" : "NOT IN"
+            return SQLFragment("\(lhs) \(op) (\(SQLFragment.placeholders(items.count)))", items.map { .text($0) })
+        default:
+            throw MLflowError.invalidParameter(
+                "Invalid comparator '\(comparator.rawValue)' for a string value")
+        }
+    }
+
+    /// `column <comparator> value` for a numeric column.
+    func compareNumber(_ column: String, _ comparator: SearchComparator, _ value: SQLValue) throws -> SQLFragment {
+        switch comparator {
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            return SQLFragment("\(column) \(comparator.rawValue) ?", [value])
+        default:
+            throw MLflowError.invalidParameter(
+                "Invalid comparator '\(comparator.rawValue)' for a numeric value")
+        }
+    }
+}
+
+extension SearchValue {
+    /// The bound value of a single numeric operand.
+    var numericSQLValue: SQLValue? {
+        switch self {
+        case .integer(let value): return .integer(value)
+        case .number(let value): return .real(value)
+        default: return nil
+        }
+    }
+}

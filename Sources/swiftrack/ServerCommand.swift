@@ -1,0 +1,48 @@
+import API
+import Foundation
+import HTTPServer
+import Storage
+
+/// `swiftrack server`: opens the store, serves HTTP until SIGINT/SIGTERM, then stops gracefully.
+enum ServerCommand {
+    static func run(_ options: ServerOptions) throws -> Int32 {
+        let started = Date()
+        blockTerminationSignals()
+        let path = try ServerOptions.sqlitePath(fromURI: options.backendStoreURI)
+        let artifactRoot = ServerOptions.resolvedArtifactRoot(options.defaultArtifactRoot)
+        let database = try SQLiteDatabase(path: path, readerCount: max(2, options.http.workers))
+        let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: artifactRoot)
+        let api = MLflowAPI(store: store, version: SwiftrackVersion.current) { message in
+            Log.error(message)
+        }
+        let server = HTTPServer(configuration: options.http, handler: api)
+        try server.start()
+        let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+        Log.info("swiftrack \(SwiftrackVersion.current) listening on http://\(options.http.host):\(server.port ?? 0) "
+                 + "(store \(path), artifacts \(artifactRoot), \(options.http.workers) workers, ready in \(elapsed) ms)")
+        let signal = waitForTerminationSignal()
+        Log.info("received signal \(signal), stopping: waiting for in-flight requests")
+        server.stop()
+        Log.info("stopped")
+        return 0
+    }
+
+    private static func blockTerminationSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
+    /// Blocks the calling thread until SIGINT or SIGTERM (blocked in every thread, so it queues here).
+    private static func waitForTerminationSignal() -> Int32 {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        var received: Int32 = 0
+        while sigwait(&signals, &received) != 0 {}
+        return received
+    }
+}

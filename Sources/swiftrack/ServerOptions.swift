@@ -1,0 +1,93 @@
+import Foundation
+import HTTPServer
+
+/// `swiftrack server`'s options: each flag keeps `mlflow server`'s name and has environment twins.
+struct ServerOptions {
+    var backendStoreURI = "sqlite:///mlruns/mlflow.db"
+    var defaultArtifactRoot = "./mlruns/artifacts"
+    var http = HTTPServerConfiguration()
+
+    static let knownFlags: Set<String> = [
+        "backend-store-uri", "default-artifact-root", "host", "port", "workers",
+        "max-body-bytes", "connection-timeout", "connection-limit",
+    ]
+
+    static let help = """
+        swiftrack server [options]
+
+          --backend-store-uri URI      sqlite:///relative/path.db or sqlite:////absolute/path.db
+                                       (default sqlite:///mlruns/mlflow.db)
+                                       env SWIFTRACK_BACKEND_STORE_URI, MLFLOW_BACKEND_STORE_URI
+          --default-artifact-root DIR  where new experiments keep artifacts (default ./mlruns/artifacts)
+                                       env SWIFTRACK_DEFAULT_ARTIFACT_ROOT, MLFLOW_DEFAULT_ARTIFACT_ROOT
+          --host HOST                  address to listen on (default 127.0.0.1)
+                                       env SWIFTRACK_HOST, MLFLOW_HOST
+          --port PORT                  port to listen on, 0 for any free one (default 5000)
+                                       env SWIFTRACK_PORT, MLFLOW_PORT
+          --workers N                  handler threads (default 2 x cores)
+                                       env SWIFTRACK_WORKERS, MLFLOW_WORKERS
+          --max-body-bytes N           largest request body accepted (default 67108864)
+                                       env SWIFTRACK_MAX_BODY_BYTES
+          --connection-timeout S       idle/slow connection timeout in seconds (default 60)
+                                       env SWIFTRACK_CONNECTION_TIMEOUT
+          --connection-limit N         simultaneous connections (default 4096)
+                                       env SWIFTRACK_CONNECTION_LIMIT
+        """
+
+    init(arguments: Arguments, environment: [String: String]) throws(UsageError) {
+        for name in arguments.values.keys where !Self.knownFlags.contains(name) {
+            throw UsageError("unknown option --\(name)")
+        }
+        func value(_ flag: String, _ variables: String...) -> String? {
+            arguments.value(flag, environment: environment, variables: variables)
+        }
+        func integer(_ flag: String, _ variables: String..., range: ClosedRange<Int>) throws(UsageError) -> Int? {
+            guard let text = arguments.value(flag, environment: environment, variables: variables) else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                throw UsageError("--\(flag) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            }
+            return number
+        }
+        if let uri = value("backend-store-uri", "SWIFTRACK_BACKEND_STORE_URI", "MLFLOW_BACKEND_STORE_URI") {
+            backendStoreURI = uri
+        }
+        if let root = value("default-artifact-root", "SWIFTRACK_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT") {
+            defaultArtifactRoot = root
+        }
+        if let host = value("host", "SWIFTRACK_HOST", "MLFLOW_HOST") { http.host = host }
+        if let port = try integer("port", "SWIFTRACK_PORT", "MLFLOW_PORT", range: 0...65535) { http.port = UInt16(port) }
+        if let workers = try integer("workers", "SWIFTRACK_WORKERS", "MLFLOW_WORKERS", range: 1...1024) {
+            http.workers = workers
+        }
+        if let bytes = try integer("max-body-bytes", "SWIFTRACK_MAX_BODY_BYTES", range: 1024...(1 << 34)) {
+            http.maxBodyBytes = bytes
+        }
+        if let seconds = try integer("connection-timeout", "SWIFTRACK_CONNECTION_TIMEOUT", range: 1...86400) {
+            http.connectionTimeoutSeconds = seconds
+        }
+        if let limit = try integer("connection-limit", "SWIFTRACK_CONNECTION_LIMIT", range: 1...100_000) {
+            http.connectionLimit = limit
+        }
+    }
+
+    /// The SQLite file a `sqlite:///` URI names (three slashes: relative, four: absolute).
+    static func sqlitePath(fromURI uri: String) throws(UsageError) -> String {
+        guard uri.hasPrefix("sqlite:///") else {
+            throw UsageError("unsupported backend store URI '\(uri)': use sqlite:///PATH")
+        }
+        let path = String(uri.dropFirst("sqlite:///".count))
+        guard !path.isEmpty else { throw UsageError("the backend store URI '\(uri)' names no file") }
+        return path.hasPrefix("/") ? path : absolutePath(path)
+    }
+
+    /// A local artifact root made absolute; URIs with a scheme are kept as given.
+    static func resolvedArtifactRoot(_ root: String) -> String {
+        if root.contains("://") || root.hasPrefix("mlflow-artifacts:") { return root }
+        return absolutePath(root)
+    }
+
+    static func absolutePath(_ path: String) -> String {
+        let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: base).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import Storage
+import TrackingCore
+
+@Suite("SQLite database: migrations and pool")
+struct SQLiteMigrationTests {
+    @Test func migrateIsIdempotentAndRecordsVersions() throws {
+        let database = try SQLiteDatabase.temporary()
+        #expect(try database.migrate() == [1])
+        #expect(try database.migrate() == [])
+        #expect(try database.schemaVersions() == [1])
+        // Opening a store again keeps the one Default experiment.
+        _ = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/a")
+        let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/b")
+        #expect(try store.getExperiment(id: "0").artifactLocation == "/a/0")
+        let count = try database.read { try $0.query("SELECT COUNT(*) FROM experiments") { $0.int64(0) }.first }
+        #expect(count == 1)
+    }
+
+    @Test func laterMigrationsApplyInOrderAndFailuresRollBack() throws {
+        let database = try SQLiteDatabase.temporary()
+        let extra = TrackingMigrations.all + [Migration(version: 2, statements: ["CREATE TABLE extra (id INTEGER)"])]
+        #expect(try database.migrate(extra) == [1, 2])
+        let broken = extra + [Migration(version: 3, statements: ["CREATE TABLE more (id INTEGER)", "NOT SQL"])]
+        #expect(throws: MLflowError.self) { try database.migrate(broken) }
+        #expect(try database.schemaVersions() == [1, 2])
+        // The failed migration's first statement was rolled back with it.
+        let tables = try database.read {
+            try $0.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'more'") { $0.string(0) }
+        }
+        #expect(tables.isEmpty)
+    }
+
+    @Test func newerDatabaseIsRefused() throws {
+        let database = try SQLiteDatabase.temporary()
+        try database.migrate()
+        try database.write { try $0.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)") }
+        let error = #expect(throws: MLflowError.self) { try database.migrate() }
+        #expect(error?.message.contains("version 99") == true)
+        #expect(throws: MLflowError.self) {
+            _ = try MigrationPlan.pending(applied: [], registered: [Migration(version: 2, statements: []),
+                                                                   Migration(version: 1, statements: [])])
+        }
+    }
+
+    @Test func createsParentDirectoriesAndReopens() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrack-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("a/b/tracking.db").path
+        do {
+            let store = try SQLiteTrackingStore(database: try SQLiteDatabase(path: path), defaultArtifactRoot: "/r")
+            _ = try store.createExperiment(name: "persisted", artifactLocation: nil, tags: [])
+        }
+        let reopened = try SQLiteTrackingStore(database: try SQLiteDatabase(path: path), defaultArtifactRoot: "/r")
+        #expect(try reopened.getExperimentByName("persisted")?.experimentId == "1")
+        let mode = try reopened.database.read { try $0.query("PRAGMA journal_mode") { $0.string(0) }.first }
+        #expect(mode == "wal")
+        let foreignKeys = try reopened.database.read { try $0.query("PRAGMA foreign_keys") { $0.int64(0) }.first }
+        #expect(foreignKeys == 1)
+    }
+
+    @Test func readersAreQueryOnlyAndConstraintsAreTyped() throws {
+        let database = try SQLiteDatabase.temporary()
+        try database.migrate()
+        #expect(throws: MLflowError.self) {
+            try database.read { try $0.execute("CREATE TABLE nope (id INTEGER)") }
+        }
+        #expect(throws: SQLiteConstraintViolation.self) {
+            try database.write { try $0.execute("INSERT INTO runs (run_uuid, experiment_id, status) VALUES ('r', 12345, 'RUNNING')") }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Testing
+@testable import Storage
+import TrackingCore
+
+@Suite("SQLite store: runs")
+struct SQLiteRunTests {
+    @Test func createRunFillsInfoAndNameTag() throws {
+        let store = try makeSQLiteStore(artifactRoot: "/art")
+        let run = try makeRun(store, runName: "my-run", tags: [Tag(key: "x", value: "y")])
+        let info = run.info
+        #expect(info.runId.count == 32)
+        #expect(info.runId.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(info.runName == "my-run")
+        #expect(info.status == .running)
+        #expect(info.userId == "alice")
+        #expect(info.startTime == 1_000)
+        #expect(info.endTime == nil)
+        #expect(info.lifecycleStage == .active)
+        #expect(info.artifactUri == "/art/\(info.experimentId)/\(info.runId)/artifacts")
+        #expect(Set(run.tags) == [Tag(key: "x", value: "y"), Tag(key: "mlflow.runName", value: "my-run")])
+        #expect(try store.getRun(id: info.runId) == run)
+    }
+
+    @Test func runNameComesFromTagOrIsGenerated() throws {
+        let store = try makeSQLiteStore()
+        let fromTag = try makeRun(store, runName: nil, tags: [Tag(key: "mlflow.runName", value: "tagged")])
+        #expect(fromTag.info.runName == "tagged")
+        let same = try makeRun(store, runName: "tagged", tags: [Tag(key: "mlflow.runName", value: "tagged")])
+        #expect(same.info.runName == "tagged")
+        let generated = try makeRun(store, runName: nil)
+        let parts = generated.info.runName.split(separator: "-")
+        #expect(parts.count == 3)
+        #expect(Int(parts.last ?? "") != nil)
+        #expect(generated.info.runName.count <= 20)
+        #expect(generated.tags.contains(Tag(key: "mlflow.runName", value: generated.info.runName)))
+        #expect(throws: MLflowError(.invalidParameterValue,
+            "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values "
+            + "(run_name='a', mlflow.runName='b').")) {
+            _ = try makeRun(store, runName: "a", tags: [Tag(key: "mlflow.runName", value: "b")])
+        }
+    }
+
+    @Test func createRunInMissingExperiment() throws {
+        let store = try makeSQLiteStore()
+        #expect(throws: MLflowError(.resourceDoesNotExist, "No Experiment with id=7 exists")) {
+            _ = try store.createRun(CreateRunRequest(experimentId: "7", userId: "u", runName: nil, startTime: 1, tags: []))
+        }
+    }
+
+    @Test func getMissingRun() throws {
+        let store = try makeSQLiteStore()
+        #expect(throws: MLflowError(.resourceDoesNotExist, "Run with id=nope not found")) {
+            _ = try store.getRun(id: "nope")
+        }
+    }
+
+    @Test func updateRun() throws {
+        let store = try makeSQLiteStore()
+        let run = try makeRun(store)
+        let id = run.info.runId
+        let info = try store.updateRun(id: id, status: .finished, endTime: 5_000, runName: "renamed")
+        #expect(info.status == .finished)
+        #expect(info.endTime == 5_000)
+        #expect(info.runName == "renamed")
+        #expect(try store.getRun(id: id).tags.contains(Tag(key: "mlflow.runName", value: "renamed")))
+        // nil fields stay as they are
+        let unchanged = try store.updateRun(id: id, status: nil, endTime: nil, runName: nil)
+        #expect(unchanged == info)
+        try store.deleteRun(id: id)
+        #expect(throws: MLflowError(.invalidParameterValue,
+                                    "The run \(id) must be in the 'active' state. Current state is deleted.")) {
+            _ = try store.updateRun(id: id, status: .failed, endTime: nil, runName: nil)
+        }
+    }
+
+    @Test func deleteAndRestoreRun() throws {
+        let store = try makeSQLiteStore()
+        let id = try makeRun(store).info.runId
+        try store.deleteRun(id: id)
+        #expect(try store.getRun(id: id).info.lifecycleStage == .deleted)
+        try store.restoreRun(id: id)
+        #expect(try store.getRun(id: id).info.lifecycleStage == .active)
+        #expect(throws: MLflowError(.resourceDoesNotExist, "Run with id=missing not found")) {
+            try store.deleteRun(id: "missing")
+        }
+        #expect(throws: MLflowError(.resourceDoesNotExist, "Run with id=missing not found")) {
+            try store.restoreRun(id: "missing")
+        }
+    }
+
+    @Test func deleteTag() throws {
+        let store = try makeSQLiteStore()
+        let id = try makeRun(store, tags: [Tag(key: "t", value: "1")]).info.runId
+        try store.deleteTag(runId: id, key: "t")
+        #expect(!(try store.getRun(id: id).tags.contains { $0.key == "t" }))
+        #expect(throws: MLflowError(.resourceDoesNotExist, "No tag with name: t in run with id \(id)")) {
+            try store.deleteTag(runId: id, key: "t")
+        }
+        try store.deleteRun(id: id)
+        #expect(throws: MLflowError(.invalidParameterValue,
+                                    "The run \(id) must be in the 'active' state. Current state is deleted.")) {
+            try store.deleteTag(runId: id, key: "mlflow.runName")
+        }
+    }
+
+    @Test func logInputsDeduplicatesDatasetsAndLinks() throws {
+        let store = try makeSQLiteStore()
+        let first = try makeRun(store)
+        let second = try makeRun(store)
+        let dataset = Dataset(name: "iris", digest: "abc", sourceType: "local", source: "{\"uri\":\"x\"}",
+                              schema: "{}", profile: nil)
+        let input = DatasetInput(dataset: dataset, tags: [Tag(key: "mlflow.data.context", value: "train")])
+        try store.logInputs(runId: first.info.runId, datasets: [input, input], modelIds: ["m-1"])
+        try store.logInputs(runId: first.info.runId, datasets: [input], modelIds: ["m-1"])
+        try store.logInputs(runId: second.info.runId, datasets: [DatasetInput(dataset: dataset)], modelIds: [])
+        let loaded = try store.getRun(id: first.info.runId)
+        #expect(loaded.datasetInputs == [input])
+        #expect(loaded.modelInputs == ["m-1"])
+        #expect(try store.getRun(id: second.info.runId).datasetInputs == [DatasetInput(dataset: dataset)])
+        let datasetRows = try store.database.read { connection in
+            try connection.query("SELECT COUNT(*) FROM datasets") { $0.int64(0) }.first
+        }
+        #expect(datasetRows == 1)
+        #expect(throws: MLflowError(.resourceDoesNotExist, "Run with id=nope not found")) {
+            try store.logInputs(runId: "nope", datasets: [input], modelIds: [])
+        }
+    }
+}

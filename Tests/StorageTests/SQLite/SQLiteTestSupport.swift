@@ -1,0 +1,25 @@
+import Testing
+@testable import Storage
+import TrackingCore
+
+/// A store on a fresh SQLite file in a temporary directory (removed with the database).
+func makeSQLiteStore(artifactRoot: String = "/tmp/artifacts") throws -> SQLiteTrackingStore {
+    try SQLiteTrackingStore(database: try SQLiteDatabase.temporary(), defaultArtifactRoot: artifactRoot)
+}
+
+/// Creates an experiment and a run in it; returns the run.
+func makeRun(_ store: SQLiteTrackingStore, experimentName: String = "exp", runName: String? = "run",
+             tags: [Tag] = []) throws -> Run {
+    let experimentId = try store.getExperimentByName(experimentName)?.experimentId
+        ?? store.createExperiment(name: experimentName, artifactLocation: nil, tags: [])
+    return try store.createRun(CreateRunRequest(experimentId: experimentId, userId: "alice", runName: runName,
+                                                startTime: 1_000, tags: tags))
+}
+
+/// Whether the other engineer's search compilers are in place yet.
+let searchCompilersReady: Bool = {
+    (try? RunSearchCompiler.compile(experimentIds: ["0"], filter: "", orderBy: [], viewType: .activeOnly,
+                                    limit: 1, offset: 0, dialect: .sqlite)) != nil
+        && (try? ExperimentSearchCompiler.compile(filter: "", orderBy: [], viewType: .activeOnly,
+                                                  limit: 1, offset: 0, dialect: .sqlite)) != nil
+}()

@@ -1,3 +1,0 @@
-import Testing
-@testable import TrackingCore
-@Test func placeholder() { #expect(true) }

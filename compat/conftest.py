@@ -1,0 +1,183 @@
+"""Shared fixtures for the Swiftrack compatibility suite.
+
+Target selection: SWIFTRACK_COMPAT_TARGET=mlflow runs the real `mlflow server` (check mode);
+anything else (default "swiftrack") runs the binary at $SWIFTRACK_BIN.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+from helpers import Api
+
+# No traffic may leave the loopback interface, and a broken server must fail fast instead of
+# being retried with back-off by the MLflow client. Set before mlflow is imported anywhere.
+os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+os.environ["DO_NOT_TRACK"] = "true"
+os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
+os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "15"
+os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
+os.environ.pop("MLFLOW_EXPERIMENT_NAME", None)
+os.environ.pop("MLFLOW_RUN_ID", None)
+
+TARGET = os.environ.get("SWIFTRACK_COMPAT_TARGET", "swiftrack").strip().lower()
+IS_MLFLOW = TARGET == "mlflow"
+VENV_BIN = os.path.join(os.path.dirname(sys.executable))
+MLFLOW_BIN = os.environ.get("MLFLOW_BIN", os.path.join(VENV_BIN, "mlflow"))
+SWIFTRACK_BIN = os.environ.get("SWIFTRACK_BIN", "/work/main/.build/release/swiftrack")
+STARTUP_TIMEOUT = 60.0
+
+_server_log_path = None
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _log_tail(limit=6000):
+    if not _server_log_path or not os.path.exists(_server_log_path):
+        return ""
+    with open(_server_log_path, "rb") as f:
+        data = f.read()
+    return data[-limit:].decode("utf-8", "replace")
+
+
+def pytest_report_header(config):
+    return f"compat target: {TARGET} ({MLFLOW_BIN if IS_MLFLOW else SWIFTRACK_BIN})"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not IS_MLFLOW:
+        return
+    skip = pytest.mark.skip(reason="swiftrack_only: MLflow's behaviour here is deliberately not matched")
+    for item in items:
+        if "swiftrack_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed:
+        tail = _log_tail()
+        if tail:
+            rep.sections.append((f"{TARGET} server log (tail of {_server_log_path})", tail))
+
+
+@pytest.fixture(scope="session")
+def server():
+    """Start the target server once per session; yield its base URL."""
+    global _server_log_path
+    tmp = tempfile.mkdtemp(prefix=f"compat-{TARGET}-")
+    port = _free_port()
+    db = f"sqlite:///{tmp}/mlflow.db"
+    artifacts = os.path.join(tmp, "artifacts")
+    env = dict(os.environ)
+    if IS_MLFLOW:
+        # One worker (the machine has two cores and others compile); no job-execution
+        # subprocesses (huey), which the tracking API does not need.
+        env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+        cmd = [MLFLOW_BIN, "server", "--backend-store-uri", db,
+               "--default-artifact-root", artifacts,
+               "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    else:
+        if not os.access(SWIFTRACK_BIN, os.X_OK):
+            pytest.exit(f"SWIFTRACK_BIN {SWIFTRACK_BIN} is not an executable (build it, or set "
+                        f"SWIFTRACK_COMPAT_TARGET=mlflow)", returncode=2)
+        cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", db,
+               "--default-artifact-root", artifacts,
+               "--host", "127.0.0.1", "--port", str(port)]
+    _server_log_path = os.path.join(tmp, "server.log")
+    log = open(_server_log_path, "wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.exit(f"{TARGET} server exited with {proc.returncode} during startup:\n{_log_tail()}",
+                        returncode=2)
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            log.close()
+            pytest.exit(f"{TARGET} server did not answer /health within {STARTUP_TIMEOUT}s:\n{_log_tail()}",
+                        returncode=2)
+        time.sleep(0.25)
+
+    import mlflow
+    os.environ["MLFLOW_TRACKING_URI"] = base
+    mlflow.set_tracking_uri(base)
+    try:
+        yield base
+    finally:
+        if IS_MLFLOW:
+            # uvicorn + its worker: stop the whole process group we created.
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+            log.close()
+        else:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                log.close()
+                pytest.fail(f"swiftrack did not exit within 10 s of SIGTERM:\n{_log_tail()}")
+            log.close()
+            assert code == 0, f"swiftrack exited with {code} after SIGTERM:\n{_log_tail()}"
+
+
+@pytest.fixture(autouse=True)
+def _clean_fluent_state(server):
+    """Every test starts with no active run and the default experiment."""
+    import mlflow
+    mlflow.set_tracking_uri(server)
+    yield
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    # forget the experiment chosen by mlflow.set_experiment
+    import mlflow.tracking.fluent as fluent
+    fluent._active_experiment_id = None
+    os.environ.pop("MLFLOW_EXPERIMENT_ID", None)
+
+
+@pytest.fixture
+def client(server):
+    from mlflow import MlflowClient
+    return MlflowClient(tracking_uri=server)
+
+
+@pytest.fixture
+def api(server):
+    """Raw HTTP helper: api.get(path, params), api.post(path, json) against /api/2.0/mlflow."""
+    return Api(server)
+
+
+@pytest.fixture
+def unique():
+    """A short unique suffix for names (tests share one server)."""
+    return uuid.uuid4().hex[:10]
