@@ -31,11 +31,12 @@ static inline struct MHD_Daemon *swiftrack_mhd_start(
         { MHD_OPTION_SOCK_ADDR, 0, res->ai_addr },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t) completed, completed_cls },
         { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) uri_log, uri_log_cls },
-        { MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size, NULL },
         { MHD_OPTION_CONNECTION_LIMIT, connection_limit, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t) connection_memory_limit, NULL },
         { MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog, NULL },
+        /* A pool of one is no pool: libmicrohttpd warns, so the option is only given for two or more. */
+        { thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, thread_pool_size, NULL },
         { MHD_OPTION_END, 0, NULL }
     };
     struct MHD_Daemon *d = MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,

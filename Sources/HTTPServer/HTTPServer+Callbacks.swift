@@ -36,7 +36,10 @@ extension HTTPServer {
             context.method = method.map { String(cString: $0) } ?? "GET"
             context.readHeaders(of: connection)
             if let declared = context.declaredContentLength, declared > configuration.maxBodyBytes {
-                context.rejection = .bodyTooLarge(limit: configuration.maxBodyBytes)
+                // Refuse before reading a byte; libmicrohttpd then closes the connection.
+                context.phase = .answered
+                return queue(handler.reject(.bodyTooLarge(limit: configuration.maxBodyBytes), request: context.request),
+                             on: connection)
             }
             context.phase = .receiving
             return .YES
@@ -44,21 +47,21 @@ extension HTTPServer {
         case .receiving:
             if let uploadSize, uploadSize.pointee > 0 {
                 let size = uploadSize.pointee
-                if context.rejection == nil {
-                    if context.body.count + size > configuration.maxBodyBytes {
-                        context.rejection = .bodyTooLarge(limit: configuration.maxBodyBytes)
-                        context.body = []
-                    }
+                uploadSize.pointee = 0
+                if context.rejection == nil, context.body.count + size > configuration.maxBodyBytes {
+                    // A chunked body past the limit: libmicrohttpd can only answer once the body has
+                    // been read, so the rest is counted and dropped, and a client that keeps sending
+                    // far beyond the limit is disconnected.
+                    context.rejection = .bodyTooLarge(limit: configuration.maxBodyBytes)
+                    context.body = []
                 }
-                if let rejection = context.rejection {
-                    // Answer now; libmicrohttpd closes the connection since the body is unread.
-                    context.phase = .answered
-                    return queue(handler.reject(rejection, request: context.request), on: connection)
+                if context.rejection != nil {
+                    context.discardedBytes += size
+                    return context.discardedBytes > configuration.maxBodyBytes + (16 << 20) ? .NO : .YES
                 }
                 if let uploadData {
                     context.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: size))
                 }
-                uploadSize.pointee = 0
                 return .YES
             }
             if let rejection = context.rejection {

@@ -17,6 +17,8 @@ final class RequestContext: @unchecked Sendable {
     var headers: [(name: String, value: String)] = []
     var body: [UInt8] = []
     var rejection: HTTPRejection?
+    /// Bytes of a refused body read and dropped so far.
+    var discardedBytes = 0
     var response: HTTPResponse?
 
     init(rawTarget: String) {

@@ -4,6 +4,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 @Suite("SQLite store: concurrency")
 struct SQLiteConcurrencyTests {
     @Test func sameNameFromEightThreads() throws {

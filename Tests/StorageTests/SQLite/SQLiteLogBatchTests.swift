@@ -2,6 +2,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 @Suite("SQLite store: log-batch")
 struct SQLiteLogBatchTests {
     @Test func paramsAreImmutable() throws {

@@ -2,6 +2,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 @Suite("SQLite store: metric history")
 struct SQLiteMetricHistoryTests {
     @Test func historyOrderAndPaging() throws {

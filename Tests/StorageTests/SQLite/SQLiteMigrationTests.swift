@@ -3,6 +3,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 @Suite("SQLite database: migrations and pool")
 struct SQLiteMigrationTests {
     @Test func migrateIsIdempotentAndRecordsVersions() throws {
@@ -58,6 +60,14 @@ struct SQLiteMigrationTests {
         #expect(mode == "wal")
         let foreignKeys = try reopened.database.read { try $0.query("PRAGMA foreign_keys") { $0.int64(0) }.first }
         #expect(foreignKeys == 1)
+    }
+
+    @Test func memoryPathIsSharedByAllConnections() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        #expect(database.path != ":memory:")
+        let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/r")
+        let id = try store.createExperiment(name: "shared", artifactLocation: nil, tags: [])
+        #expect(try store.getExperiment(id: id).name == "shared")
     }
 
     @Test func readersAreQueryOnlyAndConstraintsAreTyped() throws {

@@ -2,6 +2,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 @Suite("SQLite store: runs")
 struct SQLiteRunTests {
     @Test func createRunFillsInfoAndNameTag() throws {
@@ -124,5 +126,21 @@ struct SQLiteRunTests {
         #expect(throws: MLflowError(.resourceDoesNotExist, "Run with id=nope not found")) {
             try store.logInputs(runId: "nope", datasets: [input], modelIds: [])
         }
+    }
+
+    @Test func bulkLoadingSpansChunksAndKeepsOrder() throws {
+        let store = try makeSQLiteStore()
+        var ids: [String] = []
+        for index in 0..<(SQLiteEntityLoader.chunkSize + 20) {
+            let run = try makeRun(store, runName: "r\(index)")
+            try store.logBatch(runId: run.info.runId, metrics: [Metric(key: "m", value: Double(index), timestamp: 1, step: 0)],
+                               params: [Param(key: "i", value: "\(index)")], tags: [])
+            ids.append(run.info.runId)
+        }
+        let wanted = Array(ids.reversed()) + ["missing"]
+        let runs = try store.database.read { try SQLiteEntityLoader.runs(wanted, $0) }
+        #expect(runs.map(\.info.runId) == Array(ids.reversed()))
+        #expect(runs.allSatisfy { $0.params.count == 1 && $0.metrics.count == 1 && $0.tags.count == 1 })
+        #expect(runs.last?.params == [Param(key: "i", value: "0")])
     }
 }

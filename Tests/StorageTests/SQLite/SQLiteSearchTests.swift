@@ -2,6 +2,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 /// Needs the search compilers (written separately); skipped until they compile an empty filter.
 @Suite("SQLite store: search", .enabled(if: searchCompilersReady))
 struct SQLiteSearchTests {

@@ -2,6 +2,8 @@ import Testing
 @testable import Storage
 import TrackingCore
 
+private typealias Tag = TrackingCore.Tag
+
 /// A store on a fresh SQLite file in a temporary directory (removed with the database).
 func makeSQLiteStore(artifactRoot: String = "/tmp/artifacts") throws -> SQLiteTrackingStore {
     try SQLiteTrackingStore(database: try SQLiteDatabase.temporary(), defaultArtifactRoot: artifactRoot)
@@ -9,7 +11,7 @@ func makeSQLiteStore(artifactRoot: String = "/tmp/artifacts") throws -> SQLiteTr
 
 /// Creates an experiment and a run in it; returns the run.
 func makeRun(_ store: SQLiteTrackingStore, experimentName: String = "exp", runName: String? = "run",
-             tags: [Tag] = []) throws -> Run {
+             tags: [TrackingCore.Tag] = []) throws -> Run {
     let experimentId = try store.getExperimentByName(experimentName)?.experimentId
         ?? store.createExperiment(name: experimentName, artifactLocation: nil, tags: [])
     return try store.createRun(CreateRunRequest(experimentId: experimentId, userId: "alice", runName: runName,

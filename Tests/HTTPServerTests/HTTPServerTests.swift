@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import HTTPServer
+
+/// Echoes what it received, so tests see exactly what the server parsed.
+private struct EchoHandler: HTTPHandler {
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.path == "/slow" { usleep(300_000) }
+        let text = "\(request.method) \(request.path) q=\(request.rawQuery) body=\(request.body.count) "
+            + "ct=\(request.header("Content-Type") ?? "-")"
+        return .text(text)
+    }
+}
+
+private func startServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws -> (HTTPServer, String) {
+    var configuration = HTTPServerConfiguration()
+    configuration.port = 0
+    configuration.workers = 2
+    configuration.pollThreads = 1
+    configure(&configuration)
+    let server = HTTPServer(configuration: configuration, handler: EchoHandler())
+    try server.start()
+    return (server, "http://127.0.0.1:\(server.port ?? 0)")
+}
+
+/// One HTTP exchange with curl, which is always on the machine: (status, body).
+private func curl(_ arguments: [String]) throws -> (Int, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    return (Int(lines.last ?? "") ?? -1, lines.dropLast().joined(separator: "\n"))
+}
+
+private func temporaryFile(bytes: Int) throws -> String {
+    let path = NSTemporaryDirectory() + "swiftrack-body-\(UUID().uuidString)"
+    try Data(repeating: UInt8(ascii: "x"), count: bytes).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+@Suite(.serialized) struct HTTPServerTests {
+    @Test func answersGetWithDecodedPathAndRawQuery() throws {
+        let (server, base) = try startServer()
+        defer { server.stop() }
+        let (status, body) = try curl([base + "/a%20b/c?x=1&y=%2F"])
+        #expect(status == 200)
+        #expect(body == "GET /a b/c q=x=1&y=%2F body=0 ct=-")
+    }
+
+    @Test func receivesPostBodies() throws {
+        let (server, base) = try startServer()
+        defer { server.stop() }
+        let payload = try temporaryFile(bytes: 200_000)
+        let (status, body) = try curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + payload, base + "/p"])
+        #expect(status == 200)
+        #expect(body == "POST /p q= body=200000 ct=application/json")
+    }
+
+    @Test func rejectsBodiesOverTheLimit() throws {
+        let (server, base) = try startServer { $0.maxBodyBytes = 1000 }
+        defer { server.stop() }
+        let payload = try temporaryFile(bytes: 5000)
+        let (status, _) = try curl(["-X", "POST", "--data-binary", "@" + payload, base + "/p"])
+        #expect(status == 413)
+        // Chunked bodies have no Content-Length: they are counted as they arrive.
+        let (chunked, _) = try curl(["-X", "POST", "-H", "Transfer-Encoding: chunked",
+                                     "--data-binary", "@" + payload, base + "/p"])
+        #expect(chunked == 413)
+        let (small, _) = try curl(["-X", "POST", "--data-binary", "ok", base + "/p"])
+        #expect(small == 200)
+    }
+
+    @Test func keepsConnectionsAlive() throws {
+        let (server, base) = try startServer()
+        defer { server.stop() }
+        // curl reuses one connection for several URLs when the server allows keep-alive.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-v", "-o", "/dev/null", "-o", "/dev/null", base + "/1", base + "/2"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(log.contains("Re-using existing connection"))
+        #expect(!log.lowercased().contains("connection: close"))
+    }
+
+    @Test func servesConcurrentClients() throws {
+        let (server, base) = try startServer()
+        defer { server.stop() }
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let status = (try? curl([base + "/c\(index)"]).0) ?? -1
+            statuses.withLock { $0.append(status) }
+        }
+        #expect(statuses.withLock { $0 } == Array(repeating: 200, count: 8))
+    }
+
+    @Test func stopWaitsForInFlightRequests() throws {
+        let (server, base) = try startServer()
+        let result = Mutex<(Int, String)?>(nil)
+        let thread = Thread { result.withLock { $0 = try? curl([base + "/slow"]) } }
+        thread.start()
+        usleep(100_000)
+        server.stop()
+        #expect(result.withLock { $0?.0 } == 200)
+    }
+
+    @Test func refusesToStartOnAPortInUse() throws {
+        let (server, base) = try startServer()
+        defer { server.stop() }
+        let port = UInt16(base.split(separator: ":").last.flatMap { Int($0) } ?? 0)
+        #expect(throws: HTTPServerError.self) {
+            try startServer { $0.port = port }
+        }
+    }
+}
+
+@Suite struct PercentDecodingTests {
+    @Test func decodesQueriesWithRepeatedNames() {
+        let items = PercentDecoding.queryItems("run_ids=a&run_ids=b&k=x+y%21&empty=&bad=%zz")
+        #expect(items.map(\.name) == ["run_ids", "run_ids", "k", "empty", "bad"])
+        #expect(items.map(\.value) == ["a", "b", "x y!", "", "%zz"])
+    }
+
+    @Test func decodesPathsOnceWithoutTurningPlusIntoSpace() {
+        #expect(PercentDecoding.decode("/a+b/%252e%252e", plusIsSpace: false) == "/a+b/%2e%2e")
+    }
+}
