@@ -12,7 +12,8 @@ enum ServerCommand {
         let artifactRoot = ServerOptions.resolvedArtifactRoot(options.defaultArtifactRoot)
         let database = try SQLiteDatabase(path: path, readerCount: max(2, options.http.workers))
         let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: artifactRoot)
-        let api = MLflowAPI(store: store, version: SwiftrackVersion.current) { message in
+        // `/version` answers the MLflow version whose API is served, as clients expect of it.
+        let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
@@ -23,6 +24,7 @@ enum ServerCommand {
         let signal = waitForTerminationSignal()
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
         server.stop()
+        do { try database.checkpoint() } catch { Log.error("WAL checkpoint at shutdown failed: \(error)") }
         Log.info("stopped")
         return 0
     }

@@ -32,7 +32,7 @@ struct LoggingRoutes {
         let runId = try fields.runId()
         let param = try Validation.validatedParam(Param(key: try fields.requiredString("key"),
                                                         value: try fields.string("value") ?? ""))
-        try store.logBatch(runId: runId, metrics: [], params: [param], tags: [])
+        try store.logParam(runId: runId, param: param)
         return emptyJSONResponse
     }
 

@@ -21,7 +21,8 @@ struct RunRoutes {
     func create(_ request: HTTPRequest) throws -> HTTPResponse {
         let fields = try RequestFields.from(request)
         let run = try store.createRun(CreateRunRequest(
-            experimentId: try fields.string("experiment_id") ?? "",
+            // MLflow fails here on a foreign key; a missing experiment id is a clear 400 instead.
+            experimentId: try fields.requiredString("experiment_id"),
             userId: try fields.string("user_id") ?? "",
             runName: try fields.string("run_name").flatMap { $0.isEmpty ? nil : $0 },
             startTime: try fields.int64("start_time"),

@@ -17,8 +17,15 @@ public final class SQLiteDatabase: Sendable {
     private let ownedDirectory: URL?
 
     /// Opens or creates the database at `path` (creating parent directories) with `readerCount` readers.
+    /// `:memory:` gets a temporary file instead: an in-memory database is private to one connection.
     public convenience init(path: String, readerCount: Int = 4) throws {
-        try self.init(path: path, readerCount: readerCount, ownedDirectory: nil)
+        if path == ":memory:" {
+            let directory = Self.newTemporaryDirectory()
+            try self.init(path: directory.appendingPathComponent("tracking.db").path,
+                          readerCount: readerCount, ownedDirectory: directory)
+        } else {
+            try self.init(path: path, readerCount: readerCount, ownedDirectory: nil)
+        }
     }
 
     private init(path: String, readerCount: Int, ownedDirectory: URL?) throws {
@@ -43,14 +50,23 @@ public final class SQLiteDatabase: Sendable {
     /// A database in a fresh temporary directory, removed when the object is released (for tests).
     /// In-memory databases are per connection, so a pool needs a real file.
     public static func temporary(readerCount: Int = 4) throws -> SQLiteDatabase {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("swiftrack-\(UUID().uuidString.lowercased())", isDirectory: true)
+        let directory = newTemporaryDirectory()
         return try SQLiteDatabase(path: directory.appendingPathComponent("tracking.db").path,
                                   readerCount: readerCount, ownedDirectory: directory)
     }
 
+    private static func newTemporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("swiftrack-\(UUID().uuidString.lowercased())", isDirectory: true)
+    }
+
     deinit {
         if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
+    }
+
+    /// Folds the write-ahead log back into the database file (a clean shutdown leaves no WAL to replay).
+    public func checkpoint() throws {
+        try withWriter { connection in try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs `body` on the writer connection inside one `BEGIN IMMEDIATE` transaction.

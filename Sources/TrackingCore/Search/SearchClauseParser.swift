@@ -4,12 +4,14 @@ struct SearchClauseParser {
     enum ClauseListStyle { case quoted, bare }
 
     private let source: String
+    private let characters: [Character]
     private let tokens: [SearchToken]
     private let style: ClauseListStyle
     private var index = 0
 
     private init(source: String, style: ClauseListStyle) {
         self.source = source
+        self.characters = Array(source)
         self.tokens = SearchLexer.tokenize(source)
         self.style = style
     }
@@ -123,8 +125,7 @@ struct SearchClauseParser {
             let item = tokens[position]
             if item.kind == .rightParen {
                 index = position + 1
-                let text = SearchLexer(source).text(open.start, item.end)
-                return .list(items, text: text)
+                return .list(items, text: String(characters[open.start..<item.end]))
             }
             if item.kind == .comma {
                 guard !expectItem else { throw Self.illFormedList }

@@ -17,9 +17,6 @@ struct SearchLexer {
         return tokens
     }
 
-    /// The source text between two character offsets.
-    func text(_ start: Int, _ end: Int) -> String { String(chars[start..<end]) }
-
     private func peek(_ offset: Int = 0) -> Character? {
         let position = index + offset
         return position < chars.count ? chars[position] : nil
