@@ -4,6 +4,7 @@ Target selection: SWIFTRACK_COMPAT_TARGET=mlflow runs the real `mlflow server` (
 anything else (default "swiftrack") runs the binary at $SWIFTRACK_BIN.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -75,9 +76,12 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def server():
+def server(request):
     """Start the target server once per session; yield its base URL."""
     global _server_log_path
+    if not IS_MLFLOW and not os.access(SWIFTRACK_BIN, os.X_OK):
+        pytest.exit(f"SWIFTRACK_BIN {SWIFTRACK_BIN} is not an executable (build it, or set "
+                    f"SWIFTRACK_COMPAT_TARGET=mlflow)", returncode=2)
     tmp = tempfile.mkdtemp(prefix=f"compat-{TARGET}-")
     port = _free_port()
     db = f"sqlite:///{tmp}/mlflow.db"
@@ -91,9 +95,6 @@ def server():
                "--default-artifact-root", artifacts,
                "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     else:
-        if not os.access(SWIFTRACK_BIN, os.X_OK):
-            pytest.exit(f"SWIFTRACK_BIN {SWIFTRACK_BIN} is not an executable (build it, or set "
-                        f"SWIFTRACK_COMPAT_TARGET=mlflow)", returncode=2)
         cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", db,
                "--default-artifact-root", artifacts,
                "--host", "127.0.0.1", "--port", str(port)]
@@ -149,6 +150,11 @@ def server():
                 pytest.fail(f"swiftrack did not exit within 10 s of SIGTERM:\n{_log_tail()}")
             log.close()
             assert code == 0, f"swiftrack exited with {code} after SIGTERM:\n{_log_tail()}"
+        # keep the store and server.log for inspection only when something failed
+        if request.session.testsfailed == 0 and not os.environ.get("COMPAT_KEEP_TMP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"\ncompat: server store and log kept in {tmp}")
 
 
 @pytest.fixture(autouse=True)

@@ -149,10 +149,10 @@ def test_search_experiments_filter_order_and_pages(client, unique):
     for n in ["c", "a", "d", "b", "e"]:
         ids[n] = client.create_experiment(prefix + n, tags={"letter": n, "vowel": str(n in "ae")})
     flt = f"name LIKE '{prefix}%'"
-    # default order: newest first (creation_time DESC, then id DESC)
+    # default order: newest first: creation_time DESC, then experiment_id ASC for equal times
     got = client.search_experiments(filter_string=flt)
-
-    assert [e.experiment_id for e in got] == sorted(ids.values(), key=int, reverse=True)
+    created = {eid: client.get_experiment(eid).creation_time for eid in ids.values()}
+    assert [e.experiment_id for e in got] == sorted(ids.values(), key=lambda i: (-created[i], int(i)))
     asc = client.search_experiments(filter_string=flt, order_by=["name ASC"])
     assert [e.name for e in asc] == [prefix + n for n in "abcde"]
     desc = client.search_experiments(filter_string=flt, order_by=["name DESC"])
@@ -180,3 +180,13 @@ def test_search_experiments_view_types(client, unique):
     assert ids(ViewType.ACTIVE_ONLY) == [live]
     assert ids(ViewType.DELETED_ONLY) == [dead]
     assert ids(ViewType.ALL) == sorted([live, dead])
+
+
+@pytest.mark.swiftrack_only
+def test_search_without_max_results_uses_the_default_page(api, unique):
+    # MLflow reads an absent max_results as 0 and answers 400; Swiftrack uses its default page
+    # size (1000), as the runs search already does in MLflow.
+    eid = api.create_experiment(f"nomax-{unique}")
+    r = api.get("experiments/search", {"filter": f"name = 'nomax-{unique}'"})
+    assert r.status_code == 200
+    assert [e["experiment_id"] for e in r.json()["experiments"]] == [eid]

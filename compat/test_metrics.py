@@ -151,6 +151,8 @@ def test_history_bulk_interval_errors(api, unique):
                  "max_results must be between 1 and 2500. See the API docs for more information about request parameters.")
     assert_error(api.get(url, [("run_ids", rid), ("metric_key", "m"), ("max_results", 2501)]), 400, "INVALID_PARAMETER_VALUE",
                  "max_results must be between 1 and 2500. See the API docs for more information about request parameters.")
+    assert_error(api.get(url, [("run_ids", rid), ("metric_key", "m"), ("start_step", 1)]), 400, "INVALID_PARAMETER_VALUE",
+                 "If either start step or end step are specified, both must be specified.")
     assert_error(api.get(url, [("run_ids", rid)] * 101 + [("metric_key", "m")]), 400, "INVALID_PARAMETER_VALUE",
                  "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 101 run_ids. "
                  "See the API docs for more information about request parameters.")

@@ -79,6 +79,7 @@ def test_dataframe_shape_and_values(corpus):
     ("metrics.acc > 0.6", ["eps", "gamma", "alpha"]),
     ("metrics.acc >= 0.7 AND metrics.loss < 0.25", ["eps", "alpha"]),
     ("metrics.loss != 0.5", ["eps", "delta", "gamma", "alpha"]),
+    ("metrics.acc != 0.5", ["eps", "gamma", "alpha"]),  # runs without the metric never match
     ("params.lr = '0.1'", ["delta", "alpha"]),
     ("params.lr != '0.1'", ["eps", "gamma", "beta"]),
     ("tags.team LIKE 'ml%'", ["beta", "alpha"]),

@@ -2,8 +2,11 @@ import JSON
 import TrackingCore
 
 extension Run {
-    /// The `Run` message: info, data and (when present) inputs and outputs.
-    var json: JSONValue {
+    /// The `Run` message as runs/create writes it: info, data, inputs (and outputs when present).
+    var json: JSONValue { json(alwaysWithOutputs: false) }
+
+    /// runs/get and runs/search always carry `outputs`, empty or not, as MLflow's do.
+    func json(alwaysWithOutputs: Bool) -> JSONValue {
         var data: [(String, JSONValue)] = []
         if !metrics.isEmpty { data.append(("metrics", .array(metrics.map(\.json)))) }
         if !params.isEmpty { data.append(("params", .array(params.map(\.json)))) }
@@ -17,6 +20,8 @@ extension Run {
         if !modelOutputs.isEmpty {
             let outputs = modelOutputs.map { JSONValue.object([("model_id", .string($0.modelId)), ("step", .integer($0.step))]) }
             members.append(("outputs", .object([("model_outputs", .array(outputs))])))
+        } else if alwaysWithOutputs {
+            members.append(("outputs", .object([])))
         }
         return .object(members)
     }

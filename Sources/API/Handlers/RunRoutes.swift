@@ -34,7 +34,7 @@ struct RunRoutes {
 
     func get(_ request: HTTPRequest) throws -> HTTPResponse {
         let runId = try RequestFields.from(request).runId()
-        return jsonResponse(.object([("run", try store.getRun(id: runId).json)]))
+        return jsonResponse(.object([("run", try store.getRun(id: runId).json(alwaysWithOutputs: true))]))
     }
 
     func update(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -71,7 +71,7 @@ struct RunRoutes {
             viewType: try fields.viewType("run_view_type") ?? .activeOnly)
         let page = try store.searchRuns(query)
         var members: [(String, JSONValue)] = []
-        if !page.items.isEmpty { members.append(("runs", .array(page.items.map(\.json)))) }
+        if !page.items.isEmpty { members.append(("runs", .array(page.items.map { $0.json(alwaysWithOutputs: true) }))) }
         if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
         return jsonResponse(.object(members))
     }

@@ -41,7 +41,7 @@ struct SearchLexer {
         case "'":
             guard let body = readQuoted("'") else { return token(.other) }
             return token(.string(body))
-        case "=", "!", "<", ">":
+        case "=", "!", "<", ">", "~":
             return readComparison(start: start)
         default:
             break
@@ -64,12 +64,10 @@ struct SearchLexer {
     }
 
     private mutating func readComparison(start: Int) -> SearchToken {
-        let first = chars[index]
+        // sqlparse reads a whole run of `<>=~!` as one comparison, so `>>` is reported as an
+        // invalid comparator rather than an invalid clause.
         index += 1
-        if let second = peek() {
-            let pair = String([first, second])
-            if ["==", "!=", "<>", "<=", ">="].contains(pair) { index += 1 }
-        }
+        while let next = peek(), "<>=~!".contains(next) { index += 1 }
         let text = String(chars[start..<index])
         let kind: SearchToken.Kind = text == "!" ? .other : .comparison(text)
         return SearchToken(kind: kind, text: text, start: start, end: index)
