@@ -2,6 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 @testable import HTTPServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Echoes what it received, so tests see exactly what the server parsed.
 private struct EchoHandler: HTTPHandler {
@@ -112,6 +115,46 @@ private func temporaryFile(bytes: Int) throws -> String {
         usleep(100_000)
         server.stop()
         #expect(result.withLock { $0?.0 } == 200)
+    }
+
+    @Test func closesConnectionsThatNeverFinishTheirHeaders() throws {
+        let (server, base) = try startServer { $0.connectionTimeoutSeconds = 1 }
+        defer { server.stop() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = (server.port ?? 0).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        // A slow client: the request line and one header, never the blank line that ends them.
+        let partial = Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8)
+        let sent = partial.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        #expect(sent == partial.count)
+        usleep(2_500_000)
+
+        // Closed means end-of-file (or a reset); a connection still open would time out here instead.
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var received = 0
+        var readError: Int32 = 0
+        repeat {
+            received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            readError = received < 0 ? errno : 0
+        } while received > 0
+        let stillOpen = received < 0 && (readError == EAGAIN || readError == EWOULDBLOCK)
+        #expect(!stillOpen, "the server kept a half-sent request open past its 1 s timeout")
+        #expect(received == 0 || readError == ECONNRESET)
+
+        // The server still answers normal clients.
+        let (status, body) = try curl([base + "/after"])
+        #expect(status == 200)
+        #expect(body == "GET /after q= body=0 ct=-")
     }
 
     @Test func refusesToStartOnAPortInUse() throws {

@@ -17,8 +17,11 @@ struct ArtifactListRoutes {
     func list(_ request: HTTPRequest) throws -> HTTPResponse {
         let fields = try RequestFields.from(request)
         let runId = try fields.runId()
-        let relative = try fields.string("path").flatMap { $0.isEmpty ? nil : $0 }
-        if let relative { try ArtifactPath.validate(relative) }
+        let requested = try fields.string("path").flatMap { $0.isEmpty ? nil : $0 }
+        if let requested { try ArtifactPath.validate(requested) }
+        // MLflow lists `normpath(path)`: "sub/" and "./sub" answer "sub/...", "." the root.
+        let relative = requested.map { $0.split(separator: "/").filter { $0 != "." }.joined(separator: "/") }
+            .flatMap { $0.isEmpty ? nil : $0 }
         let run = try store.getRun(id: runId)
         var members: [(String, JSONValue)] = [("root_uri", .string(run.info.artifactUri))]
         if let root = LocalArtifactRoot(uri: run.info.artifactUri) {
@@ -32,8 +35,20 @@ struct ArtifactListRoutes {
 /// MLflow's `validate_path_is_safe`: no `..`, no absolute paths, no encoded tricks.
 enum ArtifactPath {
     static func validate(_ path: String) throws(MLflowError) {
-        let decoded = PercentDecoding.decode(path, plusIsSpace: false)
-        for candidate in [path, decoded] {
+        // MLflow decodes until the text stops changing (at most 10 rounds): `%252e%252e` hides `..` too.
+        var decoded = path
+        for _ in 0..<10 {
+            let next = PercentDecoding.decode(decoded, plusIsSpace: false)
+            if next == decoded { break }
+            decoded = next
+        }
+        for var candidate in [path, decoded] {
+            if candidate.contains("#") { throw MLflowError.invalidParameter("Invalid path") }
+            // A `file:` URI is checked as the local path it names (`file:///etc` is absolute).
+            if candidate.lowercased().hasPrefix("file:") {
+                candidate = String(candidate.dropFirst("file:".count))
+                if candidate.hasPrefix("//") { candidate = "/" + candidate.dropFirst(2).drop { $0 != "/" } }
+            }
             let parts = candidate.split(separator: "/", omittingEmptySubsequences: false)
             if candidate.hasPrefix("/") || candidate.contains("\\") || candidate.contains("\0")
                 || parts.contains("..") || candidate.hasPrefix("~") || (candidate.count > 1 && candidate.dropFirst().hasPrefix(":")) {

@@ -13,5 +13,6 @@ public struct Migration: Sendable {
 public enum TrackingMigrations {
     public static let all: [Migration] = [
         Migration(version: 1, statements: Schema001.statements),
+        Migration(version: 2, statements: Schema002.statements),
     ]
 }

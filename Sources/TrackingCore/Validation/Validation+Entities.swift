@@ -42,7 +42,7 @@ extension Validation {
     public static func validateRunId(_ runId: String, path: String = "run_id") throws(MLflowError) {
         let scalars = Array(runId.unicodeScalars)
         let valid = !scalars.isEmpty && scalars.count <= 256 && scalars[0].isASCIIAlphanumeric
-            && scalars.dropFirst().allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" || $0 == "-" || $0.properties.isAlphabetic }
+            && scalars.dropFirst().allSatisfy { $0 == "-" || isPythonWordCharacter($0) }
         if !valid { throw .invalidParameter(invalidValue(path, PythonFormatting.jsonString(runId))) }
     }
 

@@ -44,9 +44,19 @@ public enum Validation {
     static func hasOnlyNameCharacters(_ name: String) -> Bool {
         name.unicodeScalars.allSatisfy { scalar in
             switch scalar {
-            case "/", ".", "-", " ", ":", "_": return true
-            default: return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            case "/", ".", "-", " ", ":": return true
+            default: return isPythonWordCharacter(scalar)
             }
+        }
+    }
+
+    /// Python's `\w` on text: `str.isalnum()` (a letter category, or any numeric type) or `_`.
+    /// Combining marks are not word characters there, though Unicode calls some of them alphabetic.
+    static func isPythonWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "_" || scalar.properties.numericType != nil { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
         }
     }
 

@@ -9,9 +9,11 @@ private typealias Tag = TrackingCore.Tag
 struct SQLiteMigrationTests {
     @Test func migrateIsIdempotentAndRecordsVersions() throws {
         let database = try SQLiteDatabase.temporary()
-        #expect(try database.migrate() == [1])
+        let versions = TrackingMigrations.all.map(\.version)
+        #expect(versions == Array(1...versions.count))
+        #expect(try database.migrate() == versions)
         #expect(try database.migrate() == [])
-        #expect(try database.schemaVersions() == [1])
+        #expect(try database.schemaVersions() == versions)
         // Opening a store again keeps the one Default experiment.
         _ = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/a")
         let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/b")
@@ -22,16 +24,30 @@ struct SQLiteMigrationTests {
 
     @Test func laterMigrationsApplyInOrderAndFailuresRollBack() throws {
         let database = try SQLiteDatabase.temporary()
-        let extra = TrackingMigrations.all + [Migration(version: 2, statements: ["CREATE TABLE extra (id INTEGER)"])]
-        #expect(try database.migrate(extra) == [1, 2])
-        let broken = extra + [Migration(version: 3, statements: ["CREATE TABLE more (id INTEGER)", "NOT SQL"])]
+        let latest = TrackingMigrations.all.count
+        let extra = TrackingMigrations.all
+            + [Migration(version: latest + 1, statements: ["CREATE TABLE extra (id INTEGER)"])]
+        #expect(try database.migrate(extra) == Array(1...latest + 1))
+        let broken = extra + [Migration(version: latest + 2, statements: ["CREATE TABLE more (id INTEGER)", "NOT SQL"])]
         #expect(throws: MLflowError.self) { try database.migrate(broken) }
-        #expect(try database.schemaVersions() == [1, 2])
+        #expect(try database.schemaVersions() == Array(1...latest + 1))
         // The failed migration's first statement was rolled back with it.
         let tables = try database.read {
             try $0.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'more'") { $0.string(0) }
         }
         #expect(tables.isEmpty)
+    }
+
+    @Test func upgradesADatabaseAtVersionOneToTheStartTimeIndex() throws {
+        let database = try SQLiteDatabase.temporary()
+        #expect(try database.migrate(Array(TrackingMigrations.all.prefix(1))) == [1])
+        #expect(try database.migrate() == [2])
+        let indexes = try database.read {
+            try $0.query("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'index_runs_start_time'") {
+                $0.string(0)
+            }
+        }
+        #expect(indexes == ["index_runs_start_time"])
     }
 
     @Test func newerDatabaseIsRefused() throws {

@@ -1,3 +1,0 @@
-import Testing
-@testable import API
-@Test func placeholder() { #expect(true) }
