@@ -16,21 +16,26 @@ let package = Package(
 
         // A small, fast JSON value type, parser and writer (no Foundation).
         .target(name: "JSON"),
+        // Percent-decoding of paths and query strings, shared by the HTTP layer and artifact paths.
+        .target(name: "URLCoding"),
         // libmicrohttpd wrapper; knows nothing of MLflow.
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "URLCoding"]),
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Stores behind protocols; one folder per engine.
         .target(name: "Storage", dependencies: ["TrackingCore", "CSQLite"]),
+        // Artifact repositories (local disk, object stores) and artifact path safety.
+        .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding"]),
         // Routes and handlers: JSON <-> domain <-> stores.
-        .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "JSON"]),
+        .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding"]),
         // The executable and composition root.
-        .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "TrackingCore"]),
+        .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore"]),
-        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "TrackingCore", "JSON"]),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON"]),
     ]
 )

@@ -1,3 +1,4 @@
+import URLCoding
 /// One HTTP request, fully received.
 public struct HTTPRequest: Sendable {
     public var method: String

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import URLCoding
 @testable import HTTPServer
 #if canImport(Glibc)
 import Glibc

@@ -1,0 +1,50 @@
+import TrackingCore
+import URLCoding
+
+/// The one place that decides whether an artifact path from a request is allowed
+/// (MLflow's `validate_path_is_safe`, and stricter): every artifact route calls it.
+public enum ArtifactPath {
+    /// Checks `path` and returns it normalised (`a//b/./c/` -> `a/b/c`; `.` and "" -> "").
+    /// Refuses, with INVALID_PARAMETER_VALUE "Invalid path": `..` segments, absolute paths,
+    /// backslashes, NUL and control characters, `#`, `~` and drive letters, in the text as sent
+    /// and after percent-decoding until it stops changing (so `%2e%2e` and `%252e%252e` are caught).
+    public static func validated(_ path: String) throws(MLflowError) -> String {
+        var decoded = path
+        for _ in 0..<10 {
+            let next = PercentDecoding.decode(decoded, plusIsSpace: false)
+            if next == decoded { break }
+            decoded = next
+        }
+        for var candidate in [path, decoded] {
+            // A `file:` URI is checked as the local path it names (`file:///etc` is absolute).
+            if candidate.lowercased().hasPrefix("file:") {
+                candidate = String(candidate.dropFirst("file:".count))
+                if candidate.hasPrefix("//") { candidate = "/" + candidate.dropFirst(2).drop { $0 != "/" } }
+            }
+            if isUnsafe(candidate) { throw MLflowError.invalidParameter("Invalid path") }
+        }
+        return normalized(path)
+    }
+
+    private static func isUnsafe(_ candidate: String) -> Bool {
+        if candidate.hasPrefix("/") || candidate.hasPrefix("~") { return true }
+        if candidate.unicodeScalars.contains(where: { $0 == "#" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }) {
+            return true
+        }
+        let scalars = Array(candidate.unicodeScalars)
+        if scalars.count >= 2, scalars[1] == ":" { return true }
+        return candidate.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+    }
+
+    /// Drops empty and `.` segments; the result never starts or ends with `/`.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// `base/relative`, or `base` alone when `relative` is empty.
+    public static func join(_ base: String, _ relative: String) -> String {
+        guard !relative.isEmpty else { return base }
+        guard !base.isEmpty else { return relative }
+        return base.hasSuffix("/") ? base + relative : base + "/" + relative
+    }
+}
