@@ -15,7 +15,7 @@ build: bootstrap
 
 serve: build
 	.build/release/swiftrack server --backend-store-uri sqlite:///mlruns/mlflow.db \
-		--default-artifact-root ./mlruns/artifacts --host $(HOST) --port $(PORT)
+		--artifacts-destination ./mlruns/artifacts --host $(HOST) --port $(PORT)
 
 # Unit tests (Swift Testing), then the compat suite against the built binary, then the same
 # suite once against a real `mlflow server` (check mode) to prove it describes MLflow.

@@ -1,3 +1,4 @@
+import Artifacts
 import HTTPServer
 import JSON
 import Storage
@@ -7,39 +8,73 @@ import TrackingCore
 /// and turns every failure into MLflow's JSON error shape.
 public struct MLflowAPI: HTTPHandler {
     private let router: Router
+    private let artifactProxy: ArtifactProxyRoutes
+    private let artifacts: ArtifactService
+    private let artifactsOnly: Bool
     private let logError: @Sendable (String) -> Void
 
-    public init(store: any TrackingStore, version: String, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
+    public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
+                artifactsOnly: Bool = false, logError: @escaping @Sendable (String) -> Void = { _ in }) {
         let apiRoutes = ExperimentRoutes(store: store).routes
             + RunRoutes(store: store).routes
             + LoggingRoutes(store: store).routes
             + MetricRoutes(store: store).routes
-            + ArtifactListRoutes(store: store).routes
+            + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0).routes } ?? [])
+            + RegistryRoutes(store: store).routes
+            + ArtifactListRoutes(store: store, artifacts: artifacts).routes
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
-        self.router = Router(merging: router, with: ServerInfoRoutes(version: version).routes)
+        self.router = Router(merging: router, with: ServerInfoRoutes(version: version).routes
+            + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes)
+        self.artifactProxy = ArtifactProxyRoutes(service: artifacts)
+        self.artifacts = artifacts
+        self.artifactsOnly = artifactsOnly
         self.logError = logError
     }
 
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        switch router.match(method: request.method, path: request.path) {
-        case .notFound:
-            return FlaskErrorPages.notFound
-        case .methodNotAllowed(let allowed):
-            return FlaskErrorPages.methodNotAllowed(allowed: allowed)
-        case .handler(let handler):
-            do {
+    public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        respond(to: request) {
+            if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path),
+               let response = try artifactProxy.handle(request, servicePath: servicePath) {
+                return response
+            }
+            switch router.match(method: request.method, path: request.path) {
+            case .notFound:
+                return FlaskErrorPages.notFound
+            case .methodNotAllowed(let allowed):
+                return FlaskErrorPages.methodNotAllowed(allowed: allowed)
+            case .handler(let handler):
+                if artifactsOnly && request.path != "/health" && request.path != "/version" {
+                    throw MLflowError(.temporarilyUnavailable, "Endpoint: \(request.path) disabled due to the mlflow "
+                        + "server running in `--artifacts-only` mode. To enable tracking server functionality, run "
+                        + "`mlflow server` without `--artifacts-only`")
+                }
                 return try handler(request)
-            } catch let error as MLflowError {
-                if error.code.httpStatus >= 500 { logError("\(request.method) \(request.path): \(error)") }
-                return error.response
-            } catch {
-                logError("\(request.method) \(request.path): \(error)")
-                return MLflowError.internalError("Internal error: \(error)").response
             }
         }
     }
 
-    public func reject(_ rejection: HTTPRejection, request: HTTPRequest) -> HTTPResponse {
+    /// Runs `body`, turning thrown errors into MLflow's JSON error response.
+    private func respond(to request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch let error as MLflowError {
+            if error.code.httpStatus >= 500 { logError("\(request.method) \(request.path): \(error)") }
+            return error.response
+        } catch {
+            logError("\(request.method) \(request.path): \(error)")
+            return MLflowError.internalError("Internal error: \(error)").response
+        }
+    }
+
+    /// Artifact uploads stream to a file in the upload directory; everything else is read into memory.
+    public func bodyDestination(for head: HTTPRequestHead) -> HTTPBodyDestination {
+        ArtifactProxyRoutes.isUpload(head)
+            ? .file(directory: artifacts.uploadDirectory, maxBytes: artifacts.maxUploadBytes)
+            : .memory
+    }
+
+    public func reject(_ rejection: HTTPRejection, request: HTTPServerRequest) -> HTTPServerResponse {
         switch rejection {
         case .bodyTooLarge(let limit):
             var response = MLflowError(.invalidParameterValue,
@@ -48,6 +83,9 @@ public struct MLflowAPI: HTTPHandler {
             return response
         case .serverShuttingDown:
             return MLflowError(.temporarilyUnavailable, "The server is shutting down.").response
+        case .bodyNotStored(let reason):
+            logError("\(request.method) \(request.path): request body not stored: \(reason)")
+            return MLflowError.internalError("The request body could not be stored.").response
         }
     }
 }

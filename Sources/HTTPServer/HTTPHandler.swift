@@ -3,21 +3,29 @@ public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse
     /// The answer to a request the server refused before it reached `handle` (e.g. a body too large).
     func reject(_ rejection: HTTPRejection, request: HTTPRequest) -> HTTPResponse
+    /// Where the body of the request with this head should go; asked once, before the body arrives.
+    func bodyDestination(for head: HTTPRequestHead) -> HTTPBodyDestination
 }
 
 /// Why the HTTP layer refused a request on its own.
 public enum HTTPRejection: Sendable, Equatable {
-    case bodyTooLarge(limit: Int)
+    case bodyTooLarge(limit: Int64)
     case serverShuttingDown
+    /// The body could not be written to its file (disk full, directory missing...).
+    case bodyNotStored(reason: String)
 }
 
 extension HTTPHandler {
+    public func bodyDestination(for head: HTTPRequestHead) -> HTTPBodyDestination { .memory }
+
     public func reject(_ rejection: HTTPRejection, request: HTTPRequest) -> HTTPResponse {
         switch rejection {
         case .bodyTooLarge(let limit):
             return .text("Request body larger than \(limit) bytes\n", status: 413)
         case .serverShuttingDown:
             return .text("Server is shutting down\n", status: 503)
+        case .bodyNotStored(let reason):
+            return .text("Request body could not be stored: \(reason)\n", status: 500)
         }
     }
 }

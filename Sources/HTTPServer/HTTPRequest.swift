@@ -11,8 +11,12 @@ public struct HTTPRequest: Sendable {
     /// Header names are lower-cased.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The file holding the body when the handler asked for `.file` (then `body` is empty).
+    public var bodyFile: String?
 
-    public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+                bodyFile: String? = nil) {
+        self.bodyFile = bodyFile
         self.method = method
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.rawPath = parts.first.map(String.init) ?? "/"

@@ -3,11 +3,30 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// When set, the body is this file's bytes, sent with sendfile (and `body` is ignored).
+    public var file: FileBody?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], file: FileBody? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.file = file
+    }
+
+    /// A byte range of a file on disk as a response body.
+    public struct FileBody: Sendable, Equatable {
+        public var path: String
+        public var offset: Int64
+        public var length: Int64
+        /// Remove the file once it is open (a temporary copy of a remote artifact).
+        public var deleteAfterOpening: Bool
+
+        public init(path: String, offset: Int64 = 0, length: Int64, deleteAfterOpening: Bool = false) {
+            self.path = path
+            self.offset = offset
+            self.length = length
+            self.deleteAfterOpening = deleteAfterOpening
+        }
     }
 
     public static func text(_ text: String, status: Int = 200) -> HTTPResponse {

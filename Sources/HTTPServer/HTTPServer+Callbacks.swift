@@ -1,4 +1,7 @@
 import CMicroHTTPD
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // libmicrohttpd's C callbacks. `cls` is the HTTPServer (unretained: it outlives the daemon);
 // `*con_cls` is the request's RequestContext (retained in uriLog, released in requestCompleted).
@@ -32,14 +35,13 @@ extension HTTPServer {
                  uploadData: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>?) -> MHD_Result {
         switch context.phase {
         case .start:
-            // Answering on the first call makes libmicrohttpd close the connection: only look here.
+            // Answering on the first call makes libmicrohttpd close the connection: only look here,
+            // unless the request is refused anyway.
             context.method = method.map { String(cString: $0) } ?? "GET"
             context.readHeaders(of: connection)
-            if let declared = context.declaredContentLength, declared > configuration.maxBodyBytes {
-                // Refuse before reading a byte; libmicrohttpd then closes the connection.
+            if let refusal = prepareBody(of: context) {
                 context.phase = .answered
-                return queue(handler.reject(.bodyTooLarge(limit: configuration.maxBodyBytes), request: context.request),
-                             on: connection)
+                return queue(handler.reject(refusal, request: context.request), on: connection)
             }
             context.phase = .receiving
             return .YES
@@ -48,24 +50,12 @@ extension HTTPServer {
             if let uploadSize, uploadSize.pointee > 0 {
                 let size = uploadSize.pointee
                 uploadSize.pointee = 0
-                if context.rejection == nil, context.body.count + size > configuration.maxBodyBytes {
-                    // A chunked body past the limit: libmicrohttpd can only answer once the body has
-                    // been read, so the rest is counted and dropped, and a client that keeps sending
-                    // far beyond the limit is disconnected.
-                    context.rejection = .bodyTooLarge(limit: configuration.maxBodyBytes)
-                    context.body = []
-                }
-                if context.rejection != nil {
-                    context.discardedBytes += size
-                    return context.discardedBytes > configuration.maxBodyBytes + (16 << 20) ? .NO : .YES
-                }
-                if let uploadData {
-                    context.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: size))
-                }
-                return .YES
+                return receive(UnsafeRawBufferPointer(start: uploadData, count: uploadData == nil ? 0 : size), into: context)
             }
+            context.body.finish()
             if let rejection = context.rejection {
                 context.phase = .answered
+                context.body.discard()
                 return queue(handler.reject(rejection, request: context.request), on: connection)
             }
             if shuttingDown.load(ordering: .relaxed) {
@@ -93,18 +83,73 @@ extension HTTPServer {
         }
     }
 
-    private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
-        let mhdResponse: OpaquePointer? = response.body.withUnsafeBytes { buffer in
-            MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress),
-                                            .RESPMEM_MUST_COPY)
+    /// Asks the handler where the body goes and refuses a declared length over that limit.
+    private func prepareBody(of context: RequestContext) -> HTTPRejection? {
+        switch handler.bodyDestination(for: context.head) {
+        case .memory:
+            context.body = RequestBodySink(limit: Int64(configuration.maxBodyBytes))
+        case .file(let directory, let maxBytes):
+            do {
+                context.body = try RequestBodySink(directory: directory, limit: maxBytes)
+            } catch {
+                return .bodyNotStored(reason: error.message)
+            }
         }
-        guard let mhdResponse else { return .NO }
+        if let declared = context.declaredContentLength, declared > context.body.limit {
+            context.body.discard()
+            return .bodyTooLarge(limit: context.body.limit)
+        }
+        return nil
+    }
+
+    /// Takes one chunk. libmicrohttpd can only answer once the body has been read, so after a
+    /// refusal the rest is counted and dropped, and a client that keeps sending far beyond the
+    /// limit is disconnected.
+    private func receive(_ chunk: UnsafeRawBufferPointer, into context: RequestContext) -> MHD_Result {
+        if context.rejection != nil {
+            context.discardedBytes += Int64(chunk.count)
+            return context.discardedBytes > context.body.limit + (16 << 20) ? .NO : .YES
+        }
+        switch context.body.append(chunk) {
+        case .accepted:
+            return .YES
+        case .overLimit:
+            context.rejection = .bodyTooLarge(limit: context.body.limit)
+        case .failed(let reason):
+            context.rejection = .bodyNotStored(reason: reason)
+        }
+        context.discardedBytes = context.body.received
+        context.body.discard()
+        return .YES
+    }
+
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+        guard let mhdResponse = makeResponse(response) else { return .NO }
         for header in response.headers {
             _ = MHD_add_response_header(mhdResponse, header.name, header.value)
         }
         let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         MHD_destroy_response(mhdResponse)
         return result
+    }
+
+    /// A buffer copied into libmicrohttpd, or a file range it sends with sendfile (it closes the fd).
+    private func makeResponse(_ response: HTTPResponse) -> OpaquePointer? {
+        if let file = response.file {
+            let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+            if file.deleteAfterOpening { unlink(file.path) }
+            guard fd >= 0 else { return nil }
+            guard let made = MHD_create_response_from_fd_at_offset64(UInt64(max(0, file.length)), fd,
+                                                                     UInt64(max(0, file.offset))) else {
+                close(fd)
+                return nil
+            }
+            return made
+        }
+        return response.body.withUnsafeBytes { buffer in
+            MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress),
+                                            .RESPMEM_MUST_COPY)
+        }
     }
 }
 

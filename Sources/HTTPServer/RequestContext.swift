@@ -15,18 +15,28 @@ final class RequestContext: @unchecked Sendable {
     var phase = Phase.start
     var method = ""
     var headers: [(name: String, value: String)] = []
-    var body: [UInt8] = []
+    var body = RequestBodySink(limit: 0)
     var rejection: HTTPRejection?
     /// Bytes of a refused body read and dropped so far.
-    var discardedBytes = 0
+    var discardedBytes: Int64 = 0
     var response: HTTPResponse?
 
     init(rawTarget: String) {
         self.rawTarget = rawTarget
     }
 
+    deinit {
+        // A body file the handler did not take is removed with the request.
+        body.discard()
+    }
+
+    var head: HTTPRequestHead {
+        let request = HTTPRequest(method: method, target: rawTarget, headers: headers)
+        return HTTPRequestHead(method: method, rawPath: request.rawPath, path: request.path, headers: request.headers)
+    }
+
     var request: HTTPRequest {
-        HTTPRequest(method: method, target: rawTarget, headers: headers, body: body)
+        HTTPRequest(method: method, target: rawTarget, headers: headers, body: body.bytes, bodyFile: body.filePath)
     }
 
     /// Reads the request headers (names lower-cased by `HTTPRequest`).
@@ -37,12 +47,12 @@ final class RequestContext: @unchecked Sendable {
             let context = Unmanaged<RequestContext>.fromOpaque(raw).takeUnretainedValue()
             let name = String(decoding: UnsafeRawBufferPointer(start: key, count: keyLength), as: UTF8.self)
             let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueLength), as: UTF8.self) } ?? ""
-            context.headers.append((name: name, value: text))
+            context.headers.append((name: name.lowercased(), value: text))
             return .YES
         }, box)
     }
 
-    var declaredContentLength: Int? {
-        headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap { Int($0.value) }
+    var declaredContentLength: Int64? {
+        headers.first(where: { $0.name == "content-length" }).flatMap { Int64($0.value) }
     }
 }

@@ -12,7 +12,8 @@ final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
     private struct State {
-        var jobs: [Job] = []
+        /// A queue: taken slots are cleared at once, so a finished job releases what it captured.
+        var jobs: [Job?] = []
         var head = 0
         var stopping = false
     }
@@ -47,8 +48,12 @@ final class WorkerPool: Sendable {
             let job: Job? = state.withLock { state in
                 guard state.head < state.jobs.count else { return nil }
                 let job = state.jobs[state.head]
+                state.jobs[state.head] = nil
                 state.head += 1
-                if state.head > 1024, state.head * 2 > state.jobs.count {
+                if state.head == state.jobs.count {
+                    state.jobs.removeAll(keepingCapacity: true)
+                    state.head = 0
+                } else if state.head > 1024, state.head * 2 > state.jobs.count {
                     state.jobs.removeFirst(state.head)
                     state.head = 0
                 }

@@ -9,18 +9,21 @@ enum ServerCommand {
         let started = Date()
         blockTerminationSignals()
         let path = try ServerOptions.sqlitePath(fromURI: options.backendStoreURI)
-        let artifactRoot = ServerOptions.resolvedArtifactRoot(options.defaultArtifactRoot)
+        let artifactRoot = ServerOptions.resolvedArtifactRoot(options.effectiveDefaultArtifactRoot)
+        let artifacts = try ArtifactComposition.service(options)
         let database = try SQLiteDatabase(path: path, readerCount: max(2, options.http.workers))
         let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: artifactRoot)
         // `/version` answers the MLflow version whose API is served, as clients expect of it.
-        let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility) { message in
+        let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
+                            artifactsOnly: options.artifactsOnly) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
         try server.start()
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         Log.info("swiftrack \(SwiftrackVersion.current) listening on http://\(options.http.host):\(server.port ?? 0) "
-                 + "(store \(path), artifacts \(artifactRoot), \(options.http.workers) workers, ready in \(elapsed) ms)")
+                 + "(store \(path), artifact root \(artifactRoot), "
+                 + "proxy \(options.serveArtifacts ? options.artifactsDestination : "off"), \(options.http.workers) workers, ready in \(elapsed) ms)")
         let signal = waitForTerminationSignal()
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
         server.stop()

@@ -4,13 +4,23 @@ import HTTPServer
 /// `swiftrack server`'s options: each flag keeps `mlflow server`'s name and has environment twins.
 struct ServerOptions {
     var backendStoreURI = "sqlite:///mlruns/mlflow.db"
-    var defaultArtifactRoot = "./mlruns/artifacts"
+    /// nil: `mlflow-artifacts:/` when serving artifacts, else `./mlruns/artifacts` (MLflow's rule).
+    var defaultArtifactRoot: String?
+    var serveArtifacts = true
+    var artifactsDestination = "./mlruns/artifacts"
+    var artifactsOnly = false
     var http = HTTPServerConfiguration()
 
     static let knownFlags: Set<String> = [
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
-        "max-body-bytes", "connection-timeout", "connection-limit",
+        "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination",
     ]
+    static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only"]
+
+    /// The root new experiments get their artifact location under.
+    var effectiveDefaultArtifactRoot: String {
+        defaultArtifactRoot ?? (serveArtifacts ? "mlflow-artifacts:/" : "./mlruns/artifacts")
+    }
 
     static let help = """
         swiftrack server [options]
@@ -18,8 +28,16 @@ struct ServerOptions {
           --backend-store-uri URI      sqlite:///relative/path.db or sqlite:////absolute/path.db
                                        (default sqlite:///mlruns/mlflow.db)
                                        env SWIFTRACK_BACKEND_STORE_URI, MLFLOW_BACKEND_STORE_URI
-          --default-artifact-root DIR  where new experiments keep artifacts (default ./mlruns/artifacts)
+          --default-artifact-root URI  where new experiments keep artifacts (default mlflow-artifacts:/
+                                       when serving artifacts, else ./mlruns/artifacts)
                                        env SWIFTRACK_DEFAULT_ARTIFACT_ROOT, MLFLOW_DEFAULT_ARTIFACT_ROOT
+          --serve-artifacts            proxy artifact uploads and downloads (the default)
+          --no-serve-artifacts         clients read and write artifact roots directly
+                                       env SWIFTRACK_SERVE_ARTIFACTS=false
+          --artifacts-destination URI  where proxied artifacts are stored (default ./mlruns/artifacts)
+                                       env SWIFTRACK_ARTIFACTS_DESTINATION, MLFLOW_ARTIFACTS_DESTINATION
+          --artifacts-only             serve only the artifact proxy, not the tracking API
+                                       env SWIFTRACK_ARTIFACTS_ONLY=true
           --host HOST                  address to listen on (default 127.0.0.1)
                                        env SWIFTRACK_HOST, MLFLOW_HOST
           --port PORT                  port to listen on, 0 for any free one (default 5000)
@@ -53,6 +71,18 @@ struct ServerOptions {
         }
         if let root = value("default-artifact-root", "SWIFTRACK_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT") {
             defaultArtifactRoot = root
+        }
+        if let destination = value("artifacts-destination", "SWIFTRACK_ARTIFACTS_DESTINATION",
+                                   "MLFLOW_ARTIFACTS_DESTINATION") {
+            artifactsDestination = destination
+        }
+        if let serve = environment["SWIFTRACK_SERVE_ARTIFACTS"] { serveArtifacts = !["0", "false", "no"].contains(serve.lowercased()) }
+        if arguments.has("serve-artifacts") { serveArtifacts = true }
+        if arguments.has("no-serve-artifacts") { serveArtifacts = false }
+        if let only = environment["SWIFTRACK_ARTIFACTS_ONLY"] { artifactsOnly = ["1", "true", "yes"].contains(only.lowercased()) }
+        if arguments.has("artifacts-only") { artifactsOnly = true }
+        if artifactsOnly && !serveArtifacts {
+            throw UsageError("--artifacts-only needs --serve-artifacts")
         }
         if let host = value("host", "SWIFTRACK_HOST", "MLFLOW_HOST") { http.host = host }
         if let port = try integer("port", "SWIFTRACK_PORT", "MLFLOW_PORT", range: 0...65535) { http.port = UInt16(port) }

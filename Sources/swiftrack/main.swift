@@ -26,11 +26,11 @@ func runMain() -> Int32 {
             print(usage)
             return 0
         case "server":
-            let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ["help"])
+            let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ServerOptions.booleanFlags)
             if parsed.has("help") { print(ServerOptions.help); return 0 }
             return try ServerCommand.run(ServerOptions(arguments: parsed, environment: environment))
         case "db":
-            let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ["help"])
+            let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ServerOptions.booleanFlags)
             guard parsed.positional.first == "upgrade", !parsed.has("help") else {
                 print("usage: swiftrack db upgrade [--backend-store-uri URI]")
                 return parsed.has("help") ? 0 : 2

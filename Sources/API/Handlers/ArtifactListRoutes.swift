@@ -4,9 +4,10 @@ import JSON
 import Storage
 import TrackingCore
 
-/// artifacts/list for a run whose artifact root is on local disk.
+/// artifacts/list: the files under a run's artifact root (proxied, local or object store).
 struct ArtifactListRoutes {
     let store: any TrackingStore
+    let artifacts: ArtifactService
 
     var routes: [Route] {
         [Route("GET", "/mlflow/artifacts/list", list)]
@@ -18,12 +19,17 @@ struct ArtifactListRoutes {
         // MLflow lists `normpath(path)`: "sub/" and "./sub" answer "sub/...", "." the root.
         let relative = try fields.string("path").map { try ArtifactPath.validated($0) } ?? ""
         let run = try store.getRun(id: runId)
-        var members: [(String, JSONValue)] = [("root_uri", .string(run.info.artifactUri))]
-        let uri = run.info.artifactUri
-        if uri.hasPrefix("/") || uri.hasPrefix("file:") {
-            let files = try LocalArtifactRepository(root: uri).list(relative)
-            if !files.isEmpty { members.append(("files", .array(files.map(\.json)))) }
+        let root = run.info.artifactUri
+        var members: [(String, JSONValue)] = [("root_uri", .string(root))]
+        let (repository, path) = try artifacts.locate(root: root, relative: relative)
+        // Entries are named relative to the run's root, whatever the repository's own root is.
+        let prefixLength = path.count - relative.count
+        let files = try repository.list(path).map { info -> JSONValue in
+            var entry = info
+            entry.path = String(info.path.dropFirst(prefixLength).drop { $0 == "/" })
+            return entry.json
         }
+        if !files.isEmpty { members.append(("files", .array(files))) }
         return jsonResponse(.object(members))
     }
 }

@@ -14,5 +14,7 @@ public enum TrackingMigrations {
     public static let all: [Migration] = [
         Migration(version: 1, statements: Schema001.statements),
         Migration(version: 2, statements: Schema002.statements),
+        Migration(version: 3, statements: Schema003.statements),
+        Migration(version: 4, statements: Schema004.statements),
     ]
 }

@@ -5,7 +5,7 @@ extension SQLiteTrackingStore {
     public func logBatch(runId: String, metrics: [Metric], params: [Param], tags: [Tag]) throws {
         try Self.requireUniqueParamKeys(params)
         try database.write { connection in
-            try Self.activeRunState(connection, runId)
+            let experimentKey = try Self.activeRunState(connection, runId).experimentId
             try Self.insertParams(connection, runId: runId, params: params) { conflicts in
                 let listed = conflicts.map { conflict in
                     "{'key': \(PythonRepr.string(conflict.key)), 'old_value': \(PythonRepr.string(conflict.old)), "
@@ -15,6 +15,7 @@ extension SQLiteTrackingStore {
                     "Changing param values is not allowed. Params were already logged='[\(listed)]' for run ID='\(runId)'.")
             }
             try Self.insertMetrics(connection, runId: runId, metrics: metrics)
+            try Self.insertLoggedModelMetrics(connection, runId: runId, experimentKey: experimentKey, metrics: metrics)
             try Self.setRunTags(connection, runId: runId, tags: tags)
         }
     }

@@ -1,0 +1,130 @@
+import Artifacts
+import HTTPServer
+import JSON
+import TrackingCore
+
+/// The `mlflow-artifacts` service (`--serve-artifacts`): upload, download, list and delete files
+/// in the proxied destination, and multipart uploads through presigned URLs.
+/// Its paths end in an artifact path, so it matches by prefix rather than through the router.
+struct ArtifactProxyRoutes: Sendable {
+    let service: ArtifactService
+
+    static let prefixes = ["/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/"]
+
+    /// The part of `path` after the service prefix (`artifacts/...`, `mpu/create/...`), or nil.
+    static func servicePath(of path: String) -> Substring? {
+        for prefix in prefixes where path.hasPrefix(prefix) { return path.dropFirst(prefix.count) }
+        return nil
+    }
+
+    /// True for uploads, whose bodies are streamed to a file instead of memory.
+    static func isUpload(_ head: HTTPRequestHead) -> Bool {
+        head.method == "PUT" && servicePath(of: head.path)?.hasPrefix("artifacts/") == true
+    }
+
+    /// Answers a request under the service prefix; nil when the path is not one of its routes.
+    func handle(_ request: HTTPRequest, servicePath: Substring) throws -> HTTPResponse? {
+        if servicePath == "artifacts" {
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return FlaskErrorPages.methodNotAllowed(allowed: ["GET"])
+            }
+            return try list(request)
+        }
+        if servicePath.hasPrefix("artifacts/") {
+            let path = String(servicePath.dropFirst("artifacts/".count))
+            switch request.method {
+            case "GET", "HEAD": return try download(request, path: path)
+            case "PUT": return try upload(request, path: path)
+            case "DELETE": return try delete(path: path)
+            default: return FlaskErrorPages.methodNotAllowed(allowed: ["DELETE", "GET", "PUT"])
+            }
+        }
+        for action in ["create", "complete", "abort"] where servicePath.hasPrefix("mpu/\(action)/") {
+            guard request.method == "POST" else { return FlaskErrorPages.methodNotAllowed(allowed: ["POST"]) }
+            let path = String(servicePath.dropFirst("mpu/\(action)/".count))
+            return try multipart(action, request, artifactPath: path)
+        }
+        return nil
+    }
+
+    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
+        let destination = try service.requireDestination()
+        let fields = try RequestFields.from(request)
+        let path = try fields.string("path").map { try ArtifactPath.validated($0) } ?? ""
+        // The proxy lists base names (MLflow's `FileInfo(basename, ...)`).
+        let files = try destination.list(path).map { info -> JSONValue in
+            var entry = info
+            entry.path = info.path.split(separator: "/").last.map(String.init) ?? info.path
+            return entry.json
+        }
+        return jsonResponse(files.isEmpty ? .object([]) : .object([("files", .array(files))]))
+    }
+
+    private func download(_ request: HTTPRequest, path: String) throws -> HTTPResponse {
+        let destination = try service.requireDestination()
+        let safe = try ArtifactPath.validated(path)
+        return try ArtifactDownload.response(for: request, repository: destination, path: safe,
+                                             scratchDirectory: service.scratchDirectory)
+    }
+
+    private func upload(_ request: HTTPRequest, path: String) throws -> HTTPResponse {
+        let destination = try service.requireDestination()
+        let safe = try ArtifactPath.validated(path)
+        guard !safe.isEmpty else { throw MLflowError.invalidParameter("Invalid path") }
+        guard let bodyFile = request.bodyFile else {
+            throw MLflowError.internalError("The upload body was not staged to a file")
+        }
+        try destination.store(localPath: bodyFile, as: safe)
+        return emptyJSONResponse
+    }
+
+    private func delete(path: String) throws -> HTTPResponse {
+        let destination = try service.requireDestination()
+        try destination.delete(try ArtifactPath.validated(path))
+        return emptyJSONResponse
+    }
+
+    private func multipart(_ action: String, _ request: HTTPRequest, artifactPath: String) throws -> HTTPResponse {
+        let destination = try service.requireDestination()
+        let directory = try ArtifactPath.validated(artifactPath)
+        let fields = try RequestFields.from(request)
+        let name = try ArtifactPath.validated(try fields.requiredString("path"))
+        guard let repository = destination as? any MultipartArtifactRepository else {
+            throw MLflowError(.notImplemented, "Multipart upload is not supported for the current artifact repository")
+        }
+        let key = ArtifactPath.join(directory, name)
+        switch action {
+        case "create":
+            let count = try fields.int64("num_parts").map { Int(clamping: $0) } ?? 1
+            guard (1...10_000).contains(count) else {
+                throw MLflowError.invalidParameter("num_parts must be between 1 and 10000, got \(count)")
+            }
+            let upload = try repository.createMultipartUpload(path: key, partCount: count)
+            var members: [(String, JSONValue)] = []
+            if let uploadId = upload.uploadId { members.append(("upload_id", .string(uploadId))) }
+            members.append(("credentials", .array(upload.parts.map(\.json))))
+            return jsonResponse(.object(members))
+        case "complete":
+            let uploadId = try fields.string("upload_id") ?? ""
+            let parts = try fields.messages("parts").map { part in
+                UploadedPart(partNumber: Int(clamping: try part.int64("part_number") ?? 0), etag: try part.string("etag") ?? "",
+                             url: try part.string("url"))
+            }
+            try repository.completeMultipartUpload(path: key, uploadId: uploadId, parts: parts)
+            return emptyJSONResponse
+        default:
+            try repository.abortMultipartUpload(path: key, uploadId: try fields.string("upload_id") ?? "")
+            return emptyJSONResponse
+        }
+    }
+}
+
+extension PartUploadTarget {
+    var json: JSONValue {
+        var members: [(String, JSONValue)] = [("url", .string(url)), ("part_number", .integer(Int64(partNumber)))]
+        if !headers.isEmpty {
+            members.append(("headers", .object(headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        return .object(members)
+    }
+}

@@ -1,0 +1,25 @@
+import Artifacts
+import HTTPServer
+import Storage
+import TrackingCore
+
+/// `/get-artifact?run_id=..&path=..`: the UI's download of one run artifact.
+struct RunArtifactDownloadRoutes {
+    let store: any TrackingStore
+    let artifacts: ArtifactService
+
+    var routes: [Route] {
+        [Route("GET", "/get-artifact", download), Route("GET", "/ajax-api/2.0/mlflow/get-artifact", download)]
+    }
+
+    func download(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let runId = try fields.runId()
+        guard let rawPath = try fields.string("path") else { throw RequestFields.missing("path") }
+        let relative = try ArtifactPath.validated(rawPath)
+        let run = try store.getRun(id: runId)
+        let (repository, path) = try artifacts.locate(root: run.info.artifactUri, relative: relative)
+        return try ArtifactDownload.response(for: request, repository: repository, path: path,
+                                             scratchDirectory: artifacts.scratchDirectory)
+    }
+}

@@ -1,0 +1,110 @@
+import HTTPServer
+import JSON
+import Storage
+import TrackingCore
+
+/// model-versions/*: create, get, update, delete, search, tags, transition-stage, get-download-uri.
+struct ModelVersionRoutes {
+    let registry: any RegistryStore
+
+    var routes: [Route] {
+        [
+            Route("POST", "/mlflow/model-versions/create", create),
+            Route("GET", "/mlflow/model-versions/get", get),
+            Route("PATCH", "/mlflow/model-versions/update", update),
+            Route("DELETE", "/mlflow/model-versions/delete", delete),
+            Route("GET", "/mlflow/model-versions/search", search),
+            Route("POST", "/mlflow/model-versions/set-tag", setTag),
+            Route("DELETE", "/mlflow/model-versions/delete-tag", deleteTag),
+            Route("POST", "/mlflow/model-versions/transition-stage", transitionStage),
+            Route("GET", "/mlflow/model-versions/get-download-uri", downloadURI),
+        ]
+    }
+
+    private func answer(_ version: ModelVersion) -> HTTPResponse {
+        jsonResponse(.object([("model_version", version.json)]))
+    }
+
+    func create(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let source = try fields.requiredString("source")
+        let createRequest = CreateModelVersionRequest(
+            name: name, source: source, runId: try fields.string("run_id"), tags: try fields.tags(),
+            runLink: try fields.string("run_link"), description: try fields.string("description"),
+            modelId: try fields.string("model_id"))
+        return answer(try registry.createModelVersion(createRequest))
+    }
+
+    func get(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        return answer(try registry.getModelVersion(name: name, version: try fields.version()))
+    }
+
+    func update(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let version = try fields.version()
+        let description = try fields.string("description")
+        return answer(try registry.updateModelVersion(name: name, version: version, description: description))
+    }
+
+    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        try registry.deleteModelVersion(name: name, version: try fields.version(), userId: nil)
+        return emptyJSONResponse
+    }
+
+    func search(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request, repeated: ["order_by"])
+        let limit = Validation.maxModelVersionSearchResults
+        let query = RegistrySearchQuery(
+            filter: try fields.string("filter") ?? "",
+            orderBy: try fields.stringList("order_by"),
+            maxResults: try fields.maxResults(limit: limit, default: limit),
+            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 })
+        let page = try registry.searchModelVersions(query)
+        var members: [(String, JSONValue)] = []
+        if !page.items.isEmpty { members.append(("model_versions", .array(page.items.map(\.json)))) }
+        if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
+        return jsonResponse(.object(members))
+    }
+
+    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let version = try fields.version()
+        let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
+        try registry.setModelVersionTag(name: name, version: version, tag: tag)
+        return emptyJSONResponse
+    }
+
+    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let version = try fields.version()
+        try registry.deleteModelVersionTag(name: name, version: version, key: try fields.requiredString("key"))
+        return emptyJSONResponse
+    }
+
+    func transitionStage(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let version = try fields.version()
+        let stage = try fields.requiredString("stage")
+        let archive = try fields.bool("archive_existing_versions") ?? false
+        return answer(try registry.transitionModelVersionStage(
+            name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: nil))
+    }
+
+    func downloadURI(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        // MLflow's handler has no schema here: missing fields reach the store as "".
+        let name = try fields.string("name") ?? ""
+        let version = try fields.string("version") ?? ""
+        let uri = try registry.getModelVersionDownloadURI(name: name, version: version)
+        return jsonResponse(.object([("artifact_uri", .string(uri))]))
+    }
+}

@@ -1,0 +1,95 @@
+import HTTPServer
+import JSON
+import Storage
+import TrackingCore
+
+/// registered-models/*: create, get, rename, update, delete, search, get-latest-versions, tags.
+struct RegisteredModelRoutes {
+    let registry: any RegistryStore
+
+    var routes: [Route] {
+        [
+            Route("POST", "/mlflow/registered-models/create", create),
+            Route("GET", "/mlflow/registered-models/get", get),
+            Route("POST", "/mlflow/registered-models/rename", rename),
+            Route("PATCH", "/mlflow/registered-models/update", update),
+            Route("DELETE", "/mlflow/registered-models/delete", delete),
+            Route("GET", "/mlflow/registered-models/search", search),
+            Route("POST", "/mlflow/registered-models/get-latest-versions", latestVersions),
+            Route("GET", "/mlflow/registered-models/get-latest-versions", latestVersions),
+            Route("POST", "/mlflow/registered-models/set-tag", setTag),
+            Route("DELETE", "/mlflow/registered-models/delete-tag", deleteTag),
+        ]
+    }
+
+    private func answer(_ model: RegisteredModel) -> HTTPResponse {
+        jsonResponse(.object([("registered_model", model.json)]))
+    }
+
+    func create(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let tags = try fields.tags()
+        let description = try fields.string("description") ?? ""
+        return answer(try registry.createRegisteredModel(name: name, tags: tags, description: description))
+    }
+
+    func get(_ request: HTTPRequest) throws -> HTTPResponse {
+        answer(try registry.getRegisteredModel(name: try RequestFields.from(request).requiredString("name")))
+    }
+
+    func rename(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let newName = try fields.requiredString("new_name")
+        return answer(try registry.renameRegisteredModel(name: name, newName: newName))
+    }
+
+    func update(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let description = try fields.string("description") ?? ""
+        return answer(try registry.updateRegisteredModel(name: name, description: description))
+    }
+
+    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
+        try registry.deleteRegisteredModel(name: try RequestFields.from(request).requiredString("name"))
+        return emptyJSONResponse
+    }
+
+    func search(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request, repeated: ["order_by"])
+        let query = RegistrySearchQuery(
+            filter: try fields.string("filter") ?? "",
+            orderBy: try fields.stringList("order_by"),
+            maxResults: try fields.maxResults(limit: Validation.maxRegisteredModelSearchResults, default: 100),
+            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 })
+        let page = try registry.searchRegisteredModels(query)
+        var members: [(String, JSONValue)] = []
+        if !page.items.isEmpty { members.append(("registered_models", .array(page.items.map(\.json)))) }
+        if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
+        return jsonResponse(.object(members))
+    }
+
+    func latestVersions(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request, repeated: ["stages"])
+        let name = try fields.requiredString("name")
+        let versions = try registry.getLatestVersions(name: name, stages: try fields.stringList("stages"))
+        return jsonResponse(.object(versions.isEmpty ? [] : [("model_versions", .array(versions.map(\.json)))]))
+    }
+
+    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
+        try registry.setRegisteredModelTag(name: name, tag: tag)
+        return emptyJSONResponse
+    }
+
+    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        try registry.deleteRegisteredModelTag(name: name, key: try fields.requiredString("key"))
+        return emptyJSONResponse
+    }
+}

@@ -1,0 +1,28 @@
+import Storage
+import TrackingCore
+
+/// The model registry's routes (model_registry.proto), present when the tracking store has a registry next to it.
+struct RegistryRoutes {
+    let store: any TrackingStore
+
+    var routes: [Route] {
+        guard let registry = (store as? any RegistryStoreProviding)?.registryStore else { return [] }
+        return RegisteredModelRoutes(registry: registry).routes
+            + ModelVersionRoutes(registry: registry).routes
+            + RegistryAliasRoutes(registry: registry).routes
+    }
+}
+
+extension RequestFields {
+    /// A model version number field (`version`), required; checked as an integer by the store.
+    func version() throws(MLflowError) -> String { try requiredString("version") }
+
+    /// A search's `max_results`: intlike and at most `limit`, else MLflow's schema message (which prints the
+    /// value as sent: `"1001"` from a query string).
+    func maxResults(limit: Int, default defaultValue: Int) throws(MLflowError) -> Int {
+        guard let raw = raw("max_results"), raw != .null else { return defaultValue }
+        guard let value = try int64("max_results") else { return defaultValue }
+        if value > Int64(limit) { throw Self.typeError("max_results", raw) }
+        return Int(clamping: value)
+    }
+}

@@ -1,0 +1,87 @@
+import TrackingCore
+
+/// The model registry store: every engine implements it. Each call is one transaction; failures are
+/// thrown as `MLflowError` with MLflow's `SqlAlchemyStore` messages. Versions are taken as the request
+/// sends them (decimal strings) and checked here, as MLflow's store does.
+public protocol RegistryStore: Sendable {
+    // Registered models
+    func createRegisteredModel(name: String, tags: [Tag], description: String?) throws -> RegisteredModel
+    func getRegisteredModel(name: String) throws -> RegisteredModel
+    /// Renames the model; its versions, tags, aliases and history follow.
+    func renameRegisteredModel(name: String, newName: String) throws -> RegisteredModel
+    func updateRegisteredModel(name: String, description: String?) throws -> RegisteredModel
+    /// Deletes the model with its versions, tags, aliases and history.
+    func deleteRegisteredModel(name: String) throws
+    func searchRegisteredModels(_ query: RegistrySearchQuery) throws -> Page<RegisteredModel>
+    /// The newest version in each requested stage (every stage when `stages` is empty), with aliases.
+    func getLatestVersions(name: String, stages: [String]) throws -> [ModelVersion]
+    func setRegisteredModelTag(name: String, tag: Tag) throws
+    /// Deleting a tag that is not there is fine (MLflow answers 200).
+    func deleteRegisteredModelTag(name: String, key: String) throws
+
+    // Model versions
+    func createModelVersion(_ request: CreateModelVersionRequest) throws -> ModelVersion
+    func getModelVersion(name: String, version: String) throws -> ModelVersion
+    /// nil leaves no description (MLflow clears it when the request has none).
+    func updateModelVersion(name: String, version: String, description: String?) throws -> ModelVersion
+    func deleteModelVersion(name: String, version: String, userId: String?) throws
+    func searchModelVersions(_ query: RegistrySearchQuery) throws -> Page<ModelVersion>
+    func setModelVersionTag(name: String, version: String, tag: Tag) throws
+    func deleteModelVersionTag(name: String, version: String, key: String) throws
+    func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
+                                     userId: String?) throws -> ModelVersion
+    func getModelVersionDownloadURI(name: String, version: String) throws -> String
+
+    // Aliases
+    func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?) throws
+    func deleteRegisteredModelAlias(name: String, alias: String, userId: String?) throws
+    /// `latest` (any case) is the highest version; an unknown alias of an existing model is a 400.
+    func getModelVersionByAlias(name: String, alias: String) throws -> ModelVersion
+
+    /// Every stage transition and alias move of the model, oldest first.
+    func history(name: String) throws -> [RegistryHistoryEntry]
+}
+
+/// Something that can hand out the registry store living next to it (the API finds the registry this way).
+public protocol RegistryStoreProviding {
+    var registryStore: any RegistryStore { get }
+}
+
+/// Parameters of `model-versions/create`. `runId` / `modelId` nil means the request did not send the field.
+public struct CreateModelVersionRequest: Sendable {
+    public var name: String
+    public var source: String
+    public var runId: String?
+    public var tags: [Tag]
+    public var runLink: String?
+    public var description: String?
+    public var modelId: String?
+    public var userId: String?
+
+    public init(name: String, source: String, runId: String? = nil, tags: [Tag] = [], runLink: String? = nil,
+                description: String? = nil, modelId: String? = nil, userId: String? = nil) {
+        self.name = name
+        self.source = source
+        self.runId = runId
+        self.tags = tags
+        self.runLink = runLink
+        self.description = description
+        self.modelId = modelId
+        self.userId = userId
+    }
+}
+
+/// Parameters of registered-models/search and model-versions/search.
+public struct RegistrySearchQuery: Sendable {
+    public var filter: String
+    public var orderBy: [String]
+    public var maxResults: Int
+    public var pageToken: String?
+
+    public init(filter: String = "", orderBy: [String] = [], maxResults: Int = 100, pageToken: String? = nil) {
+        self.filter = filter
+        self.orderBy = orderBy
+        self.maxResults = maxResults
+        self.pageToken = pageToken
+    }
+}

@@ -1,0 +1,29 @@
+import API
+import Artifacts
+import Foundation
+
+/// Builds the artifact side of the server from its options: the repository factory (every
+/// supported scheme), the proxied destination and the staging directories.
+enum ArtifactComposition {
+    static func factory() -> ArtifactRepositoryFactory {
+        ArtifactRepositoryFactory()
+    }
+
+    static func service(_ options: ServerOptions) throws -> ArtifactService {
+        let factory = factory()
+        let destinationURI = ServerOptions.resolvedArtifactRoot(options.artifactsDestination)
+        let destination: (any ArtifactRepository)? = options.serveArtifacts ? try factory.repository(for: destinationURI) : nil
+        // Uploads are staged beside a local destination, so storing them is a rename on the same disk.
+        let staging: String
+        if let local = destination as? LocalArtifactRepository {
+            staging = (local.root as NSString).deletingLastPathComponent + "/.swiftrack-staging"
+        } else {
+            staging = NSTemporaryDirectory() + "swiftrack-staging"
+        }
+        for directory in [staging] + ((destination as? LocalArtifactRepository).map { [$0.root] } ?? []) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        return ArtifactService(destination: destination, factory: factory, uploadDirectory: staging,
+                               scratchDirectory: staging)
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+@testable import Storage
+import TrackingCore
+
+/// A tracking store and the registry on the same fresh SQLite file; the run's artifacts are under `/tmp/artifacts`.
+struct RegistryFixture {
+    let tracking: SQLiteTrackingStore
+    let registry: SQLiteRegistryStore
+
+    init() throws {
+        tracking = try makeSQLiteStore(artifactRoot: "/tmp/artifacts")
+        registry = try SQLiteRegistryStore(database: tracking.database)
+    }
+
+    /// A run whose artifact directory is local (so local sources inside it are accepted).
+    func run() throws -> Run { try makeRun(tracking, experimentName: "registry") }
+
+    /// Creates a model and `count` versions with `s3://bucket/<n>` sources.
+    @discardableResult
+    func model(_ name: String, versions count: Int = 0) throws -> RegisteredModel {
+        let model = try registry.createRegisteredModel(name: name, tags: [], description: nil)
+        for index in 0..<count { _ = try version(name, source: "s3://bucket/\(name)/\(index + 1)") }
+        return model
+    }
+
+    @discardableResult
+    func version(_ name: String, source: String = "s3://bucket/model", runId: String? = nil,
+                 tags: [TrackingCore.Tag] = []) throws -> ModelVersion {
+        try registry.createModelVersion(CreateModelVersionRequest(name: name, source: source, runId: runId, tags: tags))
+    }
+}
+
+/// Runs `body` and returns the MLflowError it throws (or fails the test).
+func registryError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) -> MLflowError? {
+    do {
+        try body()
+        Issue.record("expected an MLflowError", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as MLflowError {
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
