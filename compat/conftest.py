@@ -36,6 +36,7 @@ SWIFTRACK_BIN = os.environ.get("SWIFTRACK_BIN", "/work/main/.build/release/swift
 STARTUP_TIMEOUT = 60.0
 
 _server_log_path = None
+_server_pid = None
 
 
 def _free_port():
@@ -103,6 +104,8 @@ def server(request):
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    global _server_pid
+    _server_pid = proc.pid
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while True:
         if proc.poll() is not None:
@@ -187,3 +190,9 @@ def api(server):
 def unique():
     """A short unique suffix for names (tests share one server)."""
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def server_pid(server):
+    """The process id of the server under test (to watch its memory)."""
+    return _server_pid

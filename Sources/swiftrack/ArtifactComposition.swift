@@ -5,8 +5,12 @@ import Foundation
 /// Builds the artifact side of the server from its options: the repository factory (every
 /// supported scheme), the proxied destination and the staging directories.
 enum ArtifactComposition {
-    static func factory() -> ArtifactRepositoryFactory {
-        ArtifactRepositoryFactory()
+    static func factory(environment: [String: String] = ProcessInfo.processInfo.environment) -> ArtifactRepositoryFactory {
+        // Credentials and endpoints are read once, at start-up, from the usual AWS variables.
+        let s3 = S3Configuration(environment: environment)
+        return ArtifactRepositoryFactory(makers: [
+            "s3": { uri in try S3ArtifactRepository(uri: uri, configuration: s3) },
+        ])
     }
 
     static func service(_ options: ServerOptions) throws -> ArtifactService {
