@@ -5,7 +5,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bootstrap build serve test unit compat compat-mlflow clean
+.PHONY: bootstrap build serve test unit compat compat-mlflow bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -33,6 +33,14 @@ compat: bootstrap
 
 compat-mlflow: bootstrap
 	SWIFTRACK_COMPAT_TARGET=mlflow $(PYTHON) -m pytest compat
+
+# Side by side with mlflow server and FastTrackML (bench/run.py); writes docs/BENCHMARKS.md's
+# "Side by side" section and docs/bench-chart.png. `make bench BENCH_ARGS=--quick` for a smoke run.
+bench: bootstrap
+	$(SWIFT) build -c release
+	bench/setup
+	$(SWIFT) build -c release --package-path bench/loadgen
+	bench/.venv/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

@@ -30,13 +30,18 @@ let package = Package(
         .target(name: "Storage", dependencies: ["TrackingCore", "CSQLite"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding", "CCurl", "COpenSSL"]),
+        // Metrics registry and Prometheus exposition, request logs.
+        .target(name: "Observability"),
         // Routes and handlers: JSON <-> domain <-> stores.
-        .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding"]),
+        .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
+                                           "Observability"]),
         // The executable and composition root.
-        .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore"]),
+        .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
+                                                          "Observability"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore"]),

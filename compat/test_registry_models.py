@@ -40,9 +40,12 @@ def _log(model, **kw):
     return run.info.run_id, info
 
 
-def _model_id(info):
-    """MLflow's SQL registry drops a version's model_id (no column); Swiftrack keeps it."""
-    return None if IS_MLFLOW else info.model_id
+def _assert_model_id(api, name, version, info):
+    """The client's entity never reads a version's model_id; on the wire MLflow's SQL registry
+    leaves it out (no column), Swiftrack sends the logged model the version came from."""
+    r = api.get("model-versions/get", {"name": name, "version": version})
+    assert r.status_code == 200, r.text
+    assert r.json()["model_version"].get("model_id") == (None if IS_MLFLOW else info.model_id)
 
 
 def _predicts(uri, model):
@@ -52,7 +55,7 @@ def _predicts(uri, model):
 
 
 @pytest.mark.timeout(120)
-def test_register_promote_alias_and_load(client, experiment, unique):
+def test_register_promote_alias_and_load(client, api, experiment, unique):
     name = f"clf-{experiment}-{unique}"
     m1, m2, m3 = _fit(1.0), _fit(0.01), _fit(100.0)
 
@@ -62,15 +65,17 @@ def test_register_promote_alias_and_load(client, experiment, unique):
     assert v1.version == "1" and v1.name == name
     assert v1.run_id == run1
     assert v1.source == f"models:/{info1.model_id}"
-    assert v1.model_id == _model_id(info1)
+    _assert_model_id(api, name, "1", info1)
     # 2: from the logged model's own URI
     run2, info2 = _log(m2)
     v2 = mlflow.register_model(f"models:/{info2.model_id}", name)
-    assert v2.version == "2" and v2.model_id == _model_id(info2) and v2.run_id == run2
+    assert v2.version == "2" and v2.run_id == run2
     # 3: at log time
     run3, info3 = _log(m3, registered_model_name=name)
     v3 = client.get_model_version(name, "3")
-    assert v3.model_id == _model_id(info3) and v3.run_id == run3
+    assert v3.run_id == run3 and v3.source == f"models:/{info3.model_id}"
+    _assert_model_id(api, name, "2", info2)
+    _assert_model_id(api, name, "3", info3)
     assert str(info3.registered_model_version) == "3"
 
     # the logged models learn the versions they were registered as
@@ -215,8 +220,9 @@ def test_history_and_rollback_routes(client, api, unique):
     assert_error(r, 404, "RESOURCE_DOES_NOT_EXIST")
     r = api.post("/api/2.0/swiftrack/registered-models/rollback", {"name": name})
     assert_error(r, 400, "INVALID_PARAMETER_VALUE")
+    # a rollback is never undone by the next one: it walks further back (2 -> 1)
     r = api.post("/ajax-api/2.0/swiftrack/registered-models/rollback", {"name": name, "alias": "production"})
-    assert r.status_code == 200 and r.json()["model_version"]["version"] == "3", r.text
+    assert r.status_code == 200 and r.json()["model_version"]["version"] == "1", r.text
 
 
 @pytest.mark.swiftrack_only

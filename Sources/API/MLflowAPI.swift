@@ -11,21 +11,28 @@ public struct MLflowAPI: HTTPHandler {
     private let artifactProxy: ArtifactProxyRoutes
     private let artifacts: ArtifactService
     private let artifactsOnly: Bool
+    private let observability: APIObservability?
     private let logError: @Sendable (String) -> Void
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
     public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
-                artifactsOnly: Bool = false, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+                artifactsOnly: Bool = false, observability: APIObservability? = nil,
+                logError: @escaping @Sendable (String) -> Void = { _ in }) {
+        let events = APIEvents(observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store).routes
-            + RunRoutes(store: store).routes
-            + LoggingRoutes(store: store).routes
+            + RunRoutes(store: store, events: events).routes
+            + LoggingRoutes(store: store, events: events).routes
             + MetricRoutes(store: store).routes
             + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0).routes } ?? [])
             + RegistryRoutes(store: store).routes
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
-        self.router = Router(merging: router, with: ServerInfoRoutes(version: version).routes
-            + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes)
+        self.router = Router(merging: router, with: ServerInfoRoutes(version: version, metrics: observability?.metrics).routes
+            + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
+            + ((store as? any RegistryStoreProviding).map {
+                ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, artifacts: artifacts).routes
+            } ?? []))
+        self.observability = observability
         self.artifactProxy = ArtifactProxyRoutes(service: artifacts)
         self.artifacts = artifacts
         self.artifactsOnly = artifactsOnly
@@ -33,18 +40,34 @@ public struct MLflowAPI: HTTPHandler {
     }
 
     public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        respond(to: request) {
-            if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path),
-               let response = try artifactProxy.handle(request, servicePath: servicePath) {
-                return response
+        guard let observability else { return route(request).response }
+        let started = ContinuousClock.now
+        observability.metrics.inFlight.add(1)
+        let (template, response) = route(request)
+        observability.metrics.inFlight.add(-1)
+        let elapsed = ContinuousClock.now - started
+        observability.record(request: request, template: template, response: response,
+                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return response
+    }
+
+    /// Answers `request`; also names the route template that matched (the metrics label).
+    private func route(_ request: HTTPRequest) -> (template: String, response: HTTPResponse) {
+        var template = "unmatched"
+        let response = respond(to: request) {
+            if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path) {
+                template = ArtifactProxyRoutes.template(of: request.path, servicePath: servicePath)
+                if let response = try artifactProxy.handle(request, servicePath: servicePath) { return response }
+                template = "unmatched"
             }
             switch router.match(method: request.method, path: request.path) {
             case .notFound:
                 return FlaskErrorPages.notFound
             case .methodNotAllowed(let allowed):
                 return FlaskErrorPages.methodNotAllowed(allowed: allowed)
-            case .handler(let handler):
-                if artifactsOnly && request.path != "/health" && request.path != "/version" {
+            case .handler(let handler, let matched):
+                template = matched
+                if artifactsOnly && request.path != "/health" && request.path != "/version" && request.path != "/metrics" {
                     throw MLflowError(.temporarilyUnavailable, "Endpoint: \(request.path) disabled due to the mlflow "
                         + "server running in `--artifacts-only` mode. To enable tracking server functionality, run "
                         + "`mlflow server` without `--artifacts-only`")
@@ -52,6 +75,7 @@ public struct MLflowAPI: HTTPHandler {
                 return try handler(request)
             }
         }
+        return (template, response)
     }
 
     /// Runs `body`, turning thrown errors into MLflow's JSON error response.

@@ -32,7 +32,7 @@ struct RequestBodySink {
             throw HTTPServerError(message: "cannot create an upload file in \(directory): \(String(cString: strerror(errno)))")
         }
         descriptor = fd
-        filePath = String(cString: template)
+        filePath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     mutating func append(_ data: UnsafeRawBufferPointer) -> Outcome {

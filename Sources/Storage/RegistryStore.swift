@@ -40,6 +40,9 @@ public protocol RegistryStore: Sendable {
 
     /// Every stage transition and alias move of the model, oldest first.
     func history(name: String) throws -> [RegistryHistoryEntry]
+    /// Swiftrack's rollback: in one transaction, moves the alias (or the stage's holder) back to where
+    /// it was before its newest move not yet undone, and records that as a rollback of the move.
+    func rollback(name: String, target: RegistryRollbackTarget, userId: String?) throws -> RegistryRollback
 }
 
 /// Something that can hand out the registry store living next to it (the API finds the registry this way).

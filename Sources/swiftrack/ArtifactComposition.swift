@@ -1,16 +1,37 @@
 import API
 import Artifacts
 import Foundation
+import TrackingCore
 
 /// Builds the artifact side of the server from its options: the repository factory (every
 /// supported scheme), the proxied destination and the staging directories.
 enum ArtifactComposition {
     static func factory(environment: [String: String] = ProcessInfo.processInfo.environment) -> ArtifactRepositoryFactory {
-        // Credentials and endpoints are read once, at start-up, from the usual AWS variables.
+        // Credentials and endpoints are read once, at start-up, from each store's usual variables.
         let s3 = S3Configuration(environment: environment)
+        // One GCS configuration: its repositories share one access-token cache.
+        let gcs = GCSConfiguration(environment: environment)
+        // A malformed Azure connection string or key fails the Azure URIs only, when one is used.
+        let azure = Result { () throws(MLflowError) in try AzureConfiguration(environment: environment) }
         return ArtifactRepositoryFactory(makers: [
             "s3": { uri in try S3ArtifactRepository(uri: uri, configuration: s3) },
+            "gs": { uri in try GCSArtifactRepository(uri: uri, configuration: gcs) },
+            "wasbs": { uri in try AzureBlobArtifactRepository(uri: uri, configuration: azure.get()) },
+            // Plain https is an artifact root only when it is an Azure Blob URL.
+            "https": { uri in
+                guard isAzureBlobURL(uri) else {
+                    throw MLflowError.invalidParameter("Unsupported artifact location '\(uri)': "
+                        + "use a local path, file://, or a configured object store URI")
+                }
+                return try AzureBlobArtifactRepository(uri: uri, configuration: azure.get())
+            },
         ])
+    }
+
+    /// `https://<account>.blob.core.windows.net/...` (and the sovereign clouds' blob hosts).
+    static func isAzureBlobURL(_ uri: String) -> Bool {
+        let host = uri.dropFirst("https://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return uri.lowercased().hasPrefix("https://") && AzureBlobLocation.isBlobHost(String(host))
     }
 
     static func service(_ options: ServerOptions) throws -> ArtifactService {

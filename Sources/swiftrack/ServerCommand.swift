@@ -1,6 +1,7 @@
 import API
 import Foundation
 import HTTPServer
+import Observability
 import Storage
 
 /// `swiftrack server`: opens the store, serves HTTP until SIGINT/SIGTERM, then stops gracefully.
@@ -14,8 +15,12 @@ enum ServerCommand {
         let database = try SQLiteDatabase(path: path, readerCount: max(2, options.http.workers))
         let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: artifactRoot)
         // `/version` answers the MLflow version whose API is served, as clients expect of it.
+        Log.useJSON = options.logFormat == "json"
+        let observability = APIObservability(
+            metrics: ServerMetrics(version: SwiftrackVersion.current, mlflowVersion: SwiftrackVersion.mlflowCompatibility),
+            log: RequestLog.Format(rawValue: options.logFormat).map { RequestLog(format: $0) })
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
-                            artifactsOnly: options.artifactsOnly) { message in
+                            artifactsOnly: options.artifactsOnly, observability: observability) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)

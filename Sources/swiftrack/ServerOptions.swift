@@ -9,11 +9,13 @@ struct ServerOptions {
     var serveArtifacts = true
     var artifactsDestination = "./mlruns/artifacts"
     var artifactsOnly = false
+    /// Request log lines: text, json, or none.
+    var logFormat = "text"
     var http = HTTPServerConfiguration()
 
     static let knownFlags: Set<String> = [
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
-        "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination",
+        "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
     ]
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only"]
 
@@ -38,6 +40,8 @@ struct ServerOptions {
                                        env SWIFTRACK_ARTIFACTS_DESTINATION, MLFLOW_ARTIFACTS_DESTINATION
           --artifacts-only             serve only the artifact proxy, not the tracking API
                                        env SWIFTRACK_ARTIFACTS_ONLY=true
+          --log-format FORMAT          one line per request as text (default), json, or none
+                                       env SWIFTRACK_LOG_FORMAT
           --host HOST                  address to listen on (default 127.0.0.1)
                                        env SWIFTRACK_HOST, MLFLOW_HOST
           --port PORT                  port to listen on, 0 for any free one (default 5000)
@@ -83,6 +87,12 @@ struct ServerOptions {
         if arguments.has("artifacts-only") { artifactsOnly = true }
         if artifactsOnly && !serveArtifacts {
             throw UsageError("--artifacts-only needs --serve-artifacts")
+        }
+        if let format = value("log-format", "SWIFTRACK_LOG_FORMAT") {
+            guard ["text", "json", "none"].contains(format) else {
+                throw UsageError("--log-format must be text, json or none, got '\(format)'")
+            }
+            logFormat = format
         }
         if let host = value("host", "SWIFTRACK_HOST", "MLFLOW_HOST") { http.host = host }
         if let port = try integer("port", "SWIFTRACK_PORT", "MLFLOW_PORT", range: 0...65535) { http.port = UInt16(port) }

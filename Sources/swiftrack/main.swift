@@ -9,6 +9,10 @@ let usage = """
       swiftrack server [options]        run the tracking server (see `swiftrack server --help`)
       swiftrack db upgrade [--backend-store-uri URI]
                                         apply pending schema migrations and exit
+      swiftrack models history NAME [--tracking-uri URL]
+                                        a registered model's recorded stage and alias moves
+      swiftrack models rollback NAME (--alias ALIAS | --stage STAGE) [--tracking-uri URL]
+                                        move an alias or a stage back to its previous version
       swiftrack --version               print the version
       swiftrack --help                  print this help
     """
@@ -42,9 +46,14 @@ func runMain() -> Int32 {
             print(applied.isEmpty ? "schema is up to date (\(path))"
                                   : "applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(path)")
             return 0
+        case "models":
+            return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
         default:
             throw UsageError("unknown command '\(command)'")
         }
+    } catch let error as CommandFailure {
+        FileHandle.standardError.write(Data("swiftrack: \(error)\n".utf8))
+        return 1
     } catch let error as UsageError {
         FileHandle.standardError.write(Data("swiftrack: \(error)\n\n\(usage)\n".utf8))
         return 2

@@ -17,7 +17,7 @@ import Testing
     }
 
     private func body(_ match: Router.Match, _ request: HTTPRequest) throws -> String? {
-        guard case .handler(let handler) = match else { return nil }
+        guard case .handler(let handler, _) = match else { return nil }
         return String(decoding: try handler(request).body, as: UTF8.self)
     }
 

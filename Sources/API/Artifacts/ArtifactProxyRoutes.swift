@@ -17,6 +17,15 @@ struct ArtifactProxyRoutes: Sendable {
         return nil
     }
 
+    /// The metrics label of a proxy request: its prefix and action, never the artifact path.
+    static func template(of path: String, servicePath: Substring) -> String {
+        let prefix = path.dropLast(servicePath.count)
+        for action in ["mpu/create", "mpu/complete", "mpu/abort"] where servicePath.hasPrefix(action + "/") {
+            return prefix + action + "/{path}"
+        }
+        return servicePath == "artifacts" ? prefix + "artifacts" : prefix + "artifacts/{path}"
+    }
+
     /// True for uploads, whose bodies are streamed to a file instead of memory.
     static func isUpload(_ head: HTTPRequestHead) -> Bool {
         head.method == "PUT" && servicePath(of: head.path)?.hasPrefix("artifacts/") == true

@@ -6,6 +6,7 @@ import TrackingCore
 /// Logging to a run: log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs.
 struct LoggingRoutes {
     let store: any TrackingStore
+    var events = APIEvents()
 
     var routes: [Route] {
         [
@@ -24,6 +25,7 @@ struct LoggingRoutes {
         let metric = try fields.metric(path: "")
         try Validation.validateMetric(metric)
         try store.logBatch(runId: runId, metrics: [metric], params: [], tags: [])
+        events.metricsLogged(1)
         return emptyJSONResponse
     }
 
@@ -88,6 +90,7 @@ struct LoggingRoutes {
         try Validation.validateBatchLimits(metrics: metrics.count, params: params.count, tags: tags.count)
         try Validation.validateUniqueParamKeys(params)
         try store.logBatch(runId: runId, metrics: metrics, params: params, tags: tags)
+        events.metricsLogged(metrics.count)
         return emptyJSONResponse
     }
 

@@ -10,6 +10,7 @@ struct RegistryRoutes {
         return RegisteredModelRoutes(registry: registry).routes
             + ModelVersionRoutes(registry: registry).routes
             + RegistryAliasRoutes(registry: registry).routes
+            + RegistryRollbackRoutes(registry: registry).routes
     }
 }
 

@@ -6,6 +6,7 @@ import TrackingCore
 /// runs/*: create, get, update, delete, restore, search.
 struct RunRoutes {
     let store: any TrackingStore
+    var events = APIEvents()
 
     var routes: [Route] {
         [
@@ -29,6 +30,7 @@ struct RunRoutes {
             tags: try fields.tags().enumerated().map { index, tag throws in
                 try Validation.validatedTag(tag, path: "tags[\(index)]")
             }))
+        events.runCreated()
         return jsonResponse(.object([("run", run.json)]))
     }
 

@@ -1,14 +1,23 @@
 import HTTPServer
+import Observability
 
-/// `/health` and `/version`, outside the API prefixes.
+/// `/health`, `/version` and `/metrics`, outside the API prefixes.
 struct ServerInfoRoutes {
     let version: String
+    let metrics: ServerMetrics?
 
     var routes: [Route] {
         let version = self.version
-        return [
+        var routes = [
             Route("GET", "/health") { _ in .text("OK") },
             Route("GET", "/version") { _ in .text(version) },
         ]
+        if let registry = metrics?.registry {
+            routes.append(Route("GET", "/metrics") { _ in
+                HTTPResponse(status: 200, headers: [(name: "Content-Type", value: MetricsRegistry.contentType)],
+                             body: Array(registry.exposition().utf8))
+            })
+        }
+        return routes
     }
 }

@@ -4,13 +4,15 @@ import HTTPServer
 /// A path some route knows but not with this method is a 405 naming the methods that fit (Flask's way).
 struct Router: Sendable {
     enum Match {
-        case handler(RouteHandler)
+        /// The handler and the route's path as registered (`{param}` kept): the metrics label.
+        case handler(RouteHandler, template: String)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
 
     /// A route path with `{param}` segments, with its handlers by method.
     private struct PatternEntry: Sendable {
+        let path: String
         let segments: [Substring]
         var methods: [String: RouteHandler]
     }
@@ -50,29 +52,31 @@ struct Router: Sendable {
         if let index = patterns.firstIndex(where: { $0.segments == segments }) {
             patterns[index].methods[route.method] = route.handler
         } else {
-            patterns.append(PatternEntry(segments: segments, methods: [route.method: route.handler]))
+            patterns.append(PatternEntry(path: path, segments: segments, methods: [route.method: route.handler]))
         }
     }
 
     func match(method: String, path: String) -> Match {
-        var candidates: [[String: RouteHandler]] = []
+        var candidates: [(template: String, methods: [String: RouteHandler])] = []
         if let methods = table[path] {
             // The common case: an exact path with this method, no pattern scan.
-            if let handler = methods[method] { return .handler(handler) }
-            candidates.append(methods)
+            if let handler = methods[method] { return .handler(handler, template: path) }
+            candidates.append((path, methods))
         }
         if !patterns.isEmpty {
-            for entry in patterns where RoutePattern.matches(entry.segments, path) { candidates.append(entry.methods) }
-        }
-        guard !candidates.isEmpty else { return .notFound }
-        for methods in candidates {
-            if let handler = methods[method] { return .handler(handler) }
-        }
-        if method == "HEAD" {
-            for methods in candidates {
-                if let handler = methods["GET"] { return .handler(handler) }
+            for entry in patterns where RoutePattern.matches(entry.segments, path) {
+                candidates.append((entry.path, entry.methods))
             }
         }
-        return .methodNotAllowed(allowed: Set(candidates.flatMap(\.keys)).sorted())
+        guard !candidates.isEmpty else { return .notFound }
+        for candidate in candidates {
+            if let handler = candidate.methods[method] { return .handler(handler, template: candidate.template) }
+        }
+        if method == "HEAD" {
+            for candidate in candidates {
+                if let handler = candidate.methods["GET"] { return .handler(handler, template: candidate.template) }
+            }
+        }
+        return .methodNotAllowed(allowed: Set(candidates.flatMap(\.methods.keys)).sorted())
     }
 }

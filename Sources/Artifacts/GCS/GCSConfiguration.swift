@@ -10,7 +10,8 @@ public struct GCSConfiguration: Sendable {
     public var credentials: GCSCredentials { tokens.credentials }
     /// Files up to this size go in one media upload; larger ones in a resumable upload.
     public var simpleUploadLimit: Int64
-    /// Bytes per request of a resumable upload; GCS wants a multiple of 256 KiB (the last may be smaller).
+    /// Bytes per request of a resumable upload; rounded down to the 256 KiB
+    /// multiple GCS requires of every chunk but the last.
     public var chunkSize: Int64
     /// Seconds to connect, and seconds without progress before a transfer is abandoned.
     public var connectTimeout: Int
@@ -23,8 +24,7 @@ public struct GCSConfiguration: Sendable {
                 connectTimeout: Int = 10, stallTimeout: Int = 60) {
         self.endpointURL = Self.normalizedEndpoint(endpointURL)
         self.simpleUploadLimit = simpleUploadLimit
-        // Round down to the 256 KiB granularity GCS requires of every chunk but the last.
-        self.chunkSize = max(256 << 10, chunkSize / (256 << 10) * (256 << 10))
+        self.chunkSize = chunkSize
         self.connectTimeout = connectTimeout
         self.stallTimeout = stallTimeout
         self.tokens = GCSAccessTokenProvider(credentials: credentials, connectTimeout: connectTimeout)

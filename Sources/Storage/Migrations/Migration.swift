@@ -16,5 +16,6 @@ public enum TrackingMigrations {
         Migration(version: 2, statements: Schema002.statements),
         Migration(version: 3, statements: Schema003.statements),
         Migration(version: 4, statements: Schema004.statements),
+        Migration(version: 5, statements: Schema005.statements),
     ]
 }

@@ -19,7 +19,7 @@ extension SQLiteRegistryStore {
             if previous != number {
                 try Self.record(connection, RegistryHistoryEntry(
                     name: name, version: String(number), kind: .alias, alias: alias, from: previous.map { String($0) },
-                    to: String(number), userId: userId, timestamp: now))
+                    to: String(number), userId: userId, timestamp: now), move: try Self.nextMoveId(connection))
             }
         }
     }
@@ -35,7 +35,7 @@ extension SQLiteRegistryStore {
                                    [.text(name), .text(alias)])
             try Self.record(connection, RegistryHistoryEntry(
                 name: name, version: String(previous), kind: .alias, alias: alias, from: String(previous), to: nil,
-                userId: userId, timestamp: now))
+                userId: userId, timestamp: now), move: try Self.nextMoveId(connection))
         }
     }
 

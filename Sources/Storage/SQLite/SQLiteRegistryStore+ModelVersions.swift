@@ -57,10 +57,11 @@ extension SQLiteRegistryStore {
             let aliases = try connection.query(
                 "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias",
                 [.text(name), .integer(number)]) { $0.string(0) }
+            let move = try Self.nextMoveId(connection)
             for alias in aliases {
                 try Self.record(connection, RegistryHistoryEntry(
                     name: name, version: String(number), kind: .alias, alias: alias, from: String(number), to: nil,
-                    userId: userId, timestamp: now))
+                    userId: userId, timestamp: now), move: move)
             }
             try connection.execute("DELETE FROM registered_model_aliases WHERE name = ? AND version = ?",
                                    [.text(name), .integer(number)])

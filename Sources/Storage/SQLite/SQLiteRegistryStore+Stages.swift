@@ -15,6 +15,7 @@ extension SQLiteRegistryStore {
         let now = currentTimeMillis()
         return try database.write { connection in
             let previous = try Self.requireVersion(connection, name, number)
+            let move = try Self.nextMoveId(connection)
             if archiveExistingVersions {
                 let others = try connection.query(
                     "SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ? ORDER BY version",
@@ -23,13 +24,13 @@ extension SQLiteRegistryStore {
                     try Self.setStage(connection, name, other, .archived, now)
                     try Self.record(connection, RegistryHistoryEntry(
                         name: name, version: String(other), kind: .stage, from: target.rawValue,
-                        to: ModelStage.archived.rawValue, userId: userId, timestamp: now))
+                        to: ModelStage.archived.rawValue, userId: userId, timestamp: now), move: move)
                 }
             }
             try Self.setStage(connection, name, number, target, now)
             try Self.record(connection, RegistryHistoryEntry(
                 name: name, version: String(number), kind: .stage, from: previous.rawValue, to: target.rawValue,
-                userId: userId, timestamp: now))
+                userId: userId, timestamp: now), move: move)
             try Self.touchModel(connection, name, now)
             return try Self.loadVersion(connection, name, number)
         }

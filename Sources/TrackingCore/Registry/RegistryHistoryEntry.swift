@@ -19,9 +19,14 @@ public struct RegistryHistoryEntry: Sendable, Equatable {
     public var to: String?
     public var userId: String?
     public var timestamp: Int64
+    /// The store call that made the change: entries written together (a transition and the versions
+    /// it archived) share it. nil until recorded.
+    public var moveId: Int64?
+    /// For an entry written by a rollback: the move it undid.
+    public var rollbackOf: Int64?
 
     public init(name: String, version: String, kind: Kind, alias: String? = nil, from: String?, to: String?,
-                userId: String?, timestamp: Int64) {
+                userId: String?, timestamp: Int64, moveId: Int64? = nil, rollbackOf: Int64? = nil) {
         self.name = name
         self.version = version
         self.kind = kind
@@ -30,5 +35,10 @@ public struct RegistryHistoryEntry: Sendable, Equatable {
         self.to = to
         self.userId = userId
         self.timestamp = timestamp
+        self.moveId = moveId
+        self.rollbackOf = rollbackOf
     }
+
+    /// Whether a rollback wrote this entry.
+    public var isRollback: Bool { rollbackOf != nil }
 }

@@ -18,11 +18,14 @@ struct SQLiteRegistryAliasTests {
         let history = try fixture.registry.history(name: "m")
         #expect(history == [
             RegistryHistoryEntry(name: "m", version: "1", kind: .alias, alias: "champion", from: nil, to: "1",
-                                 userId: "ann", timestamp: history[0].timestamp),
+                                 userId: "ann", timestamp: history[0].timestamp,
+                                 moveId: history[0].moveId),
             RegistryHistoryEntry(name: "m", version: "2", kind: .alias, alias: "champion", from: "1", to: "2",
-                                 userId: "bob", timestamp: history[1].timestamp),
+                                 userId: "bob", timestamp: history[1].timestamp,
+                                 moveId: history[1].moveId),
             RegistryHistoryEntry(name: "m", version: "2", kind: .alias, alias: "champion", from: "2", to: nil,
-                                 userId: "cy", timestamp: history[2].timestamp),
+                                 userId: "cy", timestamp: history[2].timestamp,
+                                 moveId: history[2].moveId),
         ])
     }
 

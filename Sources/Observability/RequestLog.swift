@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+
+/// One line per answered request on standard error: plain text or JSON (`--log-format json`).
+public final class RequestLog: Sendable {
+    public enum Format: String, Sendable {
+        case text
+        case json
+    }
+
+    /// What is known of a request once it has been answered.
+    public struct Entry: Sendable {
+        public var time: Date
+        public var method: String
+        public var route: String
+        public var path: String
+        public var status: Int
+        public var durationSeconds: Double
+        public var user: String?
+        public var requestId: String
+
+        public init(time: Date, method: String, route: String, path: String, status: Int, durationSeconds: Double,
+                    user: String?, requestId: String) {
+            self.time = time
+            self.method = method
+            self.route = route
+            self.path = path
+            self.status = status
+            self.durationSeconds = durationSeconds
+            self.user = user
+            self.requestId = requestId
+        }
+    }
+
+    public let format: Format
+    private let write: @Sendable (String) -> Void
+    private let lock = Mutex(())
+
+    /// `write` receives whole lines (default: standard error).
+    public init(format: Format, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.format = format
+        self.write = write
+    }
+
+    public func record(_ entry: Entry) {
+        let line = format == .json ? Self.json(entry) : Self.text(entry)
+        lock.withLock { _ in write(line) }
+    }
+
+    static func text(_ entry: Entry) -> String {
+        let millis = (entry.durationSeconds * 1000 * 10).rounded() / 10
+        return "\(entry.time.ISO8601Format()) \(entry.method) \(entry.path) \(entry.status) \(millis) ms "
+            + "id=\(entry.requestId)\(entry.user.map { " user=\($0)" } ?? "")\n"
+    }
+
+    static func json(_ entry: Entry) -> String {
+        var fields = [
+            ("time", JSONLine.quoted(entry.time.ISO8601Format(.iso8601.time(includingFractionalSeconds: true)
+                .year().month().day().dateSeparator(.dash).timeSeparator(.colon)))),
+            ("level", JSONLine.quoted("info")),
+            ("method", JSONLine.quoted(entry.method)),
+            ("route", JSONLine.quoted(entry.route)),
+            ("path", JSONLine.quoted(entry.path)),
+            ("status", String(entry.status)),
+            ("duration_ms", String((entry.durationSeconds * 1_000_000).rounded() / 1000)),
+            ("request_id", JSONLine.quoted(entry.requestId)),
+        ]
+        if let user = entry.user { fields.append(("user", JSONLine.quoted(user))) }
+        return JSONLine.object(fields)
+    }
+}

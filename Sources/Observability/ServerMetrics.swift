@@ -1,0 +1,46 @@
+import Foundation
+
+/// The series Swiftrack exposes on `/metrics`.
+public final class ServerMetrics: Sendable {
+    public let registry = MetricsRegistry()
+    public let requests: Counter
+    public let requestDuration: Histogram
+    public let inFlight: Gauge
+    public let artifactBytes: Counter
+    public let runsCreated: Counter
+    public let metricsLogged: Counter
+
+    public init(version: String, mlflowVersion: String) {
+        let registry = self.registry
+        _ = registry.gauge("swiftrack_build_info", help: "Swiftrack's version and the MLflow API version it serves.") {
+            [(MetricLabels([("version", version), ("mlflow_version", mlflowVersion)]), 1)]
+        }
+        requests = registry.counter("swiftrack_http_requests_total",
+                                    help: "HTTP requests answered, by route template, method and status.")
+        requestDuration = registry.histogram("swiftrack_http_request_duration_seconds",
+                                             help: "Time to answer a request, by route template and method.",
+                                             bounds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+        inFlight = registry.gauge("swiftrack_http_requests_in_flight", help: "Requests being handled now.")
+        artifactBytes = registry.counter("swiftrack_artifact_bytes_total",
+                                         help: "Artifact bytes through the server, by direction (in, out).")
+        runsCreated = registry.counter("swiftrack_runs_created_total", help: "Runs created.")
+        metricsLogged = registry.counter("swiftrack_metrics_logged_total", help: "Metric values logged.")
+        // Label-less series exist from the start, so a scrape sees 0 rather than nothing.
+        runsCreated.increment(by: 0)
+        metricsLogged.increment(by: 0)
+        inFlight.set(0)
+        _ = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
+            [(.none, ProcessStats.residentBytes())]
+        }
+        _ = registry.gauge("process_cpu_seconds_total", help: "Total user and system CPU time in seconds.") {
+            [(.none, ProcessStats.cpuSeconds())]
+        }
+        _ = registry.gauge("process_open_fds", help: "Open file descriptors.") {
+            [(.none, ProcessStats.openFileDescriptors())]
+        }
+        let started = Date().timeIntervalSince1970
+        _ = registry.gauge("process_start_time_seconds", help: "Start time of the process since the epoch.") {
+            [(.none, started)]
+        }
+    }
+}

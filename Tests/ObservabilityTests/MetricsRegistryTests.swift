@@ -1,0 +1,88 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Observability
+
+@Suite struct MetricsRegistryTests {
+    @Test func rendersCountersGaugesAndHistogramsInTheTextFormat() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("t_requests_total", help: "Requests.")
+        counter.increment(MetricLabels([("route", "/a"), ("status", "200")]))
+        counter.increment(MetricLabels([("route", "/a"), ("status", "200")]), by: 2)
+        counter.increment(MetricLabels([("route", "/b\"\n"), ("status", "404")]))
+        let gauge = registry.gauge("t_in_flight", help: "In flight.")
+        gauge.add(3)
+        gauge.add(-1)
+        let histogram = registry.histogram("t_seconds", help: "Durations.", bounds: [0.1, 1])
+        for value in [0.05, 0.1, 0.5, 7] { histogram.observe(value, MetricLabels([("route", "/a")])) }
+        #expect(registry.exposition() == """
+            # HELP t_requests_total Requests.
+            # TYPE t_requests_total counter
+            t_requests_total{route="/a",status="200"} 3
+            t_requests_total{route="/b\\"\\n",status="404"} 1
+            # HELP t_in_flight In flight.
+            # TYPE t_in_flight gauge
+            t_in_flight 2
+            # HELP t_seconds Durations.
+            # TYPE t_seconds histogram
+            t_seconds_bucket{route="/a",le="0.1"} 2
+            t_seconds_bucket{route="/a",le="1"} 3
+            t_seconds_bucket{route="/a",le="+Inf"} 4
+            t_seconds_sum{route="/a"} 7.65
+            t_seconds_count{route="/a"} 4
+
+            """)
+    }
+
+    @Test func countsFromManyThreadsWithoutLoss() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("t_total", help: "x")
+        let histogram = registry.histogram("t_h", help: "x", bounds: [1])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<1000 {
+                counter.increment()
+                histogram.observe(0.5)
+            }
+        }
+        #expect(counter.value() == 8000)
+        #expect(histogram.count() == 8000)
+    }
+
+    @Test func serverMetricsExposeProcessAndBuildSeries() {
+        let metrics = ServerMetrics(version: "9.9.9", mlflowVersion: "3.17.2")
+        let text = metrics.registry.exposition()
+        #expect(text.contains(#"swiftrack_build_info{version="9.9.9",mlflow_version="3.17.2"} 1"#))
+        let rss = text.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
+        #expect((rss?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 1_000_000)
+        #expect(text.contains("process_open_fds "))
+        #expect(text.contains("process_cpu_seconds_total "))
+    }
+}
+
+@Suite struct RequestLogTests {
+    private func entry() -> RequestLog.Entry {
+        RequestLog.Entry(time: Date(timeIntervalSince1970: 1_700_000_000.25), method: "POST",
+                         route: "/api/2.0/mlflow/runs/create", path: "/api/2.0/mlflow/runs/create", status: 200,
+                         durationSeconds: 0.0012345, user: "alice \"a\"", requestId: "req-1")
+    }
+
+    @Test func writesOneJSONObjectPerLine() throws {
+        let lines = Mutex<[String]>([])
+        let log = RequestLog(format: .json) { line in lines.withLock { $0.append(line) } }
+        log.record(entry())
+        let line = try #require(lines.withLock { $0.first })
+        #expect(line.hasSuffix("}\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["method"] as? String == "POST")
+        #expect(object["route"] as? String == "/api/2.0/mlflow/runs/create")
+        #expect(object["status"] as? Int == 200)
+        #expect(object["duration_ms"] as? Double == 1.235)
+        #expect(object["user"] as? String == "alice \"a\"")
+        #expect(object["request_id"] as? String == "req-1")
+        #expect((object["time"] as? String)?.hasPrefix("2023-11-14T22:13:20.25") == true)
+    }
+
+    @Test func writesReadableTextLines() {
+        #expect(RequestLog.text(entry()) == "2023-11-14T22:13:20Z POST /api/2.0/mlflow/runs/create 200 1.2 ms id=req-1 user=alice \"a\"\n")
+    }
+}

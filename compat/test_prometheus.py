@@ -1,0 +1,101 @@
+"""A real Prometheus (Debian's package) scrapes Swiftrack's /metrics, and the series move under load."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from urllib.parse import urlparse
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.swiftrack_only
+
+PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def prometheus(server):
+    if not os.access(PROMETHEUS, os.X_OK):
+        pytest.fail("prometheus is not installed (scripts/bootstrap installs Debian's package)")
+    tmp = tempfile.mkdtemp(prefix="compat-prometheus-")
+    target = urlparse(server).netloc
+    with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
+        f.write(f"""
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: swiftrack
+    static_configs:
+      - targets: ["{target}"]
+""")
+    port = _free_port()
+    proc = subprocess.Popen([PROMETHEUS, f"--config.file={tmp}/prometheus.yml", f"--storage.tsdb.path={tmp}/data",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/-/ready", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.25)
+        else:
+            pytest.fail("prometheus did not become ready within 60 s")
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _query(prometheus, expression):
+    body = requests.get(prometheus + "/api/v1/query", params={"query": expression}, timeout=5).json()
+    assert body["status"] == "success", body
+    return body["data"]["result"]
+
+
+def _wait_for(prometheus, expression, predicate, seconds=30):
+    deadline = time.monotonic() + seconds
+    result = []
+    while time.monotonic() < deadline:
+        result = _query(prometheus, expression)
+        if predicate(result):
+            return result
+        time.sleep(0.5)
+    pytest.fail(f"{expression} never satisfied the condition; last result {result}")
+
+
+def _value(result):
+    return float(result[0]["value"][1]) if result else 0.0
+
+
+@pytest.mark.timeout(120)
+def test_prometheus_scrapes_and_series_move(prometheus, api, unique):
+    _wait_for(prometheus, 'up{job="swiftrack"}', lambda r: _value(r) == 1.0)
+    before = _value(_wait_for(prometheus, 'sum(swiftrack_runs_created_total)', lambda r: bool(r)))
+    eid = api.create_experiment(f"prom-{unique}")
+    for _ in range(5):
+        rid = api.post("runs/create", {"experiment_id": eid}).json()["run"]["info"]["run_id"]
+        metrics = [{"key": "m", "value": i, "timestamp": 1, "step": i} for i in range(10)]
+        assert api.post("runs/log-batch", {"run_id": rid, "metrics": metrics}).status_code == 200
+    _wait_for(prometheus, 'sum(swiftrack_runs_created_total)', lambda r: _value(r) >= before + 5)
+    created = _wait_for(prometheus, 'swiftrack_http_requests_total{route="/api/2.0/mlflow/runs/create",status="200"}',
+                        lambda r: _value(r) >= 5)
+    assert created[0]["metric"]["method"] == "POST"
+    _wait_for(prometheus, 'sum(swiftrack_metrics_logged_total)', lambda r: _value(r) >= 50)
+    _wait_for(prometheus, 'histogram_quantile(0.99, sum by (le) (rate(swiftrack_http_request_duration_seconds_bucket'
+                          '{route="/api/2.0/mlflow/runs/log-batch"}[1m])))', lambda r: bool(r))
+    assert _value(_query(prometheus, "process_resident_memory_bytes")) > 1e6
