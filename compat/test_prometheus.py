@@ -99,3 +99,19 @@ def test_prometheus_scrapes_and_series_move(prometheus, api, unique):
     _wait_for(prometheus, 'histogram_quantile(0.99, sum by (le) (rate(swiftrack_http_request_duration_seconds_bucket'
                           '{route="/api/2.0/mlflow/runs/log-batch"}[1m])))', lambda r: bool(r))
     assert _value(_query(prometheus, "process_resident_memory_bytes")) > 1e6
+
+
+def test_dashboard_queries_only_series_the_server_exposes(server):
+    # Every metric name the Grafana dashboard queries must be on /metrics, so no panel is empty.
+    import json
+    import re
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "deploy", "grafana", "swiftrack.json")) as f:
+        dashboard = json.load(f)
+    exposed = set(re.findall(r"^# TYPE (\S+) ", requests.get(server + "/metrics").text, re.M))
+    queried = set()
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            queried |= {m.removesuffix("_bucket") for m in re.findall(r"\b((?:swiftrack|process)_[a-z_]+)", target["expr"])}
+    assert queried, "the dashboard queries nothing"
+    assert queried <= exposed, f"queried but not exposed: {sorted(queried - exposed)}"

@@ -1,6 +1,6 @@
 """Model registry: the real client's registry API and raw HTTP shapes and errors.
 
-Loading a model through `models:/` needs the artifact proxy (another issue) and is not covered here.
+Real models (logging, registering, loading through `models:/`) are in test_registry_models.py.
 """
 import pytest
 from mlflow.exceptions import MlflowException, RestException
