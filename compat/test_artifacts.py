@@ -53,6 +53,7 @@ def test_log_list_and_download_files(client, experiment, tmp_path):
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.timeout(120)
 def test_sklearn_model_round_trip(experiment, unique):
     from sklearn.linear_model import LogisticRegression
     x = np.array([[0.0, 1.0], [1.0, 0.0], [0.9, 0.1], [0.1, 0.9]])

@@ -87,9 +87,9 @@ struct AzureIntegrationTests {
         for name in names { try repository.store(localPath: file, as: name) }
         // Pages of three: the markers are followed to the end, with and without a delimiter.
         let flat = try repository.listBlobs(prefix: "experiments/1/d/", delimiter: nil, pageSize: 3)
-        #expect(flat.blobs.map(\.name) == names.map { "experiments/1/" + $0 })
+        #expect(flat.objects.map(\.name) == names.map { "experiments/1/" + $0 })
         let folded = try repository.listBlobs(prefix: "experiments/1/d/", delimiter: "/", pageSize: 3)
-        #expect(folded.blobs.count == 7)
+        #expect(folded.objects.count == 7)
         #expect(folded.prefixes == ["experiments/1/d/sub/", "experiments/1/d/tub/"])
         #expect(try repository.list("d").count == 9)
     }

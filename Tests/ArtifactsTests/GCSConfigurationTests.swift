@@ -4,13 +4,13 @@ import TrackingCore
 
 @Suite struct GCSConfigurationTests {
     @Test func locationParsing() throws {
-        #expect(try GCSLocation(uri: "gs://bucket") == GCSLocation(bucket: "bucket", prefix: ""))
-        #expect(try GCSLocation(uri: "gs://bucket/a//b/") == GCSLocation(bucket: "bucket", prefix: "a/b"))
-        #expect(try GCSLocation(uri: "GS://bucket/x?y") == GCSLocation(bucket: "bucket", prefix: "x"))
-        #expect(try GCSLocation(uri: "gs://b/p").objectName(for: "m/w.bin") == "p/m/w.bin")
-        #expect(try GCSLocation(uri: "gs://b").objectName(for: "") == "")
-        #expect(throws: MLflowError.self) { try GCSLocation(uri: "gs:///p") }
-        #expect(throws: MLflowError.self) { try GCSLocation(uri: "s3://b/p") }
+        #expect(try BucketLocation(uri: "gs://bucket", scheme: "gs") == BucketLocation(bucket: "bucket", prefix: ""))
+        #expect(try BucketLocation(uri: "gs://bucket/a//b/", scheme: "gs") == BucketLocation(bucket: "bucket", prefix: "a/b"))
+        #expect(try BucketLocation(uri: "GS://bucket/x?y", scheme: "gs") == BucketLocation(bucket: "bucket", prefix: "x"))
+        #expect(try BucketLocation(uri: "gs://b/p", scheme: "gs").objectName(for: "m/w.bin") == "p/m/w.bin")
+        #expect(try BucketLocation(uri: "gs://b", scheme: "gs").objectName(for: "") == "")
+        #expect(throws: MLflowError.self) { try BucketLocation(uri: "gs:///p", scheme: "gs") }
+        #expect(throws: MLflowError.self) { try BucketLocation(uri: "s3://b/p", scheme: "gs") }
     }
 
     @Test func environment() {

@@ -50,12 +50,12 @@ import TrackingCore
     }
 
     @Test func locations() throws {
-        #expect(try S3Location(uri: "s3://bucket") == S3Location(bucket: "bucket", prefix: ""))
-        #expect(try S3Location(uri: "s3://bucket/a/b/") == S3Location(bucket: "bucket", prefix: "a/b"))
-        #expect(try S3Location(uri: "s3://bucket/a/b").key(for: "c/d.txt") == "a/b/c/d.txt")
-        #expect(try S3Location(uri: "s3://bucket").key(for: "") == "")
-        #expect(throws: MLflowError.self) { try S3Location(uri: "gs://bucket/a") }
-        #expect(throws: MLflowError.self) { try S3Location(uri: "s3:///a") }
+        #expect(try BucketLocation(uri: "s3://bucket", scheme: "s3") == BucketLocation(bucket: "bucket", prefix: ""))
+        #expect(try BucketLocation(uri: "s3://bucket/a/b/", scheme: "s3") == BucketLocation(bucket: "bucket", prefix: "a/b"))
+        #expect(try BucketLocation(uri: "s3://bucket/a/b", scheme: "s3").objectName(for: "c/d.txt") == "a/b/c/d.txt")
+        #expect(try BucketLocation(uri: "s3://bucket", scheme: "s3").objectName(for: "") == "")
+        #expect(throws: MLflowError.self) { try BucketLocation(uri: "gs://bucket/a", scheme: "s3") }
+        #expect(throws: MLflowError.self) { try BucketLocation(uri: "s3:///a", scheme: "s3") }
     }
 
     @Test func endpoints() throws {

@@ -2,15 +2,10 @@ import TrackingCore
 
 /// List Blobs, following markers to the end.
 extension AzureBlobArtifactRepository {
-    struct BlobListing {
-        var blobs: [(name: String, size: Int64)] = []
-        var prefixes: [String] = []
-    }
-
     /// Every blob under `prefix`; with a delimiter, the names past it fold into prefixes.
     /// `pageSize` nil lets the service choose (at most 5,000).
-    func listBlobs(prefix: String, delimiter: String?, pageSize: Int? = nil) throws -> BlobListing {
-        var listing = BlobListing()
+    func listBlobs(prefix: String, delimiter: String?, pageSize: Int? = nil) throws -> ObjectListing {
+        var listing = ObjectListing()
         var marker: String?
         repeat {
             var query = [QueryItem("restype", "container"), QueryItem("comp", "list"), QueryItem("prefix", prefix)]
@@ -24,7 +19,7 @@ extension AzureBlobArtifactRepository {
             let blobs = document.child("Blobs")
             for blob in blobs?.children("Blob") ?? [] {
                 guard let name = blob.value("Name") else { continue }
-                listing.blobs.append((name, Int64(blob.child("Properties")?.value("Content-Length") ?? "") ?? 0))
+                listing.objects.append((name, Int64(blob.child("Properties")?.value("Content-Length") ?? "") ?? 0))
             }
             for blobPrefix in blobs?.children("BlobPrefix") ?? [] {
                 if let name = blobPrefix.value("Name") { listing.prefixes.append(name) }

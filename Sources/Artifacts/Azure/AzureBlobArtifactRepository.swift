@@ -17,34 +17,15 @@ public struct AzureBlobArtifactRepository: MultipartArtifactRepository {
     }
 
     public func list(_ path: String) throws -> [ArtifactFileInfo] {
-        let directory = location.blobName(for: path)
-        let listPrefix = directory.isEmpty ? "" : directory + "/"
-        let listing = try listBlobs(prefix: listPrefix, delimiter: "/")
-        var entries: [ArtifactFileInfo] = []
-        for blob in listing.blobs where blob.name != listPrefix {
-            let name = S3ArtifactRepository.dropping(listPrefix, from: blob.name)
-            entries.append(ArtifactFileInfo(path: ArtifactPath.join(path, name), isDirectory: false, fileSize: blob.size))
-        }
-        for prefix in listing.prefixes {
-            let name = S3ArtifactRepository.dropping(listPrefix, from: prefix).split(separator: "/").joined(separator: "/")
-            guard !name.isEmpty else { continue }
-            entries.append(ArtifactFileInfo(path: ArtifactPath.join(path, name), isDirectory: true, fileSize: nil))
-        }
-        return entries.sorted { $0.path < $1.path }
+        let listPrefix = ObjectListing.listPrefix(of: location.blobName(for: path))
+        return try listBlobs(prefix: listPrefix, delimiter: "/").entries(of: path, listPrefix: listPrefix)
     }
 
     public func fetch(_ path: String, temporaryDirectory: String) throws -> LocalArtifactFile {
         let blob = location.blobName(for: path)
-        let temporary = ArtifactPath.join(temporaryDirectory, "azure-download-\(UUID().uuidString)")
-        do {
-            let response = try client.send("GET", blob: blob, destination: .file(path: temporary), operation: "GetBlob")
-            return LocalArtifactFile(path: temporary, size: response.bytesWrittenToFile, isTemporary: true)
-        } catch let error as MLflowError {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if error.code == .resourceDoesNotExist {
-                throw MLflowError.notFound("No such file or directory: '\(path)' (\(error.message))")
-            }
-            throw error
+        return try ObjectDownload.intoTemporaryFile(artifactPath: path, temporaryDirectory: temporaryDirectory,
+                                                    label: "azure") { temporary in
+            try client.send("GET", blob: blob, destination: .file(path: temporary), operation: "GetBlob").bytesWrittenToFile
         }
     }
 
@@ -64,7 +45,7 @@ public struct AzureBlobArtifactRepository: MultipartArtifactRepository {
     public func delete(_ path: String) throws {
         let blob = location.blobName(for: path)
         var names: [String] = blob.isEmpty ? [] : [blob]
-        names += try listBlobs(prefix: blob.isEmpty ? "" : blob + "/", delimiter: nil).blobs.map(\.name)
+        names += try listBlobs(prefix: blob.isEmpty ? "" : blob + "/", delimiter: nil).objects.map(\.name)
         for name in names {
             do {
                 _ = try client.send("DELETE", blob: name, operation: "DeleteBlob")

@@ -3,11 +3,6 @@ import TrackingCore
 
 /// objects.list, following page tokens to the end.
 extension GCSArtifactRepository {
-    struct ObjectListing {
-        var objects: [(name: String, size: Int64)] = []
-        var prefixes: [String] = []
-    }
-
     /// Every object under `prefix`; with a delimiter, the names past it fold into prefixes.
     func listObjects(prefix: String, delimiter: String?) throws -> ObjectListing {
         var listing = ObjectListing()

@@ -4,48 +4,29 @@ import TrackingCore
 /// Artifacts in a GCS bucket under `gs://bucket/prefix`, over the JSON API: media downloads
 /// streamed to disk, media uploads for small files and chunked resumable uploads for large ones.
 public struct GCSArtifactRepository: ArtifactRepository {
-    public let location: GCSLocation
+    public let location: BucketLocation
     public let configuration: GCSConfiguration
     let client: GCSClient
 
     /// `uri` is `gs://bucket/prefix`; throws INVALID_PARAMETER_VALUE for anything else.
     public init(uri: String, configuration: GCSConfiguration) throws {
-        let location = try GCSLocation(uri: uri)
+        let location = try BucketLocation(uri: uri, scheme: "gs")
         self.location = location
         self.configuration = configuration
         self.client = GCSClient(configuration: configuration, bucket: location.bucket)
     }
 
     public func list(_ path: String) throws -> [ArtifactFileInfo] {
-        let directory = location.objectName(for: path)
-        let listPrefix = directory.isEmpty ? "" : directory + "/"
-        let listing = try listObjects(prefix: listPrefix, delimiter: "/")
-        var entries: [ArtifactFileInfo] = []
-        for object in listing.objects where object.name != listPrefix {
-            let name = S3ArtifactRepository.dropping(listPrefix, from: object.name)
-            entries.append(ArtifactFileInfo(path: ArtifactPath.join(path, name), isDirectory: false, fileSize: object.size))
-        }
-        for prefix in listing.prefixes {
-            let name = S3ArtifactRepository.dropping(listPrefix, from: prefix).split(separator: "/").joined(separator: "/")
-            guard !name.isEmpty else { continue }
-            entries.append(ArtifactFileInfo(path: ArtifactPath.join(path, name), isDirectory: true, fileSize: nil))
-        }
-        return entries.sorted { $0.path < $1.path }
+        let listPrefix = ObjectListing.listPrefix(of: location.objectName(for: path))
+        return try listObjects(prefix: listPrefix, delimiter: "/").entries(of: path, listPrefix: listPrefix)
     }
 
     public func fetch(_ path: String, temporaryDirectory: String) throws -> LocalArtifactFile {
         let name = location.objectName(for: path)
-        let temporary = ArtifactPath.join(temporaryDirectory, "gcs-download-\(UUID().uuidString)")
-        do {
-            let response = try client.send("GET", path: client.objectPath(name), query: [QueryItem("alt", "media")],
-                                           destination: .file(path: temporary), operation: "objects.get", object: name)
-            return LocalArtifactFile(path: temporary, size: response.bytesWrittenToFile, isTemporary: true)
-        } catch let error as MLflowError {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if error.code == .resourceDoesNotExist {
-                throw MLflowError.notFound("No such file or directory: '\(path)' (\(error.message))")
-            }
-            throw error
+        return try ObjectDownload.intoTemporaryFile(artifactPath: path, temporaryDirectory: temporaryDirectory,
+                                                    label: "gcs") { temporary in
+            try client.send("GET", path: client.objectPath(name), query: [QueryItem("alt", "media")],
+                            destination: .file(path: temporary), operation: "objects.get", object: name).bytesWrittenToFile
         }
     }
 

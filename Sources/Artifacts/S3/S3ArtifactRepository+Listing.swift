@@ -2,11 +2,6 @@ import TrackingCore
 
 /// ListObjectsV2, following continuation tokens to the end.
 extension S3ArtifactRepository {
-    struct ObjectListing {
-        var objects: [(key: String, size: Int64)] = []
-        var commonPrefixes: [String] = []
-    }
-
     /// Every object under `prefix`; with a delimiter, the keys past it fold into common prefixes.
     func listObjects(prefix: String, delimiter: String?) throws -> ObjectListing {
         var listing = ObjectListing()
@@ -24,7 +19,7 @@ extension S3ArtifactRepository {
                 listing.objects.append((key, Int64(content.value("Size") ?? "") ?? 0))
             }
             for common in document.children("CommonPrefixes") {
-                if let value = common.value("Prefix") { listing.commonPrefixes.append(value) }
+                if let value = common.value("Prefix") { listing.prefixes.append(value) }
             }
             let truncated = document.value("IsTruncated") == "true"
             continuationToken = truncated ? document.value("NextContinuationToken") : nil

@@ -10,7 +10,7 @@ extension S3ArtifactRepository {
         guard (1...Self.maximumPartCount).contains(partCount) else {
             throw MLflowError.invalidParameter("num_parts must be between 1 and \(Self.maximumPartCount), got \(partCount)")
         }
-        let key = location.key(for: path)
+        let key = location.objectName(for: path)
         let uploadId = try startUpload(key: key)
         let parts = (1...partCount).map { number in
             PartUploadTarget(partNumber: number, url: client.presignedURL("PUT", key: key, query: partQuery(number, uploadId)))
@@ -19,12 +19,12 @@ extension S3ArtifactRepository {
     }
 
     public func completeMultipartUpload(path: String, uploadId: String, parts: [UploadedPart]) throws {
-        try finishUpload(key: location.key(for: path), uploadId: uploadId,
+        try finishUpload(key: location.objectName(for: path), uploadId: uploadId,
                          parts: parts.map { ($0.partNumber, $0.etag) })
     }
 
     public func abortMultipartUpload(path: String, uploadId: String) throws {
-        _ = try client.send("DELETE", key: location.key(for: path), query: [QueryItem("uploadId", uploadId)],
+        _ = try client.send("DELETE", key: location.objectName(for: path), query: [QueryItem("uploadId", uploadId)],
                             operation: "AbortMultipartUpload")
     }
 

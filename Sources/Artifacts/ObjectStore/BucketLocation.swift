@@ -1,0 +1,31 @@
+import TrackingCore
+
+/// `scheme://bucket/prefix` (S3, GCS): the bucket and the object name prefix (no leading or
+/// trailing `/`).
+public struct BucketLocation: Sendable, Equatable {
+    public var bucket: String
+    public var prefix: String
+
+    public init(bucket: String, prefix: String) {
+        self.bucket = bucket
+        self.prefix = prefix
+    }
+
+    /// Parses `uri`, which must use `scheme` (`s3`, `gs`); a query or fragment is ignored.
+    public init(uri: String, scheme: String) throws(MLflowError) {
+        let service = scheme == "gs" ? "GCS" : scheme.uppercased()
+        guard uri.lowercased().hasPrefix(scheme + "://") else {
+            throw .invalidParameter("Not \(service == "S3" ? "an" : "a") \(service) URI: '\(uri)'")
+        }
+        let rest = uri.dropFirst(scheme.count + 3).prefix { $0 != "?" && $0 != "#" }
+        let bucket = String(rest.prefix { $0 != "/" })
+        guard !bucket.isEmpty else { throw .invalidParameter("\(service) URI without a bucket: '\(uri)'") }
+        self.bucket = bucket
+        self.prefix = rest.dropFirst(bucket.count).split(separator: "/").joined(separator: "/")
+    }
+
+    /// The object name (key) of an artifact path, relative to the prefix.
+    public func objectName(for path: String) -> String {
+        ArtifactPath.join(prefix, path)
+    }
+}
