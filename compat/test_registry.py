@@ -355,3 +355,52 @@ def test_methods(api):
     assert api.request("POST", "registered-models/search", json={}).status_code == 405
     assert api.request("POST", "registered-models/update", json={}).status_code == 405
     assert api.request("GET", "/ajax-api/2.0/mlflow/registered-models/search").status_code == 200
+
+
+# --- concurrency with real parallel clients -----------------------------------------------------
+
+def _parallel(count, work):
+    """Runs `work(i)` for i in range(count) on as many threads at once, each with its own HTTP session."""
+    import threading
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(i):
+        barrier.wait()
+        results[i] = work(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_parallel_version_registration_gets_distinct_consecutive_numbers(server, run_info, unique):
+    import requests
+    name = f"par-{unique}"
+    assert requests.post(f"{server}/api/2.0/mlflow/registered-models/create", json={"name": name}).status_code == 200
+    body = {"name": name, "source": f"{run_info.artifact_uri}/model", "run_id": run_info.run_id}
+
+    def register(_):
+        with requests.Session() as session:
+            r = session.post(f"{server}/api/2.0/mlflow/model-versions/create", json=body, timeout=30)
+            return r.status_code, r.json().get("model_version", {}).get("version")
+
+    results = _parallel(12, register)
+    assert [status for status, _ in results] == [200] * 12
+    assert sorted(int(version) for _, version in results) == list(range(1, 13))
+
+
+def test_parallel_creation_of_one_name_has_one_winner(server, unique):
+    import requests
+    name = f"race-{unique}"
+
+    def create(_):
+        with requests.Session() as session:
+            r = session.post(f"{server}/api/2.0/mlflow/registered-models/create", json={"name": name}, timeout=30)
+            return r.status_code, r.json().get("error_code")
+
+    results = _parallel(12, create)
+    assert sorted(results, key=str) == sorted([(200, None)] + [(400, "RESOURCE_ALREADY_EXISTS")] * 11, key=str)
