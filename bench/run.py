@@ -49,8 +49,8 @@ LABELS = {
     "create-run": "runs/create",
     "log-metric": "runs/log-metric",
     "log-batch": "runs/log-batch (100 metrics, 3 params, 2 tags)",
-    "search-runs": "runs/search, 10k runs, filter + order_by",
-    "get-history": "metrics/get-history, 100k steps",
+    "search-runs": "runs/search, filter + order_by, 100 of the pre-filled runs",
+    "get-history": "metrics/get-history, the whole pre-filled history",
     "mixed": "mixed (create, params, 5 x 20 metrics, end)",
 }
 
@@ -189,15 +189,16 @@ def loadgen(base, scenario, clients, duration=0.0, total=0, experiment_id="0", r
         args += ["--duration", str(duration)]
     if run_id:
         args += ["--run-id", run_id]
-    # Bounded: the window, then at most one request timeout for the last answers, plus setup.
-    limit = (duration or 600) + timeout + 90
+    # Bounded: the window, then at most one request timeout for the last answers, plus setup;
+    # a fill gets 0.25 s per item (MLflow on a busy 2-core machine writes ~25 requests/s).
+    limit = (duration or 0.25 * total) + timeout + 90
     out = subprocess.run(args, capture_output=True, text=True, timeout=limit)
     if out.returncode != 0:
         raise RuntimeError(f"loadgen {scenario} failed ({out.returncode}): {out.stderr[-2000:]}")
     return json.loads(out.stdout)
 
 
-def prefill(server):
+def prefill(server, search_runs, history_steps):
     """The same data for every server: experiments, 10k searchable runs, one 100k-step history."""
     ids = {}
     for name in ("bench-write", "bench-search", "bench-history"):
@@ -206,9 +207,9 @@ def prefill(server):
                {"experiment_id": ids["bench-history"], "start_time": 1_700_000_000_000, "run_name": "history"})
     ids["history-run"] = run["run"]["info"]["run_id"]
     t0 = time.perf_counter()
-    fill = loadgen(server.base, "fill-search", 8, total=SEARCH_RUNS, experiment_id=ids["bench-search"])
+    fill = loadgen(server.base, "fill-search", 8, total=search_runs, experiment_id=ids["bench-search"])
     t1 = time.perf_counter()
-    hist = loadgen(server.base, "fill-history", 4, total=HISTORY_STEPS // 1000, run_id=ids["history-run"])
+    hist = loadgen(server.base, "fill-history", 4, total=history_steps // 1000, run_id=ids["history-run"])
     t2 = time.perf_counter()
     for what, res in (("fill-search", fill), ("fill-history", hist)):
         if res["errors"]:
@@ -223,7 +224,7 @@ def prefill(server):
     ids["fill_history_s"] = t2 - t1
     ids["search_hits"] = len(found.get("runs", []))
     ids["history_points"] = len(history.get("metrics", []))
-    log(f"  prefill: {SEARCH_RUNS} runs in {t1 - t0:.1f} s, {HISTORY_STEPS} steps in {t2 - t1:.1f} s; "
+    log(f"  prefill: {search_runs} runs in {t1 - t0:.1f} s, {history_steps} steps in {t2 - t1:.1f} s; "
         f"search page {ids['search_hits']} runs, history {ids['history_points']} points")
     return ids
 
@@ -237,7 +238,7 @@ def bench_server(name, args, results_dir):
     out = {"server": name, "version": version(name), "cold_start_ms": server.cold_start_ms,
            "idle_rss_mib": server.idle_kib / 1024, "runs": []}
     try:
-        ids = prefill(server)
+        ids = prefill(server, args.search_runs, args.history_steps)
         out["prefill"] = ids
         for scenario, levels in SCENARIOS:
             for clients in ([16] if args.quick else levels):
@@ -296,14 +297,15 @@ def markdown(results, failures, args, seconds):
     L = [START_MARK, "", f"## Side by side ({today})", "",
          f"`make bench` (`bench/run.py`, {mode}; the whole suite took {seconds / 60:.0f} min). "
          "Each server ran alone, in its default configuration, on a fresh SQLite store on loopback, "
-         f"pre-filled over HTTP with the same data ({SEARCH_RUNS:,} runs with 2 metrics, 3 params and a tag "
-         f"for the search; one run with a {HISTORY_STEPS:,}-step metric for the history). The load comes from "
+         f"pre-filled over HTTP with the same data ({args.search_runs:,} runs with 2 metrics, 3 params and a tag "
+         f"for the search; one run with a {args.history_steps:,}-step metric for the history). The load comes from "
          "`bench/loadgen` (Swift, one thread and one keep-alive HTTP/1.1 connection per client, closed loop: "
          "each client sends its next request when the answer to the previous one arrived). Latencies are "
          "per request in ms. **The machine has 2 cores shared by the server, the load generator and, at the "
-         "time, possibly other processes compiling; read ratios, not absolute numbers.**", ""]
+         "time, possibly other processes compiling; read ratios, not absolute numbers.**" +
+         (f" {args.note}" if args.note else ""), ""]
     L += ["| server | version | cold start to first answer | idle RSS | peak RSS (process tree) | "
-          "pre-fill 10k runs | pre-fill 100k steps |", "|---|---|---|---|---|---|---|"]
+          f"pre-fill {args.search_runs:,} runs | pre-fill {args.history_steps:,} steps |", "|---|---|---|---|---|---|---|"]
     for r in results:
         p = r.get("prefill", {})
         L.append(f"| {r['server']} | {r['version']} | {r['cold_start_ms']:.0f} ms | {r['idle_rss_mib']:.0f} MiB | "
@@ -327,14 +329,15 @@ def markdown(results, failures, args, seconds):
         L.append(f"| {LABELS[k[0]]} | {k[1]} | " + " | ".join(cells) + " |")
     mixed = [(n, by[n].get(k)) for n in names for k in keys if k[0] == "mixed" and by[n].get(k)]
     if mixed:
-        L += ["", "Mixed workload in finished runs per second (each run: create, 1 params batch, "
-              "5 metric batches of 20, end = 8 requests): " +
-              "; ".join(f"{n} {x['workflows_per_s']:.1f} at {x['clients']} clients" for n, x in mixed) + "."]
+        L += ["", "Mixed workload in tracked runs per second (each run: create, 1 params batch, "
+              "5 metric batches of 20, end = 8 requests, so req/s ÷ 8): " +
+              "; ".join(f"{n} {x['rps'] / 8:.1f} at {x['clients']} clients" for n, x in mixed) + "."]
     errs = [(n, k, by[n][k]) for n in names for k in keys if by[n].get(k) and by[n][k]["errors"]]
     if errs:
-        L += ["", "⚠ errors (non-2xx answers or timeouts, counted in the latencies):", ""]
+        L += ["", "⚠ failed requests (a non-2xx answer, counted in the latencies; or no answer within the "
+              "client's 60 s timeout, not counted in them):", ""]
         for n, k, x in errs:
-            L.append(f"- {n}, {k[0]} at {k[1]} clients: {x['errors']} of {x['requests']}; first: "
+            L.append(f"- {n}, {k[0]} at {k[1]} clients: {x['errors']} failed, {x['requests']} answered; first: "
                      f"`{(x['first_error'] or '')[:200]}`")
     # The client's own ceiling.
     ceil = [(n, by[n].get(("health", 16)), by[n].get(("health", 64))) for n in names]
@@ -351,11 +354,12 @@ def markdown(results, failures, args, seconds):
         for n, why in failures.items():
             L.append(f"- {n}: `{why[:300]}`")
     L += ["", "Notes: MLflow runs `mlflow server` (uvicorn, its default 4 worker processes; RSS is the sum of the "
-          "process tree). FastTrackML is the `fml` binary from the `fasttrackml` PyPI wheel (installed with "
+          "process tree; its cold start includes the Python imports and creating the fresh SQLite schema with "
+          "its migrations). FastTrackML is the `fml` binary from the `fasttrackml` PyPI wheel (installed with "
           "`--no-deps`: the wheel pins `mlflow<3` for its Python helpers, which the server does not need), "
           "with its default info-level request log. `runs/search` uses "
           "`metrics.acc > 0.5 and params.model = 'rf'`, `order_by metrics.acc DESC`, 100 per page; get-history "
-          "returns the whole 100k-point history in one answer. In the write scenarios each client writes to its "
+          "returns the whole history in one answer. In the write scenarios each client writes to its "
           "own run. Raw JSON per server: `bench/results/` (not committed).", "",
           "![requests per second, side by side](bench-chart.png)", "", END_MARK]
     return "\n".join(L) + "\n"
@@ -404,6 +408,11 @@ def main():
     ap.add_argument("--duration", type=float)
     ap.add_argument("--repeats", type=int)
     ap.add_argument("--warmup", type=float)
+    ap.add_argument("--search-runs", type=int, default=SEARCH_RUNS, help="runs pre-filled for search-runs")
+    ap.add_argument("--history-steps", type=int, default=HISTORY_STEPS, help="steps pre-filled for get-history")
+    ap.add_argument("--note", default="", help="a sentence added to the section's introduction")
+    ap.add_argument("--from-results", action="store_true",
+                    help="measure nothing: rewrite the section and chart from --results")
     ap.add_argument("--markdown", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
     ap.add_argument("--chart", default=os.path.join(ROOT, "docs", "bench-chart.png"))
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
@@ -411,6 +420,22 @@ def main():
     args.duration = args.duration or (3.0 if args.quick else 10.0)
     args.repeats = args.repeats or (1 if args.quick else 3)
     args.warmup = args.warmup if args.warmup is not None else (0.0 if args.quick else 2.0)
+    meta_path = os.path.join(args.results, "meta.json")
+    if args.from_results:
+        with open(meta_path) as f:
+            meta = json.load(f)
+        for k in ("quick", "duration", "repeats", "warmup", "search_runs", "history_steps"):
+            setattr(args, k, meta[k])
+        results = []
+        for name in meta["servers"]:
+            path = os.path.join(args.results, f"{name}.json")
+            if os.path.exists(path) and name not in meta["failures"]:
+                with open(path) as f:
+                    results.append(json.load(f))
+        write_section(args.markdown, markdown(results, meta["failures"], args, meta["seconds"]))
+        chart(results, args, args.chart)
+        log(f"rewrote {args.markdown} and {args.chart} from {args.results}")
+        return
     if not os.path.exists(LOADGEN):
         raise SystemExit(f"{LOADGEN} missing: swift build -c release --package-path bench/loadgen")
     os.makedirs(args.results, exist_ok=True)
@@ -424,6 +449,10 @@ def main():
             failures[name] = str(e)
     if not results:
         raise SystemExit("no server could be measured")
+    with open(meta_path, "w") as f:
+        json.dump({"quick": args.quick, "duration": args.duration, "repeats": args.repeats, "warmup": args.warmup,
+                   "search_runs": args.search_runs, "history_steps": args.history_steps,
+                   "seconds": time.time() - t0, "servers": args.servers.split(","), "failures": failures}, f)
     write_section(args.markdown, markdown(results, failures, args, time.time() - t0))
     chart(results, args, args.chart)
     log(f"wrote {args.markdown} and {args.chart} in {(time.time() - t0) / 60:.1f} min")
