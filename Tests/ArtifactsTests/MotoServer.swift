@@ -19,7 +19,7 @@ final class MotoServer {
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     init() throws {
-        port = try Self.freePort()
+        port = try LoopbackProcess.freePort()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         process.standardOutput = FileHandle.nullDevice
@@ -91,24 +91,6 @@ final class MotoServer {
             throw MLflowError.internalError("CreateAccessKey answered without a key")
         }
         return AWSCredentials(accessKeyId: id, secretAccessKey: secret)
-    }
-
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw MLflowError.internalError("socket failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw MLflowError.internalError("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -19,10 +19,7 @@ enum ExperimentFilterSQL {
         case .attribute:
             let column = try column(ofAttribute: key.name)
             if key.name == "experiment_id" { return try experimentId(column, comparison) }
-            if let number = comparison.value.numericSQLValue {
-                return try dialect.compareNumber(column, comparison.comparator, number)
-            }
-            return try dialect.compareText(column, comparison.comparator, comparison.value)
+            return try dialect.compareAttribute(column, comparison)
         case .tag:
             let keyMatch = try dialect.compareText("\(alias).key", .equal, .string(key.name))
             var conditions = [SQLFragment("\(alias).experiment_id = experiments.experiment_id"), keyMatch]

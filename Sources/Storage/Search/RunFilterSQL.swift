@@ -22,10 +22,7 @@ enum RunFilterSQL {
         switch key.entity {
         case .attribute:
             let column = try column(ofAttribute: key.name)
-            if let number = comparison.value.numericSQLValue {
-                return try dialect.compareNumber(column, comparison.comparator, number)
-            }
-            return try dialect.compareText(column, comparison.comparator, comparison.value)
+            return try dialect.compareAttribute(column, comparison)
         case .metric:
             return try metric(comparison, alias: alias, dialect: dialect)
         case .param:

@@ -34,6 +34,14 @@ extension SQLDialect {
         }
     }
 
+    /// An attribute column against the comparison's value: as a number when the value is one, else as text.
+    func compareAttribute(_ column: String, _ comparison: SearchComparison) throws -> SQLFragment {
+        if let number = comparison.value.numericSQLValue {
+            return try compareNumber(column, comparison.comparator, number)
+        }
+        return try compareText(column, comparison.comparator, comparison.value)
+    }
+
     /// `column <comparator> value` for a numeric column.
     func compareNumber(_ column: String, _ comparator: SearchComparator, _ value: SQLValue) throws -> SQLFragment {
         switch comparator {
