@@ -44,35 +44,8 @@ struct AzureIntegrationTests {
         #expect(try SHA256.hexOfFile(fetchedLarge.path) == SHA256.hexOfFile(large))
         #expect(try SHA256.hexOfFile(repository.fetch("odd name/ü+&.txt", temporaryDirectory: scratch.path).path) == smallHash)
 
-        #expect(try repository.list("") == [
-            ArtifactFileInfo(path: "a.txt", isDirectory: false, fileSize: 1234),
-            ArtifactFileInfo(path: "model", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "modelx", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "odd name", isDirectory: true, fileSize: nil),
-        ])
-        #expect(try repository.list("model") == [
-            ArtifactFileInfo(path: "model/sub", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "model/weights.bin", isDirectory: false, fileSize: 40 << 20),
-        ])
-        #expect(try repository.list("odd name") == [ArtifactFileInfo(path: "odd name/ü+&.txt", isDirectory: false, fileSize: 1234)])
-        #expect(try repository.list("a.txt").isEmpty)
-        #expect(try repository.list("nothing/here").isEmpty)
-
-        let missing = #expect(throws: MLflowError.self) { try repository.fetch("model/missing.bin", temporaryDirectory: scratch.path) }
-        #expect(missing?.code == .resourceDoesNotExist)
-        #expect(missing?.message.contains("BlobNotFound") == true)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("azure-download-") }
-        #expect(leftovers.count == 3, "a failed download leaves no temporary file")
-
-        try repository.delete("a.txt")
-        try repository.delete("model")
-        #expect(try repository.list("") == [
-            ArtifactFileInfo(path: "modelx", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "odd name", isDirectory: true, fileSize: nil),
-        ])
-        #expect(try repository.list("modelx").count == 1, "deleting 'model' leaves its sibling 'modelx'")
-        try repository.delete("")
-        #expect(try repository.list("").isEmpty)
+        try checkListingMissingAndDelete(repository, largeSize: 40 << 20, scratch: scratch.path,
+                                         downloadLabel: "azure", missingMarker: "BlobNotFound")
         #expect(try standIn.stats()["sharedkey"] ?? 0 > 20, "every call was signed and verified")
     }
 

@@ -34,36 +34,8 @@ struct GCSIntegrationTests {
         let odd = try repository.fetch("odd name/ü+&.txt", temporaryDirectory: scratch.path)
         #expect(try SHA256.hexOfFile(odd.path) == smallHash)
 
-        #expect(try repository.list("") == [
-            ArtifactFileInfo(path: "a.txt", isDirectory: false, fileSize: 1234),
-            ArtifactFileInfo(path: "model", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "modelx", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "odd name", isDirectory: true, fileSize: nil),
-        ])
-        #expect(try repository.list("model") == [
-            ArtifactFileInfo(path: "model/sub", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "model/weights.bin", isDirectory: false, fileSize: 40 << 20),
-        ])
-        #expect(try repository.list("odd name") == [ArtifactFileInfo(path: "odd name/ü+&.txt", isDirectory: false, fileSize: 1234)])
-        #expect(try repository.list("a.txt").isEmpty)
-        #expect(try repository.list("nothing/here").isEmpty)
-
-        let missing = #expect(throws: MLflowError.self) { try repository.fetch("model/missing.bin", temporaryDirectory: scratch.path) }
-        #expect(missing?.code == .resourceDoesNotExist)
-        #expect(missing?.message.contains("notFound") == true)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("gcs-download-") }
-        #expect(leftovers.count == 3, "a failed download leaves no temporary file")
-
-        try repository.delete("a.txt")
-        try repository.delete("model")
-        #expect(try repository.list("") == [
-            ArtifactFileInfo(path: "modelx", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "odd name", isDirectory: true, fileSize: nil),
-        ])
-        #expect(try repository.list("model").isEmpty)
-        #expect(try repository.list("modelx").count == 1, "deleting 'model' leaves its sibling 'modelx'")
-        try repository.delete("")
-        #expect(try repository.list("").isEmpty)
+        try checkListingMissingAndDelete(repository, largeSize: 40 << 20, scratch: scratch.path,
+                                         downloadLabel: "gcs", missingMarker: "notFound")
         // Another prefix of the same bucket is a separate tree.
         let other = try GCSArtifactRepository(uri: "gs://artifacts/experiments/2", configuration: emulator.configuration())
         try other.store(localPath: small, as: "x.txt")

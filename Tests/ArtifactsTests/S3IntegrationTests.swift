@@ -46,36 +46,8 @@ struct S3IntegrationTests {
         #expect(head.header("ETag")?.hasSuffix("-2\"") == true)
         #expect(head.header("Content-Length") == String(70 << 20))
 
-        #expect(try repository.list("") == [
-            ArtifactFileInfo(path: "a.txt", isDirectory: false, fileSize: 1234),
-            ArtifactFileInfo(path: "model", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "modelx", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "odd name", isDirectory: true, fileSize: nil),
-        ])
-        #expect(try repository.list("model") == [
-            ArtifactFileInfo(path: "model/sub", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "model/weights.bin", isDirectory: false, fileSize: 70 << 20),
-        ])
-        #expect(try repository.list("odd name") == [ArtifactFileInfo(path: "odd name/ü+&.txt", isDirectory: false, fileSize: 1234)])
-        #expect(try repository.list("a.txt").isEmpty)
-        #expect(try repository.list("nothing/here").isEmpty)
-
-        let missing = #expect(throws: MLflowError.self) { try repository.fetch("model/missing.bin", temporaryDirectory: scratch.path) }
-        #expect(missing?.code == .resourceDoesNotExist)
-        #expect(missing?.message.contains("NoSuchKey") == true)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("s3-download-") }
-        #expect(leftovers.count == 3, "a failed download leaves no temporary file")
-
-        try repository.delete("a.txt")
-        try repository.delete("model")
-        #expect(try repository.list("") == [
-            ArtifactFileInfo(path: "modelx", isDirectory: true, fileSize: nil),
-            ArtifactFileInfo(path: "odd name", isDirectory: true, fileSize: nil),
-        ])
-        #expect(try repository.list("model").isEmpty)
-        #expect(try repository.list("modelx").count == 1, "deleting 'model' leaves its sibling 'modelx'")
-        try repository.delete("")
-        #expect(try repository.list("").isEmpty)
+        try checkListingMissingAndDelete(repository, largeSize: 70 << 20, scratch: scratch.path,
+                                         downloadLabel: "s3", missingMarker: "NoSuchKey")
     }
 
     /// The process's peak resident set (VmHWM), from /proc.
