@@ -5,7 +5,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bootstrap build serve test unit compat compat-mlflow bench clean
+.PHONY: bootstrap build serve test test-all unit compat compat-postgres compat-mysql compat-mlflow bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -17,19 +17,33 @@ serve: build
 	.build/release/swiftrack server --backend-store-uri sqlite:///mlruns/mlflow.db \
 		--artifacts-destination ./mlruns/artifacts --host $(HOST) --port $(PORT)
 
-# Unit tests (Swift Testing), then the compat suite against the built binary, then the same
-# suite once against a real `mlflow server` (check mode) to prove it describes MLflow.
+# Beside throwaway PostgreSQL and MariaDB servers (scripts/with-databases): the unit and store
+# contract tests (Swift Testing) on all three engines, the compat suite against the built binary
+# on SQLite, PostgreSQL and MariaDB, then once against a real `mlflow server` (check mode) to
+# prove it describes MLflow.
 test: bootstrap
 	$(SWIFT) build -c release
+	scripts/with-databases $(MAKE) test-all
+
+test-all:
 	$(SWIFT) test
 	$(MAKE) compat
+	$(MAKE) compat-postgres
+	$(MAKE) compat-mysql
 	$(MAKE) compat-mlflow
 
 unit: bootstrap
-	$(SWIFT) test
+	scripts/with-databases $(SWIFT) test
 
 compat: bootstrap
 	SWIFTRACK_BIN=$(CURDIR)/.build/release/swiftrack $(PYTHON) -m pytest compat
+
+# The compat suite with the server on PostgreSQL / MariaDB (run under scripts/with-databases).
+compat-postgres: bootstrap
+	SWIFTRACK_COMPAT_ENGINE=postgres SWIFTRACK_BIN=$(CURDIR)/.build/release/swiftrack $(PYTHON) -m pytest compat
+
+compat-mysql: bootstrap
+	SWIFTRACK_COMPAT_ENGINE=mysql SWIFTRACK_BIN=$(CURDIR)/.build/release/swiftrack $(PYTHON) -m pytest compat
 
 compat-mlflow: bootstrap
 	SWIFTRACK_COMPAT_TARGET=mlflow $(PYTHON) -m pytest compat

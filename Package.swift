@@ -17,6 +17,10 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb",
+                       providers: [.apt(["libmariadb-dev"])]),
 
         // A small, fast JSON value type, parser and writer (no Foundation).
         .target(name: "JSON"),
@@ -27,7 +31,7 @@ let package = Package(
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Stores behind protocols; one folder per engine.
-        .target(name: "Storage", dependencies: ["TrackingCore", "CSQLite"]),
+        .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding", "CCurl", "COpenSSL"]),
         // Metrics registry and Prometheus exposition, request logs.

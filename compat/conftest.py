@@ -2,6 +2,10 @@
 
 Target selection: SWIFTRACK_COMPAT_TARGET=mlflow runs the real `mlflow server` (check mode);
 anything else (default "swiftrack") runs the binary at $SWIFTRACK_BIN.
+
+Backend: SWIFTRACK_COMPAT_ENGINE=postgres or mysql runs our binary on a fresh database of the
+server that scripts/with-databases started (SWIFTRACK_TEST_POSTGRES_URI / SWIFTRACK_TEST_MYSQL_URI);
+the default is a SQLite file.
 """
 import os
 import shutil
@@ -34,6 +38,7 @@ VENV_BIN = os.path.join(os.path.dirname(sys.executable))
 MLFLOW_BIN = os.environ.get("MLFLOW_BIN", os.path.join(VENV_BIN, "mlflow"))
 SWIFTRACK_BIN = os.environ.get("SWIFTRACK_BIN", "/work/main/.build/release/swiftrack")
 STARTUP_TIMEOUT = 60.0
+ENGINE = os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite").strip().lower()
 
 _server_log_path = None
 _server_pid = None
@@ -54,7 +59,28 @@ def _log_tail(limit=6000):
 
 
 def pytest_report_header(config):
-    return f"compat target: {TARGET} ({MLFLOW_BIN if IS_MLFLOW else SWIFTRACK_BIN})"
+    return f"compat target: {TARGET} ({MLFLOW_BIN if IS_MLFLOW else SWIFTRACK_BIN}), engine: {ENGINE}"
+
+
+def fresh_database_uri(tmp):
+    """The backend store URI for this session: a SQLite file, or a new database on the test server."""
+    if ENGINE == "sqlite" or IS_MLFLOW:
+        return f"sqlite:///{tmp}/mlflow.db"
+    name = "compat_" + uuid.uuid4().hex[:12]
+    variable = {"postgres": "SWIFTRACK_TEST_POSTGRES_URI", "mysql": "SWIFTRACK_TEST_MYSQL_URI"}.get(ENGINE)
+    admin = os.environ.get(variable or "")
+    if not admin:
+        pytest.exit(f"SWIFTRACK_COMPAT_ENGINE={ENGINE} needs {variable} (run under scripts/with-databases)",
+                    returncode=2)
+    base, _, _ = admin.rpartition("/")
+    if ENGINE == "postgres":
+        subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    else:
+        from urllib.parse import urlparse
+        u = urlparse(admin)
+        subprocess.run(["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username, f"-p{u.password}",
+                        "-e", f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
+    return f"{base}/{name}"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -85,7 +111,7 @@ def server(request):
                     f"SWIFTRACK_COMPAT_TARGET=mlflow)", returncode=2)
     tmp = tempfile.mkdtemp(prefix=f"compat-{TARGET}-")
     port = _free_port()
-    db = f"sqlite:///{tmp}/mlflow.db"
+    db = fresh_database_uri(tmp)
     artifacts = os.path.join(tmp, "artifacts")
     env = dict(os.environ)
     if IS_MLFLOW:

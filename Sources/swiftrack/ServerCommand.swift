@@ -9,16 +9,30 @@ enum ServerCommand {
     static func run(_ options: ServerOptions) throws -> Int32 {
         let started = Date()
         blockTerminationSignals()
-        let path = try ServerOptions.sqlitePath(fromURI: options.backendStoreURI)
         let artifactRoot = ServerOptions.resolvedArtifactRoot(options.effectiveDefaultArtifactRoot)
         let artifacts = try ArtifactComposition.service(options)
-        let database = try SQLiteDatabase(path: path, readerCount: max(2, options.http.workers))
-        let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: artifactRoot)
+        let opened = try DatabaseComposition.open(options.backendStoreURI, poolSize: options.dbPoolSize,
+                                                  poolTimeoutSeconds: options.dbPoolTimeoutSeconds,
+                                                  readers: max(2, options.http.workers))
+        let store: SQLTrackingStore
+        do {
+            store = try SQLTrackingStore(database: opened.database, defaultArtifactRoot: artifactRoot)
+        } catch let error as SchemaOutOfDate {
+            throw DatabaseComposition.outOfDate(error, uriText: options.backendStoreURI)
+        }
         // `/version` answers the MLflow version whose API is served, as clients expect of it.
         Log.useJSON = options.logFormat == "json"
         let observability = APIObservability(
             metrics: ServerMetrics(version: SwiftrackVersion.current, mlflowVersion: SwiftrackVersion.mlflowCompatibility),
             log: RequestLog.Format(rawValue: options.logFormat).map { RequestLog(format: $0) })
+        if let pooled = opened.database as? PooledSQLDatabase {
+            let pool = pooled.pool
+            observability.metrics.observeDatabasePool {
+                let stats = pool.statistics
+                return DatabasePoolReading(size: stats.size, open: stats.open, inUse: stats.inUse,
+                                           waitSecondsTotal: stats.waitSecondsTotal, timeoutsTotal: stats.timeouts)
+            }
+        }
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
                             artifactsOnly: options.artifactsOnly, observability: observability) { message in
             Log.error(message)
@@ -27,12 +41,12 @@ enum ServerCommand {
         try server.start()
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         Log.info("swiftrack \(SwiftrackVersion.current) listening on http://\(options.http.host):\(server.port ?? 0) "
-                 + "(store \(path), artifact root \(artifactRoot), "
+                 + "(store \(opened.description), artifact root \(artifactRoot), "
                  + "proxy \(options.serveArtifacts ? options.artifactsDestination : "off"), \(options.http.workers) workers, ready in \(elapsed) ms)")
         let signal = waitForTerminationSignal()
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
         server.stop()
-        do { try database.checkpoint() } catch { Log.error("WAL checkpoint at shutdown failed: \(error)") }
+        opened.close()
         Log.info("stopped")
         return 0
     }

@@ -11,11 +11,16 @@ struct ServerOptions {
     var artifactsOnly = false
     /// Request log lines: text, json, or none.
     var logFormat = "text"
+    /// Connections to PostgreSQL/MySQL (SQLite has one writer and `workers` readers).
+    var dbPoolSize = 20
+    /// How long a request waits for a pooled connection before it is answered 503.
+    var dbPoolTimeoutSeconds = 30
     var http = HTTPServerConfiguration()
 
     static let knownFlags: Set<String> = [
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
+        "db-pool-size", "db-pool-timeout",
     ]
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only"]
 
@@ -27,9 +32,16 @@ struct ServerOptions {
     static let help = """
         swiftrack server [options]
 
-          --backend-store-uri URI      sqlite:///relative/path.db or sqlite:////absolute/path.db
+          --backend-store-uri URI      sqlite:///relative/path.db, sqlite:////absolute/path.db,
+                                       postgresql://user:pass@host:port/db[?sslmode=...] or
+                                       mysql://user:pass@host:port/db[?ssl_ca=...]
+                                       (also MLflow's postgresql+psycopg2:// and mysql+pymysql://)
                                        (default sqlite:///mlruns/mlflow.db)
                                        env SWIFTRACK_BACKEND_STORE_URI, MLFLOW_BACKEND_STORE_URI
+          --db-pool-size N             PostgreSQL/MySQL connections (default 20)
+                                       env SWIFTRACK_DB_POOL_SIZE
+          --db-pool-timeout S          seconds a request waits for a connection before 503 (default 30)
+                                       env SWIFTRACK_DB_POOL_TIMEOUT
           --default-artifact-root URI  where new experiments keep artifacts (default mlflow-artifacts:/
                                        when serving artifacts, else ./mlruns/artifacts)
                                        env SWIFTRACK_DEFAULT_ARTIFACT_ROOT, MLFLOW_DEFAULT_ARTIFACT_ROOT
@@ -105,19 +117,13 @@ struct ServerOptions {
         if let seconds = try integer("connection-timeout", "SWIFTRACK_CONNECTION_TIMEOUT", range: 1...86400) {
             http.connectionTimeoutSeconds = seconds
         }
+        if let size = try integer("db-pool-size", "SWIFTRACK_DB_POOL_SIZE", range: 1...1000) { dbPoolSize = size }
+        if let seconds = try integer("db-pool-timeout", "SWIFTRACK_DB_POOL_TIMEOUT", range: 1...3600) {
+            dbPoolTimeoutSeconds = seconds
+        }
         if let limit = try integer("connection-limit", "SWIFTRACK_CONNECTION_LIMIT", range: 1...100_000) {
             http.connectionLimit = limit
         }
-    }
-
-    /// The SQLite file a `sqlite:///` URI names (three slashes: relative, four: absolute).
-    static func sqlitePath(fromURI uri: String) throws(UsageError) -> String {
-        guard uri.hasPrefix("sqlite:///") else {
-            throw UsageError("unsupported backend store URI '\(uri)': use sqlite:///PATH")
-        }
-        let path = String(uri.dropFirst("sqlite:///".count))
-        guard !path.isEmpty else { throw UsageError("the backend store URI '\(uri)' names no file") }
-        return path.hasPrefix("/") ? path : absolutePath(path)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

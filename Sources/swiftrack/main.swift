@@ -7,7 +7,7 @@ let usage = """
 
     usage:
       swiftrack server [options]        run the tracking server (see `swiftrack server --help`)
-      swiftrack db upgrade [--backend-store-uri URI]
+      swiftrack db upgrade [URI | --backend-store-uri URI]
                                         apply pending schema migrations and exit
       swiftrack models history NAME [--tracking-uri URL]
                                         a registered model's recorded stage and alias moves
@@ -35,16 +35,19 @@ func runMain() -> Int32 {
             return try ServerCommand.run(ServerOptions(arguments: parsed, environment: environment))
         case "db":
             let parsed = try Arguments(Array(arguments.dropFirst()), booleanFlags: ServerOptions.booleanFlags)
-            guard parsed.positional.first == "upgrade", !parsed.has("help") else {
-                print("usage: swiftrack db upgrade [--backend-store-uri URI]")
+            guard parsed.positional.first == "upgrade", parsed.positional.count <= 2, !parsed.has("help") else {
+                print("usage: swiftrack db upgrade [URI | --backend-store-uri URI]")
                 return parsed.has("help") ? 0 : 2
             }
-            let options = try ServerOptions(arguments: parsed, environment: environment)
-            let path = try ServerOptions.sqlitePath(fromURI: options.backendStoreURI)
-            let database = try SQLiteDatabase(path: path)
-            let applied = try database.migrate()
-            print(applied.isEmpty ? "schema is up to date (\(path))"
-                                  : "applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(path)")
+            var options = try ServerOptions(arguments: parsed, environment: environment)
+            if parsed.positional.count == 2 { options.backendStoreURI = parsed.positional[1] }
+            let opened = try DatabaseComposition.open(options.backendStoreURI, poolSize: 1,
+                                                      poolTimeoutSeconds: options.dbPoolTimeoutSeconds, readers: 1)
+            let applied = try opened.database.migrate()
+            opened.close()
+            print(applied.isEmpty
+                  ? "schema is up to date at version \(TrackingMigrations.latest) (\(opened.description))"
+                  : "applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(opened.description)")
             return 0
         case "models":
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)

@@ -9,12 +9,12 @@ import TrackingCore
 /// An `MLflowAPI` on a fresh temporary SQLite store, driven with in-memory requests.
 final class APIHarness: @unchecked Sendable {
     let database: SQLiteDatabase
-    let store: SQLiteTrackingStore
+    let store: SQLTrackingStore
     let api: MLflowAPI
 
     init() throws {
         database = try SQLiteDatabase.temporary(readerCount: 1)
-        store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/tmp/x")
+        store = try SQLTrackingStore(database: database, defaultArtifactRoot: "/tmp/x")
         api = MLflowAPI(store: store, version: "test")
     }
 

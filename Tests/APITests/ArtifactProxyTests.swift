@@ -13,7 +13,7 @@ private final class ProxyHarness: @unchecked Sendable {
     let destination: String
     let staging: String
     let api: MLflowAPI
-    let store: SQLiteTrackingStore
+    let store: SQLTrackingStore
 
     init(serveArtifacts: Bool = true, artifactsOnly: Bool = false) throws {
         directory = try TemporaryDirectory()
@@ -22,7 +22,7 @@ private final class ProxyHarness: @unchecked Sendable {
         for path in [destination, staging] {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
-        store = try SQLiteTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1),
+        store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1),
                                         defaultArtifactRoot: "mlflow-artifacts:/")
         let service = ArtifactService(destination: serveArtifacts ? LocalArtifactRepository(root: destination) : nil,
                                       uploadDirectory: staging, scratchDirectory: staging, maxUploadBytes: 1000)

@@ -11,7 +11,7 @@ import Testing
         let metrics = ServerMetrics(version: "t", mlflowVersion: "3.17.2")
         let lines = Mutex<[String]>([])
         let log = RequestLog(format: .json) { line in lines.withLock { $0.append(line) } }
-        let store = try SQLiteTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1), defaultArtifactRoot: "/tmp/x")
+        let store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1), defaultArtifactRoot: "/tmp/x")
         let api = MLflowAPI(store: store, version: "3.17.2", observability: APIObservability(metrics: metrics, log: log))
         let json = [(name: "Content-Type", value: "application/json")]
         let created = api.handle(HTTPRequest(method: "POST", target: "/api/2.0/mlflow/runs/create", headers: json,

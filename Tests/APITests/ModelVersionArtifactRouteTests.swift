@@ -20,7 +20,7 @@ struct ModelVersionArtifactRouteTests {
         let directory = try TemporaryDirectory()
         let destination = directory.path + "/artifacts"
         let root = proxied ? "mlflow-artifacts:/" : directory.path + "/direct"
-        let store = try SQLiteTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1),
+        let store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1),
                                             defaultArtifactRoot: root)
         let service = ArtifactService(destination: LocalArtifactRepository(root: destination),
                                       uploadDirectory: directory.path, scratchDirectory: directory.path)

@@ -5,7 +5,8 @@ import TrackingCore
 ///
 /// Not thread-safe by itself: `SQLiteDatabase` hands each connection to one thread at a time,
 /// which is why it may be marked `@unchecked Sendable`.
-final class SQLiteConnection: @unchecked Sendable {
+final class SQLiteConnection: SQLConnection, @unchecked Sendable {
+    var dialect: SQLDialect { .sqlite }
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
@@ -46,7 +47,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs one statement to completion; returns the number of rows it changed.
     @discardableResult
-    func execute(_ sql: String, _ bindings: [SQLValue] = []) throws -> Int {
+    func execute(_ sql: String, _ bindings: [SQLValue]) throws -> Int {
         try withStatement(sql, bindings) { statement in
             while try statement.step() {}
         }
@@ -54,7 +55,7 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs a query and maps each row.
-    func query<T>(_ sql: String, _ bindings: [SQLValue] = [], _ map: (SQLiteRow) throws -> T) throws -> [T] {
+    func query<T>(_ sql: String, _ bindings: [SQLValue], _ map: (any SQLRow) throws -> T) throws -> [T] {
         try withStatement(sql, bindings) { statement in
             var rows: [T] = []
             while try statement.step() {
@@ -65,34 +66,26 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs a query and maps its first row, if any.
-    func queryFirst<T>(_ sql: String, _ bindings: [SQLValue] = [], _ map: (SQLiteRow) throws -> T) throws -> T? {
+    func queryFirst<T>(_ sql: String, _ bindings: [SQLValue], _ map: (any SQLRow) throws -> T) throws -> T? {
         try withStatement(sql, bindings) { statement in
             try statement.step() ? try map(SQLiteRow(statement: statement.handle)) : nil
         }
     }
 
-    /// The rowid of the last successful INSERT on this connection.
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    /// Runs `body` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back if it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try executeScript("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try executeScript("COMMIT")
-            return result
-        } catch {
-            try? executeScript("ROLLBACK")
-            throw error
-        }
+    /// Runs the INSERT and returns the rowid it made (an `INTEGER PRIMARY KEY` column is the rowid).
+    func insertReturningKey(_ sql: String, _ bindings: [SQLValue], keyColumn: String) throws -> Int64 {
+        try execute(sql, bindings)
+        return sqlite3_last_insert_rowid(handle)
     }
 
-    /// Runs `body` inside a deferred read transaction, so that several queries see one snapshot.
-    func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try executeScript("BEGIN")
-        defer { try? executeScript("COMMIT") }
-        return try body()
-    }
+    /// Write transactions are `BEGIN IMMEDIATE`, so the write lock is taken at once rather than
+    /// on the first write (no upgrade deadlock); read ones are deferred, a consistent snapshot.
+    func begin(write: Bool) throws { try executeScript(write ? "BEGIN IMMEDIATE" : "BEGIN") }
+    func commit() throws { try executeScript("COMMIT") }
+    func rollback() throws { try executeScript("ROLLBACK") }
+
+    /// A SQLite file connection has no server to lose.
+    func isHealthy() -> Bool { true }
 
     private func withStatement<T>(_ sql: String, _ bindings: [SQLValue], _ body: (SQLiteStatement) throws -> T) throws -> T {
         let statement = try cachedStatement(sql)
@@ -117,12 +110,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Constraint violations are thrown as `SQLiteConstraintViolation` (callers map them);
     /// everything else as an internal error carrying SQLite's message.
     static func error(code: Int32, message: String) -> Error {
-        if code & 0xFF == SQLITE_CONSTRAINT { return SQLiteConstraintViolation(message: message) }
+        if code & 0xFF == SQLITE_CONSTRAINT { return SQLConstraintViolation(message: message) }
         return MLflowError.internalError("SQLite error \(code): \(message)")
     }
-}
-
-/// A UNIQUE, PRIMARY KEY, FOREIGN KEY, NOT NULL or CHECK constraint failed.
-struct SQLiteConstraintViolation: Error, Sendable {
-    let message: String
 }

@@ -7,7 +7,8 @@ import TrackingCore
 ///
 /// Every connection is used by one thread at a time: the writer sits behind a `Mutex`, readers
 /// are checked out of a free list whose size a semaphore counts.
-public final class SQLiteDatabase: Sendable {
+public final class SQLiteDatabase: SQLDatabase, Sendable {
+    public var dialect: SQLDialect { .sqlite }
     /// The database file.
     public let path: String
     private let writer: Mutex<SQLiteConnection>
@@ -66,26 +67,26 @@ public final class SQLiteDatabase: Sendable {
 
     /// Folds the write-ahead log back into the database file (a clean shutdown leaves no WAL to replay).
     public func checkpoint() throws {
-        try withWriter { connection in try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)") }
+        try withConnection { connection in try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs `body` on the writer connection inside one `BEGIN IMMEDIATE` transaction.
     @discardableResult
-    func write<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func write<T: Sendable>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try writer.withLock { connection in
-            try connection.transaction { try body(connection) }
+            try connection.transaction(write: true) { try body(connection) }
         }
     }
 
     /// Runs `body` on the writer connection with no transaction around it (migrations manage their own).
     @discardableResult
-    func withWriter<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func withConnection<T: Sendable>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try writer.withLock { connection in try body(connection) }
     }
 
     /// Runs `body` on a reader connection inside one read transaction (a consistent snapshot).
     @discardableResult
-    func read<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func read<T: Sendable>(_ body: (any SQLConnection) throws -> T) throws -> T {
         readerSlots.wait()
         defer { readerSlots.signal() }
         let connection = idleReaders.withLock { readers in readers.popLast() }
@@ -93,6 +94,6 @@ public final class SQLiteDatabase: Sendable {
             throw MLflowError.internalError("No idle SQLite reader although a slot was free")
         }
         defer { idleReaders.withLock { readers in readers.append(connection) } }
-        return try connection.readTransaction { try body(connection) }
+        return try connection.transaction(write: false) { try body(connection) }
     }
 }

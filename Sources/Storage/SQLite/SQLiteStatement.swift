@@ -63,14 +63,12 @@ final class SQLiteStatement {
 }
 
 /// Read access to the current row of a stepping statement; valid only inside the row callback.
-struct SQLiteRow {
+struct SQLiteRow: SQLRow {
     let statement: OpaquePointer
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-
-    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 
     func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
 
@@ -80,8 +78,6 @@ struct SQLiteRow {
         let count = Int(sqlite3_column_bytes(statement, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
-
-    func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
     /// The column as an `SQLValue` of its stored type.
     func value(_ column: Int32) -> SQLValue {

@@ -47,6 +47,9 @@ public enum LoggedModelSearchCompiler {
             if case .number(let number) = comparison.value {
                 return try dialect.compareNumber(column, comparison.comparator, .real(number))
             }
+            if numericAttributes.contains(comparison.key) {
+                return try numericAttribute(column, comparison, dialect: dialect)
+            }
             return try dialect.compareText(column, comparison.comparator, comparison.value)
         case .metric:
             guard case .number(let number) = comparison.value else {
@@ -64,6 +67,23 @@ public enum LoggedModelSearchCompiler {
             return SQLFragment(
                 "EXISTS (SELECT 1 FROM \(table) e WHERE e.model_id = lm.model_id AND e.\(keyColumn) = ? AND \(fragment.sql))",
                 [.text(comparison.key)] + fragment.bindings)
+        }
+    }
+
+    /// Attributes stored as integers (MLflow keeps status as its enum number).
+    private static let numericAttributes: Set<String> = ["status", "creation_timestamp_ms", "last_updated_timestamp_ms"]
+
+    /// A numeric attribute against a string, as MLflow on SQLite answers it on every engine: a
+    /// numeric string compares as the number (`status = '2'`); any other text is greater than
+    /// every number, so `status = 'READY'` matches nothing and `status != 'READY'` everything.
+    private static func numericAttribute(_ column: String, _ comparison: LoggedModelComparison,
+                                         dialect: SQLDialect) throws -> SQLFragment {
+        if case .string(let text) = comparison.value, let number = Double(text) {
+            return try dialect.compareNumber(column, comparison.comparator, .real(number))
+        }
+        switch comparison.comparator {
+        case .notEqual, .less, .lessOrEqual, .notIn: return SQLFragment("\(column) IS NOT NULL")
+        default: return SQLFragment("1 = 0")
         }
     }
 

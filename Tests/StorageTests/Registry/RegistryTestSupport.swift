@@ -2,14 +2,15 @@ import Testing
 @testable import Storage
 import TrackingCore
 
-/// A tracking store and the registry on the same fresh SQLite file; the run's artifacts are under `/tmp/artifacts`.
+/// A tracking store and the registry on the same fresh database of `engine`; the run's artifacts are
+/// under `/tmp/artifacts`.
 struct RegistryFixture {
-    let tracking: SQLiteTrackingStore
-    let registry: SQLiteRegistryStore
+    let tracking: SQLTrackingStore
+    let registry: SQLRegistryStore
 
-    init() throws {
-        tracking = try makeSQLiteStore(artifactRoot: "/tmp/artifacts")
-        registry = try SQLiteRegistryStore(database: tracking.database)
+    init(_ engine: TestEngine) throws {
+        tracking = try engine.makeStore(artifactRoot: "/tmp/artifacts")
+        registry = try SQLRegistryStore(database: tracking.database)
     }
 
     /// A run whose artifact directory is local (so local sources inside it are accepted).

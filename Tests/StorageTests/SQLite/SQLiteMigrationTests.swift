@@ -15,8 +15,8 @@ struct SQLiteMigrationTests {
         #expect(try database.migrate() == [])
         #expect(try database.schemaVersions() == versions)
         // Opening a store again keeps the one Default experiment.
-        _ = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/a")
-        let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/b")
+        _ = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a")
+        let store = try SQLTrackingStore(database: database, defaultArtifactRoot: "/b")
         #expect(try store.getExperiment(id: "0").artifactLocation == "/a/0")
         let count = try database.read { try $0.query("SELECT COUNT(*) FROM experiments") { $0.int64(0) }.first }
         #expect(count == 1)
@@ -67,10 +67,10 @@ struct SQLiteMigrationTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let path = root.appendingPathComponent("a/b/tracking.db").path
         do {
-            let store = try SQLiteTrackingStore(database: try SQLiteDatabase(path: path), defaultArtifactRoot: "/r")
+            let store = try SQLTrackingStore(database: try SQLiteDatabase(path: path), defaultArtifactRoot: "/r")
             _ = try store.createExperiment(name: "persisted", artifactLocation: nil, tags: [])
         }
-        let reopened = try SQLiteTrackingStore(database: try SQLiteDatabase(path: path), defaultArtifactRoot: "/r")
+        let reopened = try SQLTrackingStore(database: try SQLiteDatabase(path: path), defaultArtifactRoot: "/r")
         #expect(try reopened.getExperimentByName("persisted")?.experimentId == "1")
         let mode = try reopened.database.read { try $0.query("PRAGMA journal_mode") { $0.string(0) }.first }
         #expect(mode == "wal")
@@ -81,7 +81,7 @@ struct SQLiteMigrationTests {
     @Test func memoryPathIsSharedByAllConnections() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         #expect(database.path != ":memory:")
-        let store = try SQLiteTrackingStore(database: database, defaultArtifactRoot: "/r")
+        let store = try SQLTrackingStore(database: database, defaultArtifactRoot: "/r")
         let id = try store.createExperiment(name: "shared", artifactLocation: nil, tags: [])
         #expect(try store.getExperiment(id: id).name == "shared")
     }
@@ -92,7 +92,7 @@ struct SQLiteMigrationTests {
         #expect(throws: MLflowError.self) {
             try database.read { try $0.execute("CREATE TABLE nope (id INTEGER)") }
         }
-        #expect(throws: SQLiteConstraintViolation.self) {
+        #expect(throws: SQLConstraintViolation.self) {
             try database.write { try $0.execute("INSERT INTO runs (run_uuid, experiment_id, status) VALUES ('r', 12345, 'RUNNING')") }
         }
     }

@@ -1,0 +1,30 @@
+/// The two statements whose spelling differs between engines: insert-or-update and
+/// insert-unless-present. Table and column names are always our own, never request text.
+extension SQLDialect {
+    /// `INSERT ... VALUES (?, ...)` that, when a row with the same `conflict` key exists, sets
+    /// `update` columns to the new values instead.
+    func upsert(into table: String, columns: [String], conflict: [String], update: [String]) -> String {
+        let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(SQLFragment.placeholders(columns.count)))"
+        switch self {
+        case .sqlite, .postgres:
+            let sets = update.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            return "\(insert) ON CONFLICT (\(conflict.joined(separator: ", "))) DO UPDATE SET \(sets)"
+        case .mysql:
+            let sets = update.map { "\($0) = VALUES(\($0))" }.joined(separator: ", ")
+            return "\(insert) ON DUPLICATE KEY UPDATE \(sets)"
+        }
+    }
+
+    /// `INSERT ... VALUES (?, ...)` that does nothing when a row with the same unique key exists
+    /// (other errors still fail, unlike MySQL's INSERT IGNORE).
+    func insertUnlessPresent(into table: String, columns: [String], conflict: [String]) -> String {
+        let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(SQLFragment.placeholders(columns.count)))"
+        switch self {
+        case .sqlite, .postgres:
+            return "\(insert) ON CONFLICT (\(conflict.joined(separator: ", "))) DO NOTHING"
+        case .mysql:
+            let first = conflict[0]
+            return "\(insert) ON DUPLICATE KEY UPDATE \(first) = \(first)"
+        }
+    }
+}
