@@ -57,6 +57,21 @@ import Testing
         #expect(text.contains("process_open_fds "))
         #expect(text.contains("process_cpu_seconds_total "))
     }
+
+    @Test func databasePoolSeriesAreReadAtEachScrape() {
+        let metrics = ServerMetrics(version: "9.9.9", mlflowVersion: "3.17.2")
+        let inUse = Mutex(3)
+        metrics.observeDatabasePool {
+            DatabasePoolReading(size: 20, open: 5, inUse: inUse.withLock { $0 }, waitSecondsTotal: 1.5, timeoutsTotal: 2)
+        }
+        let text = metrics.registry.exposition()
+        for line in ["swiftrack_db_pool_size 20", "swiftrack_db_pool_open_connections 5", "swiftrack_db_pool_in_use 3",
+                     "swiftrack_db_pool_wait_seconds_total 1.5", "swiftrack_db_pool_timeouts_total 2"] {
+            #expect(text.contains("\n" + line + "\n"), "missing \(line)")
+        }
+        inUse.withLock { $0 = 7 }
+        #expect(metrics.registry.exposition().contains("\nswiftrack_db_pool_in_use 7\n"))
+    }
 }
 
 @Suite struct RequestLogTests {
