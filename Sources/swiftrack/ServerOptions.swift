@@ -58,7 +58,8 @@ struct ServerOptions {
                                        env SWIFTRACK_HOST, MLFLOW_HOST
           --port PORT                  port to listen on, 0 for any free one (default 5000)
                                        env SWIFTRACK_PORT, MLFLOW_PORT
-          --workers N                  handler threads (default 2 x cores)
+          --workers N                  handler threads (default 2 x cores; with PostgreSQL or MySQL
+                                       at least --db-pool-size)
                                        env SWIFTRACK_WORKERS, MLFLOW_WORKERS
           --max-body-bytes N           largest request body accepted (default 67108864)
                                        env SWIFTRACK_MAX_BODY_BYTES
@@ -108,9 +109,8 @@ struct ServerOptions {
         }
         if let host = value("host", "SWIFTRACK_HOST", "MLFLOW_HOST") { http.host = host }
         if let port = try integer("port", "SWIFTRACK_PORT", "MLFLOW_PORT", range: 0...65535) { http.port = UInt16(port) }
-        if let workers = try integer("workers", "SWIFTRACK_WORKERS", "MLFLOW_WORKERS", range: 1...1024) {
-            http.workers = workers
-        }
+        let workers = try integer("workers", "SWIFTRACK_WORKERS", "MLFLOW_WORKERS", range: 1...1024)
+        if let workers { http.workers = workers }
         if let bytes = try integer("max-body-bytes", "SWIFTRACK_MAX_BODY_BYTES", range: 1024...(1 << 34)) {
             http.maxBodyBytes = bytes
         }
@@ -120,6 +120,11 @@ struct ServerOptions {
         if let size = try integer("db-pool-size", "SWIFTRACK_DB_POOL_SIZE", range: 1...1000) { dbPoolSize = size }
         if let seconds = try integer("db-pool-timeout", "SWIFTRACK_DB_POOL_TIMEOUT", range: 1...3600) {
             dbPoolTimeoutSeconds = seconds
+        }
+        // A handler waiting on PostgreSQL or MySQL holds a worker for network round trips, not CPU:
+        // unless told otherwise, run as many workers as pooled connections so the pool is used.
+        if workers == nil, !backendStoreURI.lowercased().hasPrefix("sqlite") {
+            http.workers = max(http.workers, dbPoolSize)
         }
         if let limit = try integer("connection-limit", "SWIFTRACK_CONNECTION_LIMIT", range: 1...100_000) {
             http.connectionLimit = limit
