@@ -1,10 +1,17 @@
 /// The two statements whose spelling differs between engines: insert-or-update and
 /// insert-unless-present. Table and column names are always our own, never request text.
 extension SQLDialect {
+    /// `INSERT INTO table (columns) VALUES (?, ...), ...` for `rows` rows.
+    static func insert(into table: String, columns: [String], rows: Int = 1) -> String {
+        let row = "(" + SQLFragment.placeholders(columns.count) + ")"
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: max(1, rows)).joined(separator: ", ")
+    }
+
     /// `INSERT ... VALUES (?, ...)` that, when a row with the same `conflict` key exists, sets
     /// `update` columns to the new values instead.
     func upsert(into table: String, columns: [String], conflict: [String], update: [String]) -> String {
-        let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(SQLFragment.placeholders(columns.count)))"
+        let insert = Self.insert(into: table, columns: columns)
         switch self {
         case .sqlite, .postgres:
             let sets = update.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -16,9 +23,9 @@ extension SQLDialect {
     }
 
     /// `INSERT ... VALUES (?, ...)` that does nothing when a row with the same unique key exists
-    /// (other errors still fail, unlike MySQL's INSERT IGNORE).
-    func insertUnlessPresent(into table: String, columns: [String], conflict: [String]) -> String {
-        let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(SQLFragment.placeholders(columns.count)))"
+    /// (other errors still fail, unlike MySQL's INSERT IGNORE); `rows` rows at once.
+    func insertUnlessPresent(into table: String, columns: [String], conflict: [String], rows: Int = 1) -> String {
+        let insert = Self.insert(into: table, columns: columns, rows: rows)
         switch self {
         case .sqlite, .postgres:
             return "\(insert) ON CONFLICT (\(conflict.joined(separator: ", "))) DO NOTHING"

@@ -73,16 +73,49 @@ extension SQLTrackingStore {
     /// Appends history (exact duplicates ignored) and keeps `latest_metrics` at the greatest
     /// (step, timestamp, value), MLflow's `_update_latest_metrics_if_necessary` order.
     private static func insertMetrics(_ connection: any SQLConnection, runId: String, metrics: [Metric]) throws {
+        guard !metrics.isEmpty else { return }
         let columns = ["run_uuid", "key", "value", "timestamp", "step", "is_nan"]
-        let history = connection.dialect.insertUnlessPresent(into: "metrics", columns: columns, conflict: columns)
-        let latest = latestMetricUpsert(connection.dialect)
+        var rows: [[SQLValue]] = []
+        rows.reserveCapacity(metrics.count)
+        // The batch's own greatest (step, timestamp, value) per key: one latest row per key, so a
+        // multi-row upsert never touches a row twice (PostgreSQL refuses that).
+        var latest: [String: Int] = [:]
         for metric in metrics {
             let (isNaN, value) = storedMetricValue(metric.value)
-            let bindings: [SQLValue] = [.text(runId), .text(metric.key), .real(value), .integer(metric.timestamp),
-                                        .integer(metric.step), .integer(isNaN ? 1 : 0)]
-            try connection.execute(history, bindings)
-            try connection.execute(latest, bindings)
+            rows.append([.text(runId), .text(metric.key), .real(value), .integer(metric.timestamp),
+                         .integer(metric.step), .integer(isNaN ? 1 : 0)])
+            if let index = latest[metric.key] {
+                if isNewer(rows[rows.count - 1], than: rows[index]) { latest[metric.key] = rows.count - 1 }
+            } else {
+                latest[metric.key] = rows.count - 1
+            }
         }
+        let latestRows = latest.values.sorted().map { rows[$0] }
+        // Fixed chunk sizes keep the prepared-statement caches small whatever the batch size.
+        for chunk in chunked(rows) {
+            try connection.execute(
+                connection.dialect.insertUnlessPresent(into: "metrics", columns: columns, conflict: columns,
+                                                       rows: chunk.count),
+                chunk.flatMap { $0 })
+        }
+        for chunk in chunked(latestRows) {
+            try connection.execute(latestMetricUpsert(connection.dialect, rows: chunk.count), chunk.flatMap { $0 })
+        }
+    }
+
+    /// Rows per multi-row INSERT: 50 (300 bound values), then one statement for the remainder.
+    private static func chunked(_ rows: [[SQLValue]]) -> [ArraySlice<[SQLValue]>] {
+        stride(from: 0, to: rows.count, by: 50).map { rows[$0..<min($0 + 50, rows.count)] }
+    }
+
+    /// MLflow's order for the latest value: greater (step, timestamp, value) wins.
+    private static func isNewer(_ row: [SQLValue], than other: [SQLValue]) -> Bool {
+        func parts(_ row: [SQLValue]) -> (Int64, Int64, Double) {
+            guard case .integer(let step) = row[4], case .integer(let timestamp) = row[3],
+                  case .real(let value) = row[2] else { return (0, 0, 0) }
+            return (step, timestamp, value)
+        }
+        return parts(row) > parts(other)
     }
 
     /// Inserts a `latest_metrics` row, or replaces the existing one when the new
@@ -91,8 +124,9 @@ extension SQLTrackingStore {
     /// right and later conditions see earlier assignments, so the columns go is_nan, value,
     /// timestamp, step: once value (or timestamp) is assigned, the condition still holds exactly
     /// when the remaining columns differ in the newer direction, and they are equal otherwise.
-    static func latestMetricUpsert(_ dialect: SQLDialect) -> String {
-        let insert = "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)"
+    static func latestMetricUpsert(_ dialect: SQLDialect, rows: Int = 1) -> String {
+        let insert = SQLDialect.insert(into: "latest_metrics",
+                                       columns: ["run_uuid", "key", "value", "timestamp", "step", "is_nan"], rows: rows)
         switch dialect {
         case .sqlite, .postgres:
             return insert + """
