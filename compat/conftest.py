@@ -62,18 +62,19 @@ def pytest_report_header(config):
     return f"compat target: {TARGET} ({MLFLOW_BIN if IS_MLFLOW else SWIFTRACK_BIN}), engine: {ENGINE}"
 
 
-def fresh_database_uri(tmp):
-    """The backend store URI for this session: a SQLite file, or a new database on the test server."""
-    if ENGINE == "sqlite" or IS_MLFLOW:
-        return f"sqlite:///{tmp}/mlflow.db"
-    name = "compat_" + uuid.uuid4().hex[:12]
-    variable = {"postgres": "SWIFTRACK_TEST_POSTGRES_URI", "mysql": "SWIFTRACK_TEST_MYSQL_URI"}.get(ENGINE)
-    admin = os.environ.get(variable or "")
+ENGINE_URI_VARIABLES = {"postgres": "SWIFTRACK_TEST_POSTGRES_URI", "mysql": "SWIFTRACK_TEST_MYSQL_URI"}
+ENGINE_DIR_VARIABLES = {"postgres": "SWIFTRACK_TEST_POSTGRES_DIR", "mysql": "SWIFTRACK_TEST_MYSQL_DIR"}
+
+
+def create_database_uri(engine):
+    """Create a new, empty database on the test server of `engine` ("postgres" or "mysql") and
+    return its URI; None when the server's admin URI is not in the environment."""
+    admin = os.environ.get(ENGINE_URI_VARIABLES.get(engine, ""))
     if not admin:
-        pytest.exit(f"SWIFTRACK_COMPAT_ENGINE={ENGINE} needs {variable} (run under scripts/with-databases)",
-                    returncode=2)
+        return None
+    name = "compat_" + uuid.uuid4().hex[:12]
     base, _, _ = admin.rpartition("/")
-    if ENGINE == "postgres":
+    if engine == "postgres":
         subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
     else:
         from urllib.parse import urlparse
@@ -81,6 +82,18 @@ def fresh_database_uri(tmp):
         subprocess.run(["mariadb", "-h", u.hostname, "-P", str(u.port), "-u", u.username, f"-p{u.password}",
                         "-e", f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
     return f"{base}/{name}"
+
+
+def fresh_database_uri(tmp):
+    """The backend store URI for this session: a SQLite file, or a new database on the test server."""
+    if ENGINE == "sqlite" or IS_MLFLOW:
+        return f"sqlite:///{tmp}/mlflow.db"
+    uri = create_database_uri(ENGINE)
+    if uri is None:
+        variable = ENGINE_URI_VARIABLES.get(ENGINE)
+        pytest.exit(f"SWIFTRACK_COMPAT_ENGINE={ENGINE} needs {variable} (run under scripts/with-databases)",
+                    returncode=2)
+    return uri
 
 
 def pytest_collection_modifyitems(config, items):
