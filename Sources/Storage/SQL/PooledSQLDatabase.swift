@@ -17,6 +17,16 @@ public final class PooledSQLDatabase: SQLDatabase, Sendable {
         self.pool = pool
     }
 
+    /// A pool of at most `poolSize` connections made by `connect`; a caller waits up to
+    /// `poolTimeout` for one. One connection is opened at once (and kept in the pool), so a wrong
+    /// host, password or database fails at startup rather than on the first request.
+    public static func open(dialect: SQLDialect, poolSize: Int, poolTimeout: Duration,
+                            connect: @escaping ConnectionPool.Connector) throws -> PooledSQLDatabase {
+        let pool = ConnectionPool(size: poolSize, timeout: poolTimeout, connector: connect)
+        try pool.withConnection { _ in }
+        return PooledSQLDatabase(dialect: dialect, pool: pool)
+    }
+
     @discardableResult
     public func write<T: Sendable>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try transaction(write: true, body)
