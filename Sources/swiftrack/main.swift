@@ -9,6 +9,8 @@ let usage = """
       swiftrack server [options]        run the tracking server (see `swiftrack server --help`)
       swiftrack db upgrade [URI | --backend-store-uri URI]
                                         apply pending schema migrations and exit
+      swiftrack import --from (SOURCE_URI | MLRUNS_DIR) [--to DEST_URI | --backend-store-uri DEST_URI]
+                                        copy an MLflow database or file store (keeping ids) into a new store
       swiftrack models history NAME [--tracking-uri URL]
                                         a registered model's recorded stage and alias moves
       swiftrack models rollback NAME (--alias ALIAS | --stage STAGE) [--tracking-uri URL]
@@ -49,6 +51,8 @@ func runMain() -> Int32 {
                   ? "schema is up to date at version \(TrackingMigrations.latest) (\(opened.description))"
                   : "applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(opened.description)")
             return 0
+        case "import":
+            return try ImportCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "models":
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
         default:
