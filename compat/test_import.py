@@ -1,5 +1,9 @@
-"""`swiftrack import`: a real MLflow server's SQLite store, filled by the real client, copied into a
-Swiftrack store; everything the client can read back must be the same, ids included."""
+"""`swiftrack import`: a real MLflow server's database (SQLite, PostgreSQL or MariaDB), filled by the real
+client, copied into a Swiftrack store; everything the client can read back must be the same, ids included.
+
+The PostgreSQL and MariaDB cases need the servers of scripts/with-databases (SWIFTRACK_TEST_POSTGRES_URI /
+SWIFTRACK_TEST_MYSQL_URI); without them they skip, unless CI=true. They run in the default (SQLite) compat
+session only, like test_database_restart.py."""
 
 import math
 import os
@@ -16,7 +20,7 @@ import requests
 from mlflow import MlflowClient
 from mlflow.entities import Dataset, DatasetInput, InputTag, ViewType
 
-from conftest import IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN
+from conftest import ENGINE, ENGINE_URI_VARIABLES, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, create_database_uri
 
 pytestmark = pytest.mark.swiftrack_only
 
@@ -155,16 +159,39 @@ def workdir():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# MLflow's server reaches these databases through SQLAlchemy drivers (compat/requirements.txt).
+MLFLOW_DRIVER_SCHEMES = {"postgres": "postgresql+psycopg2", "mysql": "mysql+pymysql"}
+
+
+def _database_uris(engine, workdir):
+    """(MLflow's backend store URI, Swiftrack's destination URI) on `engine`; fresh, empty databases."""
+    if engine == "sqlite":
+        return f"sqlite:///{os.path.join(workdir, 'mlflow.db')}", f"sqlite:///{os.path.join(workdir, 'swiftrack.db')}"
+    if ENGINE != "sqlite":
+        # It starts its own servers on each engine: once per CI run (the SQLite session) is enough.
+        pytest.skip("runs in the default (SQLite) compat session only")
+    if not os.environ.get(ENGINE_URI_VARIABLES[engine]):
+        message = f"{ENGINE_URI_VARIABLES[engine]} not set (run under scripts/with-databases)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    source = create_database_uri(engine)
+    _, sep, rest = source.partition("://")
+    assert sep, source
+    # Swiftrack reads the "+driver" spelling MLflow needs, so both sides use the same URI.
+    return f"{MLFLOW_DRIVER_SCHEMES[engine]}://{rest}", create_database_uri(engine)
+
+
 @pytest.mark.timeout(600)
-def test_import_from_mlflow_sqlite_keeps_everything(workdir):
-    source_db = os.path.join(workdir, "mlflow.db")
-    dest_db = os.path.join(workdir, "swiftrack.db")
+@pytest.mark.parametrize("engine", ["sqlite", "postgres", "mysql"])
+def test_import_from_mlflow_database_keeps_everything(workdir, engine):
+    source_uri, dest_uri = _database_uris(engine, workdir)
     artifacts = os.path.join(workdir, "artifacts")
 
     env = dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
     port = _free_port()
     log_path = os.path.join(workdir, "mlflow.log")
-    proc, log = _start([MLFLOW_BIN, "server", "--backend-store-uri", f"sqlite:///{source_db}",
+    proc, log = _start([MLFLOW_BIN, "server", "--backend-store-uri", source_uri,
                         "--default-artifact-root", artifacts, "--host", "127.0.0.1", "--port", str(port),
                         "--workers", "1"], env, workdir, log_path)
     try:
@@ -181,8 +208,8 @@ def test_import_from_mlflow_sqlite_keeps_everything(workdir):
     assert len(before["runs"]) == 11
     assert before["runs"][runs[5]]["stage"] == "deleted"
 
-    result = subprocess.run([SWIFTRACK_BIN, "import", "--from", f"sqlite:///{source_db}",
-                             "--to", f"sqlite:///{dest_db}"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([SWIFTRACK_BIN, "import", "--from", source_uri, "--to", dest_uri],
+                            capture_output=True, text=True, timeout=120)
     print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stderr
     assert "import complete" in result.stdout
@@ -190,19 +217,13 @@ def test_import_from_mlflow_sqlite_keeps_everything(workdir):
         assert any(row.startswith(line) and row.rstrip().endswith("ok") for row in result.stdout.splitlines()), line
 
     # A second import into the now-filled store is refused.
-    again = subprocess.run([SWIFTRACK_BIN, "import", "--from", f"sqlite:///{source_db}",
-                            "--to", f"sqlite:///{dest_db}"], capture_output=True, text=True, timeout=120)
+    again = subprocess.run([SWIFTRACK_BIN, "import", "--from", source_uri, "--to", dest_uri],
+                           capture_output=True, text=True, timeout=120)
     assert again.returncode != 0
     assert "not empty" in again.stderr
 
-    port = _free_port()
-    log_path = os.path.join(workdir, "swiftrack.log")
-    proc, log = _start([SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{dest_db}",
-                        "--default-artifact-root", artifacts, "--host", "127.0.0.1", "--port", str(port)],
-                       dict(os.environ), workdir, log_path)
+    proc, log, base = _start_swiftrack(workdir, dest_uri, artifacts)
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait(base, proc, "swiftrack server", log_path)
         client = MlflowClient(tracking_uri=base, registry_uri=base)
         after = _snapshot(client)
 
@@ -229,10 +250,10 @@ def test_import_from_mlflow_sqlite_keeps_everything(workdir):
         log.close()
 
 
-def _start_swiftrack(workdir, dest_db, artifacts):
+def _start_swiftrack(workdir, dest_uri, artifacts):
     port = _free_port()
     log_path = os.path.join(workdir, "swiftrack.log")
-    proc, log = _start([SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{dest_db}",
+    proc, log = _start([SWIFTRACK_BIN, "server", "--backend-store-uri", dest_uri,
                         "--default-artifact-root", artifacts, "--host", "127.0.0.1", "--port", str(port)],
                        dict(os.environ), workdir, log_path)
     base = f"http://127.0.0.1:{port}"
@@ -267,7 +288,7 @@ def test_import_from_mlflow_file_store_keeps_everything(workdir, monkeypatch):
     assert result.returncode == 0, result.stderr
     assert "1 exact duplicates stored once" in result.stdout
 
-    proc, log, base = _start_swiftrack(workdir, dest_db, os.path.join(workdir, "artifacts"))
+    proc, log, base = _start_swiftrack(workdir, f"sqlite:///{dest_db}", os.path.join(workdir, "artifacts"))
     try:
         client = MlflowClient(tracking_uri=base, registry_uri=base)
         after = _snapshot(client)

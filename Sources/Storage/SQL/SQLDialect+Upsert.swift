@@ -10,8 +10,8 @@ extension SQLDialect {
 
     /// `INSERT ... VALUES (?, ...)` that, when a row with the same `conflict` key exists, sets
     /// `update` columns to the new values instead.
-    func upsert(into table: String, columns: [String], conflict: [String], update: [String]) -> String {
-        let insert = Self.insert(into: table, columns: columns)
+    func upsert(into table: String, columns: [String], conflict: [String], update: [String], rows: Int = 1) -> String {
+        let insert = Self.insert(into: table, columns: columns, rows: rows)
         switch self {
         case .sqlite, .postgres:
             let sets = update.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")

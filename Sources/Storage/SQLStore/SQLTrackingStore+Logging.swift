@@ -153,12 +153,9 @@ extension SQLTrackingStore {
     /// Upserts tags in order (the last of a repeated key wins); `mlflow.runName` renames the run,
     /// and an empty one is ignored, as MLflow's `set_tag` -> `update_run_info` does.
     private static func setRunTags(_ connection: any SQLConnection, runId: String, tags: [Tag]) throws {
-        for tag in tags {
-            if tag.key == runNameTagKey {
-                if !tag.value.isEmpty { try renameRun(connection, runId: runId, name: tag.value) }
-            } else {
-                try upsertRunTag(connection, runId: runId, key: tag.key, value: tag.value)
-            }
+        try upsertRunTags(connection, runId: runId, tags: tags.filter { $0.key != runNameTagKey })
+        if let name = tags.last(where: { $0.key == runNameTagKey && !$0.value.isEmpty })?.value {
+            try renameRun(connection, runId: runId, name: name)
         }
     }
 }

@@ -32,9 +32,7 @@ extension SQLTrackingStore {
                  // An absent proto2 start_time reads as 0 in MLflow's handler.
                  .integer(request.startTime ?? 0),
                  .text(ArtifactURI.appending(experiment.artifactLocation, runId, "artifacts"))])
-            for tag in tags {
-                try Self.upsertRunTag(connection, runId: runId, key: tag.key, value: tag.value)
-            }
+            try Self.upsertRunTags(connection, runId: runId, tags: tags)
             return try Self.loadRun(connection, runId)
         }
     }

@@ -89,9 +89,29 @@ public final class SQLTrackingStore: TrackingStore {
 
     /// Inserts or replaces a run tag.
     static func upsertRunTag(_ connection: any SQLConnection, runId: String, key: String, value: String) throws {
-        try connection.execute(
-            connection.dialect.upsert(into: "tags", columns: ["run_uuid", "key", "value"], conflict: ["run_uuid", "key"], update: ["value"]),
-            [.text(runId), .text(key), .text(value)])
+        try upsertRunTags(connection, runId: runId, tags: [Tag(key: key, value: value)])
+    }
+
+    /// Inserts or replaces run tags, the last of a repeated key winning, in multi-row statements
+    /// (one round trip for a typical batch; a row may be touched once per statement).
+    static func upsertRunTags(_ connection: any SQLConnection, runId: String, tags: [Tag]) throws {
+        var position: [String: Int] = [:]
+        var unique: [Tag] = []
+        for tag in tags {
+            if let index = position[tag.key] {
+                unique[index] = tag
+            } else {
+                position[tag.key] = unique.count
+                unique.append(tag)
+            }
+        }
+        for start in stride(from: 0, to: unique.count, by: 50) {
+            let chunk = unique[start..<min(start + 50, unique.count)]
+            try connection.execute(
+                connection.dialect.upsert(into: "tags", columns: ["run_uuid", "key", "value"], conflict: ["run_uuid", "key"],
+                                          update: ["value"], rows: chunk.count),
+                chunk.flatMap { [SQLValue.text(runId), .text($0.key), .text($0.value)] })
+        }
     }
 
     /// A new id in MLflow's form: uuid4 as 32 lowercase hex characters.
