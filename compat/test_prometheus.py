@@ -115,3 +115,38 @@ def test_dashboard_queries_only_series_the_server_exposes(server):
             queried |= {m.removesuffix("_bucket") for m in re.findall(r"\b((?:swiftrack|process)_[a-z_]+)", target["expr"])}
     assert queried, "the dashboard queries nothing"
     assert queried <= exposed, f"queried but not exposed: {sorted(queried - exposed)}"
+
+
+@pytest.mark.swiftrack_only
+def test_metrics_port_keeps_the_series_off_the_api_port():
+    """`--metrics-port`: /metrics answers there, counts the API port's requests, and the API port
+    no longer serves it (so it need not be exposed to clients)."""
+    from conftest import SWIFTRACK_BIN
+    tmp = tempfile.mkdtemp(prefix="compat-metrics-port-")
+    port, metrics_port = _free_port(), _free_port()
+    proc = subprocess.Popen([SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{tmp}/db.sqlite",
+                             "--default-artifact-root", f"{tmp}/artifacts", "--port", str(port),
+                             "--metrics-port", str(metrics_port), "--log-format", "none"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base, metrics_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if requests.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        assert requests.get(base + "/api/2.0/mlflow/experiments/get?experiment_id=0", timeout=5).status_code == 200
+        assert requests.get(base + "/metrics", timeout=5).status_code == 404
+        scrape = requests.get(metrics_base + "/metrics", timeout=5)
+        assert scrape.status_code == 200
+        assert ('swiftrack_http_requests_total{route="/api/2.0/mlflow/experiments/get",method="GET",status="200"} 1'
+                in scrape.text)
+        assert requests.get(metrics_base + "/api/2.0/mlflow/experiments/get?experiment_id=0", timeout=5).status_code == 404
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -4,10 +4,13 @@ import Observability
 public struct APIObservability: Sendable {
     public let metrics: ServerMetrics
     public let log: RequestLog?
+    /// False when `/metrics` is served on a port of its own (`--metrics-port`, `MetricsEndpoint`).
+    public let servesMetricsRoute: Bool
 
-    public init(metrics: ServerMetrics, log: RequestLog?) {
+    public init(metrics: ServerMetrics, log: RequestLog?, servesMetricsRoute: Bool = true) {
         self.metrics = metrics
         self.log = log
+        self.servesMetricsRoute = servesMetricsRoute
     }
 }
 

@@ -27,7 +27,8 @@ public struct MLflowAPI: HTTPHandler {
             + RegistryRoutes(store: store).routes
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
-        self.router = Router(merging: router, with: ServerInfoRoutes(version: version, metrics: observability?.metrics).routes
+        self.router = Router(merging: router, with: ServerInfoRoutes(
+            version: version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
             + ((store as? any RegistryStoreProviding).map {
                 ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, artifacts: artifacts).routes

@@ -24,7 +24,8 @@ enum ServerCommand {
         Log.useJSON = options.logFormat == "json"
         let observability = APIObservability(
             metrics: ServerMetrics(version: SwiftrackVersion.current, mlflowVersion: SwiftrackVersion.mlflowCompatibility),
-            log: RequestLog.Format(rawValue: options.logFormat).map { RequestLog(format: $0) })
+            log: RequestLog.Format(rawValue: options.logFormat).map { RequestLog(format: $0) },
+            servesMetricsRoute: options.metricsPort == nil)
         if let pooled = opened.database as? PooledSQLDatabase {
             let pool = pooled.pool
             observability.metrics.observeDatabasePool {
@@ -39,6 +40,15 @@ enum ServerCommand {
         }
         let server = HTTPServer(configuration: options.http, handler: api)
         try server.start()
+        let metricsServer = try options.metricsPort.map { port in
+            var configuration = options.http
+            configuration.port = port
+            configuration.workers = 1
+            let metricsServer = HTTPServer(configuration: configuration, handler: MetricsEndpoint(metrics: observability.metrics))
+            try metricsServer.start()
+            Log.info("metrics on http://\(options.http.host):\(metricsServer.port ?? 0)/metrics")
+            return metricsServer
+        }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         Log.info("swiftrack \(SwiftrackVersion.current) listening on http://\(options.http.host):\(server.port ?? 0) "
                  + "(store \(opened.description), artifact root \(artifactRoot), "
@@ -46,6 +56,7 @@ enum ServerCommand {
         let signal = waitForTerminationSignal()
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
         server.stop()
+        metricsServer?.stop()
         opened.close()
         Log.info("stopped")
         return 0

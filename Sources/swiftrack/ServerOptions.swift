@@ -15,12 +15,14 @@ struct ServerOptions {
     var dbPoolSize = 20
     /// How long a request waits for a pooled connection before it is answered 503.
     var dbPoolTimeoutSeconds = 30
+    /// Serve `/metrics` on this port (same host) instead of the main one.
+    var metricsPort: UInt16?
     var http = HTTPServerConfiguration()
 
     static let knownFlags: Set<String> = [
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
-        "db-pool-size", "db-pool-timeout",
+        "db-pool-size", "db-pool-timeout", "metrics-port",
     ]
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only"]
 
@@ -52,6 +54,8 @@ struct ServerOptions {
                                        env SWIFTRACK_ARTIFACTS_DESTINATION, MLFLOW_ARTIFACTS_DESTINATION
           --artifacts-only             serve only the artifact proxy, not the tracking API
                                        env SWIFTRACK_ARTIFACTS_ONLY=true
+          --metrics-port PORT          serve /metrics (and /health) on this port only, not on --port
+                                       env SWIFTRACK_METRICS_PORT
           --log-format FORMAT          one line per request as text (default), json, or none
                                        env SWIFTRACK_LOG_FORMAT
           --host HOST                  address to listen on (default 127.0.0.1)
@@ -116,6 +120,9 @@ struct ServerOptions {
         }
         if let seconds = try integer("connection-timeout", "SWIFTRACK_CONNECTION_TIMEOUT", range: 1...86400) {
             http.connectionTimeoutSeconds = seconds
+        }
+        if let port = try integer("metrics-port", "SWIFTRACK_METRICS_PORT", range: 1...65535) {
+            metricsPort = UInt16(port)
         }
         if let size = try integer("db-pool-size", "SWIFTRACK_DB_POOL_SIZE", range: 1...1000) { dbPoolSize = size }
         if let seconds = try integer("db-pool-timeout", "SWIFTRACK_DB_POOL_TIMEOUT", range: 1...3600) {
