@@ -46,6 +46,18 @@ import Testing
         #expect(JSONWriter.string(.double(1.7976931348623157e308)) == "1.7976931348623157e+308")
     }
 
+    @Test func escapesOnlyWhatMustBeEscapedWhereverItStands() throws {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("plain", #""plain""#), ("\"", #""\"""#), ("a\\b", #""a\\b""#),
+            ("\ttab at start", #""\ttab at start""#), ("end\n", #""end\n""#),
+            ("x\u{1F}\u{7F}🚀\r", "\"x\\u001f\u{7F}🚀\\r\""),
+        ]
+        for (text, expected) in cases {
+            #expect(JSONWriter.string(.string(text)) == expected)
+            #expect(try JSONParser.parse(JSONWriter.bytes(.string(text))) == .string(text))
+        }
+    }
+
     @Test func roundTripsThroughTheParser() throws {
         let value = JSONValue.object([("k", .string("ünï €")), ("n", .integer(-42)), ("d", .double(0.1))])
         #expect(try JSONParser.parse(JSONWriter.bytes(value)) == value)

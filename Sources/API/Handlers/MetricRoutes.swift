@@ -30,10 +30,7 @@ struct MetricRoutes {
         }
         let page = try store.getMetricHistory(runId: runId, key: key, maxResults: maxResults,
                                               pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 })
-        var members: [(String, JSONValue)] = []
-        if !page.items.isEmpty { members.append(("metrics", .array(page.items.map(\.json)))) }
-        if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
-        return jsonResponse(.object(members))
+        return .json(MetricListJSON.bytes(page.items, nextPageToken: page.nextPageToken))
     }
 
     func bulkInterval(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -63,7 +60,7 @@ struct MetricRoutes {
         }
         let metrics = try store.getMetricHistoryBulkInterval(runIds: runIds, key: key, startStep: startStep,
                                                              endStep: endStep, maxResults: maxResults)
-        return jsonResponse(metrics.isEmpty ? .object([]) : .object([("metrics", .array(metrics.map(\.json)))]))
+        return .json(MetricListJSON.bytes(metrics))
     }
 
     /// The older bulk endpoint (`run_id` repeated), still called by some UI builds.
