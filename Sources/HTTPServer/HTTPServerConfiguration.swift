@@ -12,8 +12,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionTimeoutSeconds: Int = 60
     /// The largest request body accepted, in bytes.
     public var maxBodyBytes: Int = 64 << 20
-    /// Per-connection buffer for headers and upload chunks.
-    public var connectionMemoryBytes: Int = 256 << 10
+    /// Per-connection buffer for headers and upload chunks. libmicrohttpd 0.9.75 clears the
+    /// buffer between requests: 256 KB cost 6% of the CPU under the mixed workload (perf), and
+    /// 64 KB answered ~20% more requests with uploads no slower (measured A/B, 2026-11-25).
+    public var connectionMemoryBytes: Int = 64 << 10
     public var listenBacklog: Int = 1024
     /// How long a graceful stop waits for in-flight requests.
     public var shutdownGraceSeconds: Double = 10
