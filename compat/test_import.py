@@ -9,7 +9,6 @@ import math
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,15 +19,10 @@ import requests
 from mlflow import MlflowClient
 from mlflow.entities import Dataset, DatasetInput, InputTag, ViewType
 
-from conftest import ENGINE, ENGINE_URI_VARIABLES, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, create_database_uri
+from conftest import (ENGINE, ENGINE_URI_VARIABLES, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port,
+                      create_database_uri)
 
 pytestmark = pytest.mark.swiftrack_only
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start(cmd, env, cwd, log_path):
@@ -182,6 +176,17 @@ def _database_uris(engine, workdir):
     return f"{MLFLOW_DRIVER_SCHEMES[engine]}://{rest}", create_database_uri(engine)
 
 
+def _assert_same(before, after):
+    """Every experiment, run (with params, tags, metrics and history) and model, by id."""
+    assert sorted(after["experiments"]) == sorted(before["experiments"])
+    for exp_id, exp in before["experiments"].items():
+        assert after["experiments"][exp_id] == exp, exp_id
+    assert sorted(after["runs"]) == sorted(before["runs"])
+    for run_id, run in before["runs"].items():
+        assert after["runs"][run_id] == run, run_id
+    assert after["models"] == before["models"]
+
+
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("engine", ["sqlite", "postgres", "mysql"])
 def test_import_from_mlflow_database_keeps_everything(workdir, engine):
@@ -227,13 +232,7 @@ def test_import_from_mlflow_database_keeps_everything(workdir, engine):
         client = MlflowClient(tracking_uri=base, registry_uri=base)
         after = _snapshot(client)
 
-        assert sorted(after["experiments"]) == sorted(before["experiments"])
-        for exp_id, exp in before["experiments"].items():
-            assert after["experiments"][exp_id] == exp, exp_id
-        assert sorted(after["runs"]) == sorted(before["runs"])
-        for run_id, run in before["runs"].items():
-            assert after["runs"][run_id] == run, run_id
-        assert after["models"] == before["models"]
+        _assert_same(before, after)
         assert client.get_model_version_by_alias("import-model", "champion").version == "2"
         nan_history = {m.step: m.value for m in client.get_metric_history(runs[2], "weird")}
         # MLflow stores +-inf as +-DBL_MAX and answers them so; the import keeps the stored value.
@@ -292,13 +291,7 @@ def test_import_from_mlflow_file_store_keeps_everything(workdir, monkeypatch):
     try:
         client = MlflowClient(tracking_uri=base, registry_uri=base)
         after = _snapshot(client)
-        assert sorted(after["experiments"]) == sorted(before["experiments"])
-        for exp_id, exp in before["experiments"].items():
-            assert after["experiments"][exp_id] == exp, exp_id
-        assert sorted(after["runs"]) == sorted(before["runs"])
-        for run_id, run in before["runs"].items():
-            assert after["runs"][run_id] == run, run_id
-        assert after["models"] == before["models"]
+        _assert_same(before, after)
         assert client.get_model_version_by_alias("import-model", "champion").version == "2"
     finally:
         _stop(proc)
