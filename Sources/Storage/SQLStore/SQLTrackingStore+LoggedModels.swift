@@ -8,12 +8,7 @@ extension SQLTrackingStore: LoggedModelStore {
         let name = request.name ?? RunNameGenerator.generate()
         let now = currentTimeMillis()
         return try database.write { connection in
-            guard let experiment = try SQLEntityLoader.experiments([experimentKey], connection).first else {
-                throw Self.experimentNotFound(experimentKey)
-            }
-            guard experiment.lifecycleStage == .active else {
-                throw Self.experimentNotActive(experiment.experimentId, experiment.lifecycleStage.rawValue)
-            }
+            let experiment = try Self.activeExperiment(connection, experimentKey)
             try connection.execute(
                 """
                 INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms,

@@ -16,12 +16,7 @@ extension SQLTrackingStore {
         let runId = Self.newUUIDHex()
 
         return try database.write { connection in
-            guard let experiment = try SQLEntityLoader.experiments([experimentKey], connection).first else {
-                throw Self.experimentNotFound(experimentKey)
-            }
-            guard experiment.lifecycleStage == .active else {
-                throw Self.experimentNotActive(experiment.experimentId, experiment.lifecycleStage.rawValue)
-            }
+            let experiment = try Self.activeExperiment(connection, experimentKey)
             try connection.execute(
                 """
                 INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, end_time,

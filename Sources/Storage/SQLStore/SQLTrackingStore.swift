@@ -63,6 +63,17 @@ public final class SQLTrackingStore: TrackingStore {
         return stage
     }
 
+    /// The experiment new runs and logged models go into: it must exist (404) and be active.
+    static func activeExperiment(_ connection: any SQLConnection, _ key: Int64) throws -> Experiment {
+        guard let experiment = try SQLEntityLoader.experiments([key], connection).first else {
+            throw experimentNotFound(key)
+        }
+        guard experiment.lifecycleStage == .active else {
+            throw experimentNotActive(experiment.experimentId, experiment.lifecycleStage.rawValue)
+        }
+        return experiment
+    }
+
     /// The run's experiment id and lifecycle stage, or MLflow's 404. Called by writes only: the
     /// run's row stays locked until commit (PostgreSQL, MySQL), so writers to one run queue here
     /// (params checked then inserted, latest metrics) instead of deadlocking further on.
