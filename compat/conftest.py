@@ -50,6 +50,19 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def stop_process_group(proc, timeout):
+    """SIGTERM to the process group `proc` leads (started with start_new_session=True), then
+    SIGKILL if it is still there after `timeout` seconds."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
 def _log_tail(limit=6000):
     if not _server_log_path or not os.path.exists(_server_log_path):
         return ""
@@ -171,15 +184,7 @@ def server(request):
     finally:
         if IS_MLFLOW:
             # uvicorn + its worker: stop the whole process group we created.
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=15)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait()
+            stop_process_group(proc, timeout=15)
             log.close()
         else:
             proc.send_signal(signal.SIGTERM)

@@ -8,7 +8,6 @@ session only, like test_database_restart.py."""
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from mlflow import MlflowClient
 from mlflow.entities import Dataset, DatasetInput, InputTag, ViewType
 
 from conftest import (ENGINE, ENGINE_URI_VARIABLES, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port,
-                      create_database_uri)
+                      create_database_uri, stop_process_group)
 
 pytestmark = pytest.mark.swiftrack_only
 
@@ -46,15 +45,7 @@ def _wait(base, proc, what, log_path):
 
 
 def _stop(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
+    stop_process_group(proc, timeout=20)
 
 
 def _value(v):
