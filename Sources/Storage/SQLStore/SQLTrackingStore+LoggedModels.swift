@@ -8,7 +8,7 @@ extension SQLTrackingStore: LoggedModelStore {
         let name = request.name ?? RunNameGenerator.generate()
         let now = currentTimeMillis()
         return try database.write { connection in
-            let experiment = try Self.activeExperiment(connection, experimentKey)
+            let experimentLocation = try Self.activeExperimentArtifactLocation(connection, experimentKey)
             try connection.execute(
                 """
                 INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms,
@@ -16,7 +16,7 @@ extension SQLTrackingStore: LoggedModelStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
                 """,
                 [.text(modelId), .integer(experimentKey), .text(name),
-                 .text(ArtifactURI.appending(experiment.artifactLocation, "models", modelId, "artifacts")),
+                 .text(ArtifactURI.appending(experimentLocation, "models", modelId, "artifacts")),
                  .integer(now), .integer(now), .integer(Int64(LoggedModelStatus.pending.number)),
                  request.modelType.map(SQLValue.text) ?? .null, request.sourceRunId.map(SQLValue.text) ?? .null])
             try Self.insertModelParams(connection, modelId: modelId, experimentKey: experimentKey, params: request.params)

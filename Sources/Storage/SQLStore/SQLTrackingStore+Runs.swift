@@ -15,8 +15,10 @@ extension SQLTrackingStore {
         if tagName.isEmpty { tags.append(Tag(key: Self.runNameTagKey, value: runName)) }
         let runId = Self.newUUIDHex()
 
-        return try database.write { connection in
-            let experiment = try Self.activeExperiment(connection, experimentKey)
+        let startTime = request.startTime ?? 0   // An absent proto2 start_time reads as 0 in MLflow's handler.
+        let artifactUri = try database.write { connection in
+            let experimentLocation = try Self.activeExperimentArtifactLocation(connection, experimentKey)
+            let artifactUri = ArtifactURI.appending(experimentLocation, runId, "artifacts")
             try connection.execute(
                 """
                 INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, end_time,
@@ -24,12 +26,19 @@ extension SQLTrackingStore {
                 VALUES (?, ?, ?, ?, 'RUNNING', ?, NULL, NULL, ?, 'active')
                 """,
                 [.text(runId), .text(runName), .integer(experimentKey), .text(request.userId),
-                 // An absent proto2 start_time reads as 0 in MLflow's handler.
-                 .integer(request.startTime ?? 0),
-                 .text(ArtifactURI.appending(experiment.artifactLocation, runId, "artifacts"))])
+                 .integer(startTime), .text(artifactUri)])
             try Self.upsertRunTags(connection, runId: runId, tags: tags)
-            return try Self.loadRun(connection, runId)
+            return artifactUri
         }
+        // The new run is exactly what went in, so it is answered without reading it back:
+        // tags as upserted (the last value of a repeated key) in byte order of key, as loadRun returns them.
+        var latest: [String: String] = [:]
+        for tag in tags { latest[tag.key] = tag.value }
+        var run = Run(info: RunInfo(runId: runId, runName: runName, experimentId: String(experimentKey),
+                                    userId: request.userId, status: .running, startTime: startTime, endTime: nil,
+                                    artifactUri: artifactUri, lifecycleStage: .active))
+        run.tags = latest.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { Tag(key: $0.key, value: $0.value) }
+        return run
     }
 
     public func getRun(id: String) throws -> Run {

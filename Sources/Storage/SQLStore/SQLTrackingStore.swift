@@ -63,15 +63,17 @@ public final class SQLTrackingStore: TrackingStore {
         return stage
     }
 
-    /// The experiment new runs and logged models go into: it must exist (404) and be active.
-    static func activeExperiment(_ connection: any SQLConnection, _ key: Int64) throws -> Experiment {
-        guard let experiment = try SQLEntityLoader.experiments([key], connection).first else {
-            throw experimentNotFound(key)
+    /// The artifact location of the experiment new runs and logged models go into: it must exist (404) and be active.
+    static func activeExperimentArtifactLocation(_ connection: any SQLConnection, _ key: Int64) throws -> String {
+        let row = try connection.queryFirst(
+            "SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?", [.integer(key)]) {
+                (location: $0.string(0), stage: $0.string(1))
+            }
+        guard let row else { throw experimentNotFound(key) }
+        guard row.stage == LifecycleStage.active.rawValue else {
+            throw experimentNotActive(String(key), row.stage)
         }
-        guard experiment.lifecycleStage == .active else {
-            throw experimentNotActive(experiment.experimentId, experiment.lifecycleStage.rawValue)
-        }
-        return experiment
+        return row.location
     }
 
     /// The run's experiment id and lifecycle stage, or MLflow's 404. Called by writes only: the

@@ -23,6 +23,21 @@ struct StoreRunTests {
         #expect(try store.getRun(id: info.runId) == run)
     }
 
+    /// create-run answers without reading the run back: the answer must be what get-run reads.
+    @Test(arguments: TestEngine.all) func createRunAnswerIsWhatGetRunReads(engine: TestEngine) throws {
+        let store = try engine.makeStore(artifactRoot: "/art")
+        let experimentId = try store.createExperiment(name: "e", artifactLocation: "s3://bucket/e", tags: [])
+        let run = try store.createRun(CreateRunRequest(
+            experimentId: experimentId, userId: "", runName: nil, startTime: nil,
+            tags: [Tag(key: "b", value: "1"), Tag(key: "a", value: "2"), Tag(key: "b", value: "3"),
+                   Tag(key: "Z", value: "ünï"), Tag(key: "mlflow.user", value: "bob")]))
+        #expect(run.info.startTime == 0)
+        #expect(run.info.artifactUri == "s3://bucket/e/\(run.info.runId)/artifacts")
+        #expect(run.tags.map(\.key) == ["Z", "a", "b", "mlflow.runName", "mlflow.user"])
+        #expect(run.tags.first { $0.key == "b" }?.value == "3")
+        #expect(try store.getRun(id: run.info.runId) == run)
+    }
+
     @Test(arguments: TestEngine.all) func runNameComesFromTagOrIsGenerated(engine: TestEngine) throws {
         let store = try engine.makeStore()
         let fromTag = try makeRun(store, runName: nil, tags: [Tag(key: "mlflow.runName", value: "tagged")])
