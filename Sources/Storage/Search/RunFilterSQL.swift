@@ -36,15 +36,20 @@ enum RunFilterSQL {
 
     /// Latest value of the metric; NaN (stored with is_nan = 1) fails every comparison but `!=`.
     private static func metric(_ comparison: SearchComparison, alias: String, dialect: SQLDialect) throws -> SQLFragment {
+        let keyMatch = try dialect.compareText("\(alias).key", .equal, .string(comparison.key.name))
+        let valueRule = try metricValue(comparison, alias: alias, dialect: dialect)
+        return exists(from: "latest_metrics AS \(alias)", alias: alias, conditions: [keyMatch, valueRule])
+    }
+
+    /// The value part of a metric comparison on the `latest_metrics` row `alias` (its key already matched).
+    static func metricValue(_ comparison: SearchComparison, alias: String, dialect: SQLDialect) throws -> SQLFragment {
         guard let number = comparison.value.numericSQLValue else {
             throw MLflowError.invalidParameter("Expected numeric value type for metric.")
         }
-        let keyMatch = try dialect.compareText("\(alias).key", .equal, .string(comparison.key.name))
         let valueMatch = try dialect.compareNumber("\(alias).value", comparison.comparator, number)
-        let nanRule = comparison.comparator == .notEqual
+        return comparison.comparator == .notEqual
             ? SQLFragment("(\(valueMatch.sql) OR \(alias).is_nan = 1)", valueMatch.bindings)
             : SQLFragment("\(valueMatch.sql) AND \(alias).is_nan = 0", valueMatch.bindings)
-        return exists(from: "latest_metrics AS \(alias)", alias: alias, conditions: [keyMatch, nanRule])
     }
 
     /// A param or tag: `IS [NOT] NULL` tests presence; other comparators need the key present and matching.

@@ -9,7 +9,14 @@ enum RunOrderSQL {
         var terms: [String]
     }
 
-    static func compile(_ clauses: [OrderByClause], dialect: SQLDialect) throws -> Compiled {
+    /// With `leadingMetricPresent` the filter keeps only runs whose first order key, a metric, has a
+    /// number (not NaN): that metric's row is inner-joined as `o1` and sorted by its value alone, so
+    /// the database can walk the `(key, value)` index in order and stop at the page's end.
+    /// The alias of the first order key's joined row.
+    static let leadingAlias = "o1"
+
+    static func compile(_ clauses: [OrderByClause], leadingMetricPresent: Bool = false,
+                        dialect: SQLDialect) throws -> Compiled {
         var joins: [SQLFragment] = []
         var terms: [String] = []
         var ordersByStartTime = false
@@ -23,9 +30,17 @@ enum RunOrderSQL {
                 terms.append("CASE WHEN \(column) IS NULL THEN 1 ELSE 0 END")
                 terms.append("\(column) \(direction)")
             case .metric, .param, .tag:
-                let alias = "o\(index + 1)"
+                let alias = index == 0 ? leadingAlias : "o\(index + 1)"
                 let table = key.entity == .metric ? "latest_metrics" : key.entity == .param ? "params" : "tags"
                 let columns = key.entity == .metric ? "run_uuid, value, is_nan" : "run_uuid, value"
+                if index == 0, leadingMetricPresent, key.entity == .metric {
+                    let keyMatch = try dialect.compareText("\(alias).key", .equal, .string(key.name))
+                    joins.append(SQLFragment(
+                        "JOIN latest_metrics AS \(alias) ON \(alias).run_uuid = runs.run_uuid AND \(keyMatch.sql)",
+                        keyMatch.bindings))
+                    terms.append("\(alias).value \(direction)")
+                    continue
+                }
                 let keyMatch = try dialect.compareText("key", .equal, .string(key.name))
                 joins.append(SQLFragment(
                     "LEFT OUTER JOIN (SELECT \(columns) FROM \(table) WHERE \(keyMatch.sql)) AS \(alias) "

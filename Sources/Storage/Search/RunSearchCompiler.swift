@@ -10,7 +10,15 @@ public enum RunSearchCompiler {
             throw MLflowError.invalidParameter("Invalid limit or offset: \(limit), \(offset)")
         }
         let parsedFilter = try SearchFilter.parseRuns(filter)
-        let order = try RunOrderSQL.compile(try OrderByClause.parseRuns(orderBy), dialect: dialect)
+        let clauses = try OrderByClause.parseRuns(orderBy)
+        // A filter that needs a number for the metric the page is sorted by lets that metric's
+        // row drive the query (see RunOrderSQL); its comparisons then apply to that joined row.
+        let leadingMetric = clauses.first.flatMap { $0.key.entity == .metric ? $0.key.name : nil }
+        let onLeadingMetric = { (comparison: SearchComparison) in
+            comparison.key.entity == .metric && comparison.key.name == leadingMetric && comparison.comparator != .notEqual
+        }
+        let leadingMetricPresent = parsedFilter.comparisons.contains(where: onLeadingMetric)
+        let order = try RunOrderSQL.compile(clauses, leadingMetricPresent: leadingMetricPresent, dialect: dialect)
         let ids = try experimentIds.map { SQLValue.integer(try ExperimentSearchKeys.experimentId($0)) }
 
         var conditions: [SQLFragment] = [
@@ -21,7 +29,9 @@ public enum RunSearchCompiler {
                         viewType.stages.map { .text($0.rawValue) }),
         ]
         for (index, comparison) in parsedFilter.comparisons.enumerated() {
-            conditions.append(try RunFilterSQL.condition(comparison, alias: "f\(index + 1)", dialect: dialect))
+            conditions.append(leadingMetricPresent && onLeadingMetric(comparison)
+                ? try RunFilterSQL.metricValue(comparison, alias: RunOrderSQL.leadingAlias, dialect: dialect)
+                : try RunFilterSQL.condition(comparison, alias: "f\(index + 1)", dialect: dialect))
         }
         let whereClause = SQLFragment.joined(conditions, separator: " AND ")
 

@@ -113,6 +113,27 @@ struct RunSearchCompilerTests {
         #expect(try search(orderBy: ["metrics.acc"]) == ["r3", "r1", "r2", "r4"])
     }
 
+    @Test func aFilterOnTheOrderMetricLetsItsRowDriveTheQuery() throws {
+        let driven = try RunSearchCompiler.compile(experimentIds: ["1"], filter: "metrics.acc > 0.4",
+                                                   orderBy: ["metrics.acc DESC"], viewType: .activeOnly,
+                                                   limit: 10, offset: 0, dialect: .sqlite)
+        #expect(driven.sql.contains("JOIN latest_metrics AS o1 ON o1.run_uuid = runs.run_uuid"))
+        #expect(!driven.sql.contains("LEFT OUTER JOIN"))
+        #expect(!driven.sql.contains("EXISTS"))
+        #expect(try sampleDatabase().run(driven) == ["r1", "r3"])
+        #expect(try search("metrics.acc > 0.4", orderBy: ["metrics.acc ASC"]) == ["r3", "r1"])
+        #expect(try search("metrics.acc > 0.4 and metrics.loss > 1", orderBy: ["metrics.acc DESC"]) == ["r3"])
+        #expect(try search("metrics.acc < 1", orderBy: ["metrics.acc DESC", "run_id ASC"], limit: 1, offset: 1) == ["r3"])
+        // Not on the first order key, or `!=` (which keeps NaN): the general form.
+        for (filter, orderBy) in [("metrics.acc > 0.4", ["metrics.loss DESC", "metrics.acc DESC"]),
+                                  ("metrics.acc != 0.4", ["metrics.acc DESC"])] {
+            let general = try RunSearchCompiler.compile(experimentIds: ["1"], filter: filter, orderBy: orderBy,
+                                                        viewType: .activeOnly, limit: 10, offset: 0, dialect: .sqlite)
+            #expect(general.sql.contains("LEFT OUTER JOIN"))
+        }
+        #expect(try search("metrics.acc != 0.4", orderBy: ["metrics.acc DESC"]) == ["r1", "r3", "r2"])
+    }
+
     @Test func orderByParamTagAndAttributesPutsMissingLast() throws {
         #expect(try search(orderBy: ["params.lr DESC"]) == ["r3", "r1", "r2", "r4"])
         #expect(try search(orderBy: ["params.lr"]) == ["r2", "r1", "r3", "r4"])
