@@ -26,8 +26,14 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         try executeScript("PRAGMA journal_mode=WAL")
         try executeScript("PRAGMA foreign_keys=ON")
         try executeScript("PRAGMA synchronous=NORMAL")
+        // Pages are read through a shared memory map instead of a pread into each connection's
+        // 2 MB cache: a profile of runs/search on a 16 MB database spent 15% of its CPU copying pages.
+        try executeScript("PRAGMA mmap_size=\(Self.memoryMapBytes)")
         if queryOnly { try executeScript("PRAGMA query_only=ON") }
     }
+
+    /// How much of the database file connections map into memory (the OS shares the pages).
+    static let memoryMapBytes = 1 << 30
 
     deinit {
         statements.removeAll()

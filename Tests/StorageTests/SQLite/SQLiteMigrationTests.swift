@@ -76,6 +76,10 @@ struct SQLiteMigrationTests {
         #expect(mode == "wal")
         let foreignKeys = try reopened.database.read { try $0.query("PRAGMA foreign_keys") { $0.int64(0) }.first }
         #expect(foreignKeys == 1)
+        for mapped in [try reopened.database.read { try $0.query("PRAGMA mmap_size") { $0.int64(0) }.first },
+                       try reopened.database.write { try $0.query("PRAGMA mmap_size") { $0.int64(0) }.first }] {
+            #expect(mapped == Int64(SQLiteConnection.memoryMapBytes))
+        }
     }
 
     @Test func memoryPathIsSharedByAllConnections() throws {
