@@ -1,5 +1,6 @@
 import Foundation
 import Observability
+import TrackingCore
 
 extension APIObservability {
     /// Counts the request in the series and writes its log line.
@@ -19,6 +20,6 @@ extension APIObservability {
         log?.record(RequestLog.Entry(
             time: Date(), method: request.method, route: template, path: request.path, status: response.status,
             durationSeconds: seconds, user: nil,
-            requestId: request.header("x-request-id").map { String($0.prefix(128)) } ?? UUID().uuidString.lowercased()))
+            requestId: request.header("x-request-id").map { String($0.prefix(128)) } ?? RandomID.uuid4()))
     }
 }

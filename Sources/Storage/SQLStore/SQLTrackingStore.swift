@@ -129,6 +129,6 @@ public final class SQLTrackingStore: TrackingStore {
 
     /// A new id in MLflow's form: uuid4 as 32 lowercase hex characters.
     static func newUUIDHex() -> String {
-        UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        RandomID.uuid4Hex()
     }
 }
