@@ -12,6 +12,8 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
     /// The database file.
     public let path: String
     private let writer: Mutex<SQLiteConnection>
+    private let groupCommit = SQLiteGroupCommit()
+    private let checkpointer: SQLiteCheckpointer
     private let idleReaders: Mutex<[SQLiteConnection]>
     private let readerSlots: DispatchSemaphore
     /// A directory to delete when the database goes away (set by `temporary()`).
@@ -43,6 +45,7 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
         let count = max(1, readerCount)
         var readers: [SQLiteConnection] = []
         for _ in 0..<count { readers.append(try SQLiteConnection(path: path, queryOnly: true)) }
+        self.checkpointer = SQLiteCheckpointer(connection: try SQLiteConnection(path: path))
         self.writer = Mutex(writerConnection)
         self.idleReaders = Mutex(readers)
         self.readerSlots = DispatchSemaphore(value: count)
@@ -62,6 +65,7 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
     }
 
     deinit {
+        checkpointer.stop()
         if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
     }
 
@@ -70,11 +74,20 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
         try withConnection { connection in try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
-    /// Runs `body` on the writer connection inside one `BEGIN IMMEDIATE` transaction.
+    /// Runs `body` on the writer connection inside a `BEGIN IMMEDIATE` transaction, which it may
+    /// share with concurrent writes (group commit, see `SQLiteGroupCommit`): within it, `body`
+    /// has a SAVEPOINT of its own, so its error undoes its changes only.
     @discardableResult
     public func write<T: Sendable>(_ body: (any SQLConnection) throws -> T) throws -> T {
-        try writer.withLock { connection in
-            try connection.transaction(write: true) { try body(connection) }
+        try withoutActuallyEscaping(body) { body in
+            var result: T?
+            let write = SQLiteWrite { connection in result = try body(connection) }
+            groupCommit.perform(write) { batch in
+                writer.withLock { connection in connection.run(batch) }
+            }
+            if let error = write.error { throw error }
+            guard let result else { throw MLflowError.internalError("A SQLite write ended without a result") }
+            return result
         }
     }
 
