@@ -30,10 +30,12 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "URLCoding"]),
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
+        // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
+        .target(name: "Crypto", dependencies: ["COpenSSL", "TrackingCore"]),
         // Stores behind protocols; one folder per engine.
         .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
-        .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding", "CCurl", "COpenSSL"]),
+        .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // Routes and handlers: JSON <-> domain <-> stores.
@@ -46,7 +48,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON"]),

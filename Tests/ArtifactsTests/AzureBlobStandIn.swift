@@ -1,5 +1,6 @@
 import Foundation
 @testable import Artifacts
+import Crypto
 
 /// A loopback stand-in for the Azure Blob service (tests only: npm's Azurite cannot be installed
 /// here and PyPI has no Blob REST emulator). It implements just the calls the repository makes

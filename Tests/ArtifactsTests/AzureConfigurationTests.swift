@@ -1,6 +1,7 @@
 import Testing
 import TrackingCore
 @testable import Artifacts
+import Crypto
 
 @Suite struct AzureConfigurationTests {
     static let keyText = AzureBlobStandIn.key

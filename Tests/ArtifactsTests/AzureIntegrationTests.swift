@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrackingCore
 @testable import Artifacts
+import Crypto
 
 /// AzureBlobArtifactRepository against the loopback stand-in (`AzureBlobStandIn`), which checks
 /// every Shared Key and SAS signature with Microsoft's SDK code. Each test starts its own.

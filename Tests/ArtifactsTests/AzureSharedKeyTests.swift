@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Artifacts
+import Crypto
 
 /// Shared Key and SAS signing: the string-to-sign built by hand from Azure's documented rules,
 /// its HMAC checked with openssl, and both signatures cross-checked with Microsoft's Python SDK.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Artifacts
+import Crypto
 
 @Suite struct CryptoTests {
     @Test func sha256KnownAnswers() {

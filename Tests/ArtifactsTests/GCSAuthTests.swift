@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrackingCore
 @testable import Artifacts
+import Crypto
 
 /// RS256 service-account assertions, checked with openssl against keys made at test time, and
 /// the token exchange against a stand-in token endpoint.

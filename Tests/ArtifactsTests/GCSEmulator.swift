@@ -1,5 +1,6 @@
 import Foundation
 @testable import Artifacts
+import Crypto
 
 /// `gcp-storage-emulator` (PyPI, pinned in compat/requirements.txt) in memory on a free
 /// loopback port, with one bucket created at start.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrackingCore
 @testable import Artifacts
+import Crypto
 
 /// GCSArtifactRepository against gcp-storage-emulator (each test starts its own, on a free port).
 @Suite(.serialized, .enabled(if: GCSEmulator.isAvailable,

@@ -1,6 +1,7 @@
 import Foundation
 import TrackingCore
 @testable import Artifacts
+import Crypto
 
 /// A `moto_server` subprocess on a free loopback port, for the S3 integration tests.
 final class MotoServer {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrackingCore
 @testable import Artifacts
+import Crypto
 
 /// S3ArtifactRepository against a real moto server (each test starts its own, on a free port).
 @Suite(.serialized, .enabled(if: MotoServer.isAvailable, "moto_server not installed: run scripts/bootstrap (compat/requirements.txt has moto[server])"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Artifacts
+import Crypto
 
 /// The worked examples of the S3 SigV4 documentation ("Examples: Signature calculations",
 /// header-based and query-string authentication), with its example key pair and date.

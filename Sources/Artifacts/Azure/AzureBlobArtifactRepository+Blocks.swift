@@ -1,4 +1,5 @@
 import TrackingCore
+import Crypto
 
 /// Block blobs: server-side uploads of large files block by block (each streamed from its offset
 /// in the file), and presigned (SAS) Put Block URLs for clients, committed with Put Block List.

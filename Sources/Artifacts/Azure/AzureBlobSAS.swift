@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 
 /// A service SAS for one blob (signed with the account key, service version 2020-12-06 and
 /// later): the query parameters that let anyone holding the URL make the permitted calls.

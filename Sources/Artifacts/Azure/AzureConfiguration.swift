@@ -1,5 +1,6 @@
 import Foundation
 import TrackingCore
+import Crypto
 
 /// How to reach Azure Blob Storage and sign for it, built from an environment dictionary (the
 /// process's by default) so tests can pass their own.

@@ -1,4 +1,5 @@
 import TrackingCore
+import Crypto
 
 /// `Key=Value;...` storage connection strings (`AZURE_STORAGE_CONNECTION_STRING`).
 public struct AzureConnectionString: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TrackingCore
+import Crypto
 
 /// OAuth access tokens for a service account: a signed JWT exchanged at the key's `token_uri`,
 /// cached until a minute before it expires. One instance is shared by all repositories.

@@ -1,5 +1,6 @@
 import Foundation
 import TrackingCore
+import Crypto
 
 /// The signed JWT (RS256) a service account exchanges for an access token (RFC 7523).
 public enum GCSJWTAssertion {

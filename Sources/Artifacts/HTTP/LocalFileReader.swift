@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Crypto
 import TrackingCore
 
 /// Reads a byte range of a local file in fixed-size chunks with `pread`, so memory stays flat.
@@ -41,4 +42,13 @@ enum LocalFileReader {
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+extension SHA256 {
+    /// The digest of `length` bytes of a local file from `offset` (to its end when nil), read in chunks.
+    static func hexOfFile(_ path: String, offset: Int64 = 0, length: Int64? = nil) throws -> String {
+        let digest = Digest(.sha256)
+        try LocalFileReader.forEachChunk(path: path, offset: offset, length: length) { digest.update($0) }
+        return Hex.encode(digest.finalize())
+    }
 }

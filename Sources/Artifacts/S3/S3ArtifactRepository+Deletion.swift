@@ -1,5 +1,6 @@
 import Foundation
 import TrackingCore
+import Crypto
 
 /// DeleteObjects in batches of 1,000 keys, falling back to one DELETE per key on stores that
 /// do not implement it.

@@ -1,5 +1,6 @@
 import Foundation
 import TrackingCore
+import Crypto
 
 /// Signed S3 REST calls for one bucket: builds the URL, signs, sends, and turns error answers
 /// into `MLflowError`.

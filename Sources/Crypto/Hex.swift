@@ -1,4 +1,4 @@
-/// Lower-case hexadecimal text of bytes, as SigV4 and most object stores want it.
+/// Lower-case hexadecimal text of bytes (SigV4 and object stores, password hashes).
 public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 

@@ -44,9 +44,13 @@ public struct RSASHA256Signer: Sendable {
         return Array(signature.prefix(length))
     }
 
+    private static func trimmed(_ line: Substring) -> String {
+        String(line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+
     /// The DER bytes between the first `-----BEGIN ...-----` and `-----END ...-----` lines.
     static func derBytes(ofPEM pem: String) -> [UInt8]? {
-        let lines = pem.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces() }
+        let lines = pem.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(Self.trimmed)
         guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("KEY-----") }),
               let end = lines[begin...].firstIndex(where: { $0.hasPrefix("-----END ") }) else { return nil }
         let body = lines[(begin + 1)..<end]

@@ -51,13 +51,6 @@ public enum SHA256 {
     public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(hash(bytes)) }
 
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
-
-    /// The digest of `length` bytes of a local file from `offset` (to its end when nil), read in chunks.
-    public static func hexOfFile(_ path: String, offset: Int64 = 0, length: Int64? = nil) throws -> String {
-        let digest = Digest(.sha256)
-        try LocalFileReader.forEachChunk(path: path, offset: offset, length: length) { digest.update($0) }
-        return Hex.encode(digest.finalize())
-    }
 }
 
 /// MD5, only for the `Content-MD5` header S3 requires on DeleteObjects.
