@@ -26,24 +26,29 @@ extension SQLDatabase {
     /// MySQL) or SQLite's write lock, and each re-checks what is applied inside its transaction.
     /// Returns the versions it applied.
     @discardableResult
-    public func migrate(_ migrations: [Migration] = TrackingMigrations.all) throws -> [Int] {
+    /// `versionTable` names the table that records them, so another schema (the auth database's)
+    /// can share a database with the tracking schema.
+    public func migrate(_ migrations: [Migration] = TrackingMigrations.all,
+                        versionTable: String = "schema_version") throws -> [Int] {
         try withConnection { connection in
             try Self.withMigrationLock(connection) {
                 try connection.executeScript("""
-                    CREATE TABLE IF NOT EXISTS schema_version (
+                    CREATE TABLE IF NOT EXISTS \(versionTable) (
                         version INTEGER NOT NULL PRIMARY KEY,
                         applied_at BIGINT NOT NULL
                     )
                     """)
                 var appliedNow: [Int] = []
-                for migration in try MigrationPlan.pending(applied: try Self.appliedVersions(connection),
+                for migration in try MigrationPlan.pending(applied: try Self.appliedVersions(connection, versionTable),
                                                            registered: migrations) {
                     let applied = try connection.transaction(write: true) { () -> Bool in
-                        guard !(try Self.appliedVersions(connection).contains(migration.version)) else { return false }
+                        guard !(try Self.appliedVersions(connection, versionTable).contains(migration.version)) else {
+                            return false
+                        }
                         for statement in migration.statements(for: connection.dialect) {
                             try connection.executeScript(statement)
                         }
-                        try connection.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                        try connection.execute("INSERT INTO \(versionTable) (version, applied_at) VALUES (?, ?)",
                                                [.integer(Int64(migration.version)), .integer(currentTimeMillis())])
                         return true
                     }
@@ -56,42 +61,44 @@ extension SQLDatabase {
 
     /// What a store does on start: a new database gets the whole schema; a current one is used as
     /// is; an older one is refused with `SchemaOutOfDate` (the server never upgrades by surprise).
-    public func prepareSchema() throws {
-        switch try schemaStatus() {
-        case .empty: try migrate()
+    public func prepareSchema(_ migrations: [Migration] = TrackingMigrations.all,
+                              versionTable: String = "schema_version") throws {
+        switch try schemaStatus(migrations, versionTable: versionTable) {
+        case .empty: try migrate(migrations, versionTable: versionTable)
         case .current: break
-        case .behind(let at, _): throw SchemaOutOfDate(current: at, required: TrackingMigrations.latest)
+        case .behind(let at, _): throw SchemaOutOfDate(current: at, required: migrations.last?.version ?? 0)
         }
     }
 
-    /// The versions recorded in `schema_version`, in order (empty for a new database).
-    public func schemaVersions() throws -> [Int] {
+    /// The versions recorded in `versionTable`, in order (empty for a new database).
+    public func schemaVersions(versionTable: String = "schema_version") throws -> [Int] {
         try withConnection { connection in
-            guard try Self.hasSchemaTable(connection) else { return [] }
-            return try Self.appliedVersions(connection).sorted()
+            guard try Self.hasSchemaTable(connection, versionTable) else { return [] }
+            return try Self.appliedVersions(connection, versionTable).sorted()
         }
     }
 
     /// Compares the recorded versions with `migrations`; throws when the database is newer.
-    public func schemaStatus(_ migrations: [Migration] = TrackingMigrations.all) throws -> SchemaStatus {
-        let applied = try schemaVersions()
+    public func schemaStatus(_ migrations: [Migration] = TrackingMigrations.all,
+                             versionTable: String = "schema_version") throws -> SchemaStatus {
+        let applied = try schemaVersions(versionTable: versionTable)
         if applied.isEmpty { return .empty }
         let pending = try MigrationPlan.pending(applied: Set(applied), registered: migrations).map(\.version)
         return pending.isEmpty ? .current : .behind(at: applied.max() ?? 0, pending: pending)
     }
 
-    private static func appliedVersions(_ connection: any SQLConnection) throws -> Set<Int> {
-        Set(try connection.query("SELECT version FROM schema_version", []) { Int($0.int64(0)) })
+    private static func appliedVersions(_ connection: any SQLConnection, _ versionTable: String) throws -> Set<Int> {
+        Set(try connection.query("SELECT version FROM \(versionTable)", []) { Int($0.int64(0)) })
     }
 
-    private static func hasSchemaTable(_ connection: any SQLConnection) throws -> Bool {
+    private static func hasSchemaTable(_ connection: any SQLConnection, _ versionTable: String) throws -> Bool {
         let sql: String
         switch connection.dialect {
-        case .sqlite: sql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        case .postgres: sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'"
-        case .mysql: sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_version'"
+        case .sqlite: sql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+        case .postgres: sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+        case .mysql: sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
         }
-        return (try connection.queryFirst(sql, []) { $0.int64(0) } ?? 0) > 0
+        return (try connection.queryFirst(sql, [.text(versionTable)]) { $0.int64(0) } ?? 0) > 0
     }
 
     /// Holds a database-wide lock while `body` runs, so replicas starting together migrate once.
