@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
+        // Users, roles and grants (their own database), password hashing, permission rules.
+        .target(name: "Auth", dependencies: ["TrackingCore", "Storage", "Crypto"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // Routes and handlers: JSON <-> domain <-> stores.
@@ -50,7 +52,9 @@ let package = Package(
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore"]),
+        // Also the auth store's contract on every engine (it needs the engines' test servers).
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON"]),
     ]
 )

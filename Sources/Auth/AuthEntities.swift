@@ -1,0 +1,57 @@
+/// A user of the server. `passwordHash` never leaves the server (MLflow answers "REDACTED").
+public struct AuthUser: Sendable, Equatable {
+    public var id: Int64
+    public var username: String
+    public var passwordHash: String
+    public var isAdmin: Bool
+
+    public init(id: Int64, username: String, passwordHash: String, isAdmin: Bool) {
+        self.id = id
+        self.username = username
+        self.passwordHash = passwordHash
+        self.isAdmin = isAdmin
+    }
+}
+
+/// What a grant applies to; the resource is named by `resource_pattern` (an id, a name, or `*`).
+public enum ResourceType: String, Sendable, CaseIterable {
+    case experiment
+    case registeredModel = "registered_model"
+}
+
+/// One grant of a role: a permission on a resource (or on every resource of the type, `*`).
+public struct RolePermission: Sendable, Equatable {
+    public var id: Int64
+    public var roleId: Int64
+    public var resourceType: ResourceType
+    public var resourcePattern: String
+    public var permission: Permission
+
+    public init(id: Int64, roleId: Int64, resourceType: ResourceType, resourcePattern: String, permission: Permission) {
+        self.id = id
+        self.roleId = roleId
+        self.resourceType = resourceType
+        self.resourcePattern = resourcePattern
+        self.permission = permission
+    }
+}
+
+/// A named bundle of grants, assigned to users.
+public struct Role: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var description: String?
+    public var permissions: [RolePermission]
+
+    public init(id: Int64, name: String, description: String?, permissions: [RolePermission] = []) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.permissions = permissions
+    }
+
+    /// The role that holds one user's direct grants (MLflow's naming).
+    public static func personalName(userId: Int64) -> String { "__user_\(userId)__" }
+
+    public var isPersonal: Bool { name.hasPrefix("__user_") && name.hasSuffix("__") }
+}

@@ -1,0 +1,247 @@
+import Storage
+import TrackingCore
+
+/// Users, roles and grants in their own database (any engine `Storage` opens), with MLflow's
+/// rules and messages. Nothing is cached: several replicas share one auth database.
+public final class AuthStore: Sendable {
+    public let database: any SQLDatabase
+    /// PBKDF2 iterations for new hashes (tests lower it; stored hashes carry their own count).
+    let passwordIterations: Int
+
+    public init(database: any SQLDatabase, passwordIterations: Int = PasswordHash.defaultIterations) throws {
+        self.database = database
+        self.passwordIterations = passwordIterations
+        try database.prepareSchema(AuthSchema.migrations, versionTable: AuthSchema.versionTable)
+    }
+
+    // MARK: Users
+
+    public static let minimumPasswordLength = 12
+
+    @discardableResult
+    public func createUser(username: String, password: String, isAdmin: Bool = false) throws -> AuthUser {
+        guard !username.isEmpty else { throw MLflowError.invalidParameter("Username cannot be empty.") }
+        try Self.validatePassword(password)
+        let hash = PasswordHash.make(password, iterations: passwordIterations)
+        do {
+            return try database.write { connection in
+                let id = try connection.insertReturningKey(
+                    "INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, ?)",
+                    [.text(username), .text(hash), .integer(isAdmin ? 1 : 0)], keyColumn: "id")
+                return AuthUser(id: id, username: username, passwordHash: hash, isAdmin: isAdmin)
+            }
+        } catch is SQLConstraintViolation {
+            throw MLflowError(.resourceAlreadyExists, "User (username=\(username)) already exists.")
+        }
+    }
+
+    public func user(named username: String) throws -> AuthUser? {
+        try database.read { connection in try Self.user(connection, username) }
+    }
+
+    public func requireUser(named username: String) throws -> AuthUser {
+        guard let user = try user(named: username) else { throw Self.userNotFound(username) }
+        return user
+    }
+
+    public func listUsers() throws -> [AuthUser] {
+        try database.read { connection in
+            try connection.query("SELECT id, username, password_hash, is_admin FROM users ORDER BY id", [], Self.userRow)
+        }
+    }
+
+    public func updatePassword(username: String, password: String) throws {
+        try Self.validatePassword(password)
+        let hash = PasswordHash.make(password, iterations: passwordIterations)
+        try database.write { connection in
+            guard try connection.execute("UPDATE users SET password_hash = ? WHERE username = ?",
+                                         [.text(hash), .text(username)]) > 0 else { throw Self.userNotFound(username) }
+        }
+    }
+
+    public func updateAdmin(username: String, isAdmin: Bool) throws {
+        try database.write { connection in
+            guard try Self.user(connection, username) != nil else { throw Self.userNotFound(username) }
+            try connection.execute("UPDATE users SET is_admin = ? WHERE username = ?",
+                                   [.integer(isAdmin ? 1 : 0), .text(username)])
+        }
+    }
+
+    public func deleteUser(username: String) throws {
+        try database.write { connection in
+            guard let user = try Self.user(connection, username) else { throw Self.userNotFound(username) }
+            try connection.execute("DELETE FROM roles WHERE name = ?", [.text(Role.personalName(userId: user.id))])
+            try connection.execute("DELETE FROM user_role_assignments WHERE user_id = ?", [.integer(user.id)])
+            try connection.execute("DELETE FROM users WHERE id = ?", [.integer(user.id)])
+        }
+    }
+
+    // MARK: A user's own grants (MLflow 3's users/permissions/grant, revoke, get)
+
+    /// Grants `permission` on one resource to the user; an existing grant is RESOURCE_ALREADY_EXISTS.
+    public func createGrant(username: String, _ type: ResourceType, _ resource: String, _ permission: Permission) throws {
+        try database.write { connection in
+            guard let user = try Self.user(connection, username) else { throw Self.userNotFound(username) }
+            let roleId = try Self.personalRole(connection, user)
+            if try Self.grant(connection, roleId: roleId, type, resource) != nil {
+                throw MLflowError(.resourceAlreadyExists, Self.grantDescription(type, resource, username) + " already exists.")
+            }
+            try Self.insertGrant(connection, roleId: roleId, type, resource, permission)
+        }
+    }
+
+    /// The user's own grant on the resource (not what roles add), or RESOURCE_DOES_NOT_EXIST.
+    public func directGrant(username: String, _ type: ResourceType, _ resource: String) throws -> Permission {
+        try database.read { connection in try Self.requireDirectGrant(connection, username, type, resource).permission }
+    }
+
+    public func updateGrant(username: String, _ type: ResourceType, _ resource: String, _ permission: Permission) throws {
+        try database.write { connection in
+            let found = try Self.requireDirectGrant(connection, username, type, resource)
+            try connection.execute("UPDATE role_permissions SET permission = ? WHERE id = ?",
+                                   [.text(permission.rawValue), .integer(found.id)])
+        }
+    }
+
+    public func deleteGrant(username: String, _ type: ResourceType, _ resource: String) throws {
+        try database.write { connection in
+            let found = try Self.requireDirectGrant(connection, username, type, resource)
+            try connection.execute("DELETE FROM role_permissions WHERE id = ?", [.integer(found.id)])
+        }
+    }
+
+    /// Users' own grants on the resource follow it to its new name (a renamed registered model);
+    /// named roles keep theirs, as in MLflow.
+    public func renameResource(_ type: ResourceType, from old: String, to new: String) throws {
+        try database.write { connection in
+            try connection.execute(
+                "UPDATE role_permissions SET resource_pattern = ? WHERE resource_type = ? AND resource_pattern = ? AND "
+                    + Self.onPersonalRole, [.text(new), .text(type.rawValue), .text(old)])
+        }
+    }
+
+    /// Users' own grants on a deleted resource go with it (a later one of that name starts clean).
+    public func deleteResourceGrants(_ type: ResourceType, _ resource: String) throws {
+        try database.write { connection in
+            try connection.execute(
+                "DELETE FROM role_permissions WHERE resource_type = ? AND resource_pattern = ? AND " + Self.onPersonalRole,
+                [.text(type.rawValue), .text(resource)])
+        }
+    }
+
+    /// A `role_permissions` row of a personal role (`__user_<id>__`).
+    private static let onPersonalRole =
+        "role_id IN (SELECT id FROM roles WHERE SUBSTR(name, 1, 7) = '__user_')"
+
+    // MARK: Resolution
+
+    /// What the user's grants (own and through roles) give on one resource: an explicit DENY
+    /// wins, otherwise the highest level; nil when nothing names it (the default applies).
+    public func effectivePermission(userId: Int64, _ type: ResourceType, _ resource: String) throws -> Permission? {
+        try database.read { connection in
+            let levels = try connection.query(
+                """
+                SELECT rp.permission FROM role_permissions rp
+                JOIN user_role_assignments a ON a.role_id = rp.role_id
+                WHERE a.user_id = ? AND rp.resource_type = ? AND rp.resource_pattern IN (?, '*')
+                """, [.integer(userId), .text(type.rawValue), .text(resource)]) { Permission(rawValue: $0.string(0)) }
+            return Self.fold(levels.compactMap { $0 })
+        }
+    }
+
+    /// Every grant of the user on resources of `type`, folded per resource (`*` included), for
+    /// filtering search results without a query per item.
+    public func grants(userId: Int64, _ type: ResourceType) throws -> [String: Permission] {
+        try database.read { connection in
+            let rows = try connection.query(
+                """
+                SELECT rp.resource_pattern, rp.permission FROM role_permissions rp
+                JOIN user_role_assignments a ON a.role_id = rp.role_id
+                WHERE a.user_id = ? AND rp.resource_type = ?
+                """, [.integer(userId), .text(type.rawValue)]) { ($0.string(0), Permission(rawValue: $0.string(1))) }
+            var byResource: [String: [Permission]] = [:]
+            for (resource, level) in rows { if let level { byResource[resource, default: []].append(level) } }
+            return byResource.compactMapValues(Self.fold)
+        }
+    }
+
+    /// DENY wins; otherwise the level of highest priority; nil for no grants.
+    public static func fold(_ levels: [Permission]) -> Permission? {
+        if levels.contains(.deny) { return .deny }
+        return levels.max { $0.priority < $1.priority }
+    }
+
+    // MARK: Rows and helpers
+
+    static func validatePassword(_ password: String) throws {
+        guard password.count >= minimumPasswordLength else {
+            throw MLflowError.invalidParameter("Password must be at least \(minimumPasswordLength) characters.")
+        }
+    }
+
+    static func userNotFound(_ username: String) -> MLflowError {
+        MLflowError.notFound("User with username=\(username) not found")
+    }
+
+    static func grantDescription(_ type: ResourceType, _ resource: String, _ username: String) -> String {
+        "Permission for user=\(username) on resource_type=\(type.rawValue), resource_id=\(resource)"
+    }
+
+    static func grantNotFound(_ type: ResourceType, _ resource: String, _ username: String) -> MLflowError {
+        MLflowError.notFound(grantDescription(type, resource, username) + " not found.")
+    }
+
+    static func userRow(_ row: any SQLRow) -> AuthUser {
+        AuthUser(id: row.int64(0), username: row.string(1), passwordHash: row.string(2), isAdmin: row.int64(3) != 0)
+    }
+
+    static func user(_ connection: any SQLConnection, _ username: String) throws -> AuthUser? {
+        try connection.queryFirst("SELECT id, username, password_hash, is_admin FROM users WHERE username = ?",
+                                  [.text(username)], userRow)
+    }
+
+    static func roleId(_ connection: any SQLConnection, _ name: String) throws -> Int64? {
+        try connection.queryFirst("SELECT id FROM roles WHERE name = ?", [.text(name)]) { $0.int64(0) }
+    }
+
+    /// The user's personal role, created and assigned on first use.
+    static func personalRole(_ connection: any SQLConnection, _ user: AuthUser) throws -> Int64 {
+        let name = Role.personalName(userId: user.id)
+        if let id = try roleId(connection, name) { return id }
+        let id = try connection.insertReturningKey("INSERT INTO roles (name, description) VALUES (?, ?)",
+                                                   [.text(name), .text("Direct grants of \(user.username)")],
+                                                   keyColumn: "id")
+        try connection.execute("INSERT INTO user_role_assignments (user_id, role_id) VALUES (?, ?)",
+                               [.integer(user.id), .integer(id)])
+        return id
+    }
+
+    static func grant(_ connection: any SQLConnection, roleId: Int64, _ type: ResourceType,
+                      _ resource: String) throws -> RolePermission? {
+        try connection.queryFirst(
+            """
+            SELECT id, role_id, permission FROM role_permissions
+            WHERE role_id = ? AND resource_type = ? AND resource_pattern = ?
+            """, [.integer(roleId), .text(type.rawValue), .text(resource)]) { row in
+                RolePermission(id: row.int64(0), roleId: row.int64(1), resourceType: type, resourcePattern: resource,
+                               permission: Permission(rawValue: row.string(2)) ?? .noPermissions)
+            }
+    }
+
+    static func insertGrant(_ connection: any SQLConnection, roleId: Int64, _ type: ResourceType, _ resource: String,
+                            _ permission: Permission) throws {
+        try connection.execute(
+            "INSERT INTO role_permissions (role_id, resource_type, resource_pattern, permission) VALUES (?, ?, ?, ?)",
+            [.integer(roleId), .text(type.rawValue), .text(resource), .text(permission.rawValue)])
+    }
+
+    static func requireDirectGrant(_ connection: any SQLConnection, _ username: String, _ type: ResourceType,
+                                   _ resource: String) throws -> RolePermission {
+        guard let user = try user(connection, username) else { throw userNotFound(username) }
+        guard let roleId = try roleId(connection, Role.personalName(userId: user.id)),
+              let found = try grant(connection, roleId: roleId, type, resource) else {
+            throw grantNotFound(type, resource, username)
+        }
+        return found
+    }
+}

@@ -1,0 +1,92 @@
+import Auth
+import Testing
+@testable import Storage
+import TrackingCore
+
+/// The auth store's contract on every engine.
+@Suite("Auth store")
+struct AuthStoreTests {
+    private func makeStore(_ engine: TestEngine) throws -> AuthStore {
+        try AuthStore(database: try engine.makeDatabase(), passwordIterations: 1_000)
+    }
+
+    @Test(arguments: TestEngine.all) func usersAreCreatedVerifiedUpdatedAndDeleted(engine: TestEngine) throws {
+        let store = try makeStore(engine)
+        let alice = try store.createUser(username: "alice", password: "alice-password")
+        #expect(alice.username == "alice")
+        #expect(!alice.isAdmin)
+        #expect(PasswordHash.verify("alice-password", against: try store.requireUser(named: "alice").passwordHash))
+        #expect(throws: MLflowError(.resourceAlreadyExists, "User (username=alice) already exists.")) {
+            try store.createUser(username: "alice", password: "another-password")
+        }
+        #expect(throws: MLflowError.invalidParameter("Password must be at least 12 characters.")) {
+            try store.createUser(username: "bob", password: "short")
+        }
+        #expect(throws: MLflowError.invalidParameter("Username cannot be empty.")) {
+            try store.createUser(username: "", password: "long-enough-password")
+        }
+        try store.updatePassword(username: "alice", password: "a-new-password")
+        let updated = try store.requireUser(named: "alice")
+        #expect(PasswordHash.verify("a-new-password", against: updated.passwordHash))
+        #expect(!PasswordHash.verify("alice-password", against: updated.passwordHash))
+        try store.updateAdmin(username: "alice", isAdmin: true)
+        #expect(try store.requireUser(named: "alice").isAdmin)
+        try store.createUser(username: "bob", password: "bob-password-1", isAdmin: false)
+        #expect(try store.listUsers().map(\.username) == ["alice", "bob"])
+        try store.deleteUser(username: "alice")
+        #expect(try store.user(named: "alice") == nil)
+        for action in [{ try store.deleteUser(username: "alice") },
+                       { try store.updatePassword(username: "alice", password: "long-enough-password") },
+                       { try store.updateAdmin(username: "alice", isAdmin: false) }] {
+            #expect(throws: MLflowError.notFound("User with username=alice not found")) { try action() }
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func grantsResolveThroughThePersonalRole(engine: TestEngine) throws {
+        let store = try makeStore(engine)
+        let alice = try store.createUser(username: "alice", password: "alice-password")
+        try store.createGrant(username: "alice", .experiment, "1", .edit)
+        #expect(throws: MLflowError(.resourceAlreadyExists,
+                                    "Permission for user=alice on resource_type=experiment, resource_id=1 already exists.")) {
+            try store.createGrant(username: "alice", .experiment, "1", .read)
+        }
+        #expect(try store.directGrant(username: "alice", .experiment, "1") == .edit)
+        #expect(try store.effectivePermission(userId: alice.id, .experiment, "1") == .edit)
+        #expect(try store.effectivePermission(userId: alice.id, .experiment, "2") == nil)
+        #expect(try store.effectivePermission(userId: alice.id, .registeredModel, "1") == nil)
+        try store.updateGrant(username: "alice", .experiment, "1", .manage)
+        #expect(try store.effectivePermission(userId: alice.id, .experiment, "1") == .manage)
+        try store.createGrant(username: "alice", .registeredModel, "model-a", .read)
+        try store.createGrant(username: "alice", .registeredModel, "*", .use)
+        #expect(try store.effectivePermission(userId: alice.id, .registeredModel, "model-a") == .use)
+        #expect(try store.effectivePermission(userId: alice.id, .registeredModel, "other") == .use)
+        #expect(try store.grants(userId: alice.id, .registeredModel) == ["model-a": .read, "*": .use])
+        try store.renameResource(.registeredModel, from: "model-a", to: "model-b")
+        #expect(try store.directGrant(username: "alice", .registeredModel, "model-b") == .read)
+        try store.deleteResourceGrants(.registeredModel, "model-b")
+        #expect(throws: MLflowError.notFound("Permission for user=alice on resource_type=registered_model, resource_id=model-b not found.")) {
+            try store.directGrant(username: "alice", .registeredModel, "model-b")
+        }
+        try store.deleteGrant(username: "alice", .experiment, "1")
+        #expect(try store.effectivePermission(userId: alice.id, .experiment, "1") == nil)
+        #expect(throws: MLflowError.notFound("Permission for user=alice on resource_type=experiment, resource_id=1 not found.")) {
+            try store.deleteGrant(username: "alice", .experiment, "1")
+        }
+        #expect(throws: MLflowError.notFound("User with username=carol not found")) {
+            try store.createGrant(username: "carol", .experiment, "1", .read)
+        }
+        // Deleting the user takes their grants along; a new user of that name starts clean.
+        try store.deleteUser(username: "alice")
+        let again = try store.createUser(username: "alice", password: "alice-password")
+        #expect(try store.grants(userId: again.id, .registeredModel) == [:])
+    }
+
+    @Test(arguments: TestEngine.all) func theSchemaSharesADatabaseWithTheTrackingSchema(engine: TestEngine) throws {
+        let database = try engine.makeDatabase()
+        _ = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a")
+        _ = try AuthStore(database: database, passwordIterations: 1_000)
+        _ = try AuthStore(database: database, passwordIterations: 1_000)   // already prepared: a no-op
+        #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == [1])
+        #expect(try database.schemaVersions() == TrackingMigrations.all.map(\.version))
+    }
+}
