@@ -13,6 +13,10 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The file holding the body when the handler asked for `.file` (then `body` is empty).
     public var bodyFile: String?
+    /// Who sent it, once the application has authenticated the request (CGI's REMOTE_USER).
+    public var user: String?
+    /// The client's numeric address (CGI's REMOTE_ADDR); empty when unknown.
+    public var remoteAddress = ""
 
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
                 bodyFile: String? = nil) {

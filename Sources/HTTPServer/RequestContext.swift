@@ -15,6 +15,8 @@ final class RequestContext: @unchecked Sendable {
     var phase = Phase.start
     var method = ""
     var headers: [(name: String, value: String)] = []
+    /// The client's numeric address (empty when libmicrohttpd does not know it).
+    var remoteAddress = ""
     var body = RequestBodySink(limit: 0)
     var rejection: HTTPRejection?
     /// Bytes of a refused body read and dropped so far.
@@ -36,11 +38,17 @@ final class RequestContext: @unchecked Sendable {
     }
 
     var request: HTTPRequest {
-        HTTPRequest(method: method, target: rawTarget, headers: headers, body: body.bytes, bodyFile: body.filePath)
+        var request = HTTPRequest(method: method, target: rawTarget, headers: headers, body: body.bytes,
+                                  bodyFile: body.filePath)
+        request.remoteAddress = remoteAddress
+        return request
     }
 
-    /// Reads the request headers (names lower-cased by `HTTPRequest`).
+    /// Reads the request headers (names lower-cased by `HTTPRequest`) and the client's address.
     func readHeaders(of connection: OpaquePointer) {
+        var address = [CChar](repeating: 0, count: 64)
+        swiftrack_mhd_client_address(connection, &address, address.count)
+        remoteAddress = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let box = Unmanaged.passUnretained(self).toOpaque()
         _ = MHD_get_connection_values_n(connection, .HEADER_KIND, { raw, _, key, keyLength, value, valueLength in
             guard let raw, let key else { return .YES }
