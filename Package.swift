@@ -42,10 +42,10 @@ let package = Package(
         .target(name: "Observability"),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
-                                           "Observability"]),
+                                           "Observability", "Auth"]),
         // The executable and composition root.
         .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
-                                                          "Observability"]),
+                                                          "Observability", "Auth"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
@@ -55,6 +55,7 @@ let package = Package(
         // Also the auth store's contract on every engine (it needs the engines' test servers).
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto"]),
-        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON"]),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
+                                                  "Auth"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Artifacts
+import Auth
 import HTTPServer
 import JSON
 import Storage
@@ -12,27 +13,43 @@ public struct MLflowAPI: HTTPHandler {
     private let artifacts: ArtifactService
     private let artifactsOnly: Bool
     private let observability: APIObservability?
+    private let access: AccessControl?
     private let logError: @Sendable (String) -> Void
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
+    /// With `access`, requests need credentials, pass its rules, and searches answer what the caller may read.
     public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
                 artifactsOnly: Bool = false, observability: APIObservability? = nil,
-                logError: @escaping @Sendable (String) -> Void = { _ in }) {
+                access: AccessControl? = nil, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.init(store: store, version: version, artifacts: artifacts, artifactsOnly: artifactsOnly,
+                  observability: observability, access: access, visibility: access, logError: logError)
+    }
+
+    /// `visibility` narrows the searches to what each caller may read (tests pass a stand-in).
+    init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
+         artifactsOnly: Bool = false, observability: APIObservability? = nil, access: AccessControl? = nil,
+         visibility: (any SearchVisibility)?, logError: @escaping @Sendable (String) -> Void = { _ in }) {
         let events = APIEvents(observability?.metrics)
-        let apiRoutes = ExperimentRoutes(store: store).routes
-            + RunRoutes(store: store, events: events).routes
+        let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
+            + RunRoutes(store: store, events: events, visibility: visibility).routes
             + LoggingRoutes(store: store, events: events).routes
             + MetricRoutes(store: store).routes
-            + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0).routes } ?? [])
-            + RegistryRoutes(store: store).routes
+            + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
+            + RegistryRoutes(store: store, visibility: visibility).routes
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
+            + (access.map { UserRoutes(access: $0).version2 } ?? [])
+        let version3 = access.map { UserRoutes(access: $0).version3 } ?? []
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
         self.router = Router(merging: router, with: ServerInfoRoutes(
             version: version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
             + ((store as? any RegistryStoreProviding).map {
                 ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, artifacts: artifacts).routes
-            } ?? []))
+            } ?? [])
+            + ["/api/3.0", "/ajax-api/3.0"].flatMap { prefix in
+                version3.map { Route($0.method, prefix + $0.path, $0.handler) }
+            })
+        self.access = access
         self.observability = observability
         self.artifactProxy = ArtifactProxyRoutes(service: artifacts)
         self.artifacts = artifacts
@@ -54,15 +71,29 @@ public struct MLflowAPI: HTTPHandler {
 
     /// Answers `request`; also names the route template that matched (the metrics label).
     private func route(_ request: HTTPRequest) -> (template: String, response: HTTPResponse) {
+        var request = request
+        var caller: AuthUser?
+        if let access, !AccessControl.isPublic(request.path) {
+            switch access.authenticate(request) {
+            case .failure(let refusal): return ("unauthenticated", refusal.response)
+            case .success(let user):
+                caller = user
+                request.user = user.username
+            }
+        }
         var template = "unmatched"
         let response = respond(to: request) {
             if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path) {
                 template = ArtifactProxyRoutes.template(of: request.path, servicePath: servicePath)
+                if let access, let caller {
+                    try access.authorizeArtifact(caller, request: request, servicePath: servicePath)
+                }
                 if let response = try artifactProxy.handle(request, servicePath: servicePath) { return response }
                 template = "unmatched"
             }
             switch router.match(method: request.method, path: request.path) {
             case .notFound:
+                if let caller, !caller.isAdmin { throw AccessControl.denied("no such route for non-admins.") }
                 return FlaskErrorPages.notFound
             case .methodNotAllowed(let allowed):
                 return FlaskErrorPages.methodNotAllowed(allowed: allowed)
@@ -73,7 +104,18 @@ public struct MLflowAPI: HTTPHandler {
                         + "server running in `--artifacts-only` mode. To enable tracking server functionality, run "
                         + "`mlflow server` without `--artifacts-only`")
                 }
-                return try handler(request)
+                guard let access, let caller else { return try handler(request) }
+                try access.authorize(caller, method: request.method, template: matched, request: request)
+                let response = try handler(request)
+                if response.status < 400 {
+                    do {
+                        try access.afterSuccess(caller, method: request.method, template: matched, request: request,
+                                                response: response)
+                    } catch {
+                        logError("\(request.method) \(request.path): updating grants after success failed: \(error)")
+                    }
+                }
+                return response
             }
         }
         return (template, response)

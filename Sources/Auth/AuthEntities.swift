@@ -40,12 +40,16 @@ public struct RolePermission: Sendable, Equatable {
 public struct Role: Sendable, Equatable {
     public var id: Int64
     public var name: String
+    /// MLflow's workspace of the role; always "default" here (workspaces are not served).
+    public var workspace: String
     public var description: String?
     public var permissions: [RolePermission]
 
-    public init(id: Int64, name: String, description: String?, permissions: [RolePermission] = []) {
+    public init(id: Int64, name: String, workspace: String = "default", description: String?,
+                permissions: [RolePermission] = []) {
         self.id = id
         self.name = name
+        self.workspace = workspace
         self.description = description
         self.permissions = permissions
     }

@@ -90,6 +90,19 @@ public final class AuthStore: Sendable {
         }
     }
 
+    /// Sets the user's own grant on one resource, creating or replacing it (the creator's MANAGE).
+    public func setGrant(user: AuthUser, _ type: ResourceType, _ resource: String, _ permission: Permission) throws {
+        try database.write { connection in
+            let roleId = try Self.personalRole(connection, user)
+            if let found = try Self.grant(connection, roleId: roleId, type, resource) {
+                try connection.execute("UPDATE role_permissions SET permission = ? WHERE id = ?",
+                                       [.text(permission.rawValue), .integer(found.id)])
+            } else {
+                try Self.insertGrant(connection, roleId: roleId, type, resource, permission)
+            }
+        }
+    }
+
     /// The user's own grant on the resource (not what roles add), or RESOURCE_DOES_NOT_EXIST.
     public func directGrant(username: String, _ type: ResourceType, _ resource: String) throws -> Permission {
         try database.read { connection in try Self.requireDirectGrant(connection, username, type, resource).permission }
@@ -132,6 +145,45 @@ public final class AuthStore: Sendable {
     /// A `role_permissions` row of a personal role (`__user_<id>__`).
     private static let onPersonalRole =
         "role_id IN (SELECT id FROM roles WHERE SUBSTR(name, 1, 7) = '__user_')"
+
+    // MARK: Listings
+
+    /// Every grant of every role the user holds (their own role included), for permission listings.
+    public func rolePermissions(userId: Int64) throws -> [(role: Role, permission: RolePermission)] {
+        try database.read { connection in
+            try connection.query(
+                """
+                SELECT r.id, r.name, r.workspace, r.description, rp.id, rp.resource_type, rp.resource_pattern, rp.permission
+                FROM user_role_assignments a
+                JOIN roles r ON r.id = a.role_id
+                JOIN role_permissions rp ON rp.role_id = r.id
+                WHERE a.user_id = ? ORDER BY r.id, rp.id
+                """, [.integer(userId)]) { row in
+                    let role = Role(id: row.int64(0), name: row.string(1), workspace: row.string(2),
+                                    description: row.optionalString(3))
+                    let permission = RolePermission(
+                        id: row.int64(4), roleId: role.id,
+                        resourceType: ResourceType(rawValue: row.string(5)) ?? .experiment,
+                        resourcePattern: row.string(6), permission: Permission(rawValue: row.string(7)) ?? .noPermissions)
+                    return (role, permission)
+                }
+        }
+    }
+
+    /// The roles assigned to the user, each with its grants.
+    public func roles(userId: Int64) throws -> [Role] {
+        let grants = Dictionary(grouping: try rolePermissions(userId: userId).map(\.permission), by: \.roleId)
+        return try database.read { connection in
+            try connection.query(
+                """
+                SELECT r.id, r.name, r.workspace, r.description FROM user_role_assignments a
+                JOIN roles r ON r.id = a.role_id WHERE a.user_id = ? ORDER BY r.id
+                """, [.integer(userId)]) { row in
+                    Role(id: row.int64(0), name: row.string(1), workspace: row.string(2),
+                         description: row.optionalString(3), permissions: grants[row.int64(0)] ?? [])
+                }
+        }
+    }
 
     // MARK: Resolution
 

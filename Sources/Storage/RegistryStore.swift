@@ -80,11 +80,16 @@ public struct RegistrySearchQuery: Sendable {
     public var orderBy: [String]
     public var maxResults: Int
     public var pageToken: String?
+    /// The registered models (by name) the caller may read (access control): other models, and
+    /// their versions, are never answered.
+    public var visibleModels: IdentifierFilter = .all
 
-    public init(filter: String = "", orderBy: [String] = [], maxResults: Int = 100, pageToken: String? = nil) {
+    public init(filter: String = "", orderBy: [String] = [], maxResults: Int = 100, pageToken: String? = nil,
+                visibleModels: IdentifierFilter = .all) {
         self.filter = filter
         self.orderBy = orderBy
         self.maxResults = maxResults
         self.pageToken = pageToken
+        self.visibleModels = visibleModels
     }
 }

@@ -18,6 +18,9 @@ public protocol TrackingStore: Sendable {
     // Runs
     func createRun(_ request: CreateRunRequest) throws -> Run
     func getRun(id: String) throws -> Run
+    /// The experiment of a run (deleted or not), nil for an unknown run: what access checks need,
+    /// without loading the run.
+    func experimentId(ofRun runId: String) throws -> String?
     /// Applies the given changes; nil fields stay as they are. Returns the updated info.
     func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) throws -> RunInfo
     func deleteRun(id: String) throws
@@ -74,13 +77,16 @@ public struct ExperimentSearchQuery: Sendable {
     public var maxResults: Int
     public var pageToken: String?
     public var viewType: ViewType
+    /// The experiments the caller may read (access control); others are never answered.
+    public var visibleExperiments: IdentifierFilter = .all
     public init(filter: String = "", orderBy: [String] = [], maxResults: Int = 1000, pageToken: String? = nil,
-                viewType: ViewType = .activeOnly) {
+                viewType: ViewType = .activeOnly, visibleExperiments: IdentifierFilter = .all) {
         self.filter = filter
         self.orderBy = orderBy
         self.maxResults = maxResults
         self.pageToken = pageToken
         self.viewType = viewType
+        self.visibleExperiments = visibleExperiments
     }
 }
 

@@ -34,8 +34,11 @@ enum ServerCommand {
                                            waitSecondsTotal: stats.waitSecondsTotal, timeoutsTotal: stats.timeouts)
             }
         }
+        let auth = try AuthComposition.accessControl(options, environment: ProcessInfo.processInfo.environment,
+                                                     tracking: store)
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
-                            artifactsOnly: options.artifactsOnly, observability: observability) { message in
+                            artifactsOnly: options.artifactsOnly, observability: observability,
+                            access: auth?.0) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
@@ -58,6 +61,7 @@ enum ServerCommand {
         server.stop()
         metricsServer?.stop()
         opened.close()
+        auth?.1.close()
         Log.info("stopped")
         return 0
     }

@@ -17,12 +17,16 @@ struct ServerOptions {
     var dbPoolTimeoutSeconds = 30
     /// Serve `/metrics` on this port (same host) instead of the main one.
     var metricsPort: UInt16?
+    /// Basic auth and permissions (`--app-name basic-auth` or `--auth basic`).
+    var authEnabled = false
+    /// The `basic_auth.ini`-style file; nil: built-in defaults.
+    var authConfigPath: String?
     var http = HTTPServerConfiguration()
 
     static let knownFlags: Set<String> = [
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
-        "db-pool-size", "db-pool-timeout", "metrics-port",
+        "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
     ]
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only"]
 
@@ -56,6 +60,13 @@ struct ServerOptions {
                                        env SWIFTRACK_ARTIFACTS_ONLY=true
           --metrics-port PORT          serve /metrics (and /health) on this port only, not on --port
                                        env SWIFTRACK_METRICS_PORT
+          --app-name basic-auth        require Basic auth and enforce MLflow's permissions (also --auth basic)
+                                       env SWIFTRACK_AUTH=basic
+          --auth-config PATH           basic_auth.ini-style file: default_permission, database_uri,
+                                       admin_username, admin_password (default: READ,
+                                       sqlite:///basic_auth.db, admin, no password)
+                                       env MLFLOW_AUTH_CONFIG_PATH; MLFLOW_AUTH_ADMIN_USERNAME and
+                                       MLFLOW_AUTH_ADMIN_PASSWORD override the file
           --log-format FORMAT          one line per request as text (default), json, or none
                                        env SWIFTRACK_LOG_FORMAT
           --host HOST                  address to listen on (default 127.0.0.1)
@@ -124,6 +135,15 @@ struct ServerOptions {
         if let port = try integer("metrics-port", "SWIFTRACK_METRICS_PORT", range: 1...65535) {
             metricsPort = UInt16(port)
         }
+        if let app = value("app-name") {
+            guard app == "basic-auth" else { throw UsageError("--app-name must be basic-auth, got '\(app)'") }
+            authEnabled = true
+        }
+        if let auth = value("auth", "SWIFTRACK_AUTH") {
+            guard ["basic", "none"].contains(auth) else { throw UsageError("--auth must be basic or none, got '\(auth)'") }
+            authEnabled = authEnabled || auth == "basic"
+        }
+        authConfigPath = value("auth-config", "MLFLOW_AUTH_CONFIG_PATH")
         if let size = try integer("db-pool-size", "SWIFTRACK_DB_POOL_SIZE", range: 1...1000) { dbPoolSize = size }
         if let seconds = try integer("db-pool-timeout", "SWIFTRACK_DB_POOL_TIMEOUT", range: 1...3600) {
             dbPoolTimeoutSeconds = seconds

@@ -6,6 +6,8 @@ import TrackingCore
 /// experiments/*: create, get, get-by-name, search, update, delete, restore, tags.
 struct ExperimentRoutes {
     let store: any TrackingStore
+    /// With access control, what each caller may read: searches answer only that.
+    var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         [
@@ -59,7 +61,8 @@ struct ExperimentRoutes {
             orderBy: try fields.stringList("order_by"),
             maxResults: maxResults,
             pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 },
-            viewType: try fields.viewType("view_type") ?? .activeOnly)
+            viewType: try fields.viewType("view_type") ?? .activeOnly,
+            visibleExperiments: try visibility?.readableExperiments(request) ?? .all)
         let page = try store.searchExperiments(query)
         var members: [(String, JSONValue)] = []
         if !page.items.isEmpty { members.append(("experiments", .array(page.items.map(\.json)))) }

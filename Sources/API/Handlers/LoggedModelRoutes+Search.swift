@@ -20,8 +20,12 @@ extension LoggedModelRoutes {
             }
             maxResults = requested == 0 ? Self.storeDefaultMaxResults : Int(requested)
         }
+        var experimentIds = try fields.stringList("experiment_ids")
+        if let visibility {
+            experimentIds = try visibility.readableExperiments(request).readable(experimentIds: experimentIds)
+        }
         let query = LoggedModelSearchQuery(
-            experimentIds: try fields.stringList("experiment_ids"),
+            experimentIds: experimentIds,
             filter: try fields.string("filter").flatMap { $0.isEmpty ? nil : $0 },
             datasets: try fields.messages("datasets").map { entry throws in
                 LoggedModelDatasetFilter(name: try entry.string("dataset_name") ?? "",

@@ -7,6 +7,8 @@ import TrackingCore
 /// MLflow 3 logged models (`/mlflow/logged-models...`) and run outputs (`/mlflow/runs/outputs`).
 struct LoggedModelRoutes {
     let store: any LoggedModelStore
+    /// With access control, what each caller may read: searches answer only that.
+    var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         [

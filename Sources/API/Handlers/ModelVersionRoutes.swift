@@ -6,6 +6,8 @@ import TrackingCore
 /// model-versions/*: create, get, update, delete, search, tags, transition-stage, get-download-uri.
 struct ModelVersionRoutes {
     let registry: any RegistryStore
+    /// With access control, what each caller may read: searches answer only that.
+    var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         [
@@ -64,7 +66,8 @@ struct ModelVersionRoutes {
             filter: try fields.string("filter") ?? "",
             orderBy: try fields.stringList("order_by"),
             maxResults: try fields.maxResults(limit: limit, default: limit),
-            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 })
+            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 },
+            visibleModels: try visibility?.readableRegisteredModels(request) ?? .all)
         let page = try registry.searchModelVersions(query)
         var members: [(String, JSONValue)] = []
         if !page.items.isEmpty { members.append(("model_versions", .array(page.items.map(\.json)))) }

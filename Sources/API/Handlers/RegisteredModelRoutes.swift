@@ -6,6 +6,8 @@ import TrackingCore
 /// registered-models/*: create, get, rename, update, delete, search, get-latest-versions, tags.
 struct RegisteredModelRoutes {
     let registry: any RegistryStore
+    /// With access control, what each caller may read: searches answer only that.
+    var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         [
@@ -63,7 +65,8 @@ struct RegisteredModelRoutes {
             filter: try fields.string("filter") ?? "",
             orderBy: try fields.stringList("order_by"),
             maxResults: try fields.maxResults(limit: Validation.maxRegisteredModelSearchResults, default: 100),
-            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 })
+            pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 },
+            visibleModels: try visibility?.readableRegisteredModels(request) ?? .all)
         let page = try registry.searchRegisteredModels(query)
         var members: [(String, JSONValue)] = []
         if !page.items.isEmpty { members.append(("registered_models", .array(page.items.map(\.json)))) }

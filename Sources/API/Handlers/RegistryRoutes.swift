@@ -4,11 +4,13 @@ import TrackingCore
 /// The model registry's routes (model_registry.proto), present when the tracking store has a registry next to it.
 struct RegistryRoutes {
     let store: any TrackingStore
+    /// With access control, what each caller may read: the searches answer only that.
+    var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         guard let registry = (store as? any RegistryStoreProviding)?.registryStore else { return [] }
-        return RegisteredModelRoutes(registry: registry).routes
-            + ModelVersionRoutes(registry: registry).routes
+        return RegisteredModelRoutes(registry: registry, visibility: visibility).routes
+            + ModelVersionRoutes(registry: registry, visibility: visibility).routes
             + RegistryAliasRoutes(registry: registry).routes
             + RegistryRollbackRoutes(registry: registry).routes
     }

@@ -7,6 +7,8 @@ import TrackingCore
 struct RunRoutes {
     let store: any TrackingStore
     var events = APIEvents()
+    /// With access control, what each caller may read: searches answer only that.
+    var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         [
@@ -64,8 +66,12 @@ struct RunRoutes {
             throw RequestFields.typeError("max_results", raw)
         }
         try Validation.validateMaxResults(maxResults)
+        var experimentIds = try fields.stringList("experiment_ids")
+        if let visibility {
+            experimentIds = try visibility.readableExperiments(request).readable(experimentIds: experimentIds)
+        }
         let query = RunSearchQuery(
-            experimentIds: try fields.stringList("experiment_ids"),
+            experimentIds: experimentIds,
             filter: try fields.string("filter") ?? "",
             orderBy: try fields.stringList("order_by"),
             maxResults: maxResults,

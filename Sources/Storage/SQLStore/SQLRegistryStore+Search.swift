@@ -10,7 +10,8 @@ extension SQLRegistryStore {
         let offset = try PageToken.decode(query.pageToken)
         let pageSize = max(0, query.maxResults)
         let compiled = try RegistrySearchCompiler.compileRegisteredModels(
-            filter: query.filter, orderBy: query.orderBy, limit: pageSize + 1, offset: offset, dialect: database.dialect)
+            filter: query.filter, orderBy: query.orderBy, limit: pageSize + 1, offset: offset, dialect: database.dialect,
+            visible: query.visibleModels)
         guard pageSize > 0 else { return Page(items: [], nextPageToken: nil) }
         return try database.read { connection in
             let names = try connection.query(compiled.sql, compiled.bindings) { $0.string(0) }
@@ -32,7 +33,8 @@ extension SQLRegistryStore {
         }
         let offset = try PageToken.decode(query.pageToken)
         let compiled = try RegistrySearchCompiler.compileModelVersions(
-            filter: query.filter, orderBy: query.orderBy, limit: query.maxResults + 1, offset: offset, dialect: database.dialect)
+            filter: query.filter, orderBy: query.orderBy, limit: query.maxResults + 1, offset: offset, dialect: database.dialect,
+            visible: query.visibleModels)
         return try database.read { connection in
             let keys = try connection.query(compiled.sql, compiled.bindings) { ($0.string(0), $0.int64(1)) }
             let (page, next) = Self.split(keys, pageSize: query.maxResults, offset: offset)

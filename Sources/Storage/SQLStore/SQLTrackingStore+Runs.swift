@@ -45,6 +45,14 @@ extension SQLTrackingStore {
         try database.read { connection in try Self.loadRun(connection, id) }
     }
 
+    public func experimentId(ofRun runId: String) throws -> String? {
+        try database.read { connection in
+            try connection.queryFirst("SELECT experiment_id FROM runs WHERE run_uuid = ?", [.text(runId)]) {
+                String($0.int64(0))
+            }
+        }
+    }
+
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) throws -> RunInfo {
         try database.write { connection in
             try Self.activeRunState(connection, id)

@@ -8,7 +8,8 @@ extension SQLTrackingStore {
         let pageSize = max(0, query.maxResults)
         let compiled = try ExperimentSearchCompiler.compile(
             filter: query.filter, orderBy: query.orderBy, viewType: query.viewType,
-            limit: Self.probeLimit(pageSize), offset: offset, dialect: database.dialect)
+            limit: Self.probeLimit(pageSize), offset: offset, dialect: database.dialect,
+            visible: query.visibleExperiments)
         return try database.read { connection in
             let keys = try connection.query(compiled.sql, compiled.bindings) { row -> Int64? in
                 switch row.value(0) {

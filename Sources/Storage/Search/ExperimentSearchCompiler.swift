@@ -4,9 +4,10 @@ import TrackingCore
 public enum ExperimentSearchCompiler {
     /// `SELECT experiments.experiment_id FROM experiments WHERE ... ORDER BY ... LIMIT ? OFFSET ?`.
     /// Default order is MLflow's `creation_time DESC, experiment_id ASC`; otherwise `experiment_id DESC`
-    /// breaks ties unless the caller orders by it.
+    /// breaks ties unless the caller orders by it. Only experiments `visible` allows are selected.
     public static func compile(filter: String, orderBy: [String], viewType: ViewType,
-                               limit: Int, offset: Int, dialect: SQLDialect) throws -> CompiledQuery {
+                               limit: Int, offset: Int, dialect: SQLDialect,
+                               visible: IdentifierFilter = .all) throws -> CompiledQuery {
         guard limit >= 0, offset >= 0 else {
             throw MLflowError.invalidParameter("Invalid limit or offset: \(limit), \(offset)")
         }
@@ -23,6 +24,9 @@ public enum ExperimentSearchCompiler {
             SQLFragment("experiments.lifecycle_stage IN (\(SQLFragment.placeholders(viewType.stages.count)))",
                         viewType.stages.map { .text($0.rawValue) }),
         ]
+        if let visibility = IdentifierFilterSQL.integerCondition(visible, column: "experiments.experiment_id") {
+            conditions.append(visibility)
+        }
         for (index, comparison) in parsedFilter.comparisons.enumerated() {
             conditions.append(try ExperimentFilterSQL.condition(comparison, alias: "f\(index + 1)", dialect: dialect))
         }

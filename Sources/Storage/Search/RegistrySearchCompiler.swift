@@ -6,8 +6,9 @@ public enum RegistrySearchCompiler {
     static let promptTagKey = "mlflow.prompt.is_prompt"
 
     /// `SELECT registered_models.name ... ORDER BY ... LIMIT ? OFFSET ?`; `name ASC` breaks ties.
+    /// Only models `visible` allows (by name) are selected.
     public static func compileRegisteredModels(filter: String, orderBy: [String], limit: Int, offset: Int,
-                                               dialect: SQLDialect) throws -> CompiledQuery {
+                                               dialect: SQLDialect, visible: IdentifierFilter = .all) throws -> CompiledQuery {
         let comparisons = try SearchFilter.parseRegisteredModels(filter).comparisons
         var order = try OrderByClause.parseRegisteredModels(orderBy)
         if !order.contains(where: { $0.key.name == "name" }) {
@@ -17,19 +18,23 @@ public enum RegistrySearchCompiler {
             let column = clause.key.name == "name" ? "registered_models.name" : "registered_models.last_updated_time"
             return "\(column) \(clause.ascending ? "ASC" : "DESC")"
         }
-        let conditions = try conditions(comparisons, table: "registered_model_tags", owner: "registered_models",
+        var conditions = try conditions(comparisons, table: "registered_model_tags", owner: "registered_models",
                                         keyColumns: ["name"], dialect: dialect) { name in
             guard name == "name" else { throw MLflowError.invalidParameter("Invalid attribute name: \(name)") }
             return ("registered_models.name", false)
+        }
+        if let visibility = IdentifierFilterSQL.textCondition(visible, column: "registered_models.name", dialect: dialect) {
+            conditions.insert(visibility, at: 0)
         }
         return finish(select: "SELECT registered_models.name FROM registered_models", conditions: conditions,
                       terms: terms, limit: limit, offset: offset)
     }
 
     /// `SELECT model_versions.name, model_versions.version ...`; default order is MLflow's
-    /// `last_updated_timestamp DESC, name ASC, version_number DESC`.
+    /// `last_updated_timestamp DESC, name ASC, version_number DESC`. Only versions of models `visible`
+    /// allows (by name) are selected.
     public static func compileModelVersions(filter: String, orderBy: [String], limit: Int, offset: Int,
-                                            dialect: SQLDialect) throws -> CompiledQuery {
+                                            dialect: SQLDialect, visible: IdentifierFilter = .all) throws -> CompiledQuery {
         let comparisons = try SearchFilter.parseModelVersions(filter).comparisons
         var order = try OrderByClause.parseModelVersions(
             orderBy.isEmpty ? ["last_updated_timestamp DESC", "name ASC", "version_number DESC"] : orderBy)
@@ -40,8 +45,11 @@ public enum RegistrySearchCompiler {
             order.append(OrderByClause(key: SearchKey(.attribute, "version_number"), ascending: false))
         }
         let terms = try order.map { "\(try modelVersionColumn($0.key.name).column) \($0.ascending ? "ASC" : "DESC")" }
-        let conditions = try conditions(comparisons, table: "model_version_tags", owner: "model_versions",
+        var conditions = try conditions(comparisons, table: "model_version_tags", owner: "model_versions",
                                         keyColumns: ["name", "version"], dialect: dialect, modelVersionColumn)
+        if let visibility = IdentifierFilterSQL.textCondition(visible, column: "model_versions.name", dialect: dialect) {
+            conditions.insert(visibility, at: 0)
+        }
         return finish(select: "SELECT model_versions.name, model_versions.version FROM model_versions",
                       conditions: conditions, terms: terms, limit: limit, offset: offset)
     }

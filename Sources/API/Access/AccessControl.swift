@@ -1,0 +1,146 @@
+import Auth
+import Foundation
+import HTTPServer
+import Storage
+import TrackingCore
+
+/// Basic auth and MLflow's permission rules in front of the API (`--app-name basic-auth`).
+///
+/// Every request but the public ones (`/health`, server info, static files) must carry the
+/// credentials of a user in the auth store, else 401. Admins may do anything; everyone else
+/// passes the route's `AccessRule`, resolved against their grants (own and through roles),
+/// with `defaultPermission` where nothing is granted, else 403 PERMISSION_DENIED.
+public final class AccessControl: Sendable {
+    public let store: AuthStore
+    public let defaultPermission: Permission
+    let verifier: CredentialVerifier
+    let tracking: any TrackingStore
+    let registry: (any RegistryStore)?
+    let loggedModels: (any LoggedModelStore)?
+
+    public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
+                verifier: CredentialVerifier? = nil) {
+        self.store = store
+        self.defaultPermission = defaultPermission
+        self.verifier = verifier ?? CredentialVerifier(store: store)
+        self.tracking = tracking
+        self.registry = (tracking as? any RegistryStoreProviding)?.registryStore
+        self.loggedModels = tracking as? any LoggedModelStore
+    }
+
+    // MARK: Authentication
+
+    /// Paths anyone may call (MLflow's `is_unprotected_route`).
+    static func isPublic(_ path: String) -> Bool {
+        path.hasPrefix("/static") || path.hasPrefix("/favicon.ico") || path.hasPrefix("/health")
+            || path.hasSuffix("/mlflow/server-info")
+    }
+
+    /// The caller, or the answer that refuses them (401, or 429 while throttled).
+    func authenticate(_ request: HTTPRequest) -> Result<AuthUser, AccessRefusal> {
+        guard let (username, password) = Self.basicCredentials(request.header("authorization")) else {
+            return .failure(.unauthenticated)
+        }
+        let now = Date().timeIntervalSince1970
+        do {
+            switch try verifier.verify(username: username, password: password, address: request.remoteAddress, now: now) {
+            case .verified(let user): return .success(user)
+            case .rejected: return .failure(.unauthenticated)
+            case .throttled(let seconds): return .failure(.throttled(retryAfter: seconds))
+            }
+        } catch {
+            return .failure(.unavailable("\(error)"))
+        }
+    }
+
+    /// `Authorization: Basic base64(user:password)`, split at the first colon; nil when absent or malformed.
+    static func basicCredentials(_ header: String?) -> (String, String)? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+              let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":") else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    // MARK: Authorization
+
+    /// Passes or throws PERMISSION_DENIED (or the 400/404 a rule's lookup raises).
+    func authorize(_ user: AuthUser, method: String, template: String, request: HTTPRequest) throws {
+        if user.isAdmin { return }
+        let path = AccessRules.routePath(template)
+        guard let rule = AccessRules.rule(method: method, path: path) else {
+            // MLflow fails closed: a route without a rule is for admins.
+            throw Self.denied("\(method) \(path) is for admins only.")
+        }
+        try check(rule, user: user, request: request, template: template)
+    }
+
+    static func denied(_ reason: String) -> MLflowError {
+        MLflowError(.permissionDenied, "Permission denied: \(reason)")
+    }
+
+    /// The caller's permission on a resource: an explicit DENY wins; otherwise the best grant,
+    /// never below the default; the default where nothing is granted.
+    func permission(_ user: AuthUser, _ type: ResourceType, _ resource: String) throws -> Permission {
+        guard let granted = try store.effectivePermission(userId: user.id, type, resource) else { return defaultPermission }
+        if granted == .deny { return .deny }
+        return granted.priority >= defaultPermission.priority ? granted : defaultPermission
+    }
+
+    func require(_ need: Permission.Need, _ user: AuthUser, _ type: ResourceType, _ resource: String) throws {
+        let level = try permission(user, type, resource)
+        guard level.allows(need) else {
+            let what = type == .experiment ? "experiment \(resource)" : "registered model '\(resource)'"
+            throw Self.denied("\(Self.verb(need)) \(what) needs \(Self.minimum(need)) permission; "
+                              + "\(user.username) has \(level.rawValue).")
+        }
+    }
+
+    static func verb(_ need: Permission.Need) -> String {
+        switch need {
+        case .read: return "reading"
+        case .use: return "using"
+        case .update: return "changing"
+        case .delete: return "deleting"
+        case .manage: return "managing"
+        }
+    }
+
+    static func minimum(_ need: Permission.Need) -> String {
+        switch need {
+        case .read: return "READ"
+        case .use: return "USE"
+        case .update: return "EDIT"
+        case .delete, .manage: return "MANAGE"
+        }
+    }
+}
+
+/// Why a request is refused before any rule: no valid credentials, too many failures, or the
+/// auth database is unreachable.
+enum AccessRefusal: Error, Equatable {
+    case unauthenticated
+    case throttled(retryAfter: Int)
+    case unavailable(String)
+
+    var response: HTTPResponse {
+        switch self {
+        case .unauthenticated:
+            var response = HTTPResponse.text(
+                "You are not authenticated. Please see "
+                + "https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.",
+                status: 401)
+            response.headers.append((name: "WWW-Authenticate", value: "Basic realm=\"mlflow\""))
+            return response
+        case .throttled(let seconds):
+            var response = MLflowError(.requestLimitExceeded,
+                                       "Too many failed sign-ins; try again in \(seconds) s.").response
+            response.headers.append((name: "Retry-After", value: String(seconds)))
+            return response
+        case .unavailable(let reason):
+            return MLflowError(.temporarilyUnavailable, "The auth database is unavailable: \(reason)").response
+        }
+    }
+}

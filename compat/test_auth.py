@@ -1,0 +1,235 @@
+"""Basic auth and permissions with the real mlflow client and MLflow's own auth client.
+
+The module starts its own server with auth on (`--app-name basic-auth`): Swiftrack, or the real
+`mlflow server --app-name basic-auth` in check mode, with the same configuration file (default
+permission READ, an admin from the file). Users are created through the auth API.
+"""
+import os
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, stop_process_group
+
+ADMIN = ("admin", "admin-password-1")
+
+
+@pytest.fixture(scope="module")
+def auth_server():
+    tmp = tempfile.mkdtemp(prefix="compat-auth-")
+    port = _free_port()
+    config = os.path.join(tmp, "auth.ini")
+    with open(config, "w") as f:
+        f.write("[mlflow]\ndefault_permission = READ\n"
+                f"database_uri = sqlite:///{tmp}/auth.db\n"
+                f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n"
+                "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n")
+    env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
+    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        env.pop(name, None)
+    store = f"sqlite:///{tmp}/mlflow.db"
+    if IS_MLFLOW:
+        env.update(MLFLOW_FLASK_SERVER_SECRET_KEY="compat-secret", MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
+        cmd = [MLFLOW_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", store,
+               "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1"]
+    else:
+        cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", store,
+               "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port)]
+    log = open(os.path.join(tmp, "server.log"), "wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        assert proc.poll() is None, open(os.path.join(tmp, "server.log")).read()[-3000:]
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        assert time.monotonic() < deadline, "auth server did not start"
+        time.sleep(0.25)
+    try:
+        yield base
+    finally:
+        stop_process_group(proc, timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def as_user(monkeypatch):
+    """Makes the mlflow client send the given credentials (or none)."""
+    def use(credentials):
+        if credentials is None:
+            monkeypatch.delenv("MLFLOW_TRACKING_USERNAME", raising=False)
+            monkeypatch.delenv("MLFLOW_TRACKING_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", credentials[0])
+            monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", credentials[1])
+    return use
+
+
+@pytest.fixture
+def auth_client(auth_server, as_user):
+    from mlflow.server import get_app_client
+    as_user(ADMIN)
+    return get_app_client("basic-auth", tracking_uri=auth_server)
+
+
+def new_user(auth_client, prefix):
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    password = f"{name}-password"
+    auth_client.create_user(name, password)
+    return name, password
+
+
+def test_requests_without_credentials_get_401(auth_server, as_user):
+    reply = requests.get(auth_server + "/api/2.0/mlflow/experiments/search", params={"max_results": 1}, timeout=15)
+    assert reply.status_code == 401
+    assert reply.headers["WWW-Authenticate"] == 'Basic realm="mlflow"'
+    assert requests.get(auth_server + "/api/2.0/mlflow/experiments/search", params={"max_results": 1},
+                        auth=("admin", "wrong-password"), timeout=15).status_code == 401
+    assert requests.get(auth_server + "/health", timeout=15).status_code == 200
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    as_user(None)
+    with pytest.raises(MlflowException) as caught:
+        MlflowClient(tracking_uri=auth_server).search_experiments()
+    assert "401" in str(caught.value)
+
+
+def test_the_real_client_works_with_credentials(auth_server, auth_client, as_user):
+    from mlflow import MlflowClient
+    user = new_user(auth_client, "scientist")
+    as_user(user)
+    client = MlflowClient(tracking_uri=auth_server)
+    experiment = client.create_experiment(f"auth-{uuid.uuid4().hex[:8]}")
+    run = client.create_run(experiment)
+    client.log_param(run.info.run_id, "lr", "0.1")
+    client.log_batch(run.info.run_id, metrics=[__import__("mlflow").entities.Metric("loss", 0.5, 1, 0)])
+    client.set_terminated(run.info.run_id)
+    found = client.search_runs([experiment], "metrics.loss < 1")
+    assert [r.info.run_id for r in found] == [run.info.run_id]
+    assert found[0].data.params == {"lr": "0.1"}
+    # The creator manages the experiment: the permission API says so.
+    assert auth_client.get_user_permission(user[0], "experiment", experiment).permission == "MANAGE"
+
+
+def test_permission_levels_decide_what_another_user_may_do(auth_server, auth_client, as_user):
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    owner, other = new_user(auth_client, "owner"), new_user(auth_client, "other")
+    as_user(owner)
+    client = MlflowClient(tracking_uri=auth_server)
+    experiment = client.create_experiment(f"levels-{uuid.uuid4().hex[:8]}")
+    run_id = client.create_run(experiment).info.run_id
+    client.log_metric(run_id, "m", 1.0)
+
+    as_user(other)
+    # default_permission READ: reading is allowed, changing is not.
+    assert client.get_run(run_id).data.metrics == {"m": 1.0}
+    with pytest.raises(MlflowException) as caught:
+        client.log_metric(run_id, "m", 2.0)
+    assert "403" in str(caught.value) or caught.value.error_code == "PERMISSION_DENIED"
+    with pytest.raises(MlflowException):
+        auth_client_for(auth_server, other).grant_user_permission(other[0], "experiment", experiment, "EDIT")
+
+    as_user(owner)
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", experiment, "EDIT")
+    as_user(other)
+    client.log_metric(run_id, "m", 2.0)
+    assert client.get_run(run_id).data.metrics == {"m": 2.0}
+    with pytest.raises(MlflowException):
+        client.delete_run(run_id)   # EDIT does not delete; MANAGE does
+
+    as_user(owner)
+    auth_client_for(auth_server, owner).revoke_user_permission(other[0], "experiment", experiment)
+    as_user(other)
+    with pytest.raises(MlflowException):
+        client.log_metric(run_id, "m", 3.0)
+
+
+def test_searches_show_only_what_the_caller_may_read(auth_server, auth_client, as_user):
+    from mlflow import MlflowClient
+    owner, other = new_user(auth_client, "hider"), new_user(auth_client, "seeker")
+    as_user(owner)
+    client = MlflowClient(tracking_uri=auth_server)
+    tag = uuid.uuid4().hex[:8]
+    hidden = client.create_experiment(f"hidden-{tag}")
+    shown = client.create_experiment(f"shown-{tag}")
+    hidden_run = client.create_run(hidden).info.run_id
+    shown_run = client.create_run(shown).info.run_id
+    client.create_registered_model(f"hidden-model-{tag}")
+    client.create_registered_model(f"shown-model-{tag}")
+    owners = auth_client_for(auth_server, owner)
+    owners.grant_user_permission(other[0], "experiment", hidden, "DENY")
+    owners.grant_user_permission(other[0], "registered_model", f"hidden-model-{tag}", "DENY")
+
+    as_user(other)
+    names = {e.name for e in client.search_experiments(filter_string=f"name LIKE '%-{tag}'")}
+    assert names == {f"shown-{tag}"}
+    runs = client.search_runs([hidden, shown])
+    assert [r.info.run_id for r in runs] == [shown_run]
+    models = {m.name for m in client.search_registered_models(filter_string=f"name LIKE '%-model-{tag}'")}
+    assert models == {f"shown-model-{tag}"}
+    as_user(owner)
+    assert {r.info.run_id for r in client.search_runs([hidden, shown])} == {hidden_run, shown_run}
+
+
+def test_mlflows_auth_client_manages_users(auth_server, auth_client, as_user):
+    from mlflow.exceptions import MlflowException
+    name = f"managed-{uuid.uuid4().hex[:8]}"
+    user = auth_client.create_user(name, "first-password-1")
+    assert user.username == name and user.is_admin is False
+    assert auth_client.get_user(name).id == user.id
+    auth_client.update_user_admin(name, True)
+    assert auth_client.get_user(name).is_admin is True
+    auth_client.update_user_password(name, "second-password-1")
+    assert requests.get(auth_server + "/api/2.0/mlflow/users/current", auth=(name, "second-password-1"),
+                        timeout=15).status_code == 200
+    assert requests.get(auth_server + "/api/2.0/mlflow/users/current", auth=(name, "first-password-1"),
+                        timeout=15).status_code == 401
+    with pytest.raises(MlflowException) as caught:
+        auth_client.create_user(name, "third-password-1")
+    assert caught.value.error_code == "RESOURCE_ALREADY_EXISTS"
+    with pytest.raises(MlflowException) as caught:
+        auth_client.create_user(f"{name}-short", "short")
+    assert "at least 12 characters" in caught.value.message
+    auth_client.delete_user(name)
+    with pytest.raises(MlflowException) as caught:
+        auth_client.get_user(name)
+    assert caught.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_a_non_admin_may_not_manage_users(auth_server, auth_client, as_user):
+    from mlflow.exceptions import MlflowException
+    plain = new_user(auth_client, "plain")
+    with pytest.raises(MlflowException):
+        auth_client_for(auth_server, plain).create_user(f"made-by-plain-{uuid.uuid4().hex[:6]}", "made-password-1")
+    with pytest.raises(MlflowException):
+        auth_client_for(auth_server, plain).get_user(ADMIN[0])
+    assert auth_client_for(auth_server, plain).get_user(plain[0]).username == plain[0]
+
+
+def auth_client_for(base, credentials):
+    """MLflow's auth client acting as `credentials` (it reads them from the environment per call)."""
+    from mlflow.server.auth.client import AuthServiceClient
+
+    class As(AuthServiceClient):
+        def _request(self, *args, **kwargs):
+            saved = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")}
+            os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = credentials
+            try:
+                return super()._request(*args, **kwargs)
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+
+    return As(base)
