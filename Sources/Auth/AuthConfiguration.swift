@@ -8,6 +8,8 @@ public struct AuthConfiguration: Sendable, Equatable {
     public var databaseURI = "sqlite:///basic_auth.db"
     public var adminUsername: String? = "admin"
     public var adminPassword: String?
+    /// Swiftrack's own `[swiftrack]` settings: protected stages and aliases, the governance role.
+    public var promotion = PromotionPolicy()
 
     /// MLflow's old default, refused for a new admin and for an admin's sign-in.
     public static let insecureDefaultPassword = "password1234"
@@ -36,6 +38,11 @@ public struct AuthConfiguration: Sendable, Equatable {
                     + "Swiftrack authenticates with Basic auth against its user store")
             }
         }
+        if let stages = file?.value("swiftrack", "protected_stages") { promotion.protectedStages = PromotionPolicy.names(stages) }
+        if let aliases = file?.value("swiftrack", "protected_aliases") {
+            promotion.protectedAliases = PromotionPolicy.names(aliases)
+        }
+        if let role = file?.value("swiftrack", "governance_role"), !role.isEmpty { promotion.governanceRole = role }
         if let username = environment["MLFLOW_AUTH_ADMIN_USERNAME"] { adminUsername = username }
         if let password = environment["MLFLOW_AUTH_ADMIN_PASSWORD"] { adminPassword = password }
         if adminUsername?.isEmpty == true { adminUsername = nil }

@@ -23,6 +23,7 @@ enum AuthComposition {
         try configuration.bootstrapAdmin(store)
         Log.info("basic auth on: users in \(opened.description), default permission "
                  + configuration.defaultPermission.rawValue)
-        return (AccessControl(store: store, defaultPermission: configuration.defaultPermission, tracking: tracking), opened)
+        return (AccessControl(store: store, defaultPermission: configuration.defaultPermission, tracking: tracking,
+                              promotion: configuration.promotion), opened)
     }
 }

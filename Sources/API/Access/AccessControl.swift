@@ -13,15 +13,17 @@ import TrackingCore
 public final class AccessControl: Sendable {
     public let store: AuthStore
     public let defaultPermission: Permission
+    public let promotion: PromotionPolicy
     let verifier: CredentialVerifier
     let tracking: any TrackingStore
     let registry: (any RegistryStore)?
     let loggedModels: (any LoggedModelStore)?
 
     public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
-                verifier: CredentialVerifier? = nil) {
+                promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil) {
         self.store = store
         self.defaultPermission = defaultPermission
+        self.promotion = promotion
         self.verifier = verifier ?? CredentialVerifier(store: store)
         self.tracking = tracking
         self.registry = (tracking as? any RegistryStoreProviding)?.registryStore
@@ -68,8 +70,9 @@ public final class AccessControl: Sendable {
 
     /// Passes or throws PERMISSION_DENIED (or the 400/404 a rule's lookup raises).
     func authorize(_ user: AuthUser, method: String, template: String, request: HTTPRequest) throws {
-        if user.isAdmin { return }
         let path = AccessRules.routePath(template)
+        try checkPromotion(user, method: method, path: path, request: request)   // binds admins too
+        if user.isAdmin { return }
         guard let rule = AccessRules.rule(method: method, path: path) else {
             // MLflow fails closed: a route without a rule is for admins.
             throw Self.denied("\(method) \(path) is for admins only.")

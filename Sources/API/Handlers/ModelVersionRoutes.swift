@@ -34,7 +34,7 @@ struct ModelVersionRoutes {
         let createRequest = CreateModelVersionRequest(
             name: name, source: source, runId: try fields.string("run_id"), tags: try fields.tags(),
             runLink: try fields.string("run_link"), description: try fields.string("description"),
-            modelId: try fields.string("model_id"))
+            modelId: try fields.string("model_id"), userId: request.user)
         return answer(try registry.createModelVersion(createRequest))
     }
 
@@ -55,7 +55,7 @@ struct ModelVersionRoutes {
     func delete(_ request: HTTPRequest) throws -> HTTPResponse {
         let fields = try RequestFields.from(request)
         let name = try fields.requiredString("name")
-        try registry.deleteModelVersion(name: name, version: try fields.version(), userId: nil)
+        try registry.deleteModelVersion(name: name, version: try fields.version(), userId: request.user)
         return emptyJSONResponse
     }
 
@@ -99,7 +99,7 @@ struct ModelVersionRoutes {
         let stage = try fields.requiredString("stage")
         let archive = try fields.bool("archive_existing_versions") ?? false
         return answer(try registry.transitionModelVersionStage(
-            name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: nil))
+            name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user))
     }
 
     func downloadURI(_ request: HTTPRequest) throws -> HTTPResponse {

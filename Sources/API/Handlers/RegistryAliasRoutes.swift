@@ -20,14 +20,14 @@ struct RegistryAliasRoutes {
         let name = try fields.requiredString("name")
         let alias = try fields.requiredString("alias")
         let version = try fields.version()
-        try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: nil)
+        try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user)
         return emptyJSONResponse
     }
 
     func delete(_ request: HTTPRequest) throws -> HTTPResponse {
         let fields = try RequestFields.from(request)
         let name = try fields.requiredString("name")
-        try registry.deleteRegisteredModelAlias(name: name, alias: try fields.requiredString("alias"), userId: nil)
+        try registry.deleteRegisteredModelAlias(name: name, alias: try fields.requiredString("alias"), userId: request.user)
         return emptyJSONResponse
     }
 

@@ -37,7 +37,7 @@ struct RegistryRollbackRoutes {
         default:
             throw MLflowError.invalidParameter("A rollback needs exactly one of 'alias' and 'stage'.")
         }
-        let result = try registry.rollback(name: name, target: target, userId: nil)
+        let result = try registry.rollback(name: name, target: target, userId: request.user)
         return jsonResponse(.object([
             ("model_version", result.version.json),
             ("entries", .array(result.entries.map(\.json))),
