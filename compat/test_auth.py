@@ -233,3 +233,79 @@ def auth_client_for(base, credentials):
                         os.environ[k] = v
 
     return As(base)
+
+
+def test_roles_bundle_grants_for_the_users_who_hold_them(auth_server, auth_client, as_user):
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    owner, member = new_user(auth_client, "role-owner"), new_user(auth_client, "role-member")
+    as_user(owner)
+    client = MlflowClient(tracking_uri=auth_server)
+    experiment = client.create_experiment(f"roles-{uuid.uuid4().hex[:8]}")
+    run_id = client.create_run(experiment).info.run_id
+
+    as_user(ADMIN)
+    role = auth_client.create_role("default", f"editors-{uuid.uuid4().hex[:6]}", "may edit one experiment")
+    grant = auth_client.add_role_permission(role.id, "experiment", experiment, "EDIT")
+    assert (grant.resource_type, grant.resource_pattern, grant.permission) == ("experiment", experiment, "EDIT")
+    as_user(member)
+    with pytest.raises(MlflowException):
+        client.log_param(run_id, "p", "1")   # READ by default
+    as_user(ADMIN)
+    assignment = auth_client.assign_role(member[0], role.id)
+    assert assignment.role_id == role.id
+    assert [r.name for r in auth_client.list_user_roles(member[0]) if r.id == role.id] == [role.name]
+    assert [a.role_id for a in auth_client.list_role_users(role.id)] == [role.id]
+    as_user(member)
+    client.log_param(run_id, "p", "1")
+    assert client.get_run(run_id).data.params == {"p": "1"}
+    as_user(ADMIN)
+    auth_client.unassign_role(member[0], role.id)
+    as_user(member)
+    with pytest.raises(MlflowException):
+        client.log_param(run_id, "q", "2")
+    with pytest.raises(MlflowException):
+        auth_client_for(auth_server, member).create_role("default", "self-made")
+    as_user(ADMIN)
+    auth_client.delete_role(role.id)
+    with pytest.raises(MlflowException) as caught:
+        auth_client.get_role(role.id)
+    assert caught.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+@pytest.mark.skipif(IS_MLFLOW, reason="separation of duties is Swiftrack's own policy")
+def test_promotion_to_production_needs_governance_and_four_eyes(auth_server, auth_client, as_user):
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    scientist = new_user(auth_client, "sci")
+    reviewers = [new_user(auth_client, "gov"), new_user(auth_client, "gov")]
+    as_user(ADMIN)
+    governance = next((r for r in auth_client.list_roles("default") if r.name == "governance"), None) \
+        or auth_client.create_role("default", "governance", "may promote to Production")
+    for reviewer in reviewers:
+        auth_client.assign_role(reviewer[0], governance.id)
+    model = f"fraud-{uuid.uuid4().hex[:8]}"
+    as_user(scientist)
+    client = MlflowClient(tracking_uri=auth_server)
+    client.create_registered_model(model)
+    version = client.create_model_version(model, "s3://bucket/model").version
+    for reviewer in reviewers:
+        auth_client_for(auth_server, scientist).grant_user_permission(reviewer[0], "registered_model", model, "EDIT")
+    client.transition_model_version_stage(model, version, "Staging")
+    with pytest.raises(MlflowException) as caught:
+        client.transition_model_version_stage(model, version, "Production")
+    assert caught.value.error_code == "PERMISSION_DENIED"
+    assert "'governance' role" in caught.value.message
+    with pytest.raises(MlflowException):
+        client.set_registered_model_alias(model, "champion", version)
+
+    as_user(reviewers[0])
+    client.transition_model_version_stage(model, version, "Production")
+    client.set_registered_model_alias(model, "champion", version)
+    assert client.get_model_version_by_alias(model, "champion").version == version
+    own = client.create_model_version(model, "s3://bucket/model-2").version
+    with pytest.raises(MlflowException) as caught:
+        client.transition_model_version_stage(model, own, "Production")
+    assert "four eyes" in caught.value.message
+    as_user(reviewers[1])
+    assert client.transition_model_version_stage(model, own, "Production").current_stage == "Production"

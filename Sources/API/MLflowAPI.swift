@@ -38,7 +38,7 @@ public struct MLflowAPI: HTTPHandler {
             + RegistryRoutes(store: store, visibility: visibility).routes
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
             + (access.map { UserRoutes(access: $0).version2 } ?? [])
-        let version3 = access.map { UserRoutes(access: $0).version3 } ?? []
+        let version3 = access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? []
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
         self.router = Router(merging: router, with: ServerInfoRoutes(
             version: version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes

@@ -146,54 +146,6 @@ public final class AuthStore: Sendable {
     private static let onPersonalRole =
         "role_id IN (SELECT id FROM roles WHERE SUBSTR(name, 1, 7) = '__user_')"
 
-    // MARK: Roles
-
-    /// A named role (RESOURCE_ALREADY_EXISTS when the name is taken; `__user_` names are reserved).
-    @discardableResult
-    public func createRole(name: String, description: String? = nil) throws -> Role {
-        guard !name.isEmpty else { throw MLflowError.invalidParameter("Role name cannot be empty.") }
-        guard !name.hasPrefix("__user_") else {
-            throw MLflowError.invalidParameter("Role name '\(name)' uses the reserved '__user_' prefix, which is held for "
-                + "the per-user permission representation. Choose a different name.")
-        }
-        do {
-            return try database.write { connection in
-                let id = try connection.insertReturningKey("INSERT INTO roles (name, description) VALUES (?, ?)",
-                                                           [.text(name), description.map(SQLValue.text) ?? .null],
-                                                           keyColumn: "id")
-                return Role(id: id, name: name, description: description)
-            }
-        } catch is SQLConstraintViolation {
-            throw MLflowError(.resourceAlreadyExists, "Role (name=\(name), workspace=default) already exists.")
-        }
-    }
-
-    /// Gives the user the role; RESOURCE_ALREADY_EXISTS when they hold it.
-    public func assignRole(username: String, roleName: String) throws {
-        try database.write { connection in
-            guard let user = try Self.user(connection, username) else { throw Self.userNotFound(username) }
-            guard let roleId = try Self.roleId(connection, roleName) else {
-                throw MLflowError.notFound("Role with name=\(roleName) in workspace=default not found")
-            }
-            do {
-                try connection.execute("INSERT INTO user_role_assignments (user_id, role_id) VALUES (?, ?)",
-                                       [.integer(user.id), .integer(roleId)])
-            } catch is SQLConstraintViolation {
-                throw MLflowError(.resourceAlreadyExists,
-                                  "User role assignment (user_id=\(user.id), role_id=\(roleId)) already exists")
-            }
-        }
-    }
-
-    /// Whether the user holds the named role.
-    public func holdsRole(userId: Int64, roleName: String) throws -> Bool {
-        try database.read { connection in
-            try connection.queryFirst(
-                "SELECT 1 FROM user_role_assignments a JOIN roles r ON r.id = a.role_id WHERE a.user_id = ? AND r.name = ?",
-                [.integer(userId), .text(roleName)]) { _ in true } ?? false
-        }
-    }
-
     // MARK: Listings
 
     /// Every grant of every role the user holds (their own role included), for permission listings.

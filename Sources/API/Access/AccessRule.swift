@@ -126,6 +126,18 @@ enum AccessRules {
         "POST /mlflow/users/permissions/grant": .signedIn,
         "POST /mlflow/users/permissions/revoke": .signedIn,
         "GET /mlflow/users/permissions/get": .signedIn,
+        "GET /mlflow/users/roles/list": .signedIn,
+        // Roles: managed by admins (workspaces, whose admins MLflow also lets in, are not served).
+        "POST /mlflow/roles/create": .admin,
+        "GET /mlflow/roles/get": .admin,
+        "GET /mlflow/roles/list": .admin,
+        "DELETE /mlflow/roles/delete": .admin,
+        "POST /mlflow/roles/permissions/add": .admin,
+        "DELETE /mlflow/roles/permissions/remove": .admin,
+        "GET /mlflow/roles/permissions/list": .admin,
+        "POST /mlflow/roles/assign": .admin,
+        "DELETE /mlflow/roles/unassign": .admin,
+        "GET /mlflow/roles/users/list": .admin,
         "GET /mlflow/model-versions/get-artifact": .registeredModel(.read, mustExist: true),
     ]
 }

@@ -156,16 +156,8 @@ struct UserRoutes {
     private func grantTarget(_ request: HTTPRequest) throws -> (AuthUser, RequestFields, ResourceType, String) {
         let caller = try self.caller(request)
         let fields = try RequestFields.from(request)
-        let typeName = try Self.required(fields, "resource_type")
+        let type = try Self.resourceType(try Self.required(fields, "resource_type"))
         let resource = try Self.required(fields, "resource_id")
-        guard let type = ResourceType(rawValue: typeName) else {
-            if Self.mlflowResourceTypes.contains(typeName) {
-                throw MLflowError.invalidParameter(
-                    "resource_type '\(typeName)' is not supported by the per-user permission convenience APIs.")
-            }
-            throw MLflowError.invalidParameter("Invalid resource type '\(typeName)'. Valid resource types are: ("
-                + Self.mlflowResourceTypes.map { "'\($0)'" }.joined(separator: ", ") + ")")
-        }
         return (caller, fields, type, resource)
     }
 
@@ -201,6 +193,19 @@ struct UserRoutes {
         return value
     }
 
+    /// A resource type Swiftrack resolves grants for (experiments, registered models), or MLflow's 400.
+    static func resourceType(_ name: String) throws -> ResourceType {
+        guard let type = ResourceType(rawValue: name) else {
+            if mlflowResourceTypes.contains(name) {
+                throw MLflowError.invalidParameter(
+                    "resource_type '\(name)' is not supported by the per-user permission convenience APIs.")
+            }
+            throw MLflowError.invalidParameter("Invalid resource type '\(name)'. Valid resource types are: ("
+                + mlflowResourceTypes.map { "'\($0)'" }.joined(separator: ", ") + ")")
+        }
+        return type
+    }
+
     /// Per-resource grants take READ, USE, EDIT, MANAGE or DENY (MLflow's rule).
     static func grantLevel(_ name: String, _ type: ResourceType) throws -> Permission {
         let level = try Permission.parse(name)
@@ -225,12 +230,14 @@ struct UserRoutes {
         .object([
             ("id", .integer(role.id)), ("name", .string(role.name)), ("workspace", .string(role.workspace)),
             ("description", role.description.map(JSONValue.string) ?? .null),
-            ("permissions", .array(role.permissions.map { grant in
-                .object([("id", .integer(grant.id)), ("role_id", .integer(grant.roleId)),
-                         ("resource_type", .string(grant.resourceType.rawValue)),
-                         ("resource_pattern", .string(grant.resourcePattern)),
-                         ("permission", .string(grant.permission.rawValue))])
-            })),
+            ("permissions", .array(role.permissions.map(json))),
         ])
+    }
+
+    static func json(_ grant: RolePermission) -> JSONValue {
+        .object([("id", .integer(grant.id)), ("role_id", .integer(grant.roleId)),
+                 ("resource_type", .string(grant.resourceType.rawValue)),
+                 ("resource_pattern", .string(grant.resourcePattern)),
+                 ("permission", .string(grant.permission.rawValue))])
     }
 }
