@@ -16,6 +16,7 @@ import requests
 from conftest import IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, stop_process_group
 
 ADMIN = ("admin", "admin-password-1")
+AUTH_CONFIG = None   # the module server's auth configuration file
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,8 @@ def auth_server():
             pass
         assert time.monotonic() < deadline, "auth server did not start"
         time.sleep(0.25)
+    global AUTH_CONFIG
+    AUTH_CONFIG = config
     try:
         yield base
     finally:
@@ -309,3 +312,27 @@ def test_promotion_to_production_needs_governance_and_four_eyes(auth_server, aut
     assert "four eyes" in caught.value.message
     as_user(reviewers[1])
     assert client.transition_model_version_stage(model, own, "Production").current_stage == "Production"
+
+
+@pytest.mark.skipif(IS_MLFLOW, reason="swiftrack's own administration commands")
+def test_the_users_and_roles_commands_work_on_the_servers_auth_database(auth_server, as_user):
+    def cli(*args, stdin=None):
+        out = subprocess.run([SWIFTRACK_BIN, *args, "--auth-config", AUTH_CONFIG], input=stdin, capture_output=True,
+                             text=True, timeout=60)
+        return out.returncode, out.stdout + out.stderr
+    name = f"cli-{uuid.uuid4().hex[:8]}"
+    assert cli("users", "create", name, stdin="cli-user-password\n")[0] == 0
+    assert requests.get(auth_server + "/api/2.0/mlflow/users/current", auth=(name, "cli-user-password"),
+                        timeout=15).json()["user"]["username"] == name
+    role = f"cli-role-{uuid.uuid4().hex[:6]}"
+    assert cli("roles", "create", role, "--description", "made by the CLI")[0] == 0
+    assert cli("roles", "grant", role, "experiment", "*", "EDIT")[0] == 0
+    assert cli("roles", "assign", role, name)[0] == 0
+    code, text = cli("users", "list")
+    assert code == 0 and f"{name}: {role}" in text
+    code, text = cli("roles", "assign", role, "no-such-user")
+    assert code == 1 and "User with username=no-such-user not found" in text
+    assert cli("users", "create", f"{name}-2", stdin="short\n")[0] == 1
+    assert cli("users", "delete", name)[0] == 0
+    assert requests.get(auth_server + "/api/2.0/mlflow/users/current", auth=(name, "cli-user-password"),
+                        timeout=15).status_code == 401

@@ -15,6 +15,9 @@ let usage = """
                                         a registered model's recorded stage and alias moves
       swiftrack models rollback NAME (--alias ALIAS | --stage STAGE) [--tracking-uri URL]
                                         move an alias or a stage back to its previous version
+      swiftrack users (create|password|admin|delete|list) ... [--auth-config PATH]
+      swiftrack roles (create|grant|assign|unassign|delete|list) ... [--auth-config PATH]
+                                        manage users, roles and grants in the auth database
       swiftrack --version               print the version
       swiftrack --help                  print this help
     """
@@ -55,6 +58,8 @@ func runMain() -> Int32 {
             return try ImportCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "models":
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
+        case "users", "roles":
+            return try AccessCommand.run(command, Array(arguments.dropFirst()), environment: environment)
         default:
             throw UsageError("unknown command '\(command)'")
         }
