@@ -63,6 +63,30 @@ def stop_process_group(proc, timeout):
             pass
         proc.wait()
 
+def start_logged(cmd, env, cwd, log_path):
+    """Starts `cmd` in a process group of its own, its output going to `log_path`; returns (proc, log)."""
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True)
+    return proc, log
+
+
+def wait_for_health(base, proc, what, log_path=None, timeout=120):
+    """Waits until `base`/health answers 200; fails the test (with the log's tail) if the process
+    exits first or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = open(log_path).read()[-4000:] if log_path else ""
+            pytest.fail(f"{what} exited with {proc.returncode}:\n{tail}")
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"{what} did not answer /health within {timeout} s")
+
+
 def _log_tail(limit=6000):
     if not _server_log_path or not os.path.exists(_server_log_path):
         return ""

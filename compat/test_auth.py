@@ -7,13 +7,12 @@ permission READ, an admin from the file). Users are created through the auth API
 import os
 import subprocess
 import tempfile
-import time
 import uuid
 
 import pytest
 import requests
 
-from conftest import IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, stop_process_group
+from conftest import IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
 
 ADMIN = ("admin", "admin-password-1")
 AUTH_CONFIG = None   # the module server's auth configuration file
@@ -41,19 +40,10 @@ def auth_server():
     else:
         cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", store,
                "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port)]
-    log = open(os.path.join(tmp, "server.log"), "wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp, start_new_session=True)
+    log_path = os.path.join(tmp, "server.log")
+    proc, log = start_logged(cmd, env, tmp, log_path)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        assert proc.poll() is None, open(os.path.join(tmp, "server.log")).read()[-3000:]
-        try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        assert time.monotonic() < deadline, "auth server did not start"
-        time.sleep(0.25)
+    wait_for_health(base, proc, "the auth server", log_path)
     global AUTH_CONFIG
     AUTH_CONFIG = config
     try:

@@ -19,29 +19,9 @@ from mlflow import MlflowClient
 from mlflow.entities import Dataset, DatasetInput, InputTag, ViewType
 
 from conftest import (ENGINE, ENGINE_URI_VARIABLES, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port,
-                      create_database_uri, stop_process_group)
+                      create_database_uri, start_logged, stop_process_group, wait_for_health)
 
 pytestmark = pytest.mark.swiftrack_only
-
-
-def _start(cmd, env, cwd, log_path):
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True)
-    return proc, log
-
-
-def _wait(base, proc, what, log_path):
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{what} exited with {proc.returncode}:\n{open(log_path).read()[-4000:]}")
-        try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"{what} did not answer /health within 120 s")
 
 
 def _stop(proc):
@@ -187,12 +167,12 @@ def test_import_from_mlflow_database_keeps_everything(workdir, engine):
     env = dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
     port = _free_port()
     log_path = os.path.join(workdir, "mlflow.log")
-    proc, log = _start([MLFLOW_BIN, "server", "--backend-store-uri", source_uri,
+    proc, log = start_logged([MLFLOW_BIN, "server", "--backend-store-uri", source_uri,
                         "--default-artifact-root", artifacts, "--host", "127.0.0.1", "--port", str(port),
                         "--workers", "1"], env, workdir, log_path)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait(base, proc, "mlflow server", log_path)
+        wait_for_health(base, proc, "mlflow server", log_path)
         mlflow_client = MlflowClient(tracking_uri=base, registry_uri=base)
         runs = _fill(mlflow_client)
         before = _snapshot(mlflow_client)
@@ -243,12 +223,12 @@ def test_import_from_mlflow_database_keeps_everything(workdir, engine):
 def _start_swiftrack(workdir, dest_uri, artifacts):
     port = _free_port()
     log_path = os.path.join(workdir, "swiftrack.log")
-    proc, log = _start([SWIFTRACK_BIN, "server", "--backend-store-uri", dest_uri,
+    proc, log = start_logged([SWIFTRACK_BIN, "server", "--backend-store-uri", dest_uri,
                         "--default-artifact-root", artifacts, "--host", "127.0.0.1", "--port", str(port)],
                        dict(os.environ), workdir, log_path)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base, proc, "swiftrack server", log_path)
+        wait_for_health(base, proc, "swiftrack server", log_path)
     except BaseException:
         _stop(proc)
         log.close()

@@ -121,7 +121,7 @@ def test_dashboard_queries_only_series_the_server_exposes(server):
 def test_metrics_port_keeps_the_series_off_the_api_port():
     """`--metrics-port`: /metrics answers there, counts the API port's requests, and the API port
     no longer serves it (so it need not be exposed to clients)."""
-    from conftest import SWIFTRACK_BIN
+    from conftest import SWIFTRACK_BIN, wait_for_health
     tmp = tempfile.mkdtemp(prefix="compat-metrics-port-")
     port, metrics_port = _free_port(), _free_port()
     proc = subprocess.Popen([SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{tmp}/db.sqlite",
@@ -130,15 +130,7 @@ def test_metrics_port_keeps_the_series_off_the_api_port():
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         base, metrics_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if requests.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_for_health(base, proc, "swiftrack", timeout=20)
         assert requests.get(base + "/api/2.0/mlflow/experiments/get?experiment_id=0", timeout=5).status_code == 200
         assert requests.get(base + "/metrics", timeout=5).status_code == 404
         scrape = requests.get(metrics_base + "/metrics", timeout=5)
