@@ -326,3 +326,53 @@ def test_the_users_and_roles_commands_work_on_the_servers_auth_database(auth_ser
     assert cli("users", "delete", name)[0] == 0
     assert requests.get(auth_server + "/api/2.0/mlflow/users/current", auth=(name, "cli-user-password"),
                         timeout=15).status_code == 401
+
+
+def _call(base, credentials, method, path, body=None, params=None):
+    return requests.request(method, base + "/api/2.0/mlflow/" + path, json=body, params=params, auth=credentials,
+                            timeout=15)
+
+
+# (capability needed, method, path, body or query); {e} {r} {m} are filled per level.
+ROUTES = [
+    ("read", "GET", "experiments/get", {"experiment_id": "{e}"}),
+    ("read", "GET", "runs/get", {"run_id": "{r}"}),
+    ("read", "GET", "metrics/get-history", {"run_id": "{r}", "metric_key": "m"}),
+    ("read", "GET", "registered-models/get", {"name": "{m}"}),
+    ("read", "GET", "model-versions/get", {"name": "{m}", "version": "1"}),
+    ("update", "POST", "experiments/set-experiment-tag", {"experiment_id": "{e}", "key": "k", "value": "v"}),
+    ("update", "POST", "runs/create", {"experiment_id": "{e}"}),
+    ("update", "POST", "runs/log-batch", {"run_id": "{r}", "params": [{"key": "p", "value": "1"}]}),
+    ("update", "POST", "runs/set-tag", {"run_id": "{r}", "key": "t", "value": "1"}),
+    ("update", "PATCH", "registered-models/update", {"name": "{m}", "description": "d"}),
+    ("update", "POST", "model-versions/set-tag", {"name": "{m}", "version": "1", "key": "k", "value": "v"}),
+    ("delete", "DELETE", "model-versions/delete", {"name": "{m}", "version": "1"}),
+    ("delete", "POST", "runs/delete", {"run_id": "{r}"}),
+    ("delete", "POST", "experiments/delete", {"experiment_id": "{e}"}),
+]
+ALLOWS = {"READ": {"read"}, "USE": {"read"}, "EDIT": {"read", "update"},
+          "MANAGE": {"read", "update", "delete"}, "DENY": set()}
+
+
+@pytest.mark.parametrize("level", ["READ", "USE", "EDIT", "MANAGE", "DENY"])
+def test_each_permission_level_allows_exactly_its_routes(auth_server, auth_client, level):
+    owner, other = new_user(auth_client, "table-owner"), new_user(auth_client, "table-other")
+    tag = uuid.uuid4().hex[:8]
+    experiment = _call(auth_server, owner, "POST", "experiments/create", {"name": f"table-{tag}"}).json()["experiment_id"]
+    run = _call(auth_server, owner, "POST", "runs/create", {"experiment_id": experiment}).json()["run"]["info"]["run_id"]
+    assert _call(auth_server, owner, "POST", "runs/log-metric",
+                 {"run_id": run, "key": "m", "value": 1, "timestamp": 1, "step": 0}).status_code == 200
+    model = f"table-model-{tag}"
+    assert _call(auth_server, owner, "POST", "registered-models/create", {"name": model}).status_code == 200
+    assert _call(auth_server, owner, "POST", "model-versions/create", {"name": model, "source": "s3://b/m"}).status_code == 200
+    owners = auth_client_for(auth_server, owner)
+    owners.grant_user_permission(other[0], "experiment", experiment, level)
+    owners.grant_user_permission(other[0], "registered_model", model, level)
+    outcomes = []
+    for need, method, path, fields in ROUTES:
+        filled = {k: (v.format(e=experiment, r=run, m=model) if isinstance(v, str) else v) for k, v in fields.items()}
+        reply = _call(auth_server, other, method, path, body=None if method == "GET" else filled,
+                      params=filled if method == "GET" else None)
+        outcomes.append((path, reply.status_code))
+    expected = [(path, 200 if need in ALLOWS[level] else 403) for need, _, path, _ in ROUTES]
+    assert outcomes == expected
