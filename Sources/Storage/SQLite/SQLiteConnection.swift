@@ -35,8 +35,9 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         if queryOnly { try executeScript("PRAGMA query_only=ON") }
     }
 
-    /// How much of the database file connections map into memory (the OS shares the pages).
-    static let memoryMapBytes = 1 << 30
+    /// How much of the database file connections map into memory (the OS shares the pages,
+    /// which count in the process's RSS as file pages once read; 256 MB bounds that).
+    static let memoryMapBytes = 256 << 20
     /// WAL pages after which a COMMIT checkpoints by itself (40 MB of 4 KB pages).
     static let backstopCheckpointPages = 10_000
     /// The size a WAL file is cut back to after a checkpoint reset it.
