@@ -92,9 +92,7 @@ struct RoleRoutes {
     }
 
     private func rolesOfUser(_ request: HTTPRequest) throws -> HTTPResponse {
-        guard let callerName = request.user, let caller = try store.user(named: callerName) else {
-            throw MLflowError(.unauthenticated, "You are not authenticated.")
-        }
+        let caller = try UserRoutes(access: access).caller(request)
         let username = try UserRoutes.required(try RequestFields.from(request), "username")
         try UserRoutes.requireSelfOrAdmin(caller, username)
         let user = try store.requireUser(named: username)

@@ -170,7 +170,8 @@ struct UserRoutes {
 
     // MARK: Helpers
 
-    private func caller(_ request: HTTPRequest) throws -> AuthUser {
+    /// The signed-in user the request comes from.
+    func caller(_ request: HTTPRequest) throws -> AuthUser {
         guard let username = request.user, let user = try store.user(named: username) else {
             throw MLflowError(.unauthenticated, "You are not authenticated.")
         }
