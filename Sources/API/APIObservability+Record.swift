@@ -4,7 +4,7 @@ import TrackingCore
 
 extension APIObservability {
     /// Counts the request in the series and writes its log line.
-    func record(request: HTTPRequest, template: String, response: HTTPResponse, seconds: Double) {
+    func record(request: HTTPRequest, template: String, user: String?, response: HTTPResponse, seconds: Double) {
         let status = String(response.status)
         metrics.requests.increment(MetricLabels([("route", template), ("method", request.method), ("status", status)]))
         metrics.requestDuration.observe(seconds, MetricLabels([("route", template), ("method", request.method)]))
@@ -19,7 +19,7 @@ extension APIObservability {
         }
         log?.record(RequestLog.Entry(
             time: Date(), method: request.method, route: template, path: request.path, status: response.status,
-            durationSeconds: seconds, user: nil,
+            durationSeconds: seconds, user: user,
             requestId: request.header("x-request-id").map { String($0.prefix(128)) } ?? RandomID.uuid4()))
     }
 }

@@ -61,21 +61,22 @@ public struct MLflowAPI: HTTPHandler {
         guard let observability else { return route(request).response }
         let started = ContinuousClock.now
         observability.metrics.inFlight.add(1)
-        let (template, response) = route(request)
+        let (template, user, response) = route(request)
         observability.metrics.inFlight.add(-1)
         let elapsed = ContinuousClock.now - started
-        observability.record(request: request, template: template, response: response,
+        observability.record(request: request, template: template, user: user, response: response,
                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return response
     }
 
-    /// Answers `request`; also names the route template that matched (the metrics label).
-    private func route(_ request: HTTPRequest) -> (template: String, response: HTTPResponse) {
+    /// Answers `request`; also names the route template that matched (the metrics label) and the
+    /// signed-in user (for the request log).
+    private func route(_ request: HTTPRequest) -> (template: String, user: String?, response: HTTPResponse) {
         var request = request
         var caller: AuthUser?
         if let access, !AccessControl.isPublic(request.path) {
             switch access.authenticate(request) {
-            case .failure(let refusal): return ("unauthenticated", refusal.response)
+            case .failure(let refusal): return ("unauthenticated", nil, refusal.response)
             case .success(let user):
                 caller = user
                 request.user = user.username
@@ -118,7 +119,7 @@ public struct MLflowAPI: HTTPHandler {
                 return response
             }
         }
-        return (template, response)
+        return (template, caller?.username, response)
     }
 
     /// Runs `body`, turning thrown errors into MLflow's JSON error response.

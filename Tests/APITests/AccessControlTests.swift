@@ -2,7 +2,9 @@ import Auth
 import Foundation
 import HTTPServer
 import JSON
+import Observability
 import Storage
+import Synchronization
 import Testing
 import TrackingCore
 @testable import API
@@ -178,6 +180,26 @@ struct AccessControlTests {
         let runs = harness.api("POST", "/mlflow/runs/search",
                                #"{"experiment_ids":["\#(a.experiment)","\#(b.experiment)"]}"#, as: "u")
         #expect(runs.json?["runs"]?.arrayValue?.compactMap { $0["info"]?["run_id"]?.stringValue } == [a.run])
+    }
+
+    @Test func theRequestLogNamesTheSignedInUser() throws {
+        let lines = Mutex<[String]>([])
+        let store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1), defaultArtifactRoot: "/x")
+        let auth = try AuthStore(database: try SQLiteDatabase.temporary(readerCount: 1), passwordIterations: 1_000)
+        try auth.createUser(username: "alice", password: AuthHarness.password("alice"))
+        let observability = APIObservability(metrics: ServerMetrics(version: "t", mlflowVersion: "3.17.2"),
+                                             log: RequestLog(format: .json) { line in lines.withLock { $0.append(line) } })
+        let api = MLflowAPI(store: store, version: "t", observability: observability,
+                            access: AccessControl(store: auth, defaultPermission: .read, tracking: store))
+        let token = Data("alice:\(AuthHarness.password("alice"))".utf8).base64EncodedString()
+        _ = api.handle(HTTPRequest(method: "GET", target: "/api/2.0/mlflow/experiments/get?experiment_id=0",
+                                   headers: [(name: "Authorization", value: "Basic \(token)")]))
+        _ = api.handle(HTTPRequest(method: "GET", target: "/api/2.0/mlflow/experiments/get?experiment_id=0"))
+        let logged = lines.withLock { $0 }
+        #expect(logged.count == 2)
+        #expect(logged.first?.contains(#""user":"alice""#) == true)
+        #expect(logged.last?.contains(#""status":401"#) == true)
+        #expect(logged.last?.contains("alice") == false)
     }
 
     @Test func routesWithoutARuleAreForAdminsOnly() throws {
