@@ -27,6 +27,9 @@ public final class CredentialVerifier: Sendable {
     private let key: [UInt8]
     private let remembered = Mutex<[String: Remembered]>([:])
     private let throttle: FailureThrottle
+    /// A hash of the store's strength that no password matches: an unknown user costs the same
+    /// key derivation as a known one, so the answer's timing does not tell which names exist.
+    private let decoyHash: String
     static let maxRemembered = 10_000
 
     public init(store: AuthStore, throttle: FailureThrottle = FailureThrottle()) {
@@ -34,12 +37,14 @@ public final class CredentialVerifier: Sendable {
         self.throttle = throttle
         var generator = SystemRandomNumberGenerator()
         self.key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        self.decoyHash = "pbkdf2:sha256:\(store.passwordIterations)$decoydecoydecoy$" + String(repeating: "0", count: 64)
     }
 
     public func verify(username: String, password: String, address: String, now: Double) throws -> Outcome {
         let keys = ["user:" + username, "address:" + address]
         if let wait = throttle.retryAfter(keys, now: now) { return .throttled(retryAfter: wait) }
         guard let user = try store.user(named: username) else {
+            _ = PasswordHash.verify(password, against: decoyHash)
             throttle.recordFailure(keys, now: now)
             return .rejected
         }

@@ -50,3 +50,25 @@ struct CredentialVerifierTests {
                                                    now: 60.5) else { Issue.record("alice still throttled"); return }
     }
 }
+
+@Suite("Credential verification timing")
+struct CredentialTimingTests {
+    /// An unknown name costs a key derivation like a wrong password does, so timing does not
+    /// reveal which usernames exist.
+    @Test func unknownUsersCostAKeyDerivationToo() throws {
+        let store = try AuthStore(database: try SQLiteDatabase.temporary(), passwordIterations: 200_000)
+        try store.createUser(username: "alice", password: "alice-password")
+        let verifier = CredentialVerifier(store: store, throttle: FailureThrottle(limit: 1_000))
+        func seconds(_ name: String) throws -> Double {
+            let clock = ContinuousClock()
+            var outcome: CredentialVerifier.Outcome?
+            let elapsed = clock.measure {
+                outcome = try? verifier.verify(username: name, password: "wrong-password", address: "a", now: 0)
+            }
+            #expect(outcome == .rejected)
+            return Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
+        }
+        let known = try seconds("alice"), unknown = try seconds("nobody")
+        #expect(unknown > known / 3, "unknown \(unknown) s against known \(known) s")
+    }
+}
