@@ -48,6 +48,11 @@ public final class CredentialVerifier: Sendable {
             throttle.recordFailure(keys, now: now)
             return .rejected
         }
+        // MLflow's old default admin password is refused for admins even when it matches.
+        if user.isAdmin, password == AuthConfiguration.insecureDefaultPassword {
+            throttle.recordFailure(keys, now: now)
+            return .rejected
+        }
         let mac = HMACSHA256.authenticationCode(key: key, message: password)
         if let entry = remembered.withLock({ $0[username] }), entry.storedHash == user.passwordHash,
            ConstantTime.equal(entry.passwordMAC, mac) {

@@ -29,6 +29,16 @@ struct CredentialVerifierTests {
         #expect(try verifier.verify(username: "nobody", password: "whatever-pass", address: "a", now: 7) == .rejected)
     }
 
+    @Test func anAdminMayNotSignInWithMLflowsOldDefaultPassword() throws {
+        let store = try store()
+        try store.createUser(username: "root", password: "password1234", isAdmin: true)
+        try store.createUser(username: "plain", password: "password1234")
+        let verifier = CredentialVerifier(store: store)
+        #expect(try verifier.verify(username: "root", password: "password1234", address: "a", now: 0) == .rejected)
+        guard case .verified = try verifier.verify(username: "plain", password: "password1234", address: "a", now: 0)
+        else { Issue.record("a non-admin with that password was refused"); return }
+    }
+
     @Test func repeatedFailuresAreThrottledPerUserAndPerAddress() throws {
         let store = try store()
         try store.createUser(username: "alice", password: "alice-password")
