@@ -202,6 +202,17 @@ struct AccessControlTests {
         #expect(logged.last?.contains("alice") == false)
     }
 
+    @Test func creatingIsAllowedUnlessAGrantDeniesIt() throws {
+        let harness = try AuthHarness(defaultPermission: .deny)
+        try harness.addUser("u")
+        #expect(harness.api("POST", "/mlflow/experiments/create", #"{"name":"allowed"}"#, as: "u").status == 200)
+        try harness.auth.createGrant(username: "u", .experiment, "*", .deny)
+        #expect(harness.api("POST", "/mlflow/experiments/create", #"{"name":"denied"}"#, as: "u").status == 403)
+        #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"m"}"#, as: "u").status == 200)
+        try harness.auth.createGrant(username: "u", .registeredModel, "blocked", .deny)
+        #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"blocked"}"#, as: "u").status == 403)
+    }
+
     @Test func routesWithoutARuleAreForAdminsOnly() throws {
         let harness = try AuthHarness(defaultPermission: .manage)
         try harness.addUser("u")

@@ -57,9 +57,8 @@ extension AccessControl {
         case .create(let type):
             let fields = try RequestFields.from(request)
             let name = type == .registeredModel ? Self.text(fields.raw("name")) : nil
-            let level = try name.map { try permission(user, type, $0) } ?? (try store.effectivePermission(
-                userId: user.id, type, "*") ?? defaultPermission)
-            if level == .deny {
+            // Creating is allowed unless a grant denies it; the default permission does not apply.
+            if try store.effectivePermission(userId: user.id, type, name ?? "*") == .deny {
                 throw Self.denied("\(user.username) may not create \(type == .experiment ? "experiments" : "registered models").")
             }
         }
