@@ -17,6 +17,13 @@ public struct AuthUser: Sendable, Equatable {
 public enum ResourceType: String, Sendable, CaseIterable {
     case experiment
     case registeredModel = "registered_model"
+
+    /// The one spelling grants are kept and looked up under: experiment ids as the tracking store
+    /// reads them (`"05"` is experiment 5), so another spelling can never dodge a grant.
+    public func canonical(_ resource: String) -> String {
+        guard self == .experiment, let key = Int64(resource) else { return resource }
+        return String(key)
+    }
 }
 
 /// One grant of a role: a permission on a resource (or on every resource of the type, `*`).

@@ -89,6 +89,7 @@ extension AuthStore {
 
     public func addRolePermission(roleId: Int64, _ type: ResourceType, _ pattern: String,
                                   _ permission: Permission) throws -> RolePermission {
+        let pattern = type.canonical(pattern)
         do {
             return try database.write { connection in
                 guard try connection.queryFirst("SELECT 1 FROM roles WHERE id = ?", [.integer(roleId)], { _ in true }) != nil

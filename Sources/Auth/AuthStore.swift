@@ -196,7 +196,9 @@ public final class AuthStore: Sendable {
                 SELECT rp.permission FROM role_permissions rp
                 JOIN user_role_assignments a ON a.role_id = rp.role_id
                 WHERE a.user_id = ? AND rp.resource_type = ? AND rp.resource_pattern IN (?, '*')
-                """, [.integer(userId), .text(type.rawValue), .text(resource)]) { Permission(rawValue: $0.string(0)) }
+                """, [.integer(userId), .text(type.rawValue), .text(type.canonical(resource))]) {
+                    Permission(rawValue: $0.string(0))
+                }
             return Self.fold(levels.compactMap { $0 })
         }
     }
@@ -274,8 +276,9 @@ public final class AuthStore: Sendable {
             """
             SELECT id, role_id, permission FROM role_permissions
             WHERE role_id = ? AND resource_type = ? AND resource_pattern = ?
-            """, [.integer(roleId), .text(type.rawValue), .text(resource)]) { row in
-                RolePermission(id: row.int64(0), roleId: row.int64(1), resourceType: type, resourcePattern: resource,
+            """, [.integer(roleId), .text(type.rawValue), .text(type.canonical(resource))]) { row in
+                RolePermission(id: row.int64(0), roleId: row.int64(1), resourceType: type,
+                               resourcePattern: type.canonical(resource),
                                permission: Permission(rawValue: row.string(2)) ?? .noPermissions)
             }
     }
@@ -284,7 +287,7 @@ public final class AuthStore: Sendable {
                             _ permission: Permission) throws {
         try connection.execute(
             "INSERT INTO role_permissions (role_id, resource_type, resource_pattern, permission) VALUES (?, ?, ?, ?)",
-            [.integer(roleId), .text(type.rawValue), .text(resource), .text(permission.rawValue)])
+            [.integer(roleId), .text(type.rawValue), .text(type.canonical(resource)), .text(permission.rawValue)])
     }
 
     static func requireDirectGrant(_ connection: any SQLConnection, _ username: String, _ type: ResourceType,

@@ -133,6 +133,8 @@ struct AccessControlTests {
         #expect(denied.message == "Permission denied: changing experiment \(experiment) needs EDIT permission; u has READ.")
         try harness.auth.createGrant(username: "u", .experiment, experiment, .deny)
         #expect(harness.api("GET", "/mlflow/runs/get?run_id=\(run)", as: "u").status == 403)
+        // Another spelling of the id does not dodge the DENY.
+        #expect(harness.api("GET", "/mlflow/experiments/get?experiment_id=0\(experiment)", as: "u").status == 403)
         // An unknown run is refused, not reported missing.
         #expect(harness.api("GET", "/mlflow/runs/get?run_id=nope", as: "u").status == 403)
     }

@@ -54,6 +54,10 @@ struct AuthStoreTests {
         #expect(try store.effectivePermission(userId: alice.id, .experiment, "1") == .edit)
         #expect(try store.effectivePermission(userId: alice.id, .experiment, "2") == nil)
         #expect(try store.effectivePermission(userId: alice.id, .registeredModel, "1") == nil)
+        // Experiment ids are kept in one spelling: "07" is experiment 7.
+        try store.createGrant(username: "alice", .experiment, "07", .read)
+        #expect(try store.effectivePermission(userId: alice.id, .experiment, "7") == .read)
+        #expect(try store.directGrant(username: "alice", .experiment, "7") == .read)
         try store.updateGrant(username: "alice", .experiment, "1", .manage)
         #expect(try store.effectivePermission(userId: alice.id, .experiment, "1") == .manage)
         try store.createGrant(username: "alice", .registeredModel, "model-a", .read)
