@@ -42,7 +42,8 @@ public struct INIFile: Sendable, Equatable {
 }
 
 extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: String) -> String {
+    /// The text without the given characters at either end.
+    func trimmingCharacters(in set: String) -> String {
         let characters = Set(set)
         guard let first = firstIndex(where: { !characters.contains($0) }) else { return "" }
         let last = lastIndex(where: { !characters.contains($0) })!

@@ -16,7 +16,6 @@ public struct PromotionPolicy: Sendable, Equatable {
 
     /// A comma-separated list from the configuration, as lowercased names.
     static func names(_ text: String) -> Set<String> {
-        Set(text.split(separator: ",").map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()).lowercased() }
-            .filter { !$0.isEmpty })
+        Set(text.split(separator: ",").map { $0.trimmingCharacters(in: " ").lowercased() }.filter { !$0.isEmpty })
     }
 }
