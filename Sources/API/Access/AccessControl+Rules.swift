@@ -54,6 +54,9 @@ extension AccessControl {
                 throw Self.denied("there is no registered model '\(name)' you may see.")
             }
             try require(need, user, .registeredModel, name)
+        case .transitionRequest(let need):
+            guard let request = try transitionRequest(named: request, for: user) else { return }
+            try require(need, user, .registeredModel, request.name)
         case .create(let type):
             let fields = try RequestFields.from(request)
             let name = type == .registeredModel ? Self.text(fields.raw("name")) : nil

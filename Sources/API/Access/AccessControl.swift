@@ -18,6 +18,7 @@ public final class AccessControl: Sendable {
     let tracking: any TrackingStore
     let registry: (any RegistryStore)?
     let loggedModels: (any LoggedModelStore)?
+    let transitionRequests: (any TransitionRequestStore)?
 
     public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
                 promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil) {
@@ -28,6 +29,7 @@ public final class AccessControl: Sendable {
         self.tracking = tracking
         self.registry = (tracking as? any RegistryStoreProviding)?.registryStore
         self.loggedModels = tracking as? any LoggedModelStore
+        self.transitionRequests = registry as? any TransitionRequestStore
     }
 
     // MARK: Authentication

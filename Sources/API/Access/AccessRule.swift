@@ -21,6 +21,9 @@ enum AccessRule: Sendable {
     /// The registered model named by `name`. `mustExist`: an unknown model is 403 (versions,
     /// deletes), else an unknown name resolves to the default permission.
     case registeredModel(Permission.Need, mustExist: Bool)
+    /// The transition request named by `request_id`: its registered model needs the capability;
+    /// an unknown request is 403.
+    case transitionRequest(Permission.Need)
     /// Creating an experiment or a registered model: allowed unless a DENY covers it.
     case create(ResourceType)
     /// A search: allowed; the handler answers only what the caller may read.
@@ -113,6 +116,12 @@ enum AccessRules {
         "DELETE /mlflow/model-versions/delete-tag": .registeredModel(.delete, mustExist: true),
         "DELETE /mlflow/model-versions/delete": .registeredModel(.delete, mustExist: true),
         "GET /model-versions/get-artifact": .registeredModel(.read, mustExist: true),
+        // Transition requests: deciding one is also the promotion policy's (AccessControl+Promotion).
+        "POST /mlflow/transition-requests/create": .registeredModel(.update, mustExist: true),
+        "GET /mlflow/transition-requests/list": .registeredModel(.read, mustExist: true),
+        "POST /mlflow/transition-requests/approve": .transitionRequest(.update),
+        "POST /mlflow/transition-requests/reject": .transitionRequest(.update),
+        "DELETE /mlflow/transition-requests/delete": .transitionRequest(.read),
         // Users and grants: the handlers check admin / self themselves (UserRoutes).
         "POST /mlflow/users/create": .admin,
         "GET /mlflow/users/get": .signedIn,
@@ -131,13 +140,25 @@ enum AccessRules {
         "POST /mlflow/roles/create": .admin,
         "GET /mlflow/roles/get": .admin,
         "GET /mlflow/roles/list": .admin,
+        "PATCH /mlflow/roles/update": .admin,
         "DELETE /mlflow/roles/delete": .admin,
         "POST /mlflow/roles/permissions/add": .admin,
+        "PATCH /mlflow/roles/permissions/update": .admin,
         "DELETE /mlflow/roles/permissions/remove": .admin,
         "GET /mlflow/roles/permissions/list": .admin,
         "POST /mlflow/roles/assign": .admin,
         "DELETE /mlflow/roles/unassign": .admin,
         "GET /mlflow/roles/users/list": .admin,
         "GET /mlflow/model-versions/get-artifact": .registeredModel(.read, mustExist: true),
+        // Groups: managed by admins; a user may list their own (GroupRoutes checks self or admin).
+        "POST /swiftrack/groups/create": .admin,
+        "GET /swiftrack/groups/get": .admin,
+        "GET /swiftrack/groups/list": .admin,
+        "DELETE /swiftrack/groups/delete": .admin,
+        "POST /swiftrack/groups/members/add": .admin,
+        "DELETE /swiftrack/groups/members/remove": .admin,
+        "POST /swiftrack/groups/roles/assign": .admin,
+        "DELETE /swiftrack/groups/roles/unassign": .admin,
+        "GET /swiftrack/users/groups/list": .signedIn,
     ]
 }

@@ -13,6 +13,7 @@ struct RegistryRoutes {
             + ModelVersionRoutes(registry: registry, visibility: visibility).routes
             + RegistryAliasRoutes(registry: registry).routes
             + RegistryRollbackRoutes(registry: registry).routes
+            + ((registry as? any TransitionRequestStore).map { TransitionRequestRoutes(store: $0).routes } ?? [])
     }
 }
 

@@ -41,6 +41,8 @@ public enum TrackingMigrations {
         Migration(version: 3, sqlite: Schema003.statements, postgres: [], mysql: []),
         Migration(version: 4, sqlite: Schema004.statements, postgres: [], mysql: []),
         Migration(version: 5, sqlite: Schema005.statements, postgres: [], mysql: []),
+        Migration(version: 6, sqlite: Schema006.statements(for: .sqlite), postgres: Schema006.statements(for: .postgres),
+                  mysql: Schema006.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -8,16 +8,23 @@ extension SQLRegistryStore {
         let number = try Validation.modelVersionNumber(version)
         let now = currentTimeMillis()
         try database.write { connection in
-            try Self.requireVersion(connection, name, number)
-            let previous = try Self.aliasTarget(connection, name, alias)
-            try connection.execute(
-                connection.dialect.upsert(into: "registered_model_aliases", columns: ["name", "alias", "version"], conflict: ["name", "alias"], update: ["version"]),
-                [.text(name), .text(alias), .integer(number)])
-            if previous != number {
-                try Self.record(connection, RegistryHistoryEntry(
-                    name: name, version: String(number), kind: .alias, alias: alias, from: previous.map { String($0) },
-                    to: String(number), userId: userId, timestamp: now), move: try Self.nextMoveId(connection))
-            }
+            try Self.moveAlias(connection, name, alias, number, userId: userId, now: now)
+        }
+    }
+
+    /// Points the alias at the version inside a write (also an approved transition request's),
+    /// recording the move when it changes anything.
+    static func moveAlias(_ connection: any SQLConnection, _ name: String, _ alias: String, _ number: Int64,
+                          userId: String?, now: Int64) throws {
+        try requireVersion(connection, name, number)
+        let previous = try aliasTarget(connection, name, alias)
+        try connection.execute(
+            connection.dialect.upsert(into: "registered_model_aliases", columns: ["name", "alias", "version"], conflict: ["name", "alias"], update: ["version"]),
+            [.text(name), .text(alias), .integer(number)])
+        if previous != number {
+            try record(connection, RegistryHistoryEntry(
+                name: name, version: String(number), kind: .alias, alias: alias, from: previous.map { String($0) },
+                to: String(number), userId: userId, timestamp: now), move: try nextMoveId(connection))
         }
     }
 

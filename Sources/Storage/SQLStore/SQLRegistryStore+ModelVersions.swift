@@ -68,6 +68,7 @@ extension SQLRegistryStore {
                                    [.text(name), .integer(number)])
             try connection.execute("DELETE FROM model_versions WHERE name = ? AND version = ?",
                                    [.text(name), .integer(number)])
+            try Self.cancelPendingRequests(connection, name, number, userId: userId, now: now)
             try Self.touchModel(connection, name, now)
         }
     }

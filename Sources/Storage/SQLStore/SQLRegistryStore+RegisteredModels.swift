@@ -41,6 +41,7 @@ extension SQLRegistryStore {
             try connection.execute("UPDATE model_versions SET last_updated_time = ? WHERE name = ?",
                                    [.integer(now), .text(newName)])
             try connection.execute("UPDATE registry_history SET name = ? WHERE name = ?", [.text(newName), .text(name)])
+            try connection.execute("UPDATE transition_requests SET name = ? WHERE name = ?", [.text(newName), .text(name)])
             return try Self.loadModel(connection, newName)
         }
     }
@@ -59,10 +60,11 @@ extension SQLRegistryStore {
     public func deleteRegisteredModel(name: String) throws {
         try database.write { connection in
             try Self.requireModel(connection, name)
-            // Versions, tags and aliases go through ON DELETE CASCADE; the history goes with the model
-            // so that a new model of the same name does not inherit it.
+            // Versions, tags and aliases go through ON DELETE CASCADE; the history and the transition
+            // requests go with the model so that a new model of the same name does not inherit them.
             try connection.execute("DELETE FROM registered_models WHERE name = ?", [.text(name)])
             try connection.execute("DELETE FROM registry_history WHERE name = ?", [.text(name)])
+            try connection.execute("DELETE FROM transition_requests WHERE name = ?", [.text(name)])
         }
     }
 

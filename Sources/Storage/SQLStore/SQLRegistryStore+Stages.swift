@@ -14,26 +14,34 @@ extension SQLRegistryStore {
         let number = try Self.checkedKey(name, version)
         let now = currentTimeMillis()
         return try database.write { connection in
-            let previous = try Self.requireVersion(connection, name, number)
-            let move = try Self.nextMoveId(connection)
-            if archiveExistingVersions {
-                let others = try connection.query(
-                    "SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ? ORDER BY version",
-                    [.text(name), .integer(number), .text(target.rawValue)]) { $0.int64(0) }
-                for other in others {
-                    try Self.setStage(connection, name, other, .archived, now)
-                    try Self.record(connection, RegistryHistoryEntry(
-                        name: name, version: String(other), kind: .stage, from: target.rawValue,
-                        to: ModelStage.archived.rawValue, userId: userId, timestamp: now), move: move)
-                }
-            }
-            try Self.setStage(connection, name, number, target, now)
-            try Self.record(connection, RegistryHistoryEntry(
-                name: name, version: String(number), kind: .stage, from: previous.rawValue, to: target.rawValue,
-                userId: userId, timestamp: now), move: move)
-            try Self.touchModel(connection, name, now)
+            try Self.moveStage(connection, name, number, target, archiveExistingVersions: archiveExistingVersions,
+                               userId: userId, now: now)
             return try Self.loadVersion(connection, name, number)
         }
+    }
+
+    /// The stage move inside a write (also an approved transition request's): the version goes to
+    /// `target`, optionally archiving the others there, and the history records it as one move.
+    static func moveStage(_ connection: any SQLConnection, _ name: String, _ number: Int64, _ target: ModelStage,
+                          archiveExistingVersions: Bool, userId: String?, now: Int64) throws {
+        let previous = try requireVersion(connection, name, number)
+        let move = try nextMoveId(connection)
+        if archiveExistingVersions {
+            let others = try connection.query(
+                "SELECT version FROM model_versions WHERE name = ? AND version != ? AND current_stage = ? ORDER BY version",
+                [.text(name), .integer(number), .text(target.rawValue)]) { $0.int64(0) }
+            for other in others {
+                try setStage(connection, name, other, .archived, now)
+                try record(connection, RegistryHistoryEntry(
+                    name: name, version: String(other), kind: .stage, from: target.rawValue,
+                    to: ModelStage.archived.rawValue, userId: userId, timestamp: now), move: move)
+            }
+        }
+        try setStage(connection, name, number, target, now)
+        try record(connection, RegistryHistoryEntry(
+            name: name, version: String(number), kind: .stage, from: previous.rawValue, to: target.rawValue,
+            userId: userId, timestamp: now), move: move)
+        try touchModel(connection, name, now)
     }
 
     public func getLatestVersions(name: String, stages: [String]) throws -> [ModelVersion] {

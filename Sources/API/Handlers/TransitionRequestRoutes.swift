@@ -1,0 +1,84 @@
+import HTTPServer
+import JSON
+import Storage
+import TrackingCore
+
+/// Transition requests (Databricks' routes, extended to aliases): anyone who may edit a model asks
+/// for a version to move into a stage or under an alias; a reviewer approves (the move is made in
+/// the same transaction) or rejects; the author may cancel. With access control on, who may
+/// decide is the promotion policy's business (`AccessControl+Promotion`).
+struct TransitionRequestRoutes {
+    let store: any TransitionRequestStore
+
+    var routes: [Route] {
+        [
+            Route("POST", "/mlflow/transition-requests/create", create),
+            Route("GET", "/mlflow/transition-requests/list", list),
+            Route("POST", "/mlflow/transition-requests/approve", approve),
+            Route("POST", "/mlflow/transition-requests/reject", reject),
+            Route("DELETE", "/mlflow/transition-requests/delete", cancel),
+        ]
+    }
+
+    /// `{name, version, stage | alias, comment?, archive_existing_versions?}` → `{"request": ...}`.
+    func create(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let name = try fields.requiredString("name")
+        let version = try fields.version()
+        let created = try store.createTransitionRequest(
+            name: name, version: version, target: try Self.target(fields),
+            archiveExistingVersions: try fields.bool("archive_existing_versions") ?? false,
+            comment: try fields.string("comment"), userId: request.user)
+        return jsonResponse(.object([("request", created.json)]))
+    }
+
+    /// `?name=N[&version=V][&status=PENDING]` → `{"requests": [...]}`, oldest first.
+    func list(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let query = TransitionRequestQuery(
+            name: try fields.requiredString("name"),
+            version: try fields.string("version").flatMap { $0.isEmpty ? nil : $0 },
+            status: try fields.string("status").flatMap { $0.isEmpty ? nil : $0 }.map(TransitionRequest.Status.parse))
+        return jsonResponse(.object([("requests", .array(try store.transitionRequests(query).map(\.json)))]))
+    }
+
+    /// `{request_id, comment?, archive_existing_versions?}` → `{"request": ..., "model_version": ...}`.
+    func approve(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let result = try store.approveTransitionRequest(
+            id: try Self.requestId(fields), archiveExistingVersions: try fields.bool("archive_existing_versions"),
+            comment: try fields.string("comment"), userId: request.user)
+        return jsonResponse(.object([("request", result.request.json), ("model_version", result.version.json)]))
+    }
+
+    func reject(_ request: HTTPRequest) throws -> HTTPResponse {
+        try close(request, as: .rejected)
+    }
+
+    func cancel(_ request: HTTPRequest) throws -> HTTPResponse {
+        try close(request, as: .cancelled)
+    }
+
+    private func close(_ request: HTTPRequest, as status: TransitionRequest.Status) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let closed = try store.closeTransitionRequest(id: try Self.requestId(fields), as: status,
+                                                      comment: try fields.string("comment"), userId: request.user)
+        return jsonResponse(.object([("request", closed.json)]))
+    }
+
+    /// Exactly one of `stage` and `alias`.
+    static func target(_ fields: RequestFields) throws -> TransitionRequest.Target {
+        let stage = try fields.string("stage").flatMap { $0.isEmpty ? nil : $0 }
+        let alias = try fields.string("alias").flatMap { $0.isEmpty ? nil : $0 }
+        switch (stage, alias) {
+        case (let stage?, nil): return .stage(try ModelStage.canonical(stage))
+        case (nil, let alias?): return .alias(alias)
+        default: throw MLflowError.invalidParameter("A transition request needs exactly one of 'stage' and 'alias'.")
+        }
+    }
+
+    static func requestId(_ fields: RequestFields) throws -> Int64 {
+        guard let id = try fields.int64("request_id", required: true) else { throw RequestFields.missing("request_id") }
+        return id
+    }
+}

@@ -1,0 +1,20 @@
+import TrackingCore
+
+/// Transition requests: asking for a model version to be moved into a stage or under an alias,
+/// and deciding once. Each call is one transaction; approving makes the move in the same one.
+public protocol TransitionRequestStore: Sendable {
+    /// A pending request; RESOURCE_ALREADY_EXISTS when the same move is already pending.
+    func createTransitionRequest(name: String, version: String, target: TransitionRequest.Target,
+                                 archiveExistingVersions: Bool, comment: String?,
+                                 userId: String?) throws -> TransitionRequest
+    func transitionRequest(id: Int64) throws -> TransitionRequest
+    /// Oldest first.
+    func transitionRequests(_ query: TransitionRequestQuery) throws -> [TransitionRequest]
+    /// Marks a pending request approved and makes its move, atomically; `archiveExistingVersions`
+    /// nil keeps what the request asked. Returns the request and the moved version.
+    func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?,
+                                  userId: String?) throws -> (request: TransitionRequest, version: ModelVersion)
+    /// Ends a pending request without a move: `.rejected` by a reviewer, `.cancelled` by its author.
+    func closeTransitionRequest(id: Int64, as status: TransitionRequest.Status, comment: String?,
+                                userId: String?) throws -> TransitionRequest
+}
