@@ -37,7 +37,7 @@ public struct MLflowAPI: HTTPHandler {
             + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
             + RegistryRoutes(store: store, visibility: visibility).routes
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
-            + (access.map { UserRoutes(access: $0).version2 } ?? [])
+            + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
         let version3 = access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? []
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
         self.router = Router(merging: router, with: ServerInfoRoutes(

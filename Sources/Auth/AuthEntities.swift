@@ -66,3 +66,22 @@ public struct Role: Sendable, Equatable {
 
     public var isPersonal: Bool { name.hasPrefix("__user_") && name.hasSuffix("__") }
 }
+
+/// A named group of users; the roles assigned to it are held by every member.
+public struct UserGroup: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var description: String?
+    /// Usernames, in the order they joined.
+    public var members: [String]
+    /// Names of the roles the group holds.
+    public var roles: [String]
+
+    public init(id: Int64, name: String, description: String?, members: [String] = [], roles: [String] = []) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.members = members
+        self.roles = roles
+    }
+}

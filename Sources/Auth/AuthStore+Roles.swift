@@ -8,10 +8,7 @@ extension AuthStore {
     @discardableResult
     public func createRole(name: String, description: String? = nil) throws -> Role {
         guard !name.isEmpty else { throw MLflowError.invalidParameter("Role name cannot be empty.") }
-        guard !name.hasPrefix("__user_") else {
-            throw MLflowError.invalidParameter("Role name '\(name)' uses the reserved '__user_' prefix, which is held for "
-                + "the per-user permission representation. Choose a different name.")
-        }
+        try Self.rejectReservedRoleName(name)
         do {
             return try database.write { connection in
                 let id = try connection.insertReturningKey("INSERT INTO roles (name, description) VALUES (?, ?)",
@@ -47,12 +44,11 @@ extension AuthStore {
         }
     }
 
-    /// Whether the user holds the named role.
+    /// Whether the user holds the named role (directly or through a group).
     public func holdsRole(userId: Int64, roleName: String) throws -> Bool {
         try database.read { connection in
-            try connection.queryFirst(
-                "SELECT 1 FROM user_role_assignments a JOIN roles r ON r.id = a.role_id WHERE a.user_id = ? AND r.name = ?",
-                [.integer(userId), .text(roleName)]) { _ in true } ?? false
+            try connection.queryFirst("SELECT 1 FROM roles WHERE name = ? AND id IN (\(Self.heldRoleIds))",
+                                      [.text(roleName)] + Self.heldRoleBindings(userId)) { _ in true } ?? false
         }
     }
 
@@ -79,8 +75,38 @@ extension AuthStore {
         }
     }
 
+    /// Renames the role or changes its description (nil leaves either as it is).
+    public func updateRole(id: Int64, name: String?, description: String?) throws -> Role {
+        if let name {
+            guard !name.trimmingCharacters(in: " ").isEmpty else {
+                throw MLflowError.invalidParameter("Role name cannot be empty.")
+            }
+            try Self.rejectReservedRoleName(name)
+        }
+        try database.write { connection in
+            guard try connection.queryFirst("SELECT 1 FROM roles WHERE id = ?", [.integer(id)], { _ in true }) != nil else {
+                throw MLflowError.notFound("Role with id=\(id) not found")
+            }
+            if let name {
+                if try connection.queryFirst("SELECT 1 FROM roles WHERE name = ? AND id != ?",
+                                             [.text(name), .integer(id)], { _ in true }) != nil {
+                    throw MLflowError(.resourceAlreadyExists, "Role with name=\(name) already exists in workspace=default")
+                }
+                try connection.execute("UPDATE roles SET name = ? WHERE id = ?", [.text(name), .integer(id)])
+            }
+            if let description {
+                try connection.execute("UPDATE roles SET description = ? WHERE id = ?", [.text(description), .integer(id)])
+            }
+        }
+        return try role(id: id)
+    }
+
     public func deleteRole(id: Int64) throws {
         try database.write { connection in
+            // The dependents go explicitly: MySQL ignores the column-level REFERENCES of schema version 1.
+            for table in ["role_permissions", "user_role_assignments", "group_role_assignments"] {
+                try connection.execute("DELETE FROM \(table) WHERE role_id = ?", [.integer(id)])
+            }
             guard try connection.execute("DELETE FROM roles WHERE id = ?", [.integer(id)]) > 0 else {
                 throw MLflowError.notFound("Role with id=\(id) not found")
             }
@@ -104,6 +130,36 @@ extension AuthStore {
             throw MLflowError(.resourceAlreadyExists, "Role permission (role_id=\(roleId), resource_type=\(type.rawValue), "
                               + "resource_pattern=\(pattern)) already exists.")
         }
+    }
+
+    /// One grant of a role, by its id.
+    public func rolePermission(id: Int64) throws -> RolePermission {
+        try database.read { connection in try Self.requireRolePermission(connection, id) }
+    }
+
+    /// Changes the level of one grant of a role.
+    public func updateRolePermission(id: Int64, _ permission: Permission) throws -> RolePermission {
+        try database.write { connection in
+            var grant = try Self.requireRolePermission(connection, id)
+            try connection.execute("UPDATE role_permissions SET permission = ? WHERE id = ?",
+                                   [.text(permission.rawValue), .integer(id)])
+            grant.permission = permission
+            return grant
+        }
+    }
+
+    static func requireRolePermission(_ connection: any SQLConnection, _ id: Int64) throws -> RolePermission {
+        guard let grant = try connection.queryFirst(
+            "SELECT id, role_id, resource_type, resource_pattern, permission FROM role_permissions WHERE id = ?",
+            [.integer(id)], { row in
+                RolePermission(id: row.int64(0), roleId: row.int64(1),
+                               resourceType: ResourceType(rawValue: row.string(2)) ?? .experiment,
+                               resourcePattern: row.string(3),
+                               permission: Permission(rawValue: row.string(4)) ?? .noPermissions)
+            }) else {
+            throw MLflowError.notFound("Role permission with id=\(id) not found")
+        }
+        return grant
     }
 
     public func removeRolePermission(id: Int64) throws {
@@ -131,6 +187,13 @@ extension AuthStore {
             try connection.query("SELECT id, user_id FROM user_role_assignments WHERE role_id = ? ORDER BY id",
                                  [.integer(roleId)]) { (id: $0.int64(0), userId: $0.int64(1)) }
         }
+    }
+
+    /// The `__user_` prefix is held for personal roles (MLflow's message).
+    static func rejectReservedRoleName(_ name: String) throws {
+        guard name.hasPrefix("__user_") else { return }
+        throw MLflowError.invalidParameter("Role name '\(name)' uses the reserved '__user_' prefix, which is held for "
+            + "the per-user permission representation. Choose a different name.")
     }
 
     static func roleRow(_ row: any SQLRow) -> Role {

@@ -11,7 +11,9 @@ public final class AuthStore: Sendable {
     public init(database: any SQLDatabase, passwordIterations: Int = PasswordHash.defaultIterations) throws {
         self.database = database
         self.passwordIterations = passwordIterations
-        try database.prepareSchema(AuthSchema.migrations, versionTable: AuthSchema.versionTable)
+        // As MLflow's auth app does, the auth schema is brought up to date on open (it is small,
+        // and its steps only add tables); migrations take a lock, so replicas starting together agree.
+        _ = try database.migrate(AuthSchema.migrations, versionTable: AuthSchema.versionTable)
     }
 
     // MARK: Users
@@ -70,8 +72,13 @@ public final class AuthStore: Sendable {
     public func deleteUser(username: String) throws {
         try database.write { connection in
             guard let user = try Self.user(connection, username) else { throw Self.userNotFound(username) }
-            try connection.execute("DELETE FROM roles WHERE name = ?", [.text(Role.personalName(userId: user.id))])
+            if let personal = try Self.roleId(connection, Role.personalName(userId: user.id)) {
+                try connection.execute("DELETE FROM role_permissions WHERE role_id = ?", [.integer(personal)])
+                try connection.execute("DELETE FROM user_role_assignments WHERE role_id = ?", [.integer(personal)])
+                try connection.execute("DELETE FROM roles WHERE id = ?", [.integer(personal)])
+            }
             try connection.execute("DELETE FROM user_role_assignments WHERE user_id = ?", [.integer(user.id)])
+            try connection.execute("DELETE FROM user_group_members WHERE user_id = ?", [.integer(user.id)])
             try connection.execute("DELETE FROM users WHERE id = ?", [.integer(user.id)])
         }
     }
@@ -148,17 +155,25 @@ public final class AuthStore: Sendable {
 
     // MARK: Listings
 
-    /// Every grant of every role the user holds (their own role included), for permission listings.
+    /// The ids of the roles a user holds: assigned to them, or to a group they belong to
+    /// (bound by `heldRoleBindings`).
+    static let heldRoleIds = """
+        SELECT role_id FROM user_role_assignments WHERE user_id = ? UNION
+        SELECT gr.role_id FROM group_role_assignments gr JOIN user_group_members gm ON gm.group_id = gr.group_id
+        WHERE gm.user_id = ?
+        """
+
+    static func heldRoleBindings(_ userId: Int64) -> [SQLValue] { [.integer(userId), .integer(userId)] }
+
+    /// Every grant of every role the user holds (their own role and their groups' included), for permission listings.
     public func rolePermissions(userId: Int64) throws -> [(role: Role, permission: RolePermission)] {
         try database.read { connection in
             try connection.query(
                 """
                 SELECT r.id, r.name, r.workspace, r.description, rp.id, rp.resource_type, rp.resource_pattern, rp.permission
-                FROM user_role_assignments a
-                JOIN roles r ON r.id = a.role_id
-                JOIN role_permissions rp ON rp.role_id = r.id
-                WHERE a.user_id = ? ORDER BY r.id, rp.id
-                """, [.integer(userId)]) { row in
+                FROM roles r JOIN role_permissions rp ON rp.role_id = r.id
+                WHERE r.id IN (\(Self.heldRoleIds)) ORDER BY r.id, rp.id
+                """, Self.heldRoleBindings(userId)) { row in
                     let role = Role(id: row.int64(0), name: row.string(1), workspace: row.string(2),
                                     description: row.optionalString(3))
                     let permission = RolePermission(
@@ -170,15 +185,15 @@ public final class AuthStore: Sendable {
         }
     }
 
-    /// The roles assigned to the user, each with its grants.
+    /// The roles the user holds (directly or through a group), each with its grants.
     public func roles(userId: Int64) throws -> [Role] {
         let grants = Dictionary(grouping: try rolePermissions(userId: userId).map(\.permission), by: \.roleId)
         return try database.read { connection in
             try connection.query(
                 """
-                SELECT r.id, r.name, r.workspace, r.description FROM user_role_assignments a
-                JOIN roles r ON r.id = a.role_id WHERE a.user_id = ? ORDER BY r.id
-                """, [.integer(userId)]) { row in
+                SELECT r.id, r.name, r.workspace, r.description FROM roles r
+                WHERE r.id IN (\(Self.heldRoleIds)) ORDER BY r.id
+                """, Self.heldRoleBindings(userId)) { row in
                     Role(id: row.int64(0), name: row.string(1), workspace: row.string(2),
                          description: row.optionalString(3), permissions: grants[row.int64(0)] ?? [])
                 }
@@ -194,9 +209,8 @@ public final class AuthStore: Sendable {
             let levels = try connection.query(
                 """
                 SELECT rp.permission FROM role_permissions rp
-                JOIN user_role_assignments a ON a.role_id = rp.role_id
-                WHERE a.user_id = ? AND rp.resource_type = ? AND rp.resource_pattern IN (?, '*')
-                """, [.integer(userId), .text(type.rawValue), .text(type.canonical(resource))]) {
+                WHERE rp.role_id IN (\(Self.heldRoleIds)) AND rp.resource_type = ? AND rp.resource_pattern IN (?, '*')
+                """, Self.heldRoleBindings(userId) + [.text(type.rawValue), .text(type.canonical(resource))]) {
                     Permission(rawValue: $0.string(0))
                 }
             return Self.fold(levels.compactMap { $0 })
@@ -210,9 +224,8 @@ public final class AuthStore: Sendable {
             let rows = try connection.query(
                 """
                 SELECT rp.resource_pattern, rp.permission FROM role_permissions rp
-                JOIN user_role_assignments a ON a.role_id = rp.role_id
-                WHERE a.user_id = ? AND rp.resource_type = ?
-                """, [.integer(userId), .text(type.rawValue)]) { ($0.string(0), Permission(rawValue: $0.string(1))) }
+                WHERE rp.role_id IN (\(Self.heldRoleIds)) AND rp.resource_type = ?
+                """, Self.heldRoleBindings(userId) + [.text(type.rawValue)]) { ($0.string(0), Permission(rawValue: $0.string(1))) }
             var byResource: [String: [Permission]] = [:]
             for (resource, level) in rows { if let level { byResource[resource, default: []].append(level) } }
             return byResource.compactMapValues(Self.fold)

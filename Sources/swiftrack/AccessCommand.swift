@@ -2,7 +2,7 @@ import Auth
 import Foundation
 import Storage
 
-/// `swiftrack users ...` and `swiftrack roles ...`: an administrator's commands on the auth
+/// `swiftrack users ...`, `swiftrack roles ...` and `swiftrack groups ...`: an administrator's commands on the auth
 /// database named by the auth configuration (`--auth-config`, or MLFLOW_AUTH_CONFIG_PATH),
 /// without a running server. Passwords are read from standard input, never from the command line.
 enum AccessCommand {
@@ -19,6 +19,11 @@ enum AccessCommand {
           swiftrack roles unassign ROLE USER
           swiftrack roles delete ROLE
           swiftrack roles list
+          swiftrack groups create NAME [--description TEXT]
+          swiftrack groups add GROUP USER | remove GROUP USER
+          swiftrack groups assign ROLE GROUP | unassign ROLE GROUP
+          swiftrack groups delete GROUP
+          swiftrack groups list
         options: --auth-config PATH (env MLFLOW_AUTH_CONFIG_PATH; default: sqlite:///basic_auth.db)
         """
 
@@ -84,6 +89,29 @@ enum AccessCommand {
             for role in try store.listRoles() where !role.isPersonal {
                 let grants = role.permissions.map { "\($0.permission.rawValue) on \($0.resourceType.rawValue) \($0.resourcePattern)" }
                 print("\(role.name)\(grants.isEmpty ? "" : ": " + grants.joined(separator: "; "))")
+            }
+        case ("groups", "create"):
+            let created = try store.createGroup(name: try argument(1), description: parsed.values["description"])
+            print("created group \(created.name) (id \(created.id))")
+        case ("groups", "add"):
+            try store.addMember(group: try argument(1), username: try argument(2))
+            print("\(try argument(2)) is a member of \(try argument(1))")
+        case ("groups", "remove"):
+            try store.removeMember(group: try argument(1), username: try argument(2))
+            print("\(try argument(2)) is no longer a member of \(try argument(1))")
+        case ("groups", "assign"):
+            try store.assignRole(group: try argument(2), roleId: try role(try argument(1)).id)
+            print("group \(try argument(2)) holds role \(try argument(1))")
+        case ("groups", "unassign"):
+            try store.unassignRole(group: try argument(2), roleId: try role(try argument(1)).id)
+            print("group \(try argument(2)) no longer holds role \(try argument(1))")
+        case ("groups", "delete"):
+            try store.deleteGroup(name: try argument(1))
+            print("deleted group \(try argument(1))")
+        case ("groups", "list"):
+            for group in try store.listGroups() {
+                let roles = group.roles.isEmpty ? "" : " [roles: " + group.roles.joined(separator: ", ") + "]"
+                print("\(group.name): \(group.members.joined(separator: ", "))\(roles)")
             }
         default:
             throw UsageError("unknown command '\(noun) \(words[0])'; see `swiftrack \(noun) --help`")

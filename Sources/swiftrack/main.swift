@@ -17,7 +17,8 @@ let usage = """
                                         move an alias or a stage back to its previous version
       swiftrack users (create|password|admin|delete|list) ... [--auth-config PATH]
       swiftrack roles (create|grant|assign|unassign|delete|list) ... [--auth-config PATH]
-                                        manage users, roles and grants in the auth database
+      swiftrack groups (create|add|remove|assign|unassign|delete|list) ... [--auth-config PATH]
+                                        manage users, roles, groups and grants in the auth database
       swiftrack --version               print the version
       swiftrack --help                  print this help
     """
@@ -58,7 +59,7 @@ func runMain() -> Int32 {
             return try ImportCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "models":
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
-        case "users", "roles":
+        case "users", "roles", "groups":
             return try AccessCommand.run(command, Array(arguments.dropFirst()), environment: environment)
         default:
             throw UsageError("unknown command '\(command)'")

@@ -15,8 +15,10 @@ struct RoleRoutes {
             Route("POST", "/mlflow/roles/create", create),
             Route("GET", "/mlflow/roles/get", get),
             Route("GET", "/mlflow/roles/list", list),
+            Route("PATCH", "/mlflow/roles/update", update),
             Route("DELETE", "/mlflow/roles/delete", delete),
             Route("POST", "/mlflow/roles/permissions/add", addPermission),
+            Route("PATCH", "/mlflow/roles/permissions/update", updatePermission),
             Route("DELETE", "/mlflow/roles/permissions/remove", removePermission),
             Route("GET", "/mlflow/roles/permissions/list", listPermissions),
             Route("POST", "/mlflow/roles/assign", assign),
@@ -45,6 +47,32 @@ struct RoleRoutes {
         jsonResponse(.object([("roles", .array(try store.listRoles().map(UserRoutes.json)))]))
     }
 
+    /// MLflow's `update_role`: a new name, a new description, or both.
+    private func update(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let id = try Self.integer(fields, "role_id")
+        let name = fields.raw("name"), description = fields.raw("description")
+        if (name == nil || name == .null) && (description == nil || description == .null) {
+            throw MLflowError.invalidParameter("At least one of 'name' or 'description' must be provided to update a role.")
+        }
+        var newName: String?
+        if let name, name != .null {
+            guard case .string(let text) = name, !text.trimmingCharacters(in: " ").isEmpty else {
+                throw MLflowError.invalidParameter("Role name cannot be empty.")
+            }
+            newName = text
+        }
+        var newDescription: String?
+        if let description, description != .null {
+            guard case .string(let text) = description else {
+                throw MLflowError.invalidParameter("Role description must be a string.")
+            }
+            newDescription = text
+        }
+        let role = try store.updateRole(id: id, name: newName, description: newDescription)
+        return jsonResponse(.object([("role", UserRoutes.json(role))]))
+    }
+
     private func delete(_ request: HTTPRequest) throws -> HTTPResponse {
         try store.deleteRole(id: try Self.integer(try RequestFields.from(request), "role_id"))
         return emptyJSONResponse
@@ -57,6 +85,15 @@ struct RoleRoutes {
         let type = try UserRoutes.resourceType(try UserRoutes.required(fields, "resource_type"))
         let pattern = try UserRoutes.required(fields, "resource_pattern")
         let grant = try store.addRolePermission(roleId: roleId, type, pattern, try UserRoutes.grantLevel(level.rawValue, type))
+        return jsonResponse(.object([("role_permission", UserRoutes.json(grant))]))
+    }
+
+    private func updatePermission(_ request: HTTPRequest) throws -> HTTPResponse {
+        let fields = try RequestFields.from(request)
+        let id = try Self.integer(fields, "role_permission_id")
+        let level = try UserRoutes.required(fields, "permission")
+        let current = try store.rolePermission(id: id)
+        let grant = try store.updateRolePermission(id: id, try UserRoutes.grantLevel(level, current.resourceType))
         return jsonResponse(.object([("role_permission", UserRoutes.json(grant))]))
     }
 

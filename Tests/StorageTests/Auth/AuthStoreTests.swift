@@ -90,7 +90,22 @@ struct AuthStoreTests {
         _ = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a")
         _ = try AuthStore(database: database, passwordIterations: 1_000)
         _ = try AuthStore(database: database, passwordIterations: 1_000)   // already prepared: a no-op
-        #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == [1])
+        #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == AuthSchema.migrations.map(\.version))
+        #expect(AuthSchema.migrations.map(\.version) == [1, 2])
         #expect(try database.schemaVersions() == TrackingMigrations.all.map(\.version))
+    }
+
+    @Test(arguments: TestEngine.all) func anOlderAuthSchemaIsUpgradedOnOpenKeepingItsUsers(engine: TestEngine) throws {
+        let database = try engine.makeDatabase()
+        _ = try database.migrate(Array(AuthSchema.migrations.prefix(1)), versionTable: AuthSchema.versionTable)
+        try database.write { connection in
+            _ = try connection.execute("INSERT INTO users (username, password_hash, is_admin) VALUES ('old', 'x', 1)", [])
+        }
+        let store = try AuthStore(database: database, passwordIterations: 1_000)
+        #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == [1, 2])
+        #expect(try store.requireUser(named: "old").isAdmin)
+        try store.createGroup(name: "after-upgrade")
+        try store.addMember(group: "after-upgrade", username: "old")
+        #expect(try store.group(named: "after-upgrade").members == ["old"])
     }
 }
