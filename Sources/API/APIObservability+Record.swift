@@ -20,6 +20,7 @@ extension APIObservability {
         log?.record(RequestLog.Entry(
             time: Date(), method: request.method, route: template, path: request.path, status: response.status,
             durationSeconds: seconds, user: user,
-            requestId: request.header("x-request-id").map { String($0.prefix(128)) } ?? RandomID.uuid4()))
+            requestId: request.header("x-request-id").map { String($0.prefix(128)) } ?? RandomID.uuid4(),
+            client: request.remoteAddress))
     }
 }

@@ -14,21 +14,26 @@ public struct MLflowAPI: HTTPHandler {
     private let artifactsOnly: Bool
     private let observability: APIObservability?
     private let access: AccessControl?
+    private let transport: TransportSecurity
     private let logError: @Sendable (String) -> Void
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
     /// With `access`, requests need credentials, pass its rules, and searches answer what the caller may read.
+    /// `transport` says which proxies to believe, whether HTTPS is required, and the HSTS header.
     public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
                 artifactsOnly: Bool = false, observability: APIObservability? = nil,
-                access: AccessControl? = nil, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+                access: AccessControl? = nil, transport: TransportSecurity = .none,
+                logError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.init(store: store, version: version, artifacts: artifacts, artifactsOnly: artifactsOnly,
-                  observability: observability, access: access, visibility: access, logError: logError)
+                  observability: observability, access: access, visibility: access, transport: transport,
+                  logError: logError)
     }
 
     /// `visibility` narrows the searches to what each caller may read (tests pass a stand-in).
     init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
          artifactsOnly: Bool = false, observability: APIObservability? = nil, access: AccessControl? = nil,
-         visibility: (any SearchVisibility)?, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+         visibility: (any SearchVisibility)?, transport: TransportSecurity = .none,
+         logError: @escaping @Sendable (String) -> Void = { _ in }) {
         let events = APIEvents(observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
@@ -50,6 +55,7 @@ public struct MLflowAPI: HTTPHandler {
                 version3.map { Route($0.method, prefix + $0.path, $0.handler) }
             })
         self.access = access
+        self.transport = transport
         self.observability = observability
         self.artifactProxy = ArtifactProxyRoutes(service: artifacts)
         self.artifacts = artifacts
@@ -57,11 +63,19 @@ public struct MLflowAPI: HTTPHandler {
         self.logError = logError
     }
 
-    public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        guard let observability else { return route(request).response }
+    public func handle(_ incoming: HTTPServerRequest) -> HTTPServerResponse {
+        var request = incoming
+        let secure = transport.resolve(&request)
+        var response = observe(request, secure: secure)
+        transport.decorate(&response, secure: secure)
+        return response
+    }
+
+    private func observe(_ request: HTTPRequest, secure: Bool) -> HTTPResponse {
+        guard let observability else { return route(request, secure: secure).response }
         let started = ContinuousClock.now
         observability.metrics.inFlight.add(1)
-        let (template, user, response) = route(request)
+        let (template, user, response) = route(request, secure: secure)
         observability.metrics.inFlight.add(-1)
         let elapsed = ContinuousClock.now - started
         observability.record(request: request, template: template, user: user, response: response,
@@ -71,7 +85,8 @@ public struct MLflowAPI: HTTPHandler {
 
     /// Answers `request`; also names the route template that matched (the metrics label) and the
     /// signed-in user (for the request log).
-    private func route(_ request: HTTPRequest) -> (template: String, user: String?, response: HTTPResponse) {
+    private func route(_ request: HTTPRequest, secure: Bool) -> (template: String, user: String?, response: HTTPResponse) {
+        if let refusal = transport.refusal(path: request.path, secure: secure) { return ("insecure", nil, refusal) }
         var request = request
         var caller: AuthUser?
         if let access, !AccessControl.isPublic(request.path) {

@@ -15,7 +15,8 @@ static inline struct MHD_Daemon *swiftrack_mhd_start(
     swiftrack_uri_log_cb uri_log, void *uri_log_cls,
     unsigned int thread_pool_size, unsigned int connection_limit,
     unsigned int connection_timeout_seconds, size_t connection_memory_limit,
-    int listen_backlog)
+    int listen_backlog,
+    const char *tls_key, const char *tls_cert, const char *tls_key_password, const char *tls_priorities)
 {
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
@@ -26,24 +27,38 @@ static inline struct MHD_Daemon *swiftrack_mhd_start(
     snprintf(port_text, sizeof port_text, "%u", (unsigned) port);
     if (getaddrinfo(host, port_text, &hints, &res) != 0 || res == NULL) return NULL;
     if (res->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
+    /* TLS (GnuTLS inside libmicrohttpd) when a key and a certificate are given, in PEM. */
+    const int tls = tls_key != NULL && tls_cert != NULL;
+    if (tls) flags |= MHD_USE_TLS;
 
-    struct MHD_OptionItem ops[] = {
-        { MHD_OPTION_SOCK_ADDR, 0, res->ai_addr },
-        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t) completed, completed_cls },
-        { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) uri_log, uri_log_cls },
-        { MHD_OPTION_CONNECTION_LIMIT, connection_limit, NULL },
-        { MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds, NULL },
-        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t) connection_memory_limit, NULL },
-        { MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog, NULL },
-        /* A pool of one is no pool: libmicrohttpd warns, so the option is only given for two or more. */
-        { thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, thread_pool_size, NULL },
-        { MHD_OPTION_END, 0, NULL }
-    };
+    struct MHD_OptionItem ops[16];
+    int n = 0;
+#define SWIFTRACK_OPTION(o, v, p) do { ops[n].option = (o); ops[n].value = (intptr_t) (v); ops[n].ptr_value = (void *) (p); n++; } while (0)
+    SWIFTRACK_OPTION(MHD_OPTION_SOCK_ADDR, 0, res->ai_addr);
+    SWIFTRACK_OPTION(MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls);
+    SWIFTRACK_OPTION(MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_cls);
+    SWIFTRACK_OPTION(MHD_OPTION_CONNECTION_LIMIT, connection_limit, NULL);
+    SWIFTRACK_OPTION(MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds, NULL);
+    SWIFTRACK_OPTION(MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit, NULL);
+    SWIFTRACK_OPTION(MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog, NULL);
+    /* A pool of one is no pool: libmicrohttpd warns, so the option is only given for two or more. */
+    if (thread_pool_size > 1) SWIFTRACK_OPTION(MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size, NULL);
+    if (tls) {
+        SWIFTRACK_OPTION(MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key);
+        SWIFTRACK_OPTION(MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert);
+        if (tls_key_password) SWIFTRACK_OPTION(MHD_OPTION_HTTPS_KEY_PASSWORD, 0, tls_key_password);
+        if (tls_priorities) SWIFTRACK_OPTION(MHD_OPTION_HTTPS_PRIORITIES, 0, tls_priorities);
+    }
+#undef SWIFTRACK_OPTION
+    ops[n].option = MHD_OPTION_END; ops[n].value = 0; ops[n].ptr_value = NULL;
     struct MHD_Daemon *d = MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
                                             MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
     freeaddrinfo(res);
     return d;
 }
+
+/* Whether this libmicrohttpd was built with TLS. */
+static inline int swiftrack_mhd_has_tls(void) { return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES; }
 
 /* The port actually bound (for --port 0). */
 static inline uint16_t swiftrack_mhd_bound_port(struct MHD_Daemon *d) {

@@ -17,6 +17,8 @@ public struct HTTPRequest: Sendable {
     public var user: String?
     /// The client's numeric address (CGI's REMOTE_ADDR); empty when unknown.
     public var remoteAddress = ""
+    /// Whether it came over TLS to this server (not through a proxy that terminated TLS).
+    public var isTLS = false
 
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
                 bodyFile: String? = nil) {

@@ -11,7 +11,7 @@ let uriLogCallback: swiftrack_uri_log_cb = { cls, uri, _ in
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     server.inFlight.add(1, ordering: .relaxed)
     let target = uri.map { String(cString: $0) } ?? "/"
-    return Unmanaged.passRetained(RequestContext(rawTarget: target)).toOpaque()
+    return Unmanaged.passRetained(RequestContext(rawTarget: target, isTLS: server.configuration.tls != nil)).toOpaque()
 }
 
 let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, conCls, _ in

@@ -34,15 +34,31 @@ public final class HTTPServer: Sendable {
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
         let me = Unmanaged.passUnretained(self).toOpaque()
         let config = configuration
-        let pointer = swiftrack_mhd_start(
+        if config.tls != nil && swiftrack_mhd_has_tls() == 0 {
+            throw HTTPServerError(message: "this libmicrohttpd was built without TLS")
+        }
+        // libmicrohttpd reads the PEM texts while the daemon starts; they live through the call.
+        let pointer = withOptionalCString(config.tls?.privateKeyPEM) { key in
+            withOptionalCString(config.tls?.certificatePEM) { certificate in
+                withOptionalCString(config.tls?.keyPassword) { password in
+                    withOptionalCString(config.tls?.priorities) { priorities in
+                        swiftrack_mhd_start(
             flags, config.host, config.port,
             accessHandlerCallback, me,
             requestCompletedCallback, me,
             uriLogCallback, me,
             UInt32(max(1, config.pollThreads)), UInt32(max(1, config.connectionLimit)),
             UInt32(max(0, config.connectionTimeoutSeconds)), max(8192, config.connectionMemoryBytes),
-            Int32(config.listenBacklog))
+            Int32(config.listenBacklog), key, certificate, password, priorities)
+                    }
+                }
+            }
+        }
         guard let pointer else {
+            if config.tls != nil {
+                throw HTTPServerError(message: "cannot serve HTTPS on \(config.host):\(config.port) (address in use, "
+                                      + "or the TLS key does not match the certificate, or a wrong key password)")
+            }
             throw HTTPServerError(message: "cannot listen on \(config.host):\(config.port) (address in use or invalid)")
         }
         let bound = swiftrack_mhd_bound_port(pointer)
@@ -70,6 +86,12 @@ public final class HTTPServer: Sendable {
 public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+/// `body` with a C string for `text`, or NULL for nil.
+private func withOptionalCString<T>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> T) -> T {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
 }
 
 func monotonicSeconds() -> Double {

@@ -17,6 +17,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// 64 KB answered ~20% more requests with uploads no slower (measured A/B, 2026-11-25).
     public var connectionMemoryBytes: Int = 64 << 10
     public var listenBacklog: Int = 1024
+    /// Serve HTTPS with this certificate and key; nil serves plain HTTP.
+    public var tls: HTTPServerTLS?
     /// How long a graceful stop waits for in-flight requests.
     public var shutdownGraceSeconds: Double = 10
 

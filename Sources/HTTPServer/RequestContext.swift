@@ -12,6 +12,7 @@ final class RequestContext: @unchecked Sendable {
     }
 
     let rawTarget: String
+    let isTLS: Bool
     var phase = Phase.start
     var method = ""
     var headers: [(name: String, value: String)] = []
@@ -23,8 +24,9 @@ final class RequestContext: @unchecked Sendable {
     var discardedBytes: Int64 = 0
     var response: HTTPResponse?
 
-    init(rawTarget: String) {
+    init(rawTarget: String, isTLS: Bool) {
         self.rawTarget = rawTarget
+        self.isTLS = isTLS
     }
 
     deinit {
@@ -41,6 +43,7 @@ final class RequestContext: @unchecked Sendable {
         var request = HTTPRequest(method: method, target: rawTarget, headers: headers, body: body.bytes,
                                   bodyFile: body.filePath)
         request.remoteAddress = remoteAddress
+        request.isTLS = isTLS
         return request
     }
 

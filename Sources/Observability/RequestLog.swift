@@ -18,9 +18,11 @@ public final class RequestLog: Sendable {
         public var durationSeconds: Double
         public var user: String?
         public var requestId: String
+        /// The client's address (behind a trusted proxy, the address the proxy saw); empty when unknown.
+        public var client: String
 
         public init(time: Date, method: String, route: String, path: String, status: Int, durationSeconds: Double,
-                    user: String?, requestId: String) {
+                    user: String?, requestId: String, client: String = "") {
             self.time = time
             self.method = method
             self.route = route
@@ -29,6 +31,7 @@ public final class RequestLog: Sendable {
             self.durationSeconds = durationSeconds
             self.user = user
             self.requestId = requestId
+            self.client = client
         }
     }
 
@@ -66,6 +69,7 @@ public final class RequestLog: Sendable {
             ("request_id", JSONLine.quoted(entry.requestId)),
         ]
         if let user = entry.user { fields.append(("user", JSONLine.quoted(user))) }
+        if !entry.client.isEmpty { fields.append(("client", JSONLine.quoted(entry.client))) }
         return JSONLine.object(fields)
     }
 }

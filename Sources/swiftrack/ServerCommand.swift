@@ -38,7 +38,7 @@ enum ServerCommand {
                                                      tracking: store)
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
                             artifactsOnly: options.artifactsOnly, observability: observability,
-                            access: auth?.0) { message in
+                            access: auth?.0, transport: options.transport) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
@@ -49,11 +49,11 @@ enum ServerCommand {
             configuration.workers = 1
             let metricsServer = HTTPServer(configuration: configuration, handler: MetricsEndpoint(metrics: observability.metrics))
             try metricsServer.start()
-            Log.info("metrics on http://\(options.http.host):\(metricsServer.port ?? 0)/metrics")
+            Log.info("metrics on \(options.scheme)://\(options.http.host):\(metricsServer.port ?? 0)/metrics")
             return metricsServer
         }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
-        Log.info("swiftrack \(SwiftrackVersion.current) listening on http://\(options.http.host):\(server.port ?? 0) "
+        Log.info("swiftrack \(SwiftrackVersion.current) listening on \(options.scheme)://\(options.http.host):\(server.port ?? 0) "
                  + "(store \(opened.description), artifact root \(artifactRoot), "
                  + "proxy \(options.serveArtifacts ? options.artifactsDestination : "off"), \(options.http.workers) workers, ready in \(elapsed) ms)")
         let signal = waitForTerminationSignal()

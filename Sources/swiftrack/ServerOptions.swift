@@ -1,3 +1,4 @@
+import API
 import Foundation
 import HTTPServer
 
@@ -22,13 +23,16 @@ struct ServerOptions {
     /// The `basic_auth.ini`-style file; nil: built-in defaults.
     var authConfigPath: String?
     var http = HTTPServerConfiguration()
+    /// Trusted proxies, HTTPS required or not, HSTS (`ServerOptions+Transport`).
+    var transport = TransportSecurity()
 
-    static let knownFlags: Set<String> = [
+    static let knownFlags: Set<String> = Set<String>([
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
-    ]
-    static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only"]
+    ]).union(transportFlags)
+    static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
+                                            "require-https"]
 
     /// The root new experiments get their artifact location under.
     var effectiveDefaultArtifactRoot: String {
@@ -82,7 +86,7 @@ struct ServerOptions {
                                        env SWIFTRACK_CONNECTION_TIMEOUT
           --connection-limit N         simultaneous connections (default 4096)
                                        env SWIFTRACK_CONNECTION_LIMIT
-        """
+        """ + "\n" + transportHelp
 
     init(arguments: Arguments, environment: [String: String]) throws(UsageError) {
         for name in arguments.values.keys where !Self.knownFlags.contains(name) {
@@ -156,6 +160,7 @@ struct ServerOptions {
         if let limit = try integer("connection-limit", "SWIFTRACK_CONNECTION_LIMIT", range: 1...100_000) {
             http.connectionLimit = limit
         }
+        try parseTransport(arguments, environment: environment)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

@@ -1,0 +1,74 @@
+import API
+import HTTPServer
+
+/// `swiftrack server`'s HTTPS and proxy options.
+extension ServerOptions {
+    static let transportFlags: Set<String> = ["tls-cert", "tls-key", "behind-proxy", "hsts-max-age"]
+
+    static let transportHelp = """
+          --tls-cert PATH              serve HTTPS (TLS 1.2 and 1.3 only) with this PEM certificate chain
+                                       env SWIFTRACK_TLS_CERT
+          --tls-key PATH               its PEM private key; an encrypted key's password is read from
+                                       env SWIFTRACK_TLS_KEY_PASSWORD (never from the command line)
+                                       env SWIFTRACK_TLS_KEY
+          --behind-proxy ADDRESSES     believe X-Forwarded-For / X-Forwarded-Proto from these proxies
+                                       only (comma-separated addresses or CIDR blocks, e.g.
+                                       127.0.0.1,10.0.0.0/8); from anyone else the headers are ignored
+                                       env SWIFTRACK_BEHIND_PROXY
+          --require-https              refuse requests that did not come over HTTPS (natively or to a
+                                       trusted proxy) with 403; /health stays open
+                                       env SWIFTRACK_REQUIRE_HTTPS=true
+          --hsts-max-age S             Strict-Transport-Security max-age on HTTPS answers, 0 for none
+                                       (default 31536000)
+                                       env SWIFTRACK_HSTS_MAX_AGE
+        """
+
+    /// Reads the TLS files and the proxy settings; a mistake is a usage error before anything starts.
+    mutating func parseTransport(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
+        func value(_ flag: String, _ variable: String) -> String? {
+            arguments.value(flag, environment: environment, variables: [variable])
+        }
+        let certificate = value("tls-cert", "SWIFTRACK_TLS_CERT"), key = value("tls-key", "SWIFTRACK_TLS_KEY")
+        switch (certificate, key) {
+        case (nil, nil): break
+        case (let certificate?, let key?):
+            do {
+                http.tls = try HTTPServerTLS.load(certificateFile: certificate, keyFile: key,
+                                                  keyPassword: environment["SWIFTRACK_TLS_KEY_PASSWORD"])
+            } catch {
+                throw UsageError(error.message)
+            }
+        default:
+            throw UsageError("--tls-cert and --tls-key go together")
+        }
+        if let proxies = value("behind-proxy", "SWIFTRACK_BEHIND_PROXY") {
+            var ranges: [AddressRange] = []
+            for entry in proxies.split(separator: ",") {
+                let text = String(entry).trimmingCharacters(in: .whitespaces)
+                guard let range = AddressRange(text) else {
+                    throw UsageError("--behind-proxy takes addresses or CIDR blocks, got '\(text)'")
+                }
+                ranges.append(range)
+            }
+            guard !ranges.isEmpty else { throw UsageError("--behind-proxy needs at least one address") }
+            transport.trustedProxies = ranges
+        }
+        if let flag = environment["SWIFTRACK_REQUIRE_HTTPS"] {
+            transport.requireHTTPS = ["1", "true", "yes"].contains(flag.lowercased())
+        }
+        if arguments.has("require-https") { transport.requireHTTPS = true }
+        if transport.requireHTTPS && http.tls == nil && transport.trustedProxies.isEmpty {
+            throw UsageError("--require-https needs --tls-cert/--tls-key or --behind-proxy: nothing could reach the "
+                             + "server over HTTPS")
+        }
+        if let text = value("hsts-max-age", "SWIFTRACK_HSTS_MAX_AGE") {
+            guard let seconds = Int(text), (0...(10 * 31_536_000)).contains(seconds) else {
+                throw UsageError("--hsts-max-age must be an integer in 0...315360000, got '\(text)'")
+            }
+            transport.hstsMaxAgeSeconds = seconds
+        }
+    }
+
+    /// The scheme the server is reached with directly.
+    var scheme: String { http.tls == nil ? "http" : "https" }
+}
