@@ -35,7 +35,7 @@ let package = Package(
         // Stores behind protocols; one folder per engine.
         .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
-        .target(name: "Artifacts", dependencies: ["TrackingCore", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
+        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules.
         .target(name: "Auth", dependencies: ["TrackingCore", "Storage", "Crypto"]),
         // Metrics registry and Prometheus exposition, request logs.

@@ -6,9 +6,17 @@ import TrackingCore
 /// Builds the artifact side of the server from its options: the repository factory (every
 /// supported scheme), the proxied destination and the staging directories.
 enum ArtifactComposition {
-    static func factory(environment: [String: String] = ProcessInfo.processInfo.environment) -> ArtifactRepositoryFactory {
+    static func factory(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ArtifactRepositoryFactory {
         // Credentials and endpoints are read once, at start-up, from each store's usual variables.
-        let s3 = S3Configuration(environment: environment)
+        var s3Configuration = S3Configuration(environment: environment)
+        // Encryption that cannot be honoured stops the server: uploads never go out unencrypted by mistake.
+        do {
+            s3Configuration.serverSideEncryption = try S3ServerSideEncryption.from(environment: environment)
+        } catch let error as MLflowError {
+            throw UsageError(error.message)
+        }
+        let s3 = s3Configuration
         // One GCS configuration: its repositories share one access-token cache.
         let gcs = GCSConfiguration(environment: environment)
         // A malformed Azure connection string or key fails the Azure URIs only, when one is used.
@@ -35,7 +43,7 @@ enum ArtifactComposition {
     }
 
     static func service(_ options: ServerOptions) throws -> ArtifactService {
-        let factory = factory()
+        let factory = try factory()
         let destinationURI = ServerOptions.resolvedArtifactRoot(options.artifactsDestination)
         let destination: (any ArtifactRepository)? = options.serveArtifacts ? try factory.repository(for: destinationURI) : nil
         // Uploads are staged beside a local destination, so storing them is a rename on the same disk.

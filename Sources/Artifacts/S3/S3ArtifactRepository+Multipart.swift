@@ -62,7 +62,9 @@ extension S3ArtifactRepository {
     }
 
     private func startUpload(key: String) throws -> String {
-        let response = try client.send("POST", key: key, query: [QueryItem("uploads")], operation: "CreateMultipartUpload")
+        let response = try client.send("POST", key: key, query: [QueryItem("uploads")],
+                                       headers: configuration.serverSideEncryption?.headers ?? [],
+                                       operation: "CreateMultipartUpload")
         guard let uploadId = S3XMLElement.parse(response.body)?.value("UploadId"), !uploadId.isEmpty else {
             throw MLflowError.internalError("S3 CreateMultipartUpload '\(key)' answered without an UploadId")
         }

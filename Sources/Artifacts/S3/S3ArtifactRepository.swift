@@ -37,7 +37,8 @@ public struct S3ArtifactRepository: MultipartArtifactRepository {
         if size > configuration.multipartThreshold {
             try uploadInParts(localPath: localPath, size: size, key: key)
         } else {
-            _ = try client.send("PUT", key: key, body: .file(path: localPath, offset: 0, length: size), operation: "PutObject")
+            _ = try client.send("PUT", key: key, headers: configuration.serverSideEncryption?.headers ?? [],
+                                body: .file(path: localPath, offset: 0, length: size), operation: "PutObject")
         }
     }
 

@@ -18,6 +18,8 @@ public struct S3Configuration: Sendable, Equatable {
     /// Seconds to connect, and seconds without progress before a transfer is abandoned.
     public var connectTimeout: Int
     public var stallTimeout: Int
+    /// Encryption asked of S3 on every upload; nil leaves it to the bucket's default.
+    public var serverSideEncryption: S3ServerSideEncryption?
 
     public init(credentials: AWSCredentials?, region: String = "us-east-1", endpointURL: String? = nil,
                 multipartThreshold: Int64 = 64 << 20, partSize: Int64 = 64 << 20,
