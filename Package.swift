@@ -37,7 +37,7 @@ let package = Package(
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules.
-        .target(name: "Auth", dependencies: ["TrackingCore", "Storage", "Crypto"]),
+        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // Routes and handlers: JSON <-> domain <-> stores.
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         // Also the auth store's contract on every engine (it needs the engines' test servers).
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth"]),
     ]

@@ -1,4 +1,5 @@
 import API
+import Artifacts
 import Auth
 import Foundation
 import Storage
@@ -23,7 +24,24 @@ enum AuthComposition {
         try configuration.bootstrapAdmin(store)
         Log.info("basic auth on: users in \(opened.description), default permission "
                  + configuration.defaultPermission.rawValue)
+        let bearer = try OIDCConfiguration.from(file: file, issuer: options.oidcIssuer, audience: options.oidcAudience,
+                                                source: options.authConfigPath ?? "the auth configuration")
+            .map { oidc in
+                Log.info("OIDC bearer tokens accepted from \(oidc.issuer) for audience \(oidc.audience)")
+                let keys = OIDCKeyCache(issuer: oidc.issuer, minimumRefreshInterval: oidc.keyRefreshSeconds,
+                                        fetch: fetchProviderDocument)
+                return BearerAuthenticator(verifier: OIDCTokenVerifier(configuration: oidc, keys: keys), store: store)
+            }
         return (AccessControl(store: store, defaultPermission: configuration.defaultPermission, tracking: tracking,
-                              promotion: configuration.promotion), opened)
+                              promotion: configuration.promotion, bearer: bearer), opened)
+    }
+
+    /// A discovery document or key set from the identity provider (small JSON, short timeouts).
+    @Sendable static func fetchProviderDocument(_ url: String) throws -> [UInt8] {
+        let request = HTTPClientRequest(method: "GET", url: url, headers: [HTTPHeader("Accept", "application/json")],
+                                        connectTimeout: 5, timeout: 10)
+        let response = try HTTPClient().perform(request)
+        guard response.isSuccess else { throw CommandFailure("\(url) answered \(response.status)") }
+        return response.body
     }
 }

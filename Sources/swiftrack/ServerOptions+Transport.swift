@@ -1,9 +1,10 @@
 import API
 import HTTPServer
 
-/// `swiftrack server`'s HTTPS and proxy options.
+/// `swiftrack server`'s HTTPS, proxy and identity-provider options.
 extension ServerOptions {
-    static let transportFlags: Set<String> = ["tls-cert", "tls-key", "behind-proxy", "hsts-max-age"]
+    static let transportFlags: Set<String> = ["tls-cert", "tls-key", "behind-proxy", "hsts-max-age",
+                                              "oidc-issuer", "oidc-audience"]
 
     static let transportHelp = """
           --tls-cert PATH              serve HTTPS (TLS 1.2 and 1.3 only) with this PEM certificate chain
@@ -21,6 +22,12 @@ extension ServerOptions {
           --hsts-max-age S             Strict-Transport-Security max-age on HTTPS answers, 0 for none
                                        (default 31536000)
                                        env SWIFTRACK_HSTS_MAX_AGE
+          --oidc-issuer URL            with auth on, also accept `Authorization: Bearer <JWT>` from this
+                                       OpenID Connect provider (RS256/ES256; keys by discovery); more
+                                       settings in the auth configuration's [oidc] section
+                                       env SWIFTRACK_OIDC_ISSUER
+          --oidc-audience ID           the audience tokens must carry (the client id)
+                                       env SWIFTRACK_OIDC_AUDIENCE
         """
 
     /// Reads the TLS files and the proxy settings; a mistake is a usage error before anything starts.
@@ -60,6 +67,11 @@ extension ServerOptions {
         if transport.requireHTTPS && http.tls == nil && transport.trustedProxies.isEmpty {
             throw UsageError("--require-https needs --tls-cert/--tls-key or --behind-proxy: nothing could reach the "
                              + "server over HTTPS")
+        }
+        oidcIssuer = value("oidc-issuer", "SWIFTRACK_OIDC_ISSUER")
+        oidcAudience = value("oidc-audience", "SWIFTRACK_OIDC_AUDIENCE")
+        if (oidcIssuer != nil || oidcAudience != nil) && !authEnabled {
+            throw UsageError("--oidc-issuer needs access control on (--app-name basic-auth)")
         }
         if let text = value("hsts-max-age", "SWIFTRACK_HSTS_MAX_AGE") {
             guard let seconds = Int(text), (0...(10 * 31_536_000)).contains(seconds) else {

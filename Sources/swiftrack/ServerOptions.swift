@@ -22,6 +22,9 @@ struct ServerOptions {
     var authEnabled = false
     /// The `basic_auth.ini`-style file; nil: built-in defaults.
     var authConfigPath: String?
+    /// OpenID Connect bearer tokens (`--oidc-issuer`, `--oidc-audience`; over the file's [oidc]).
+    var oidcIssuer: String?
+    var oidcAudience: String?
     var http = HTTPServerConfiguration()
     /// Trusted proxies, HTTPS required or not, HSTS (`ServerOptions+Transport`).
     var transport = TransportSecurity()

@@ -19,9 +19,13 @@ public final class AccessControl: Sendable {
     let registry: (any RegistryStore)?
     let loggedModels: (any LoggedModelStore)?
     let transitionRequests: (any TransitionRequestStore)?
+    /// Bearer tokens from an OpenID Connect provider, when configured (`--oidc-issuer`).
+    let bearer: BearerAuthenticator?
 
     public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
-                promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil) {
+                promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil,
+                bearer: BearerAuthenticator? = nil) {
+        self.bearer = bearer
         self.store = store
         self.defaultPermission = defaultPermission
         self.promotion = promotion
@@ -42,14 +46,25 @@ public final class AccessControl: Sendable {
 
     /// The caller, or the answer that refuses them (401, or 429 while throttled).
     func authenticate(_ request: HTTPRequest) -> Result<AuthUser, AccessRefusal> {
-        guard let (username, password) = Self.basicCredentials(request.header("authorization")) else {
-            return .failure(.unauthenticated)
-        }
         let now = Date().timeIntervalSince1970
+        if let bearer, let token = Self.bearerToken(request.header("authorization")) {
+            do {
+                switch try bearer.authenticate(token: token, now: now) {
+                case .success(let user): return .success(user)
+                case .failure(.providerUnavailable(let reason)): return .failure(.unavailable("the identity provider: \(reason)"))
+                case .failure(let rejection): return .failure(.invalidToken("\(rejection)"))
+                }
+            } catch {
+                return .failure(.unavailable("\(error)"))
+            }
+        }
+        guard let (username, password) = Self.basicCredentials(request.header("authorization")) else {
+            return .failure(.unauthenticated(bearer: bearer != nil))
+        }
         do {
             switch try verifier.verify(username: username, password: password, address: request.remoteAddress, now: now) {
             case .verified(let user): return .success(user)
-            case .rejected: return .failure(.unauthenticated)
+            case .rejected: return .failure(.unauthenticated(bearer: bearer != nil))
             case .throttled(let seconds): return .failure(.throttled(retryAfter: seconds))
             }
         } catch {
@@ -66,6 +81,15 @@ public final class AccessControl: Sendable {
               let text = String(data: data, encoding: .utf8),
               let colon = text.firstIndex(of: ":") else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    /// `Authorization: Bearer <token>`; nil when absent or another scheme.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 
     // MARK: Authorization
@@ -126,18 +150,29 @@ public final class AccessControl: Sendable {
 /// Why a request is refused before any rule: no valid credentials, too many failures, or the
 /// auth database is unreachable.
 enum AccessRefusal: Error, Equatable {
-    case unauthenticated
+    /// No valid credentials; `bearer` when tokens are accepted too (both schemes are offered).
+    case unauthenticated(bearer: Bool)
+    /// A bearer token that does not verify, and why (RFC 6750's `invalid_token`).
+    case invalidToken(String)
     case throttled(retryAfter: Int)
     case unavailable(String)
 
     var response: HTTPResponse {
         switch self {
-        case .unauthenticated:
+        case .unauthenticated(let bearer):
             var response = HTTPResponse.text(
                 "You are not authenticated. Please see "
                 + "https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.",
                 status: 401)
             response.headers.append((name: "WWW-Authenticate", value: "Basic realm=\"mlflow\""))
+            if bearer { response.headers.append((name: "WWW-Authenticate", value: "Bearer realm=\"mlflow\"")) }
+            return response
+        case .invalidToken(let reason):
+            var response = MLflowError(.unauthenticated, "The bearer token was refused: \(reason)").response
+            response.status = 401
+            let quoted = reason.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "'")
+            response.headers.append((name: "WWW-Authenticate",
+                                     value: "Bearer realm=\"mlflow\", error=\"invalid_token\", error_description=\"\(quoted)\""))
             return response
         case .throttled(let seconds):
             var response = MLflowError(.requestLimitExceeded,

@@ -1,0 +1,108 @@
+import TrackingCore
+
+/// Bearer tokens from an OpenID Connect provider: which issuer and audience to accept, which
+/// claims name the user and their groups, and how groups map to Swiftrack roles. Read from the
+/// `[oidc]` section of the auth configuration; `--oidc-issuer` / `--oidc-audience` override it.
+public struct OIDCConfiguration: Sendable, Equatable {
+    /// The `iss` every token must carry, and where discovery starts
+    /// (`<issuer>/.well-known/openid-configuration`).
+    public var issuer: String
+    /// A value the token's `aud` must contain (the client id registered for Swiftrack).
+    public var audience: String
+    public var usernameClaim = "preferred_username"
+    public var groupsClaim = "groups"
+    /// Accepted signature algorithms; `none` and HMAC ones never are.
+    public var algorithms: Set<String> = ["RS256", "ES256"]
+    /// Leeway for `exp`, `nbf` and `iat` against clocks that drift.
+    public var clockSkewSeconds: Double = 60
+    /// Provider group -> Swiftrack role names; a signed-in user holds exactly the mapped roles of
+    /// the groups in their token (roles no group maps to are left to admins).
+    public var groupRoles: [String: [String]] = [:]
+    /// Members of these provider groups are admins.
+    public var adminGroups: Set<String> = []
+    /// An unknown key id fetches the key set again at most this often (key rotation).
+    public var keyRefreshSeconds: Double = 30
+
+    public init(issuer: String, audience: String) {
+        self.issuer = issuer
+        self.audience = audience
+    }
+
+    /// From the `[oidc]` section (nil when the file has none and no issuer is given), with the
+    /// command line's issuer and audience over the file's.
+    public static func from(file: INIFile?, issuer flagIssuer: String?, audience flagAudience: String?,
+                            source: String = "the auth configuration") throws -> OIDCConfiguration? {
+        let section = "oidc"
+        func value(_ key: String) -> String? {
+            guard let text = file?.value(section, key), !text.isEmpty else { return nil }
+            return text
+        }
+        guard let issuer = flagIssuer ?? value("issuer") else {
+            if file?.sections[section] != nil {
+                throw MLflowError.invalidParameter("\(source): [oidc] needs an issuer (or --oidc-issuer)")
+            }
+            return nil
+        }
+        guard issuer.hasPrefix("https://") || issuer.hasPrefix("http://127.0.0.1") || issuer.hasPrefix("http://localhost") else {
+            throw MLflowError.invalidParameter("\(source): the OIDC issuer must be an https:// URL (plain http only on "
+                                               + "loopback), got '\(issuer)'")
+        }
+        guard let audience = flagAudience ?? value("audience") else {
+            throw MLflowError.invalidParameter("\(source): OIDC needs an audience (audience in [oidc], or --oidc-audience): "
+                                               + "the client id tokens are issued for")
+        }
+        var configuration = OIDCConfiguration(issuer: issuer, audience: audience)
+        if let claim = value("username_claim") { configuration.usernameClaim = claim }
+        if let claim = value("groups_claim") { configuration.groupsClaim = claim }
+        if let seconds = value("clock_skew_seconds") {
+            guard let parsed = Double(seconds), (0...600).contains(parsed) else {
+                throw MLflowError.invalidParameter("\(source): clock_skew_seconds must be 0...600, got '\(seconds)'")
+            }
+            configuration.clockSkewSeconds = parsed
+        }
+        if let seconds = value("key_refresh_seconds") {
+            guard let parsed = Double(seconds), (1...3600).contains(parsed) else {
+                throw MLflowError.invalidParameter("\(source): key_refresh_seconds must be 1...3600, got '\(seconds)'")
+            }
+            configuration.keyRefreshSeconds = parsed
+        }
+        if let algorithms = value("algorithms") {
+            let names = Set(algorithms.split(separator: ",").map { $0.trimmingCharacters(in: " ") })
+            let supported: Set<String> = ["RS256", "ES256"]
+            guard !names.isEmpty, names.isSubset(of: supported) else {
+                throw MLflowError.invalidParameter("\(source): algorithms may name RS256 and ES256, got '\(algorithms)'")
+            }
+            configuration.algorithms = names
+        }
+        if let mapping = value("group_roles") { configuration.groupRoles = try groupRoles(mapping, source: source) }
+        if let groups = value("admin_groups") {
+            configuration.adminGroups = Set(groups.split(separator: ",").map { $0.trimmingCharacters(in: " ") }
+                .filter { !$0.isEmpty })
+        }
+        return configuration
+    }
+
+    /// `group: role, role; group2: role` -> [group: [roles]].
+    static func groupRoles(_ text: String, source: String) throws -> [String: [String]] {
+        var mapping: [String: [String]] = [:]
+        for entry in text.split(separator: ";") where !entry.trimmingCharacters(in: " ").isEmpty {
+            guard let colon = entry.lastIndex(of: ":") else {
+                throw MLflowError.invalidParameter("\(source): group_roles entries are 'group: role, role', got '\(entry)'")
+            }
+            let group = entry[..<colon].trimmingCharacters(in: " ")
+            let roles = entry[entry.index(after: colon)...].split(separator: ",").map { $0.trimmingCharacters(in: " ") }
+                .filter { !$0.isEmpty }
+            guard !group.isEmpty, !roles.isEmpty else {
+                throw MLflowError.invalidParameter("\(source): group_roles entries are 'group: role, role', got '\(entry)'")
+            }
+            mapping[group, default: []].append(contentsOf: roles)
+        }
+        return mapping
+    }
+
+    /// The roles the groups give, and every role the mapping manages.
+    public func roles(for groups: [String]) -> (held: Set<String>, managed: Set<String>) {
+        let held = Set(groups.flatMap { groupRoles[$0] ?? [] })
+        return (held, Set(groupRoles.values.joined()))
+    }
+}

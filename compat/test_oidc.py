@@ -1,0 +1,171 @@
+"""OpenID Connect bearer tokens: a small identity provider (compat/oidc_provider.py) runs beside
+the server and signs tokens with keys it generates; the real mlflow client sends them with
+MLFLOW_TRACKING_TOKEN. Valid RS256 and ES256 tokens sign in (the user is created on first sight,
+their provider groups give roles); expired, wrong-audience, wrong-issuer, badly signed, `alg: none`
+and unknown-key tokens are refused with 401; a rotated key is picked up."""
+import os
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
+from oidc_provider import Provider, b64url, compact
+
+pytestmark = [
+    pytest.mark.swiftrack_only,
+    pytest.mark.skipif(os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") != "sqlite",
+                       reason="sign-in does not depend on the engine: runs in the SQLite pass"),
+]
+ADMIN = ("admin", "admin-password-1")
+
+
+@pytest.fixture(scope="module")
+def provider():
+    idp = Provider(audience="swiftrack")
+    yield idp
+    idp.stop()
+
+
+@pytest.fixture(scope="module")
+def server(provider):
+    tmp = tempfile.mkdtemp(prefix="compat-oidc-")
+    config = os.path.join(tmp, "auth.ini")
+    with open(config, "w") as f:
+        f.write(f"[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///{tmp}/auth.db\n"
+                f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n"
+                f"[swiftrack]\ngovernance_role = governance\n"
+                f"[oidc]\nissuer = {provider.issuer}\naudience = swiftrack\n"
+                "group_roles = ml-governance: governance\nadmin_groups = ml-admins\nkey_refresh_seconds = 1\n")
+    port = _free_port()
+    env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
+    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"):
+        env.pop(name, None)
+    cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
+           "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port)]
+    log_path = os.path.join(tmp, "server.log")
+    proc, log = start_logged(cmd, env, tmp, log_path)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, proc, "swiftrack with OIDC", log_path)
+    requests.post(base + "/api/3.0/mlflow/roles/create", json={"name": "governance"}, auth=ADMIN, timeout=15)
+    yield base
+    stop_process_group(proc, timeout=15)
+    log.close()
+
+
+def _get(base, token, path="/api/2.0/mlflow/experiments/search", **params):
+    return requests.get(base + path, params=params or {"max_results": 1},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=15)
+
+
+def _name():
+    return f"oidc-{uuid.uuid4().hex[:8]}"
+
+
+def test_the_mlflow_client_signs_in_with_a_token(server, provider, monkeypatch):
+    from mlflow import MlflowClient
+    user = _name()
+    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_PASSWORD", raising=False)
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", provider.token(user))
+    client = MlflowClient(tracking_uri=server)
+    experiment = client.create_experiment(f"oidc-{uuid.uuid4().hex[:8]}")
+    run = client.create_run(experiment)
+    client.log_metric(run.info.run_id, "loss", 0.25)
+    assert client.get_run(run.info.run_id).data.metrics == {"loss": 0.25}
+    # The provider's user exists now, manages what they made, and has no password that works.
+    made = requests.get(server + "/api/2.0/mlflow/users/get", params={"username": user}, auth=ADMIN, timeout=15)
+    assert made.status_code == 200 and made.json()["user"]["username"] == user
+    grant = requests.get(server + "/api/3.0/mlflow/users/permissions/get", auth=ADMIN, timeout=15,
+                         params={"username": user, "resource_type": "experiment", "resource_id": experiment})
+    assert grant.json()["permission"] == "MANAGE", grant.text
+    assert requests.get(server + "/api/2.0/mlflow/users/current", auth=(user, "!external"), timeout=15).status_code == 401
+
+
+def test_an_es256_token_signs_in_too(server, provider):
+    reply = _get(server, provider.token(_name(), kid="ec-1"))
+    assert reply.status_code == 200, reply.text
+
+
+@pytest.mark.parametrize("case", ["expired", "wrong audience", "wrong issuer", "bad signature", "alg none",
+                                  "unknown key", "not yet valid", "no user", "garbage"])
+def test_bad_tokens_are_refused(server, provider, case):
+    user = _name()
+    if case == "expired":
+        token = provider.token(user, lifetime=-120)
+    elif case == "wrong audience":
+        token = provider.token(user, aud="some-other-app")
+    elif case == "wrong issuer":
+        token = provider.token(user, iss="https://evil.example")
+    elif case == "bad signature":
+        good = provider.token(user).split(".")
+        forged = provider.claims("admin")
+        token = ".".join([good[0], b64url(__import__("json").dumps(forged).encode()), good[2]])
+    elif case == "alg none":
+        token = compact({"alg": "none", "typ": "JWT"}, provider.claims("admin"), lambda data: b"")
+    elif case == "unknown key":
+        token = provider.token(user, header={"alg": "RS256", "kid": "never-published"})
+    elif case == "not yet valid":
+        token = provider.token(user, nbf=int(time.time()) + 3600)
+    elif case == "no user":
+        token = provider.token(user, preferred_username=None)
+    else:
+        token = "not.a.token"
+    reply = _get(server, token)
+    assert reply.status_code == 401, reply.text
+    assert reply.json()["error_code"] == "UNAUTHENTICATED"
+    assert reply.headers["WWW-Authenticate"].startswith('Bearer realm="mlflow", error="invalid_token"')
+
+
+def test_without_credentials_both_schemes_are_offered(server):
+    reply = requests.get(server + "/api/2.0/mlflow/experiments/search", timeout=15)
+    assert reply.status_code == 401
+    assert reply.headers["WWW-Authenticate"] == 'Basic realm="mlflow", Bearer realm="mlflow"'
+    assert requests.get(server + "/api/2.0/mlflow/users/current", auth=ADMIN, timeout=15).status_code == 200
+
+
+def test_a_rotated_key_is_picked_up(server, provider):
+    assert _get(server, provider.token(_name())).status_code == 200
+    provider.rotate(f"rsa-{uuid.uuid4().hex[:6]}")
+    new_key = provider.keys[-1].kid
+    fetched = provider.jwks_fetches
+    time.sleep(1.2)   # key_refresh_seconds = 1
+    assert _get(server, provider.token(_name(), kid=new_key)).status_code == 200
+    assert provider.jwks_fetches == fetched + 1
+
+
+def test_provider_groups_give_roles_and_admin(server, provider):
+    from mlflow import MlflowClient
+    scientist, reviewer = _name(), _name()
+    model = f"oidc-model-{uuid.uuid4().hex[:6]}"
+    headers = lambda user, groups=(): {"Authorization": f"Bearer {provider.token(user, groups)}"}
+    assert requests.post(server + "/api/2.0/mlflow/registered-models/create", json={"name": model},
+                         headers=headers(scientist), timeout=15).status_code == 200
+    assert requests.post(server + "/api/2.0/mlflow/model-versions/create", json={"name": model, "source": "s3://b/m"},
+                         headers=headers(scientist), timeout=15).status_code == 200
+    assert _get(server, provider.token(reviewer, ["ml-governance"])).status_code == 200
+    assert requests.post(server + "/api/3.0/mlflow/users/permissions/grant", auth=ADMIN, timeout=15,
+                         json={"username": reviewer, "resource_type": "registered_model", "resource_id": model,
+                               "permission": "EDIT"}).status_code == 200
+    promote = {"name": model, "version": "1", "stage": "Production"}
+    refused = requests.post(server + "/api/2.0/mlflow/model-versions/transition-stage", json=promote,
+                            headers=headers(scientist, ["staff"]), timeout=15)
+    assert refused.status_code == 403 and "'governance' role" in refused.json()["message"]
+    done = requests.post(server + "/api/2.0/mlflow/model-versions/transition-stage", json=promote,
+                         headers=headers(reviewer, ["ml-governance"]), timeout=15)
+    assert done.status_code == 200 and done.json()["model_version"]["current_stage"] == "Production"
+    roles = requests.get(server + "/api/3.0/mlflow/users/roles/list", params={"username": reviewer}, auth=ADMIN,
+                         timeout=15).json()["roles"]
+    assert "governance" in [r["name"] for r in roles]
+    # Leaving the group in the provider takes the role with the next token.
+    assert _get(server, provider.token(reviewer, ["staff"])).status_code == 200
+    roles = requests.get(server + "/api/3.0/mlflow/users/roles/list", params={"username": reviewer}, auth=ADMIN,
+                         timeout=15).json()["roles"]
+    assert "governance" not in [r["name"] for r in roles]
+    # Members of an admin group are admins.
+    boss = _name()
+    assert _get(server, provider.token(boss, ["ml-admins"]), path="/api/2.0/mlflow/users/list").status_code == 200
+    assert requests.get(server + "/api/2.0/mlflow/users/get", params={"username": boss}, auth=ADMIN,
+                        timeout=15).json()["user"]["is_admin"] is True
