@@ -2,10 +2,13 @@
 loopback, and tokens signed with keys generated when it starts (RSA-2048 for RS256, P-256 for
 ES256). It can rotate keys and make every kind of bad token the server must refuse."""
 import base64
+import hashlib
 import json
+import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlparse
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -52,10 +55,48 @@ class Provider:
         self.audience = audience
         self.keys = [SigningKey("rsa-1", "RS256"), SigningKey("ec-1", "ES256")]
         self.jwks_fetches = 0
+        self.next_login = ("nobody", ())     # who "signs in" at /authorize, and their groups
+        self.codes = {}                      # code -> what /authorize was asked, until exchanged once
+        self.token_requests = []
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
+            def _send(self, status, body=None, headers=()):
+                data = json.dumps(body).encode() if body is not None else b""
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                if body is not None:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                if urlparse(self.path).path != "/token":
+                    return self._send(404, {})
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
+                provider.token_requests.append(form)
+                asked = provider.codes.pop(form.get("code"), None)
+                challenge = asked and base64.urlsafe_b64encode(
+                    hashlib.sha256(form.get("code_verifier", "").encode()).digest()).rstrip(b"=").decode()
+                if (not asked or form.get("grant_type") != "authorization_code" or challenge != asked["code_challenge"]
+                        or form.get("redirect_uri") != asked["redirect_uri"] or form.get("client_id") != asked["client_id"]):
+                    return self._send(400, {"error": "invalid_grant"})
+                username, groups = asked["login"]
+                id_token = provider.token(username, groups, nonce=asked["nonce"], aud=asked["client_id"])
+                self._send(200, {"access_token": id_token, "id_token": id_token, "token_type": "Bearer"})
+
             def do_GET(self):
+                url = urlparse(self.path)
+                if url.path == "/authorize":
+                    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                    if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+                        return self._send(400, {"error": "PKCE S256 required"})
+                    code = secrets.token_urlsafe(16)
+                    provider.codes[code] = dict(query, login=provider.next_login)
+                    back = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query["state"]})
+                    return self._send(302, headers=[("Location", back)])
                 if self.path == "/.well-known/openid-configuration":
                     body = {"issuer": provider.issuer, "jwks_uri": provider.issuer + "/jwks",
                             "authorization_endpoint": provider.issuer + "/authorize",

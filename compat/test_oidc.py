@@ -33,13 +33,14 @@ def provider():
 def server(provider):
     tmp = tempfile.mkdtemp(prefix="compat-oidc-")
     config = os.path.join(tmp, "auth.ini")
+    port = _free_port()
     with open(config, "w") as f:
         f.write(f"[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///{tmp}/auth.db\n"
                 f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n"
                 f"[swiftrack]\ngovernance_role = governance\n"
                 f"[oidc]\nissuer = {provider.issuer}\naudience = swiftrack\n"
-                "group_roles = ml-governance: governance\nadmin_groups = ml-admins\nkey_refresh_seconds = 1\n")
-    port = _free_port()
+                "group_roles = ml-governance: governance\nadmin_groups = ml-admins\nkey_refresh_seconds = 1\n"
+                f"redirect_uri = http://127.0.0.1:{port}/oidc/callback\nsession_hours = 1\n")
     env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
     for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"):
         env.pop(name, None)
@@ -169,3 +170,78 @@ def test_provider_groups_give_roles_and_admin(server, provider):
     assert _get(server, provider.token(boss, ["ml-admins"]), path="/api/2.0/mlflow/users/list").status_code == 200
     assert requests.get(server + "/api/2.0/mlflow/users/get", params={"username": boss}, auth=ADMIN,
                         timeout=15).json()["user"]["is_admin"] is True
+
+
+def _cookie(reply, name):
+    """The value and attributes of a Set-Cookie header by name."""
+    for header in reply.raw.headers.getlist("Set-Cookie"):
+        if header.startswith(name + "="):
+            value, _, attributes = header.partition(";")
+            return value.split("=", 1)[1], attributes
+    raise AssertionError(f"no {name} cookie in {reply.headers}")
+
+
+def _browser_sign_in(server, provider, username, groups=(), next_path="/api/2.0/mlflow/experiments/search"):
+    provider.next_login = (username, tuple(groups))
+    login = requests.get(server + "/oidc/login", params={"next": next_path}, allow_redirects=False, timeout=15)
+    assert login.status_code == 302
+    location = login.headers["Location"]
+    assert location.startswith(provider.issuer + "/authorize?") and "code_challenge_method=S256" in location
+    state_cookie, attributes = _cookie(login, "swiftrack_oidc")
+    assert "HttpOnly" in attributes and "Secure" in attributes and "SameSite=Lax" in attributes
+    at_provider = requests.get(location, allow_redirects=False, timeout=15)
+    assert at_provider.status_code == 302
+    callback = at_provider.headers["Location"]
+    return callback, state_cookie
+
+
+def test_a_browser_signs_in_with_the_code_flow_and_pkce(server, provider):
+    user = _name()
+    callback, state_cookie = _browser_sign_in(server, provider, user, ["ml-governance"])
+    done = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
+    assert done.status_code == 302, done.text
+    assert done.headers["Location"] == "/api/2.0/mlflow/experiments/search"
+    session, attributes = _cookie(done, "swiftrack_session")
+    assert "HttpOnly" in attributes and "Secure" in attributes and "SameSite=Lax" in attributes
+    assert "Max-Age=3600" in attributes
+    # The provider was asked with the PKCE verifier and our client id (it checked the S256 challenge).
+    exchange = provider.token_requests[-1]
+    assert exchange["grant_type"] == "authorization_code" and exchange["client_id"] == "swiftrack"
+    assert len(exchange["code_verifier"]) >= 43
+    # The session signs the browser in; the provider's groups gave the role.
+    page = requests.get(server + "/api/2.0/mlflow/users/current", headers={"Cookie": f"swiftrack_session={session}"},
+                        timeout=15)
+    assert page.status_code == 200 and page.json()["user"]["username"] == user
+    roles = requests.get(server + "/api/3.0/mlflow/users/roles/list", params={"username": user}, auth=ADMIN,
+                         timeout=15).json()["roles"]
+    assert "governance" in [r["name"] for r in roles]
+    # A changed cookie is nobody's; a changing request from another site's page is refused.
+    forged = session[:-2] + ("AA" if not session.endswith("AA") else "BB")
+    assert requests.get(server + "/api/2.0/mlflow/users/current", headers={"Cookie": f"swiftrack_session={forged}"},
+                        timeout=15).status_code == 401
+    cross = requests.post(server + "/api/2.0/mlflow/experiments/create", json={"name": _name()}, timeout=15,
+                          headers={"Cookie": f"swiftrack_session={session}", "Origin": "https://evil.example"})
+    assert cross.status_code == 403 and cross.json()["error_code"] == "PERMISSION_DENIED"
+    same = requests.post(server + "/api/2.0/mlflow/experiments/create", json={"name": _name()}, timeout=15,
+                         headers={"Cookie": f"swiftrack_session={session}", "Origin": server})
+    assert same.status_code == 200, same.text
+    out = requests.get(server + "/oidc/logout", allow_redirects=False, timeout=15)
+    assert out.status_code == 302 and "Max-Age=0" in _cookie(out, "swiftrack_session")[1]
+
+
+def test_a_sign_in_with_the_wrong_state_or_a_used_code_is_refused(server, provider):
+    callback, state_cookie = _browser_sign_in(server, provider, _name())
+    wrong_state = callback.replace("state=", "state=x")
+    refused = requests.get(wrong_state, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False,
+                           timeout=15)
+    assert refused.status_code == 401 and "state does not match" in refused.json()["message"]
+    no_cookie = requests.get(callback, allow_redirects=False, timeout=15)
+    assert no_cookie.status_code == 401 and "start again at /oidc/login" in no_cookie.json()["message"]
+    first = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
+    assert first.status_code == 302
+    again = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
+    assert again.status_code == 401   # the provider exchanges a code once
+    # Only paths of this server are returned to.
+    callback, state_cookie = _browser_sign_in(server, provider, _name(), next_path="//evil.example/x")
+    done = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
+    assert done.status_code == 302 and done.headers["Location"] == "/"

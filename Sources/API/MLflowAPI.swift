@@ -51,6 +51,7 @@ public struct MLflowAPI: HTTPHandler {
             + ((store as? any RegistryStoreProviding).map {
                 ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, artifacts: artifacts).routes
             } ?? [])
+            + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + ["/api/3.0", "/ajax-api/3.0"].flatMap { prefix in
                 version3.map { Route($0.method, prefix + $0.path, $0.handler) }
             })

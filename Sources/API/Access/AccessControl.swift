@@ -21,11 +21,14 @@ public final class AccessControl: Sendable {
     let transitionRequests: (any TransitionRequestStore)?
     /// Bearer tokens from an OpenID Connect provider, when configured (`--oidc-issuer`).
     let bearer: BearerAuthenticator?
+    /// Browser sessions from the authorization-code sign-in (`/oidc/login`), when configured.
+    let browser: BrowserSignIn?
 
     public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
                 promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil,
-                bearer: BearerAuthenticator? = nil) {
+                bearer: BearerAuthenticator? = nil, browser: BrowserSignIn? = nil) {
         self.bearer = bearer
+        self.browser = browser
         self.store = store
         self.defaultPermission = defaultPermission
         self.promotion = promotion
@@ -41,7 +44,7 @@ public final class AccessControl: Sendable {
     /// Paths anyone may call (MLflow's `is_unprotected_route`).
     static func isPublic(_ path: String) -> Bool {
         path.hasPrefix("/static") || path.hasPrefix("/favicon.ico") || path.hasPrefix("/health")
-            || path.hasSuffix("/mlflow/server-info")
+            || path.hasSuffix("/mlflow/server-info") || path.hasPrefix("/oidc/")
     }
 
     /// The caller, or the answer that refuses them (401, or 429 while throttled).
@@ -54,6 +57,20 @@ public final class AccessControl: Sendable {
                 case .failure(.providerUnavailable(let reason)): return .failure(.unavailable("the identity provider: \(reason)"))
                 case .failure(let rejection): return .failure(.invalidToken("\(rejection)"))
                 }
+            } catch {
+                return .failure(.unavailable("\(error)"))
+            }
+        }
+        if let browser, request.header("authorization") == nil,
+           let session = request.cookie(BrowserSignIn.sessionCookieName) {
+            // A cookie rides along on requests other sites make: a changing request must come from
+            // a page of this server (SameSite=Lax already keeps most cross-site requests out).
+            if !["GET", "HEAD", "OPTIONS"].contains(request.method), let origin = request.header("origin"),
+               Self.host(ofOrigin: origin) != request.header("host")?.lowercased() {
+                return .failure(.crossSiteSession)
+            }
+            do {
+                if let user = try browser.user(session: session, now: now) { return .success(user) }
             } catch {
                 return .failure(.unavailable("\(error)"))
             }
@@ -81,6 +98,14 @@ public final class AccessControl: Sendable {
               let text = String(data: data, encoding: .utf8),
               let colon = text.firstIndex(of: ":") else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    /// `https://host:port` -> `host:port` (lower-cased); nil for `null` or anything else.
+    static func host(ofOrigin origin: String) -> String? {
+        guard let range = origin.range(of: "://") else { return nil }
+        let rest = origin[range.upperBound...]
+        let host = rest.prefix { $0 != "/" }
+        return host.isEmpty ? nil : host.lowercased()
     }
 
     /// `Authorization: Bearer <token>`; nil when absent or another scheme.
@@ -156,6 +181,8 @@ enum AccessRefusal: Error, Equatable {
     case invalidToken(String)
     case throttled(retryAfter: Int)
     case unavailable(String)
+    /// A session cookie on a changing request from another site's page.
+    case crossSiteSession
 
     var response: HTTPResponse {
         switch self {
@@ -179,6 +206,9 @@ enum AccessRefusal: Error, Equatable {
                                        "Too many failed sign-ins; try again in \(seconds) s.").response
             response.headers.append((name: "Retry-After", value: String(seconds)))
             return response
+        case .crossSiteSession:
+            return MLflowError(.permissionDenied, "A signed-in browser may change things only from this server's pages "
+                               + "(the request's Origin is another site).").response
         case .unavailable(let reason):
             return MLflowError(.temporarilyUnavailable, "The auth database is unavailable: \(reason)").response
         }

@@ -31,15 +31,25 @@ public final class BearerAuthenticator: Sendable {
         } catch {
             return .failure(error)
         }
-        let configuration = verifier.configuration
-        let isAdmin = configuration.adminGroups.isEmpty ? nil : !configuration.adminGroups.isDisjoint(with: identity.groups)
-        let user = try store.provisionExternalUser(username: identity.username, isAdmin: isAdmin)
-        let roles = configuration.roles(for: identity.groups)
-        try store.syncManagedRoles(userId: user.id, held: roles.held, managed: roles.managed)
+        let user = try signIn(identity)
         remembered.withLock { entries in
             if entries.count >= Self.maxRemembered { entries.removeAll(keepingCapacity: true) }
             entries[fingerprint] = (identity.username, min(identity.expiresAt, now + rememberSeconds))
         }
         return .success(user)
     }
+
+    /// The provider's user, created on first sight, with the admin flag and the managed roles its
+    /// groups give (also the browser sign-in's last step).
+    public func signIn(_ identity: OIDCIdentity) throws -> AuthUser {
+        let configuration = verifier.configuration
+        let isAdmin = configuration.adminGroups.isEmpty ? nil : !configuration.adminGroups.isDisjoint(with: identity.groups)
+        let user = try store.provisionExternalUser(username: identity.username, isAdmin: isAdmin)
+        let roles = configuration.roles(for: identity.groups)
+        try store.syncManagedRoles(userId: user.id, held: roles.held, managed: roles.managed)
+        return user
+    }
+
+    /// The user a browser session names, if they still exist.
+    func user(named username: String) throws -> AuthUser? { try store.user(named: username) }
 }

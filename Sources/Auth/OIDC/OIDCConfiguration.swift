@@ -22,6 +22,8 @@ public struct OIDCConfiguration: Sendable, Equatable {
     public var adminGroups: Set<String> = []
     /// An unknown key id fetches the key set again at most this often (key rotation).
     public var keyRefreshSeconds: Double = 30
+    /// Browser sign-in (authorization code + PKCE), on when `redirect_uri` is set.
+    public var browser: BrowserSignIn.Settings?
 
     public init(issuer: String, audience: String) {
         self.issuer = issuer
@@ -73,6 +75,22 @@ public struct OIDCConfiguration: Sendable, Equatable {
                 throw MLflowError.invalidParameter("\(source): algorithms may name RS256 and ES256, got '\(algorithms)'")
             }
             configuration.algorithms = names
+        }
+        if let redirect = value("redirect_uri") {
+            guard redirect.hasPrefix("https://") || redirect.hasPrefix("http://127.0.0.1") || redirect.hasPrefix("http://localhost")
+            else {
+                throw MLflowError.invalidParameter("\(source): redirect_uri must be https:// (plain http only on loopback)")
+            }
+            var browser = BrowserSignIn.Settings(clientId: value("client_id") ?? audience,
+                                                 clientSecret: value("client_secret"), redirectURI: redirect)
+            if let scopes = value("scopes") { browser.scopes = scopes }
+            if let hours = value("session_hours") {
+                guard let parsed = Double(hours), parsed > 0, parsed <= 24 * 30 else {
+                    throw MLflowError.invalidParameter("\(source): session_hours must be in (0, 720], got '\(hours)'")
+                }
+                browser.sessionSeconds = parsed * 3600
+            }
+            configuration.browser = browser
         }
         if let mapping = value("group_roles") { configuration.groupRoles = try groupRoles(mapping, source: source) }
         if let groups = value("admin_groups") {

@@ -10,9 +10,17 @@ public final class OIDCKeyCache: Sendable {
     /// Fetches a URL's body (the composition root gives an HTTP client; tests a stand-in).
     public typealias Fetch = @Sendable (String) throws -> [UInt8]
 
+    /// The endpoints the browser sign-in needs, from the discovery document.
+    public struct Endpoints: Sendable, Equatable {
+        public var authorization: String
+        public var token: String
+        public var endSession: String?
+    }
+
     private struct State {
         var keys: JSONWebKeySet?
         var jwksURI: String?
+        var endpoints: Endpoints?
         var fetchedAt = -Double.infinity
         var lastAttempt = -Double.infinity
     }
@@ -67,7 +75,7 @@ public final class OIDCKeyCache: Sendable {
             state.lastAttempt = now
             return state.jwksURI
         }
-        let jwksURI = try known ?? discover()
+        let jwksURI = try known ?? discover().jwksURI
         let keys: JSONWebKeySet
         do {
             keys = try JSONWebKeySet(json: try fetch(jwksURI))
@@ -84,19 +92,38 @@ public final class OIDCKeyCache: Sendable {
         return keys
     }
 
-    /// The `jwks_uri` of the issuer's discovery document, whose `issuer` must be ours.
-    private func discover() throws -> String {
+    /// The authorization and token endpoints (discovering them on first use).
+    public func endpoints() throws -> Endpoints {
+        if let known = state.withLock({ $0.endpoints }) { return known }
+        let (_, endpoints) = try discover()
+        guard let endpoints else {
+            throw OIDCRejection.providerUnavailable("the discovery document names no authorization and token endpoints")
+        }
+        return endpoints
+    }
+
+    /// The issuer's discovery document, whose `issuer` must be ours: its `jwks_uri`, and its
+    /// endpoints when it names them (remembered).
+    private func discover() throws -> (jwksURI: String, endpoints: Endpoints?) {
         let url = issuer + "/.well-known/openid-configuration"
         let body: [UInt8]
         do { body = try fetch(url) } catch { throw OIDCRejection.providerUnavailable("fetching \(url): \(error)") }
-        guard case .object(let document)? = try? JSONParser.parse(body, maxDepth: 8),
-              case .string(let jwksURI)? = document.first(where: { $0.0 == "jwks_uri" })?.1 else {
-            throw OIDCRejection.providerUnavailable("\(url) has no jwks_uri")
+        guard case .object(let document)? = try? JSONParser.parse(body, maxDepth: 8) else {
+            throw OIDCRejection.providerUnavailable("\(url) is not a JSON object")
         }
-        guard case .string(let named)? = document.first(where: { $0.0 == "issuer" })?.1,
-              named == issuer || named == issuer + "/" else {
+        func text(_ name: String) -> String? {
+            if case .string(let value)? = document.first(where: { $0.0 == name })?.1 { return value }
+            return nil
+        }
+        guard let jwksURI = text("jwks_uri") else { throw OIDCRejection.providerUnavailable("\(url) has no jwks_uri") }
+        guard let named = text("issuer"), named == issuer || named == issuer + "/" else {
             throw OIDCRejection.providerUnavailable("\(url) names another issuer")
         }
-        return jwksURI
+        var endpoints: Endpoints?
+        if let authorization = text("authorization_endpoint"), let token = text("token_endpoint") {
+            endpoints = Endpoints(authorization: authorization, token: token, endSession: text("end_session_endpoint"))
+        }
+        state.withLock { $0.endpoints = endpoints }
+        return (jwksURI, endpoints)
     }
 }

@@ -1,0 +1,141 @@
+import Crypto
+import JSON
+import TrackingCore
+
+/// Sign-in for browsers with OpenID Connect's authorization-code flow and PKCE (S256): `start`
+/// sends the browser to the provider with a fresh state, nonce and code challenge (kept in a
+/// short-lived signed cookie), `finish` checks the state, exchanges the code with the verifier,
+/// verifies the ID token (and its nonce), signs the user in and seals a session cookie.
+public final class BrowserSignIn: Sendable {
+    /// POSTs a form to the provider (its token endpoint): (status, body).
+    public typealias PostForm = @Sendable (String, [(String, String)]) throws -> (status: Int, body: [UInt8])
+
+    public struct Settings: Sendable, Equatable {
+        public var clientId: String
+        public var clientSecret: String?
+        /// Where the provider sends the browser back: this server's `/oidc/callback`, as registered.
+        public var redirectURI: String
+        public var scopes = "openid profile email"
+        public var sessionSeconds: Double = 8 * 3600
+        public init(clientId: String, clientSecret: String?, redirectURI: String) {
+            self.clientId = clientId
+            self.clientSecret = clientSecret
+            self.redirectURI = redirectURI
+        }
+    }
+
+    public static let sessionCookieName = "swiftrack_session"
+    public static let loginCookieName = "swiftrack_oidc"
+    public static let loginSeconds: Double = 600
+
+    public let settings: Settings
+    private let bearer: BearerAuthenticator
+    private let cookies: SignedCookie
+    private let postForm: PostForm
+
+    public init(settings: Settings, bearer: BearerAuthenticator, secret: [UInt8], postForm: @escaping PostForm) {
+        self.settings = settings
+        self.bearer = bearer
+        self.cookies = SignedCookie(secret: secret)
+        self.postForm = postForm
+    }
+
+    /// The provider's authorization URL to send the browser to, and the login cookie's value.
+    public func start(returnTo: String, now: Double) throws -> (location: String, loginCookie: String) {
+        let endpoints = try bearer.verifier.keys.endpoints()
+        let state = Self.randomToken(), nonce = Self.randomToken(), verifier = Self.randomToken()
+        let challenge = Base64.urlEncode(SHA256.hash(Array(verifier.utf8)))
+        let query = [("response_type", "code"), ("client_id", settings.clientId), ("redirect_uri", settings.redirectURI),
+                     ("scope", settings.scopes), ("state", state), ("nonce", nonce), ("code_challenge", challenge),
+                     ("code_challenge_method", "S256")]
+        let separator = endpoints.authorization.contains("?") ? "&" : "?"
+        let location = endpoints.authorization + separator + Self.formEncode(query)
+        let cookie = cookies.seal([("state", state), ("nonce", nonce), ("verifier", verifier),
+                                   ("next", Self.safeReturnPath(returnTo))], expires: now + Self.loginSeconds)
+        return (location, cookie)
+    }
+
+    /// Completes the sign-in the provider sent the browser back from.
+    public func finish(code: String?, state: String?, providerError: String?, loginCookie: String?,
+                       now: Double) throws -> (user: AuthUser, sessionCookie: String, returnTo: String) {
+        if let providerError { throw MLflowError(.unauthenticated, "The identity provider refused the sign-in: \(providerError)") }
+        guard let loginCookie, let login = cookies.open(loginCookie, now: now), let expected = login["state"] else {
+            throw MLflowError(.unauthenticated, "The sign-in expired or did not start here; start again at /oidc/login.")
+        }
+        guard let state, ConstantTime.equal(Array(state.utf8), Array(expected.utf8)) else {
+            throw MLflowError(.unauthenticated, "The sign-in's state does not match; start again at /oidc/login.")
+        }
+        guard let code, !code.isEmpty else { throw MLflowError.invalidParameter("The provider sent no authorization code.") }
+        var form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", settings.redirectURI),
+                    ("client_id", settings.clientId), ("code_verifier", login["verifier"] ?? "")]
+        if let secret = settings.clientSecret { form.append(("client_secret", secret)) }
+        let endpoints = try bearer.verifier.keys.endpoints()
+        let reply: (status: Int, body: [UInt8])
+        do { reply = try postForm(endpoints.token, form) } catch {
+            throw MLflowError(.temporarilyUnavailable, "The identity provider's token endpoint is unreachable: \(error)")
+        }
+        guard reply.status == 200, case .object(let members)? = try? JSONParser.parse(reply.body, maxDepth: 8),
+              case .string(let idToken)? = members.first(where: { $0.0 == "id_token" })?.1 else {
+            throw MLflowError(.unauthenticated, "The identity provider did not exchange the code for an ID token "
+                              + "(status \(reply.status)).")
+        }
+        let identity: OIDCIdentity
+        do {
+            identity = try bearer.verifier.verify(idToken, now: now)
+        } catch {
+            throw MLflowError(.unauthenticated, "The ID token was refused: \(error)")
+        }
+        guard let token = try? JSONWebToken(compact: idToken), let nonce = token.string("nonce"),
+              ConstantTime.equal(Array(nonce.utf8), Array((login["nonce"] ?? "").utf8)) else {
+            throw MLflowError(.unauthenticated, "The ID token's nonce does not match this sign-in.")
+        }
+        let user = try bearer.signIn(identity)
+        let expires = min(now + settings.sessionSeconds, identity.expiresAt + settings.sessionSeconds)
+        let session = cookies.seal([("user", user.username)], expires: expires)
+        return (user, session, login["next"] ?? "/")
+    }
+
+    /// The user a session cookie names; nil when it is not ours, expired, or the user is gone.
+    public func user(session: String, now: Double) throws -> AuthUser? {
+        guard let username = cookies.open(session, now: now)?["user"] else { return nil }
+        return try bearer.user(named: username)
+    }
+
+    /// Only a path on this server (`/...`, not `//host` or a URL): no open redirects.
+    static func safeReturnPath(_ path: String) -> String {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"),
+              !path.contains(where: { $0.isNewline || $0 == "\\" }) else { return "/" }
+        return path
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64.urlEncode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// `application/x-www-form-urlencoded`.
+    public static func formEncode(_ fields: [(String, String)]) -> String {
+        fields.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+    }
+
+    static func percentEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
