@@ -18,6 +18,8 @@ let usage = """
       swiftrack users (create|password|admin|delete|list) ... [--auth-config PATH]
       swiftrack roles (create|grant|assign|unassign|delete|list) ... [--auth-config PATH]
                                         manage users, roles and grants in the auth database
+      swiftrack audit (verify|export) ... [--audit-db-uri URI]
+                                        check the audit log's hash chain, or export its records as JSON lines
       swiftrack --version               print the version
       swiftrack --help                  print this help
     """
@@ -60,6 +62,8 @@ func runMain() -> Int32 {
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "users", "roles":
             return try AccessCommand.run(command, Array(arguments.dropFirst()), environment: environment)
+        case "audit":
+            return try AuditCommand.run(Array(arguments.dropFirst()), environment: environment)
         default:
             throw UsageError("unknown command '\(command)'")
         }
