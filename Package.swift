@@ -54,9 +54,9 @@ let package = Package(
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
-        // Also the auth store's contract on every engine (it needs the engines' test servers).
-        // ... and the audit store's on every engine.
+        // Also the auth and audit stores on every engine (they need the engines' test servers).
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth", "Audit", "Observability"]),
+        // The audit chain, verifier, queue policy and writer, without a database.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
