@@ -166,14 +166,14 @@ def test_records_name_the_user_route_outcome_and_resources(session):
     user = {"user": USER[0], "auth_method": "basic", "roles": []}
     assert find(records, "users/create", user=ADMIN[0], auth_method="basic", roles=["admin"], status=200)
     assert find(records, "users/update-password", method="PATCH", user=ADMIN[0], status=200)
-    assert find(records, "experiments/create", status=200, **user)
-    assert find(records, "runs/create", experiment_id=facts["experiment"], status=200, **user)
+    assert find(records, "experiments/create", experiment_id=facts["experiment"], status=200, **user)
+    assert find(records, "runs/create", experiment_id=facts["experiment"], run_id=facts["run"], status=200, **user)
     assert find(records, "runs/log-metric", run_id=facts["run"], status=200, **user)
     assert find(records, "runs/log-parameter", run_id=facts["run"], status=200, **user)
     assert find(records, "runs/update", run_id=facts["run"], status=200, **user)
     assert find(records, "registered-models/create", registered_model_name=facts["model"], status=200, **user)
     assert find(records, "model-versions/create", registered_model_name=facts["model"], run_id=facts["run"],
-                status=200, **user)
+                model_version=facts["version"], status=200, **user)
     assert find(records, "model-versions/get", registered_model_name=facts["model"], model_version=facts["version"],
                 status=200, **user)
     failed = find(records, "experiments/get", experiment_id="987654321", **user)

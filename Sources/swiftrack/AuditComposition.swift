@@ -32,7 +32,7 @@ enum AuditComposition {
     static func open(_ uriText: String, keyFile: String?, mustExist: Bool, poolTimeoutSeconds: Int = 30) throws -> Opened {
         let chain = AuditChain(key: try keyFile.map(readKey))
         if mustExist, let uri = try? DatabaseURI(uriText), uri.engine == .sqlite {
-            let path = uri.path.hasPrefix("/") ? uri.path : ServerOptions.absolutePath(uri.path)
+            let path = DatabaseComposition.sqlitePath(uri)
             guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("no audit database at \(path)") }
         }
         let database = try DatabaseComposition.open(uriText, poolSize: 2, poolTimeoutSeconds: poolTimeoutSeconds, readers: 1)

@@ -61,6 +61,8 @@ struct AuditHookTests {
         #expect(records[0].route == "/api/2.0/mlflow/experiments/create")
         #expect((records[0].status, records[0].errorCode, records[0].user, records[0].authMethod) == (200, nil, nil, .none))
         #expect(records[0].clientAddress == "10.0.0.7")
+        #expect(records[0].resources.experimentId == created.json?["experiment_id"]?.stringValue)
+        #expect(records[0].resources.experimentId != nil)
         #expect(records[1].requestId == generated)
         #expect(records[1].resources == AuditResources(runId: "abc"))
         #expect((records[1].status, records[1].errorCode) == (404, "RESOURCE_DOES_NOT_EXIST"))

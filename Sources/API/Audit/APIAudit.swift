@@ -22,7 +22,8 @@ struct APIAudit: Sendable {
             timeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), requestId: requestId,
             user: outcome.caller?.username, roles: outcome.caller.map { roles?.roles(of: $0) ?? [] } ?? [],
             authMethod: outcome.caller == nil ? .none : .basic, method: request.method, route: outcome.template,
-            resources: AuditResourceExtraction.resources(of: request, template: outcome.template),
+            resources: AuditResourceExtraction.resources(of: request, template: outcome.template,
+                                                         response: outcome.response),
             clientAddress: request.remoteAddress, status: outcome.response.status,
             errorCode: AuditResourceExtraction.errorCode(of: outcome.response), durationMicros: micros)
         return sink.submit(record)
