@@ -40,22 +40,26 @@ let package = Package(
         .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
+        // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
+        .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth"]),
         // The executable and composition root.
         .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
-                                                          "Observability", "Auth"]),
+                                                          "Observability", "Auth", "Audit"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
-        // Also the auth store's contract on every engine (it needs the engines' test servers).
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth"]),
+        // Also the auth and audit stores on every engine (they need the engines' test servers).
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth", "Audit", "Observability"]),
+        // The audit chain, verifier, queue policy and writer, without a database.
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
-                                                  "Auth"]),
+                                                  "Auth", "Observability"]),
     ]
 )

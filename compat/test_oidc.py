@@ -20,6 +20,20 @@ pytestmark = [
                        reason="sign-in does not depend on the engine: runs in the SQLite pass"),
 ]
 ADMIN = ("admin", "admin-password-1")
+AUDIT_DB = None   # the module server's audit database
+
+
+def _audited(user, timeout=10):
+    """The (auth_method, route, status) of the user's audit records, once the writer has them."""
+    import sqlite3
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(AUDIT_DB) as db:
+            rows = db.execute("SELECT auth_method, route, status FROM audit_records WHERE user_name = ? ORDER BY seq",
+                              (user,)).fetchall()
+        if rows or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +58,11 @@ def server(provider):
     env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
     for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"):
         env.pop(name, None)
+    global AUDIT_DB
+    AUDIT_DB = os.path.join(tmp, "audit.db")
     cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
-           "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port)]
+           "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+           "--audit-db-uri", f"sqlite:///{AUDIT_DB}"]
     log_path = os.path.join(tmp, "server.log")
     proc, log = start_logged(cmd, env, tmp, log_path)
     base = f"http://127.0.0.1:{port}"
@@ -86,8 +103,10 @@ def test_the_mlflow_client_signs_in_with_a_token(server, provider, monkeypatch):
 
 
 def test_an_es256_token_signs_in_too(server, provider):
-    reply = _get(server, provider.token(_name(), kid="ec-1"))
+    user = _name()
+    reply = _get(server, provider.token(user, kid="ec-1"))
     assert reply.status_code == 200, reply.text
+    assert _audited(user) == [("oidc", "/api/2.0/mlflow/experiments/search", 200)]
 
 
 @pytest.mark.parametrize("case", ["expired", "wrong audience", "wrong issuer", "bad signature", "alg none",
@@ -225,6 +244,8 @@ def test_a_browser_signs_in_with_the_code_flow_and_pkce(server, provider):
     same = requests.post(server + "/api/2.0/mlflow/experiments/create", json={"name": _name()}, timeout=15,
                          headers={"Cookie": f"swiftrack_session={session}", "Origin": server})
     assert same.status_code == 200, same.text
+    # The audit log tells a browser session from a bearer token.
+    assert ("session", "/api/2.0/mlflow/users/current", 200) in _audited(user)
     out = requests.get(server + "/oidc/logout", allow_redirects=False, timeout=15)
     assert out.status_code == 302 and "Max-Age=0" in _cookie(out, "swiftrack_session")[1]
 

@@ -1,10 +1,10 @@
 import Foundation
 import Observability
-import TrackingCore
 
 extension APIObservability {
     /// Counts the request in the series and writes its log line.
-    func record(request: HTTPRequest, template: String, user: String?, response: HTTPResponse, seconds: Double) {
+    func record(request: HTTPRequest, template: String, user: String?, response: HTTPResponse, requestId: String,
+                seconds: Double) {
         let status = String(response.status)
         metrics.requests.increment(MetricLabels([("route", template), ("method", request.method), ("status", status)]))
         metrics.requestDuration.observe(seconds, MetricLabels([("route", template), ("method", request.method)]))
@@ -19,8 +19,6 @@ extension APIObservability {
         }
         log?.record(RequestLog.Entry(
             time: Date(), method: request.method, route: template, path: request.path, status: response.status,
-            durationSeconds: seconds, user: user,
-            requestId: request.header("x-request-id").map { String($0.prefix(128)) } ?? RandomID.uuid4(),
-            client: request.remoteAddress))
+            durationSeconds: seconds, user: user, requestId: requestId, client: request.remoteAddress))
     }
 }

@@ -2,6 +2,7 @@ import Artifacts
 import Auth
 import HTTPServer
 import JSON
+import Observability
 import Storage
 import TrackingCore
 
@@ -14,25 +15,27 @@ public struct MLflowAPI: HTTPHandler {
     private let artifactsOnly: Bool
     private let observability: APIObservability?
     private let access: AccessControl?
+    private let audit: APIAudit?
     private let transport: TransportSecurity
     private let logError: @Sendable (String) -> Void
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
     /// With `access`, requests need credentials, pass its rules, and searches answer what the caller may read.
     /// `transport` says which proxies to believe, whether HTTPS is required, and the HSTS header.
+    /// With `audit`, every request's record goes to that sink (`docs/AUDIT.md`).
     public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
                 artifactsOnly: Bool = false, observability: APIObservability? = nil,
-                access: AccessControl? = nil, transport: TransportSecurity = .none,
+                access: AccessControl? = nil, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
                 logError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.init(store: store, version: version, artifacts: artifacts, artifactsOnly: artifactsOnly,
-                  observability: observability, access: access, visibility: access, transport: transport,
+                  observability: observability, access: access, visibility: access, transport: transport, audit: audit,
                   logError: logError)
     }
 
     /// `visibility` narrows the searches to what each caller may read (tests pass a stand-in).
     init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
          artifactsOnly: Bool = false, observability: APIObservability? = nil, access: AccessControl? = nil,
-         visibility: (any SearchVisibility)?, transport: TransportSecurity = .none,
+         visibility: (any SearchVisibility)?, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
          logError: @escaping @Sendable (String) -> Void = { _ in }) {
         let events = APIEvents(observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
@@ -57,6 +60,7 @@ public struct MLflowAPI: HTTPHandler {
             })
         self.access = access
         self.transport = transport
+        self.audit = audit.map { APIAudit(sink: $0, roles: access.map { AuditRoleCache(store: $0.store) }) }
         self.observability = observability
         self.artifactProxy = ArtifactProxyRoutes(service: artifacts)
         self.artifacts = artifacts
@@ -66,36 +70,56 @@ public struct MLflowAPI: HTTPHandler {
 
     public func handle(_ incoming: HTTPServerRequest) -> HTTPServerResponse {
         var request = incoming
+        // The client's own address and scheme first: the logs, the throttle and the audit see them.
         let secure = transport.resolve(&request)
-        var response = observe(request, secure: secure)
-        transport.decorate(&response, secure: secure)
-        return response
+        let requestId = RequestID.resolve(request.header("x-request-id"))
+        let started = ContinuousClock.now
+        observability?.metrics.inFlight.add(1)
+        var outcome: APIAudit.Outcome
+        // Fail closed spares /metrics, which is how an operator sees the audit database failing.
+        let auditGate = audit.flatMap { request.path == "/metrics" ? nil : $0 }
+        if let auditGate, !auditGate.sink.admits() {
+            outcome = APIAudit.Outcome(template: template(of: request), caller: nil,
+                                       response: MLflowError.auditUnavailable(carriedOut: false).response)
+        } else {
+            outcome = route(request, secure: secure)
+        }
+        observability?.metrics.inFlight.add(-1)
+        let elapsed = ContinuousClock.now - started
+        if let audit, audit.submit(request, outcome, requestId: requestId, elapsed: elapsed) == .refused, auditGate != nil {
+            outcome.response = MLflowError.auditUnavailable(carriedOut: true).response
+        }
+        outcome.response.headers.append((name: "X-Request-Id", value: requestId))
+        observability?.record(request: request, template: outcome.template, user: outcome.caller?.username,
+                              response: outcome.response, requestId: requestId,
+                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        transport.decorate(&outcome.response, secure: secure)
+        return outcome.response
     }
 
-    private func observe(_ request: HTTPRequest, secure: Bool) -> HTTPResponse {
-        guard let observability else { return route(request, secure: secure).response }
-        let started = ContinuousClock.now
-        observability.metrics.inFlight.add(1)
-        let (template, user, response) = route(request, secure: secure)
-        observability.metrics.inFlight.add(-1)
-        let elapsed = ContinuousClock.now - started
-        observability.record(request: request, template: template, user: user, response: response,
-                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        return response
+    /// The route template `request` would match, without running anything (for a refused request's record).
+    private func template(of request: HTTPRequest) -> String {
+        if case .handler(_, let matched) = router.match(method: request.method, path: request.path) { return matched }
+        return "unmatched"
     }
 
     /// Answers `request`; also names the route template that matched (the metrics label) and the
-    /// signed-in user (for the request log).
-    private func route(_ request: HTTPRequest, secure: Bool) -> (template: String, user: String?, response: HTTPResponse) {
-        if let refusal = transport.refusal(path: request.path, secure: secure) { return ("insecure", nil, refusal) }
+    /// signed-in user (for the request and audit logs).
+    private func route(_ request: HTTPRequest, secure: Bool) -> APIAudit.Outcome {
+        if let refusal = transport.refusal(path: request.path, secure: secure) {
+            return APIAudit.Outcome(template: "insecure", caller: nil, response: refusal)
+        }
         var request = request
         var caller: AuthUser?
+        var method: String?
         if let access, !AccessControl.isPublic(request.path) {
             switch access.authenticate(request) {
-            case .failure(let refusal): return ("unauthenticated", nil, refusal.response)
-            case .success(let user):
-                caller = user
-                request.user = user.username
+            case .failure(let refusal): return APIAudit.Outcome(template: "unauthenticated", caller: nil,
+                                                                 response: refusal.response)
+            case .success(let signIn):
+                caller = signIn.user
+                method = signIn.method
+                request.user = signIn.user.username
             }
         }
         var template = "unmatched"
@@ -135,7 +159,7 @@ public struct MLflowAPI: HTTPHandler {
                 return response
             }
         }
-        return (template, caller?.username, response)
+        return APIAudit.Outcome(template: template, caller: caller, response: response, authMethod: method)
     }
 
     /// Runs `body`, turning thrown errors into MLflow's JSON error response.

@@ -21,7 +21,7 @@ enum DatabaseComposition {
         let timeout = Duration.seconds(poolTimeoutSeconds)
         switch uri.engine {
         case .sqlite:
-            let path = uri.path.hasPrefix("/") ? uri.path : ServerOptions.absolutePath(uri.path)
+            let path = sqlitePath(uri)
             let database = try SQLiteDatabase(path: path, readerCount: readers)
             return Opened(database: database, description: "sqlite \(path)") {
                 do { try database.checkpoint() } catch { Log.error("WAL checkpoint at shutdown failed: \(error)") }
@@ -33,6 +33,11 @@ enum DatabaseComposition {
             let database = try MySQLDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
             return Opened(database: database, description: "mysql \(location(uri)), pool \(poolSize)") {}
         }
+    }
+
+    /// A SQLite URI's file, made absolute against the working directory.
+    static func sqlitePath(_ uri: DatabaseURI) -> String {
+        uri.path.hasPrefix("/") ? uri.path : ServerOptions.absolutePath(uri.path)
     }
 
     /// `db upgrade`'s advice when the server meets an older schema.

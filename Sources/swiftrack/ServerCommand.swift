@@ -36,9 +36,10 @@ enum ServerCommand {
         }
         let auth = try AuthComposition.accessControl(options, environment: ProcessInfo.processInfo.environment,
                                                      tracking: store)
+        let audit = try AuditComposition.writer(options, metrics: observability.metrics.registry)
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
                             artifactsOnly: options.artifactsOnly, observability: observability,
-                            access: auth?.0, transport: options.transport) { message in
+                            access: auth?.0, transport: options.transport, audit: audit?.0) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
@@ -60,6 +61,14 @@ enum ServerCommand {
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
         server.stop()
         metricsServer?.stop()
+        if let (writer, auditOpened) = audit {
+            // Every answered request has queued its record by now: flush them, and name the head
+            // (an anchor to keep elsewhere: it shows whether records were later cut from the end).
+            if let head = writer.stop() ?? (try? auditOpened.store.head()) {
+                Log.info("audit log flushed: chain head at record \(head.sequence) (hash \(head.hash))")
+            }
+            auditOpened.database.close()
+        }
         opened.close()
         auth?.1.close()
         Log.info("stopped")

@@ -1,6 +1,7 @@
 import API
 import Foundation
 import HTTPServer
+import Observability
 
 /// `swiftrack server`'s options: each flag keeps `mlflow server`'s name and has environment twins.
 struct ServerOptions {
@@ -25,6 +26,12 @@ struct ServerOptions {
     /// OpenID Connect bearer tokens (`--oidc-issuer`, `--oidc-audience`; over the file's [oidc]).
     var oidcIssuer: String?
     var oidcAudience: String?
+    /// The audit database; nil: no audit log (on with `--audit` or `--audit-db-uri`).
+    var auditDatabaseURI: String?
+    /// HMAC key of the audit chain; nil: plain SHA-256.
+    var auditKeyFile: String?
+    var auditFailure = AuditFailurePolicy.open
+    var auditQueueSize = 10_000
     var http = HTTPServerConfiguration()
     /// Trusted proxies, HTTPS required or not, HSTS (`ServerOptions+Transport`).
     var transport = TransportSecurity()
@@ -33,9 +40,10 @@ struct ServerOptions {
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
+        "audit-db-uri", "audit-key-file", "audit-failure", "audit-queue-size",
     ]).union(transportFlags)
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
-                                            "require-https"]
+                                            "require-https", "audit"]
 
     /// The root new experiments get their artifact location under.
     var effectiveDefaultArtifactRoot: String {
@@ -74,6 +82,21 @@ struct ServerOptions {
                                        sqlite:///basic_auth.db, admin, no password)
                                        env MLFLOW_AUTH_CONFIG_PATH; MLFLOW_AUTH_ADMIN_USERNAME and
                                        MLFLOW_AUTH_ADMIN_PASSWORD override the file
+          --audit                      write every request to the audit log (docs/AUDIT.md) in
+                                       sqlite:///swiftrack-audit.db unless --audit-db-uri names another
+                                       env SWIFTRACK_AUDIT=true
+          --audit-db-uri URI           the audit database (sqlite, postgresql or mysql URI, kept apart
+                                       from the tracking data); giving it turns the audit log on
+                                       env SWIFTRACK_AUDIT_DB_URI
+          --audit-key-file PATH        chain the audit records with HMAC-SHA256 under this file's key
+                                       (at least 16 bytes) instead of plain SHA-256
+                                       env SWIFTRACK_AUDIT_KEY_FILE
+          --audit-failure open|closed  when audit records cannot be kept: answer requests anyway and
+                                       count the loss on /metrics (open, the default), or refuse them
+                                       with 503 (closed)
+                                       env SWIFTRACK_AUDIT_FAILURE
+          --audit-queue-size N         audit records waiting to be written at most (default 10000)
+                                       env SWIFTRACK_AUDIT_QUEUE_SIZE
           --log-format FORMAT          one line per request as text (default), json, or none
                                        env SWIFTRACK_LOG_FORMAT
           --host HOST                  address to listen on (default 127.0.0.1)
@@ -151,6 +174,7 @@ struct ServerOptions {
             authEnabled = authEnabled || auth == "basic"
         }
         authConfigPath = value("auth-config", "MLFLOW_AUTH_CONFIG_PATH")
+        try readAuditOptions(arguments: arguments, environment: environment)
         if let size = try integer("db-pool-size", "SWIFTRACK_DB_POOL_SIZE", range: 1...1000) { dbPoolSize = size }
         if let seconds = try integer("db-pool-timeout", "SWIFTRACK_DB_POOL_TIMEOUT", range: 1...3600) {
             dbPoolTimeoutSeconds = seconds

@@ -19,6 +19,8 @@ let usage = """
       swiftrack roles (create|grant|assign|unassign|delete|list) ... [--auth-config PATH]
       swiftrack groups (create|add|remove|assign|unassign|delete|list) ... [--auth-config PATH]
                                         manage users, roles, groups and grants in the auth database
+      swiftrack audit (verify|export) ... [--audit-db-uri URI]
+                                        check the audit log's hash chain, or export its records as JSON lines
       swiftrack --version               print the version
       swiftrack --help                  print this help
     """
@@ -61,6 +63,8 @@ func runMain() -> Int32 {
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "users", "roles", "groups":
             return try AccessCommand.run(command, Array(arguments.dropFirst()), environment: environment)
+        case "audit":
+            return try AuditCommand.run(Array(arguments.dropFirst()), environment: environment)
         default:
             throw UsageError("unknown command '\(command)'")
         }

@@ -48,12 +48,19 @@ public final class AccessControl: Sendable {
     }
 
     /// The caller, or the answer that refuses them (401, or 429 while throttled).
-    func authenticate(_ request: HTTPRequest) -> Result<AuthUser, AccessRefusal> {
+    /// A signed-in caller and how they signed in (`basic`, `oidc` for a bearer token, `session`
+    /// for a browser's OIDC session), for the audit log.
+    struct SignIn {
+        let user: AuthUser
+        let method: String
+    }
+
+    func authenticate(_ request: HTTPRequest) -> Result<SignIn, AccessRefusal> {
         let now = Date().timeIntervalSince1970
         if let bearer, let token = Self.bearerToken(request.header("authorization")) {
             do {
                 switch try bearer.authenticate(token: token, now: now) {
-                case .success(let user): return .success(user)
+                case .success(let user): return .success(SignIn(user: user, method: "oidc"))
                 case .failure(.providerUnavailable(let reason)): return .failure(.unavailable("the identity provider: \(reason)"))
                 case .failure(let rejection): return .failure(.invalidToken("\(rejection)"))
                 }
@@ -70,7 +77,7 @@ public final class AccessControl: Sendable {
                 return .failure(.crossSiteSession)
             }
             do {
-                if let user = try browser.user(session: session, now: now) { return .success(user) }
+                if let user = try browser.user(session: session, now: now) { return .success(SignIn(user: user, method: "session")) }
             } catch {
                 return .failure(.unavailable("\(error)"))
             }
@@ -80,7 +87,7 @@ public final class AccessControl: Sendable {
         }
         do {
             switch try verifier.verify(username: username, password: password, address: request.remoteAddress, now: now) {
-            case .verified(let user): return .success(user)
+            case .verified(let user): return .success(SignIn(user: user, method: "basic"))
             case .rejected: return .failure(.unauthenticated(bearer: bearer != nil))
             case .throttled(let seconds): return .failure(.throttled(retryAfter: seconds))
             }

@@ -1,0 +1,121 @@
+import Auth
+import Foundation
+import HTTPServer
+import Observability
+import Storage
+import Synchronization
+import Testing
+@testable import API
+
+/// A sink that keeps records in memory and admits requests while told to.
+final class RecordingAuditSink: AuditSink {
+    let records = Mutex<[AuditRecord]>([])
+    let healthy = Atomic<Bool>(true)
+    let failsClosed: Bool
+
+    init(failsClosed: Bool = false) { self.failsClosed = failsClosed }
+
+    func admits() -> Bool { !failsClosed || healthy.load(ordering: .relaxed) }
+
+    func submit(_ record: AuditRecord) -> AuditSubmission {
+        guard healthy.load(ordering: .relaxed) else { return failsClosed ? .refused : .dropped }
+        records.withLock { $0.append(record) }
+        return .queued
+    }
+
+    var all: [AuditRecord] { records.withLock { $0 } }
+}
+
+@Suite("Audit records from MLflowAPI")
+struct AuditHookTests {
+    private func api(_ sink: RecordingAuditSink, access: AccessControl? = nil,
+                     store: SQLTrackingStore) -> MLflowAPI {
+        MLflowAPI(store: store, version: "test", access: access, audit: sink)
+    }
+
+    private func request(_ method: String, _ target: String, _ body: String = "",
+                         headers: [(name: String, value: String)] = []) -> HTTPRequest {
+        var request = HTTPRequest(method: method, target: target,
+                                  headers: [(name: "Content-Type", value: "application/json")] + headers,
+                                  body: Array(body.utf8))
+        request.remoteAddress = "10.0.0.7"
+        return request
+    }
+
+    @Test func aRecordNamesRouteResourcesOutcomeAndRequestId() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink()
+        let api = api(sink, store: harness.store)
+        let created = Reply(api.handle(request("POST", "/api/2.0/mlflow/experiments/create", #"{"name":"e"}"#,
+                                               headers: [(name: "X-Request-Id", value: "client-id-7")])))
+        #expect(created.header("X-Request-Id") == "client-id-7")
+        let missing = Reply(api.handle(request("GET", "/api/2.0/mlflow/runs/get?run_id=abc&password=hunter2")))
+        #expect(missing.status == 404)
+        let generated = try #require(missing.header("X-Request-Id"))
+        _ = api.handle(request("POST", "/api/2.0/mlflow/model-versions/create",
+                               #"{"name":"m","version":3,"experiment_id":5}"#))
+        _ = api.handle(request("GET", "/api/2.0/mlflow/logged-models/m-42"))
+        let records = sink.all
+        #expect(records.count == 4)
+        #expect(records[0].requestId == "client-id-7")
+        #expect(records[0].route == "/api/2.0/mlflow/experiments/create")
+        #expect((records[0].status, records[0].errorCode, records[0].user, records[0].authMethod) == (200, nil, nil, .none))
+        #expect(records[0].clientAddress == "10.0.0.7")
+        #expect(records[0].resources.experimentId == created.json?["experiment_id"]?.stringValue)
+        #expect(records[0].resources.experimentId != nil)
+        #expect(records[1].requestId == generated)
+        #expect(records[1].resources == AuditResources(runId: "abc"))
+        #expect((records[1].status, records[1].errorCode) == (404, "RESOURCE_DOES_NOT_EXIST"))
+        #expect(records[2].resources == AuditResources(experimentId: "5", registeredModelName: "m", modelVersion: "3"))
+        #expect(records[3].route == "/api/2.0/mlflow/logged-models/{model_id}")
+        #expect(records[3].resources.loggedModelId == "m-42")
+        #expect(!"\(records)".contains("hunter2"))
+    }
+
+    @Test func requestIdsThatAreNotPrintableOrTooLongAreReplacedOrCut() {
+        #expect(RequestID.resolve("  ok-1 ") == "ok-1")
+        #expect(RequestID.resolve(String(repeating: "a", count: 300)).count == 128)
+        #expect(RequestID.resolve("bad\u{1}id").count == 36)
+        #expect(RequestID.resolve("") != "")
+        #expect(RequestID.resolve(nil).count == 36)
+    }
+
+    @Test func theSignedInUserAndRolesAreRecordedAndPasswordsAreNot() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        let sink = RecordingAuditSink()
+        let access = AccessControl(store: harness.auth, defaultPermission: .read, tracking: harness.store)
+        let api = api(sink, access: access, store: harness.store)
+        let token = Data("admin:\(AuthHarness.password("admin"))".utf8).base64EncodedString()
+        let reply = Reply(api.handle(request("POST", "/api/2.0/mlflow/users/create",
+                                             #"{"username":"u1","password":"very-secret-1"}"#,
+                                             headers: [(name: "Authorization", value: "Basic \(token)")])))
+        #expect(reply.status == 200)
+        _ = api.handle(request("GET", "/api/2.0/mlflow/experiments/search"))
+        let records = sink.all
+        #expect((records[0].user, records[0].roles, records[0].authMethod) == ("admin", ["admin"], .basic))
+        #expect((records[1].route, records[1].status, records[1].user) == ("unauthenticated", 401, nil))
+        #expect(!"\(records)".contains("very-secret-1") && !"\(records)".contains(token))
+    }
+
+    @Test func failingClosedRefusesRequestsBeforeTheyRunButSparesMetrics() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink(failsClosed: true)
+        sink.healthy.store(false, ordering: .relaxed)
+        let metrics = ServerMetrics(version: "t", mlflowVersion: "t")
+        let api = MLflowAPI(store: harness.store, version: "test",
+                            observability: APIObservability(metrics: metrics, log: nil), audit: sink)
+        let refused = Reply(api.handle(request("POST", "/api/2.0/mlflow/experiments/create", #"{"name":"never"}"#)))
+        #expect(refused.status == 503)
+        #expect(refused.errorCode == "TEMPORARILY_UNAVAILABLE")
+        #expect(try harness.store.getExperimentByName("never") == nil)
+        #expect(Reply(api.handle(request("GET", "/metrics"))).status == 200)
+    }
+
+    @Test func failingOpenAnswersAsUsual() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink()
+        sink.healthy.store(false, ordering: .relaxed)
+        let api = api(sink, store: harness.store)
+        #expect(Reply(api.handle(request("POST", "/api/2.0/mlflow/experiments/create", #"{"name":"e"}"#))).status == 200)
+    }
+}
