@@ -63,6 +63,21 @@ def stop_process_group(proc, timeout):
             pass
         proc.wait()
 
+def auth_server_environment(tmp, admin, extra=""):
+    """Writes `tmp`/auth.ini (default permission READ, users in `tmp`/auth.db, `admin` = (name,
+    password), then `extra` sections) and returns an environment naming it, without the client's
+    credentials, for a server started with --app-name basic-auth."""
+    config = os.path.join(tmp, "auth.ini")
+    with open(config, "w") as f:
+        f.write("[mlflow]\ndefault_permission = READ\n"
+                f"database_uri = sqlite:///{tmp}/auth.db\n"
+                f"admin_username = {admin[0]}\nadmin_password = {admin[1]}\n" + extra)
+    env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
+    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"):
+        env.pop(name, None)
+    return config, env
+
+
 def start_logged(cmd, env, cwd, log_path):
     """Starts `cmd` in a process group of its own, its output going to `log_path`; returns (proc, log)."""
     log = open(log_path, "wb")

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from conftest import ENGINE, SWIFTRACK_BIN, _free_port, create_database_uri, start_logged, stop_process_group, \
+from conftest import auth_server_environment, ENGINE, SWIFTRACK_BIN, _free_port, create_database_uri, start_logged, stop_process_group, \
     wait_for_health
 
 pytestmark = pytest.mark.swiftrack_only
@@ -116,14 +116,7 @@ def drive(base, facts):
 def session():
     tmp = tempfile.mkdtemp(prefix="compat-audit-")
     port = _free_port()
-    config = os.path.join(tmp, "auth.ini")
-    with open(config, "w") as f:
-        f.write("[mlflow]\ndefault_permission = READ\n"
-                f"database_uri = sqlite:///{tmp}/auth.db\n"
-                f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n")
-    env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
-    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
-        env.pop(name, None)
+    _, env = auth_server_environment(tmp, ADMIN)
     audit_uri = audit_database_uri(tmp)
     cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
            "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),

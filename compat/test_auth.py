@@ -12,7 +12,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import ENGINE, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
+from conftest import ENGINE, auth_server_environment, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
 
 # The module's server keeps its tracking and auth data in SQLite whatever the engine of the pass
 # (the auth store's contract on every engine is a Swift test), so the PostgreSQL and MariaDB passes
@@ -28,15 +28,8 @@ AUTH_CONFIG = None   # the module server's auth configuration file
 def auth_server():
     tmp = tempfile.mkdtemp(prefix="compat-auth-")
     port = _free_port()
-    config = os.path.join(tmp, "auth.ini")
-    with open(config, "w") as f:
-        f.write("[mlflow]\ndefault_permission = READ\n"
-                f"database_uri = sqlite:///{tmp}/auth.db\n"
-                f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n"
-                "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n")
-    env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
-    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
-        env.pop(name, None)
+    config, env = auth_server_environment(
+        tmp, ADMIN, "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n")
     store = f"sqlite:///{tmp}/mlflow.db"
     if IS_MLFLOW:
         env.update(MLFLOW_FLASK_SERVER_SECRET_KEY="compat-secret", MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")

@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
+from conftest import SWIFTRACK_BIN, auth_server_environment, _free_port, start_logged, stop_process_group, wait_for_health
 from oidc_provider import Provider, b64url, compact
 
 pytestmark = [
@@ -46,18 +46,12 @@ def provider():
 @pytest.fixture(scope="module")
 def server(provider):
     tmp = tempfile.mkdtemp(prefix="compat-oidc-")
-    config = os.path.join(tmp, "auth.ini")
     port = _free_port()
-    with open(config, "w") as f:
-        f.write(f"[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///{tmp}/auth.db\n"
-                f"admin_username = {ADMIN[0]}\nadmin_password = {ADMIN[1]}\n"
-                f"[swiftrack]\ngovernance_role = governance\n"
+    _, env = auth_server_environment(
+        tmp, ADMIN, f"[swiftrack]\ngovernance_role = governance\n"
                 f"[oidc]\nissuer = {provider.issuer}\naudience = swiftrack\n"
                 "group_roles = ml-governance: governance\nadmin_groups = ml-admins\nkey_refresh_seconds = 1\n"
                 f"redirect_uri = http://127.0.0.1:{port}/oidc/callback\nsession_hours = 1\n")
-    env = dict(os.environ, MLFLOW_AUTH_CONFIG_PATH=config)
-    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"):
-        env.pop(name, None)
     global AUDIT_DB
     AUDIT_DB = os.path.join(tmp, "audit.db")
     cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
