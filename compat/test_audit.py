@@ -50,8 +50,8 @@ class Session:
     def sql(self, statement):
         """Runs one statement on the audit database behind the server's back."""
         if self.audit_uri.startswith("sqlite:"):
-            with sqlite3.connect(self.audit_uri[len("sqlite:///"):]) as connection:
-                connection.execute(statement)
+            # The sqlite3 shell, as someone with access to the file would edit it.
+            subprocess.run(["sqlite3", self.audit_uri[len("sqlite:///"):], statement], check=True, timeout=30)
         elif self.audit_uri.startswith("postgresql:"):
             subprocess.run(["psql", self.audit_uri, "-q", "-c", statement], check=True)
         else:
