@@ -9,7 +9,6 @@ Swiftrack only: MLflow has no audit log.
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import tempfile
 import time
