@@ -21,6 +21,8 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb",
                        providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap",
+                       providers: [.apt(["libldap-dev"])]),
 
         // A small, fast JSON value type, parser and writer (no Foundation).
         .target(name: "JSON"),
@@ -36,8 +38,9 @@ let package = Package(
         .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
-        // Users, roles and grants (their own database), password hashing, permission rules.
-        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto"]),
+        // Users, roles and grants (their own database), password hashing, permission rules; sign-in
+        // through OIDC tokens and LDAP binds.
+        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto", "CLDAP"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.

@@ -39,8 +39,13 @@ enum AuthComposition {
                                     postForm: postProviderForm)
             Log.info("OIDC browser sign-in at /oidc/login (client \(settings.clientId), back to \(settings.redirectURI))")
         }
+        let ldap = try LDAPConfiguration.from(file: file, uri: options.ldapURI, environment: environment,
+                                              source: options.authConfigPath ?? "the auth configuration").map {
+            Log.info("LDAP sign-in for users without a local password: \($0.uri)\($0.startTLS ? " with StartTLS" : "")")
+            return LDAPCredentialVerifier(configuration: $0, store: store)
+        }
         return (AccessControl(store: store, defaultPermission: configuration.defaultPermission, tracking: tracking,
-                              promotion: configuration.promotion, bearer: bearer, browser: browser), opened)
+                              promotion: configuration.promotion, bearer: bearer, browser: browser, ldap: ldap), opened)
     }
 
     /// The key that signs session cookies: SWIFTRACK_SESSION_SECRET (shared by replicas, at least

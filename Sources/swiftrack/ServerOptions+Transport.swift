@@ -4,7 +4,7 @@ import HTTPServer
 /// `swiftrack server`'s HTTPS, proxy and identity-provider options.
 extension ServerOptions {
     static let transportFlags: Set<String> = ["tls-cert", "tls-key", "behind-proxy", "hsts-max-age",
-                                              "oidc-issuer", "oidc-audience"]
+                                              "oidc-issuer", "oidc-audience", "ldap-uri"]
 
     static let transportHelp = """
           --tls-cert PATH              serve HTTPS (TLS 1.2 and 1.3 only) with this PEM certificate chain
@@ -28,6 +28,11 @@ extension ServerOptions {
                                        env SWIFTRACK_OIDC_ISSUER
           --oidc-audience ID           the audience tokens must carry (the client id)
                                        env SWIFTRACK_OIDC_AUDIENCE
+          --ldap-uri URI               with auth on, check the Basic credentials of users without a local
+                                       password by an LDAP bind (ldap:// or ldaps://); the DN template or
+                                       search, StartTLS, CA and group mapping are in the auth
+                                       configuration's [ldap] section
+                                       env SWIFTRACK_LDAP_URI
         """
 
     /// Reads the TLS files and the proxy settings; a mistake is a usage error before anything starts.
@@ -72,6 +77,10 @@ extension ServerOptions {
         oidcAudience = value("oidc-audience", "SWIFTRACK_OIDC_AUDIENCE")
         if (oidcIssuer != nil || oidcAudience != nil) && !authEnabled {
             throw UsageError("--oidc-issuer needs access control on (--app-name basic-auth)")
+        }
+        ldapURI = value("ldap-uri", "SWIFTRACK_LDAP_URI")
+        if ldapURI != nil && !authEnabled {
+            throw UsageError("--ldap-uri needs access control on (--app-name basic-auth)")
         }
         if let text = value("hsts-max-age", "SWIFTRACK_HSTS_MAX_AGE") {
             guard let seconds = Int(text), (0...(10 * 31_536_000)).contains(seconds) else {

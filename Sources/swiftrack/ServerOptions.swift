@@ -26,6 +26,8 @@ struct ServerOptions {
     /// OpenID Connect bearer tokens (`--oidc-issuer`, `--oidc-audience`; over the file's [oidc]).
     var oidcIssuer: String?
     var oidcAudience: String?
+    /// LDAP sign-in (`--ldap-uri`; over the file's [ldap] uri).
+    var ldapURI: String?
     /// The audit database; nil: no audit log (on with `--audit` or `--audit-db-uri`).
     var auditDatabaseURI: String?
     /// HMAC key of the audit chain; nil: plain SHA-256.

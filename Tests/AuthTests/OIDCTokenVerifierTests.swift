@@ -170,9 +170,9 @@ struct OIDCTokenVerifierTests {
         let configuration = try #require(try OIDCConfiguration.from(file: file, issuer: nil, audience: nil))
         #expect(configuration.issuer == "https://login.example/realms/ml" && configuration.usernameClaim == "email")
         #expect(configuration.groupsClaim == "roles" && configuration.clockSkewSeconds == 30)
-        #expect(configuration.groupRoles == ["ml-governance": ["governance"], "ml-scientists": ["scientist", "viewer"]])
-        #expect(configuration.adminGroups == ["ml-admins"])
-        #expect(configuration.roles(for: ["ml-scientists", "other"]) == (["scientist", "viewer"], ["governance", "scientist", "viewer"]))
+        #expect(configuration.groups.groupRoles == ["ml-governance": ["governance"], "ml-scientists": ["scientist", "viewer"]])
+        #expect(configuration.groups.adminGroups == ["ml-admins"])
+        #expect(configuration.groups.roles(for: ["ml-scientists", "other"]) == (["scientist", "viewer"], ["governance", "scientist", "viewer"]))
         #expect(try OIDCConfiguration.from(file: file, issuer: "https://flag.example", audience: "cli")?.audience == "cli")
         #expect(try OIDCConfiguration.from(file: nil, issuer: nil, audience: nil) == nil)
         #expect(throws: (any Error).self) { _ = try OIDCConfiguration.from(file: nil, issuer: "http://idp.example", audience: "a") }

@@ -23,11 +23,14 @@ public final class AccessControl: Sendable {
     let bearer: BearerAuthenticator?
     /// Browser sessions from the authorization-code sign-in (`/oidc/login`), when configured.
     let browser: BrowserSignIn?
+    /// Basic credentials of users without a local password checked by an LDAP bind, when configured.
+    let ldap: LDAPCredentialVerifier?
 
     public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
                 promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil,
-                bearer: BearerAuthenticator? = nil, browser: BrowserSignIn? = nil) {
+                bearer: BearerAuthenticator? = nil, browser: BrowserSignIn? = nil, ldap: LDAPCredentialVerifier? = nil) {
         self.bearer = bearer
+        self.ldap = ldap
         self.browser = browser
         self.store = store
         self.defaultPermission = defaultPermission
@@ -48,7 +51,7 @@ public final class AccessControl: Sendable {
     }
 
     /// The caller, or the answer that refuses them (401, or 429 while throttled).
-    /// A signed-in caller and how they signed in (`basic`, `oidc` for a bearer token, `session`
+    /// A signed-in caller and how they signed in (`basic`, `ldap`, `oidc` for a bearer token, `session`
     /// for a browser's OIDC session), for the audit log.
     struct SignIn {
         let user: AuthUser
@@ -86,14 +89,28 @@ public final class AccessControl: Sendable {
             return .failure(.unauthenticated(bearer: bearer != nil))
         }
         do {
-            switch try verifier.verify(username: username, password: password, address: request.remoteAddress, now: now) {
-            case .verified(let user): return .success(SignIn(user: user, method: "basic"))
+            let directory = try usesDirectory(username)
+            let outcome = try directory.map { try $0.verify(username: username, password: password,
+                                                             address: request.remoteAddress, now: now) }
+                ?? verifier.verify(username: username, password: password, address: request.remoteAddress, now: now)
+            switch outcome {
+            case .verified(let user): return .success(SignIn(user: user, method: directory == nil ? "basic" : "ldap"))
             case .rejected: return .failure(.unauthenticated(bearer: bearer != nil))
             case .throttled(let seconds): return .failure(.throttled(retryAfter: seconds))
             }
+        } catch let error as LDAPError {
+            return .failure(.directoryUnavailable("\(error)"))
         } catch {
             return .failure(.unavailable("\(error)"))
         }
+    }
+
+    /// The LDAP verifier when it decides for this name: users with a local password sign in with
+    /// it (the bootstrap admin, service accounts); everyone else is the directory's.
+    private func usesDirectory(_ username: String) throws -> LDAPCredentialVerifier? {
+        guard let ldap else { return nil }
+        guard let user = try store.user(named: username) else { return ldap }
+        return user.passwordHash == AuthStore.externalPasswordHash ? ldap : nil
     }
 
     /// `Authorization: Basic base64(user:password)`, split at the first colon; nil when absent or malformed.
@@ -188,6 +205,8 @@ enum AccessRefusal: Error, Equatable {
     case invalidToken(String)
     case throttled(retryAfter: Int)
     case unavailable(String)
+    /// The LDAP directory could not be asked (down, timed out, TLS refused, service account refused).
+    case directoryUnavailable(String)
     /// A session cookie on a changing request from another site's page.
     case crossSiteSession
 
@@ -218,6 +237,10 @@ enum AccessRefusal: Error, Equatable {
                                + "(the request's Origin is another site).").response
         case .unavailable(let reason):
             return MLflowError(.temporarilyUnavailable, "The auth database is unavailable: \(reason)").response
+        case .directoryUnavailable(let reason):
+            var response = MLflowError(.temporarilyUnavailable, "Sign-in cannot be checked now: \(reason)").response
+            response.headers.append((name: "Retry-After", value: "5"))
+            return response
         }
     }
 }

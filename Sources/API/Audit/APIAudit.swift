@@ -14,7 +14,7 @@ struct APIAudit: Sendable {
         var template: String
         var caller: AuthUser?
         var response: HTTPResponse
-        /// How the caller signed in (`basic`, `oidc`, `session`); nil for an anonymous request.
+        /// How the caller signed in (`basic`, `ldap`, `oidc`, `session`); nil for an anonymous request.
         var authMethod: String? = nil
     }
 

@@ -42,12 +42,8 @@ public final class BearerAuthenticator: Sendable {
     /// The provider's user, created on first sight, with the admin flag and the managed roles its
     /// groups give (also the browser sign-in's last step).
     public func signIn(_ identity: OIDCIdentity) throws -> AuthUser {
-        let configuration = verifier.configuration
-        let isAdmin = configuration.adminGroups.isEmpty ? nil : !configuration.adminGroups.isDisjoint(with: identity.groups)
-        let user = try store.provisionExternalUser(username: identity.username, isAdmin: isAdmin)
-        let roles = configuration.roles(for: identity.groups)
-        try store.syncManagedRoles(userId: user.id, held: roles.held, managed: roles.managed)
-        return user
+        try store.signInExternalUser(username: identity.username, groups: identity.groups,
+                                     mapping: verifier.configuration.groups)
     }
 
     /// The user a browser session names, if they still exist.

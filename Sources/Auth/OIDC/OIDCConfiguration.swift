@@ -15,11 +15,8 @@ public struct OIDCConfiguration: Sendable, Equatable {
     public var algorithms: Set<String> = ["RS256", "ES256"]
     /// Leeway for `exp`, `nbf` and `iat` against clocks that drift.
     public var clockSkewSeconds: Double = 60
-    /// Provider group -> Swiftrack role names; a signed-in user holds exactly the mapped roles of
-    /// the groups in their token (roles no group maps to are left to admins).
-    public var groupRoles: [String: [String]] = [:]
-    /// Members of these provider groups are admins.
-    public var adminGroups: Set<String> = []
+    /// Provider groups -> Swiftrack roles and the admin flag.
+    public var groups = GroupRoleMapping()
     /// An unknown key id fetches the key set again at most this often (key rotation).
     public var keyRefreshSeconds: Double = 30
     /// Browser sign-in (authorization code + PKCE), on when `redirect_uri` is set.
@@ -92,35 +89,7 @@ public struct OIDCConfiguration: Sendable, Equatable {
             }
             configuration.browser = browser
         }
-        if let mapping = value("group_roles") { configuration.groupRoles = try groupRoles(mapping, source: source) }
-        if let groups = value("admin_groups") {
-            configuration.adminGroups = Set(groups.split(separator: ",").map { $0.trimmingCharacters(in: " ") }
-                .filter { !$0.isEmpty })
-        }
+        configuration.groups = try GroupRoleMapping(file: file, section: section, source: source)
         return configuration
-    }
-
-    /// `group: role, role; group2: role` -> [group: [roles]].
-    static func groupRoles(_ text: String, source: String) throws -> [String: [String]] {
-        var mapping: [String: [String]] = [:]
-        for entry in text.split(separator: ";") where !entry.trimmingCharacters(in: " ").isEmpty {
-            guard let colon = entry.lastIndex(of: ":") else {
-                throw MLflowError.invalidParameter("\(source): group_roles entries are 'group: role, role', got '\(entry)'")
-            }
-            let group = entry[..<colon].trimmingCharacters(in: " ")
-            let roles = entry[entry.index(after: colon)...].split(separator: ",").map { $0.trimmingCharacters(in: " ") }
-                .filter { !$0.isEmpty }
-            guard !group.isEmpty, !roles.isEmpty else {
-                throw MLflowError.invalidParameter("\(source): group_roles entries are 'group: role, role', got '\(entry)'")
-            }
-            mapping[group, default: []].append(contentsOf: roles)
-        }
-        return mapping
-    }
-
-    /// The roles the groups give, and every role the mapping manages.
-    public func roles(for groups: [String]) -> (held: Set<String>, managed: Set<String>) {
-        let held = Set(groups.flatMap { groupRoles[$0] ?? [] })
-        return (held, Set(groupRoles.values.joined()))
     }
 }

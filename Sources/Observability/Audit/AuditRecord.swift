@@ -83,7 +83,7 @@ public struct AuditResources: Sendable, Equatable {
     }
 }
 
-/// How the caller proved who they are: `basic`, or `none`; open to `oidc`, `ldap` and others.
+/// How the caller proved who they are: `basic`, `ldap`, `oidc`, `session`, or `none`.
 public struct AuditAuthMethod: RawRepresentable, Sendable, Hashable {
     public let rawValue: String
 
