@@ -17,26 +17,29 @@ public struct MLflowAPI: HTTPHandler {
     private let access: AccessControl?
     private let audit: APIAudit?
     private let transport: TransportSecurity
+    private let ui: (any WebSite)?
     private let logError: @Sendable (String) -> Void
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
     /// With `access`, requests need credentials, pass its rules, and searches answer what the caller may read.
     /// `transport` says which proxies to believe, whether HTTPS is required, and the HSTS header.
     /// With `audit`, every request's record goes to that sink (`docs/AUDIT.md`).
+    /// `ui` answers `/` and `/static-files/...` (the built-in UI, MLflow's, or none).
     public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
                 artifactsOnly: Bool = false, observability: APIObservability? = nil,
                 access: AccessControl? = nil, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
-                logError: @escaping @Sendable (String) -> Void = { _ in }) {
+                ui: (any WebSite)? = nil, logError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.init(store: store, version: version, artifacts: artifacts, artifactsOnly: artifactsOnly,
                   observability: observability, access: access, visibility: access, transport: transport, audit: audit,
-                  logError: logError)
+                  ui: ui, logError: logError)
     }
 
     /// `visibility` narrows the searches to what each caller may read (tests pass a stand-in).
     init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
          artifactsOnly: Bool = false, observability: APIObservability? = nil, access: AccessControl? = nil,
          visibility: (any SearchVisibility)?, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
-         logError: @escaping @Sendable (String) -> Void = { _ in }) {
+         ui: (any WebSite)? = nil, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.ui = ui
         let events = APIEvents(observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
@@ -97,6 +100,14 @@ public struct MLflowAPI: HTTPHandler {
         return outcome.response
     }
 
+    /// The UI file a GET names, whether it may be fetched before signing in (scripts and styles
+    /// always; the page when the UI signs in itself), and how to answer it.
+    private func uiFile(_ request: HTTPRequest) -> (public: Bool, serve: () -> HTTPResponse?)? {
+        guard let ui, request.method == "GET" || request.method == "HEAD",
+              let name = WebSitePath.resolve(request.path) else { return nil }
+        return (name != "index.html" || ui.pageIsPublic, { ui.file(name, request: request) })
+    }
+
     /// The route template `request` would match, without running anything (for a refused request's record).
     private func template(of request: HTTPRequest) -> String {
         if case .handler(_, let matched) = router.match(method: request.method, path: request.path) { return matched }
@@ -112,6 +123,10 @@ public struct MLflowAPI: HTTPHandler {
         var request = request
         var caller: AuthUser?
         var method: String?
+        let page = uiFile(request)
+        if let page, page.public || access == nil, let response = page.serve() {
+            return APIAudit.Outcome(template: "ui", caller: nil, response: response)
+        }
         if let access, !AccessControl.isPublic(request.path) {
             switch access.authenticate(request) {
             case .failure(let refusal): return APIAudit.Outcome(template: "unauthenticated", caller: nil,
@@ -121,6 +136,11 @@ public struct MLflowAPI: HTTPHandler {
                 method = signIn.method
                 request.user = signIn.user.username
             }
+        }
+        if let page, let response = page.serve() {   // MLflow's page, after signing in
+            var outcome = APIAudit.Outcome(template: "ui", caller: caller, response: response)
+            outcome.authMethod = method
+            return outcome
         }
         var template = "unmatched"
         let response = respond(to: request) {

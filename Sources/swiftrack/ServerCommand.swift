@@ -39,7 +39,7 @@ enum ServerCommand {
         let audit = try AuditComposition.writer(options, metrics: observability.metrics.registry)
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
                             artifactsOnly: options.artifactsOnly, observability: observability,
-                            access: auth?.0, transport: options.transport, audit: audit?.0) { message in
+                            access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)

@@ -37,13 +37,15 @@ struct ServerOptions {
     var http = HTTPServerConfiguration()
     /// Trusted proxies, HTTPS required or not, HSTS (`ServerOptions+Transport`).
     var transport = TransportSecurity()
+    /// The browser UI at `/` (`ServerOptions+UI`).
+    var ui: (any WebSite)?
 
     static let knownFlags: Set<String> = Set<String>([
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
         "audit-db-uri", "audit-key-file", "audit-failure", "audit-queue-size",
-    ]).union(transportFlags)
+    ]).union(transportFlags).union(uiFlags)
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
                                             "require-https", "audit"]
 
@@ -114,7 +116,7 @@ struct ServerOptions {
                                        env SWIFTRACK_CONNECTION_TIMEOUT
           --connection-limit N         simultaneous connections (default 4096)
                                        env SWIFTRACK_CONNECTION_LIMIT
-        """ + "\n" + transportHelp
+        """ + "\n" + transportHelp + "\n" + uiHelp
 
     init(arguments: Arguments, environment: [String: String]) throws(UsageError) {
         for name in arguments.values.keys where !Self.knownFlags.contains(name) {
@@ -190,6 +192,7 @@ struct ServerOptions {
             http.connectionLimit = limit
         }
         try parseTransport(arguments, environment: environment)
+        ui = try webSite(arguments, environment: environment)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

@@ -1,0 +1,45 @@
+import API
+
+/// `swiftrack server`'s browser UI: which one answers `/` and `/static-files/...`.
+extension ServerOptions {
+    enum UIChoice: String {
+        /// MLflow's prebuilt UI from the installed mlflow wheel (or `--mlflow-ui-dir`).
+        case mlflow
+        /// No UI: `/` is a 404, as with `mlflow server --app-name` apps that have none.
+        case none
+    }
+
+    static let uiFlags: Set<String> = ["ui", "mlflow-ui-dir"]
+
+    static let uiHelp = """
+          --ui UI                      the browser UI at /: mlflow (the prebuilt UI of the installed
+                                       mlflow wheel) or none (default none)
+                                       env SWIFTRACK_UI
+          --mlflow-ui-dir DIR          MLflow's built UI folder (mlflow/server/js/build); found in the
+                                       active virtualenv, beside each python3 on PATH, or the system's
+                                       site-packages when not given
+                                       env SWIFTRACK_MLFLOW_UI_DIR
+        """
+
+    /// The UI to serve; a missing folder is a usage error before anything starts.
+    func webSite(_ arguments: Arguments, environment: [String: String]) throws(UsageError) -> (any WebSite)? {
+        let text = arguments.value("ui", environment: environment, variables: ["SWIFTRACK_UI"]) ?? "none"
+        guard let choice = UIChoice(rawValue: text.lowercased()) else {
+            throw UsageError("--ui must be mlflow or none, got '\(text)'")
+        }
+        switch choice {
+        case .none:
+            return nil
+        case .mlflow:
+            let given = arguments.value("mlflow-ui-dir", environment: environment, variables: ["SWIFTRACK_MLFLOW_UI_DIR"])
+            guard let folder = given ?? DirectoryWebSite.findInstalledMLflowUI(environment: environment) else {
+                throw UsageError("--ui mlflow: no installed mlflow wheel with its UI was found (pip install mlflow, "
+                                 + "or name the folder with --mlflow-ui-dir .../mlflow/server/js/build)")
+            }
+            guard let site = DirectoryWebSite(root: folder) else {
+                throw UsageError("--mlflow-ui-dir \(folder) holds no index.html: not a built MLflow UI")
+            }
+            return site
+        }
+    }
+}
