@@ -63,8 +63,9 @@ class Browser:
                                      f"page text: {self.text()[:2000]!r}; problems: {self.problems()}")
             time.sleep(0.1)
 
-    def settle(self, quiet=1.0, timeout=30):
-        """Waits until no request has been in flight for `quiet` seconds."""
+    def settle(self, quiet=1.0, timeout=10):
+        """Waits until no request has been in flight for `quiet` seconds (at most `timeout`: a worker
+        script may never report an answer)."""
         deadline = time.monotonic() + timeout
         last_change = time.monotonic()
         while time.monotonic() < deadline:

@@ -1,0 +1,121 @@
+"""`--ui mlflow`: MLflow's own prebuilt UI, found in the installed mlflow wheel, served by Swiftrack
+and loaded in a real headless Chromium against seeded data. This covers the pages whose calls
+Swiftrack answers today: the experiments list and the model registry's pages. The run pages also
+call MLflow's /graphql (docs/notes/mlflow-ui-calls.md), which is not served yet.
+Screenshots go to .build/screenshots."""
+import http.client
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+
+import pytest
+import requests
+
+from browser import Browser, available
+from conftest import SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
+
+pytestmark = [
+    pytest.mark.swiftrack_only,
+    pytest.mark.skipif(os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") != "sqlite",
+                       reason="the UI does not depend on the engine: runs in the SQLite pass"),
+]
+VENV = os.path.dirname(os.path.dirname(sys.executable))
+
+
+@pytest.fixture(scope="module")
+def server():
+    tmp = tempfile.mkdtemp(prefix="compat-ui-mlflow-")
+    port = _free_port()
+    # The wheel's UI is found from the virtual environment, as `mlflow server` users have it.
+    env = dict(os.environ, VIRTUAL_ENV=VENV)
+    cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
+           "--artifacts-destination", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+           "--ui", "mlflow"]
+    log_path = os.path.join(tmp, "server.log")
+    proc, log = start_logged(cmd, env, tmp, log_path)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, proc, "swiftrack --ui mlflow", log_path)
+    yield base
+    stop_process_group(proc, timeout=15)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(server):
+    from mlflow import MlflowClient
+    client = MlflowClient(tracking_uri=server)
+    name = f"ui-exp-{uuid.uuid4().hex[:6]}"
+    experiment = client.create_experiment(name)
+    run = client.create_run(experiment, run_name="ui-run")
+    client.log_metric(run.info.run_id, "loss", 0.125)
+    model = f"ui-model-{uuid.uuid4().hex[:6]}"
+    client.create_registered_model(model, description="served by swiftrack")
+    client.create_model_version(model, f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
+    client.set_registered_model_alias(model, "champion", "1")
+    return {"experiment": name, "experiment_id": experiment, "model": model}
+
+
+def test_the_page_and_its_files_are_served(server):
+    page = requests.get(server + "/", timeout=15)
+    assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "static-files/static/js/main." in page.text
+    script = page.text.split('src="')[1].split('"')[0]
+    bundle = requests.get(server + "/" + script, timeout=15)
+    assert bundle.status_code == 200 and bundle.headers["Content-Type"].startswith("text/javascript")
+    assert len(bundle.content) > 100_000
+
+
+@pytest.mark.parametrize("target", ["/static-files/../../../etc/passwd", "/static-files/%2e%2e/%2e%2e/etc/passwd",
+                                    "/static-files/..%2f..%2fetc%2fpasswd", "/static-files//etc/passwd",
+                                    "/static-files/static/../../../mlflow/__init__.py", "/static-files/.hidden"])
+def test_paths_out_of_the_ui_folder_are_refused(server, target):
+    host, port = server.split("//")[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=15)
+    connection.request("GET", target)   # sent as written: no client-side normalisation
+    reply = connection.getresponse()
+    body = reply.read()
+    assert reply.status == 404, (target, reply.status)
+    assert b"root:" not in body and b"__version__" not in body
+
+
+def test_a_missing_ui_folder_stops_the_server_at_start(tmp_path):
+    result = subprocess.run([SWIFTRACK_BIN, "server", "--ui", "mlflow", "--mlflow-ui-dir", str(tmp_path),
+                             "--backend-store-uri", f"sqlite:///{tmp_path}/m.db", "--port", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "holds no index.html" in result.stderr
+    result = subprocess.run([SWIFTRACK_BIN, "server", "--ui", "fancy", "--port", "0"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode != 0 and "--ui must be" in result.stderr
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+def test_mlflows_ui_shows_experiments_and_models_in_a_real_browser(server, seeded):
+    browser = Browser()
+    try:
+        browser.open(server + "/#/experiments", ready="text:" + seeded["experiment"], timeout=60)
+        browser.settle()
+        browser.screenshot("mlflow-ui-experiments")
+        calls = browser.calls("/ajax-api/2.0/mlflow/experiments/search")
+        assert calls and all(status == 200 for _, _, status in calls), calls
+        browser.problems()
+        browser.open(server + "/#/models", ready="text:" + seeded["model"], timeout=60)
+        browser.settle()
+        browser.screenshot("mlflow-ui-models")
+        assert "champion" in browser.text()
+        assert all(status == 200 for _, _, status in browser.calls("/ajax-api/2.0/mlflow/registered-models/search"))
+        browser.problems()
+        browser.open(server + f"/#/models/{seeded['model']}", ready="text:served by swiftrack", timeout=60)
+        browser.settle()
+        browser.screenshot("mlflow-ui-model")
+        assert "Version 1" in browser.text()
+        gets = browser.calls("/ajax-api/2.0/mlflow/registered-models/get")
+        assert gets and all(status == 200 for _, _, status in gets), gets
+        browser.resize(390, 844)
+        browser.open(server + "/#/models", ready="text:" + seeded["model"], timeout=60)
+        browser.screenshot("mlflow-ui-models-mobile")
+    finally:
+        browser.close()
