@@ -1,8 +1,8 @@
 """`--ui mlflow`: MLflow's own prebuilt UI, found in the installed mlflow wheel, served by Swiftrack
-and loaded in a real headless Chromium against seeded data. This covers the pages whose calls
-Swiftrack answers today: the experiments list and the model registry's pages. The run pages also
-call MLflow's /graphql (docs/notes/mlflow-ui-calls.md), which is not served yet.
-Screenshots go to .build/screenshots."""
+and loaded in a real headless Chromium against seeded data: the experiments list, an experiment's
+runs, a run's overview, metric charts (through /graphql) and artifacts, the comparison of two runs,
+and the model registry's pages. Every request each page makes must succeed and no script may log
+an error (docs/notes/mlflow-ui-calls.md lists the calls). Screenshots go to .build/screenshots."""
 import http.client
 import os
 import subprocess
@@ -49,12 +49,23 @@ def seeded(server):
     name = f"ui-exp-{uuid.uuid4().hex[:6]}"
     experiment = client.create_experiment(name)
     run = client.create_run(experiment, run_name="ui-run")
-    client.log_metric(run.info.run_id, "loss", 0.125)
+    run_id = run.info.run_id
+    for step in range(40):
+        client.log_metric(run_id, "loss", 1.0 / (step + 1), step=step)
+    client.log_metric(run_id, "accuracy", 0.875)
+    client.log_param(run_id, "learning_rate", "0.01")
+    client.log_text(run_id, "trained on the seed data", "notes.txt")
+    client.log_text(run_id, "artifact_path: model\nflavors: {}\n", "model/MLmodel")
+    client.set_terminated(run_id)
+    other = client.create_run(experiment, run_name="ui-run-other")
+    client.log_metric(other.info.run_id, "loss", 0.5)
+    client.set_terminated(other.info.run_id)
     model = f"ui-model-{uuid.uuid4().hex[:6]}"
     client.create_registered_model(model, description="served by swiftrack")
-    client.create_model_version(model, f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
+    client.create_model_version(model, f"runs:/{run_id}/model", run_id=run_id)
     client.set_registered_model_alias(model, "champion", "1")
-    return {"experiment": name, "experiment_id": experiment, "model": model}
+    return {"experiment": name, "experiment_id": experiment, "model": model, "run": run_id,
+            "other": other.info.run_id}
 
 
 def test_the_page_and_its_files_are_served(server):
@@ -117,5 +128,42 @@ def test_mlflows_ui_shows_experiments_and_models_in_a_real_browser(server, seede
         browser.resize(390, 844)
         browser.open(server + "/#/models", ready="text:" + seeded["model"], timeout=60)
         browser.screenshot("mlflow-ui-models-mobile")
+    finally:
+        browser.close()
+
+
+# MLflow's own server logs this script error on the comparison page too (its UI reads a field of a
+# chart setting that is not there yet): not a failure of the server.
+COMPARE_PAGE_UI_BUG = "reading 'includes'"
+# Without sign-in there are no users: MLflow's server answers this 404 too, and the UI reads it so.
+NO_AUTH = "/mlflow/users/current"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+def test_mlflows_ui_run_pages_load_with_every_request_answered(server, seeded):
+    experiment, run = seeded["experiment_id"], seeded["run"]
+    compare = f'/#/compare-runs?runs=["{run}","{seeded["other"]}"]&experiments=["{experiment}"]'
+    pages = [
+        ("mlflow-ui-runs", f"/#/experiments/{experiment}/runs", "ui-run-other", ()),
+        ("mlflow-ui-run", f"/#/experiments/{experiment}/runs/{run}", "learning_rate", ()),
+        ("mlflow-ui-run-metrics", f"/#/experiments/{experiment}/runs/{run}/model-metrics", "accuracy", ()),
+        ("mlflow-ui-run-artifacts", f"/#/experiments/{experiment}/runs/{run}/artifacts", "notes.txt", ()),
+        ("mlflow-ui-compare", compare, "ui-run-other", (COMPARE_PAGE_UI_BUG,)),
+        ("mlflow-ui-version", f"/#/models/{seeded['model']}/versions/1", "ui-run", ()),
+    ]
+    browser = Browser()
+    graphql, bodies = [], []
+    try:
+        for name, path, ready, allow in pages:
+            browser.open(server + path, ready="text:" + ready, timeout=60)
+            browser.settle(timeout=20)
+            browser.screenshot(name)
+            graphql += browser.calls("/graphql")
+            bodies += [r.get("body") or "" for r in browser.requests.values() if "/graphql" in r["url"]]
+            assert browser.problems(allow=allow + (NO_AUTH,)) == [], name
+        # The run pages read the run through /graphql (and the chart its sampled history).
+        assert graphql and all(status == 200 for _, _, status in graphql), graphql
+        assert any("mlflowGetRun" in body for body in bodies), bodies
     finally:
         browser.close()

@@ -18,6 +18,7 @@ public struct MLflowAPI: HTTPHandler {
     private let audit: APIAudit?
     private let transport: TransportSecurity
     private let ui: (any WebSite)?
+    private let graphQL = GraphQLEndpoint()
     private let logError: @Sendable (String) -> Void
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
@@ -53,9 +54,11 @@ public struct MLflowAPI: HTTPHandler {
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
         self.router = Router(merging: router, with: ServerInfoRoutes(
             version: version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
+            + UICompanionRoutes().routes
+            + DatasetSummaryRoutes(store: store, visibility: visibility).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
             + ((store as? any RegistryStoreProviding).map {
-                ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, artifacts: artifacts).routes
+                ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, tracking: store, artifacts: artifacts).routes
             } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + ["/api/3.0", "/ajax-api/3.0"].flatMap { prefix in
@@ -152,6 +155,13 @@ public struct MLflowAPI: HTTPHandler {
                 if let response = try artifactProxy.handle(request, servicePath: servicePath) { return response }
                 template = "unmatched"
             }
+            if request.path == GraphQLEndpoint.path {
+                template = GraphQLEndpoint.template
+                try refuseWhenArtifactsOnly(request)
+                return try graphQL.handle(request) { inner in
+                    respond(to: inner) { try dispatch(inner, caller: caller) }
+                }
+            }
             switch router.match(method: request.method, path: request.path) {
             case .notFound:
                 if let caller, !caller.isAdmin { throw AccessControl.denied("no such route for non-admins.") }
@@ -160,11 +170,7 @@ public struct MLflowAPI: HTTPHandler {
                 return FlaskErrorPages.methodNotAllowed(allowed: allowed)
             case .handler(let handler, let matched):
                 template = matched
-                if artifactsOnly && request.path != "/health" && request.path != "/version" && request.path != "/metrics" {
-                    throw MLflowError(.temporarilyUnavailable, "Endpoint: \(request.path) disabled due to the mlflow "
-                        + "server running in `--artifacts-only` mode. To enable tracking server functionality, run "
-                        + "`mlflow server` without `--artifacts-only`")
-                }
+                try refuseWhenArtifactsOnly(request)
                 guard let access, let caller else { return try handler(request) }
                 try access.authorize(caller, method: request.method, template: matched, request: request)
                 let response = try handler(request)
@@ -180,6 +186,27 @@ public struct MLflowAPI: HTTPHandler {
             }
         }
         return APIAudit.Outcome(template: template, caller: caller, response: response, authMethod: method)
+    }
+
+    /// With `--artifacts-only`, every route but the artifact proxy and the server's own answers 503.
+    private func refuseWhenArtifactsOnly(_ request: HTTPRequest) throws {
+        if artifactsOnly && request.path != "/health" && request.path != "/version" && request.path != "/metrics" {
+            throw MLflowError(.temporarilyUnavailable, "Endpoint: \(request.path) disabled due to the mlflow "
+                + "server running in `--artifacts-only` mode. To enable tracking server functionality, run "
+                + "`mlflow server` without `--artifacts-only`")
+        }
+    }
+
+    /// A REST read made for `caller` inside another request (GraphQL's fields): routed and checked by
+    /// the same rules as a request of their own, but neither audited nor counted apart from the outer one.
+    private func dispatch(_ request: HTTPRequest, caller: AuthUser?) throws -> HTTPResponse {
+        guard case .handler(let handler, let matched) = router.match(method: request.method, path: request.path) else {
+            return FlaskErrorPages.notFound
+        }
+        if let access, let caller {
+            try access.authorize(caller, method: request.method, template: matched, request: request)
+        }
+        return try handler(request)
     }
 
     /// Runs `body`, turning thrown errors into MLflow's JSON error response.

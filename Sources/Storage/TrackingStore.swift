@@ -32,6 +32,9 @@ public protocol TrackingStore: Sendable {
     func logParam(runId: String, param: Param) throws
     func deleteTag(runId: String, key: String) throws
     func logInputs(runId: String, datasets: [DatasetInput], modelIds: [String]) throws
+    /// The distinct (experiment, dataset name, digest, context tag) of the runs' dataset inputs in
+    /// these experiments, at most `limit` (MLflow's `_search_datasets`, which the UI's filters use).
+    func searchDatasetSummaries(experimentIds: [String], limit: Int) throws -> [DatasetSummary]
 
     // Metrics
     func getMetricHistory(runId: String, key: String, maxResults: Int?, pageToken: String?) throws -> Page<Metric>

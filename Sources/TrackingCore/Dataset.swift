@@ -23,3 +23,18 @@ public struct DatasetInput: Sendable, Equatable {
     public var tags: [Tag]
     public init(dataset: Dataset, tags: [Tag] = []) { self.dataset = dataset; self.tags = tags }
 }
+
+/// A dataset used by some run of an experiment, with the context it was used in (`mlflow.data.context`).
+public struct DatasetSummary: Sendable, Equatable {
+    public var experimentId: String
+    public var name: String
+    public var digest: String
+    public var context: String?
+
+    public init(experimentId: String, name: String, digest: String, context: String?) {
+        self.experimentId = experimentId
+        self.name = name
+        self.digest = digest
+        self.context = context
+    }
+}

@@ -40,6 +40,27 @@ extension SQLTrackingStore {
         }
     }
 
+    public func searchDatasetSummaries(experimentIds: [String], limit: Int) throws -> [DatasetSummary] {
+        let keys = try experimentIds.map { try Self.experimentKey($0) }
+        guard !keys.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+        return try database.read { connection in
+            try connection.query(
+                """
+                SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value
+                FROM datasets d
+                JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid
+                LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = 'mlflow.data.context'
+                WHERE d.experiment_id IN (\(marks))
+                ORDER BY d.experiment_id, d.name, d.digest, t.value
+                LIMIT ?
+                """, keys.map(SQLValue.integer) + [.integer(Int64(limit))]) { row in
+                DatasetSummary(experimentId: String(row.int64(0)), name: row.string(1), digest: row.string(2),
+                               context: row.optionalString(3))
+            }
+        }
+    }
+
     /// The id of the experiment's dataset with this name and digest, created if absent.
     private static func datasetId(_ connection: any SQLConnection, experimentKey: Int64, dataset: Dataset) throws -> String {
         if let existing = try connection.queryFirst(

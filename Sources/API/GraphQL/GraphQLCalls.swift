@@ -1,0 +1,92 @@
+import HTTPServer
+import JSON
+
+/// The REST calls a GraphQL request's resolvers make, each run through the same routing and
+/// access rules as a request of the caller's own (`dispatch`), so GraphQL can read nothing the
+/// REST API would refuse. Answers are remembered for the request (a search's runs share one
+/// experiment lookup).
+final class GraphQLCalls {
+    private let dispatch: (HTTPRequest) -> HTTPResponse
+    private let caller: HTTPRequest
+    private var answers: [String: Result<JSONValue, GraphQLFieldError>] = [:]
+
+    /// `caller` lends its user, address and headers to every call.
+    init(caller: HTTPRequest, dispatch: @escaping (HTTPRequest) -> HTTPResponse) {
+        self.caller = caller
+        self.dispatch = dispatch
+    }
+
+    /// `GET /ajax-api/2.0<path>?<query>` (the UI's prefix, which serves every route); a list value repeats its name.
+    func get(_ path: String, _ query: [(String, JSONValue)]) throws(GraphQLFieldError) -> JSONValue {
+        var items: [String] = []
+        for (name, value) in query {
+            let values: [JSONValue]
+            if case .array(let list) = value { values = list } else { values = [value] }
+            for item in values {
+                guard let text = Self.text(item) else { continue }
+                items.append(Self.encode(name) + "=" + Self.encode(text))
+            }
+        }
+        let target = "/ajax-api/2.0" + path + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        return try call("GET", target, body: [])
+    }
+
+    /// `POST /ajax-api/2.0<path>` with a JSON body.
+    func post(_ path: String, _ body: JSONValue) throws(GraphQLFieldError) -> JSONValue {
+        try call("POST", "/ajax-api/2.0" + path, body: JSONWriter.bytes(body))
+    }
+
+    private func call(_ method: String, _ target: String, body: [UInt8]) throws(GraphQLFieldError) -> JSONValue {
+        let key = method + " " + target + " " + String(decoding: body, as: UTF8.self)
+        if let known = answers[key] { return try known.get() }
+        let answer = run(method, target, body: body)
+        answers[key] = answer
+        return try answer.get()
+    }
+
+    private func run(_ method: String, _ target: String, body: [UInt8]) -> Result<JSONValue, GraphQLFieldError> {
+        var headers = caller.headers.filter { $0.name != "content-length" && $0.name != "content-type" }
+        headers.append((name: "content-type", value: "application/json"))
+        var request = HTTPRequest(method: method, target: target, headers: headers, body: body)
+        request.user = caller.user
+        request.remoteAddress = caller.remoteAddress
+        request.isTLS = caller.isTLS
+        let response = dispatch(request)
+        let parsed = try? JSONParser.parse(response.body)
+        guard response.status < 400 else {
+            if case .string(let message)? = parsed?["message"] { return .failure(GraphQLFieldError(message: message)) }
+            return .failure(GraphQLFieldError(message: "\(method) \(request.path) answered \(response.status)"))
+        }
+        guard let parsed else {
+            return .failure(GraphQLFieldError(message: "\(method) \(request.path) answered no JSON"))
+        }
+        return .success(parsed)
+    }
+
+    private static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        case .double(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    private static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}
