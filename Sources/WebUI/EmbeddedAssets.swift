@@ -13,6 +13,7 @@ enum EmbeddedAssets {
   font-size: 15px; line-height: 1.45; color: var(--fg); background: var(--bg);
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; }
 a { color: var(--accent); }
 .skip { position: absolute; left: -999px; }
@@ -101,6 +102,8 @@ form.signin label { display: grid; gap: 4px; }
 a.button { display: inline-block; padding: 6px 12px; border: 1px solid var(--accent); border-radius: 4px;
   background: var(--accent); color: var(--accent-fg); text-decoration: none; }
 a.button[aria-disabled="true"] { opacity: .5; pointer-events: none; }
+.kv td code { word-break: break-all; }
+fieldset.checks { border: none; padding: 0; margin: 8px 0; }
 
 """#),
         EmbeddedAsset(name: "favicon.svg", text: ##"""
@@ -372,6 +375,14 @@ function extent(values, log) {
   return [low, high];
 }
 
+/** Widens [low, high] by 5% each side (by a factor on a log scale), so points do not sit on the frame. */
+function padded([low, high], pad, log) {
+  if (!pad) return [low, high];
+  if (log) { const f = (high / low) ** 0.05; return [low / f, high * f]; }
+  const margin = (high - low) * 0.05;
+  return [low - margin, high + margin];
+}
+
 function label(value, kind) {
   if (kind === 'time') {
     const date = new Date(value);
@@ -383,9 +394,9 @@ function label(value, kind) {
 }
 
 /** The frame both charts share: scales, grid, axes and their titles. */
-function frame({ xs, ys, logY, xKind, xTitle, yTitle, title }) {
-  const [x0, x1] = extent(xs, false);
-  const [yLow, yHigh] = extent(ys, logY);
+function frame({ xs, ys, logY, xKind, xTitle, yTitle, title, padX = false }) {
+  const [x0, x1] = padded(extent(xs, false), padX, false);
+  const [yLow, yHigh] = padded(extent(ys, logY), true, logY);
   const ty = logY ? Math.log10 : (v) => v;
   const y0 = ty(yLow);
   const y1 = ty(yHigh);
@@ -454,7 +465,7 @@ export function lineChart({ series, xKind = 'number', xTitle = 'step', yTitle = 
 /** A scatter plot: `points` is [{x, y, label}]; each point has a tooltip with its label and values. */
 export function scatterChart({ points, xTitle, yTitle, title = 'scatter' }) {
   const { root, sx, sy } = frame({ xs: points.map((p) => p.x), ys: points.map((p) => p.y), logY: false,
-    xKind: 'number', xTitle, yTitle, title });
+    xKind: 'number', xTitle, yTitle, title, padX: true });
   points.forEach((p, index) => {
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
     const dot = svg('circle', { cx: sx(p.x), cy: sy(p.y), r: 5, fill: COLORS[index % COLORS.length],
@@ -790,6 +801,9 @@ export async function render(view, { query }) {
   const paramKeys = [...new Set(runs.flatMap((r) => (r.data.params || []).map((p) => p.key)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => (r.data.metrics || []).map((m) => m.key)))].sort();
   const experiment = query.get('experiment') || runs[0].info.experiment_id;
+  const experimentLink = h('a', { href: link(['experiments', experiment]) }, `Experiment ${experiment}`);
+  get('mlflow/experiments/get', { experiment_id: experiment })
+    .then((answer) => { experimentLink.textContent = answer.experiment.name; }).catch(() => {});
 
   const table = h('div', { class: 'table-wrap' }, h('table', { id: 'compare-table' },
     h('caption', { class: 'sr-only' }, 'Parameters and metrics of the runs'),
@@ -825,6 +839,9 @@ export async function render(view, { query }) {
   // Curves of one metric, one series per run.
   const curveKey = h('select', { name: 'curve-metric', onchange: () => panel.reload() },
     metricKeys.map((k) => h('option', { value: k }, k)));
+  // First drawn: the metric with the longest history in any of the runs.
+  const longest = runs.flatMap((r) => r.data.metrics || []).sort((a, b) => Number(b.step) - Number(a.step))[0];
+  if (longest) curveKey.value = longest.key;
   const panel = metricPanel({
     title: () => curveKey.value,
     load: async () => {
@@ -836,7 +853,7 @@ export async function render(view, { query }) {
 
   fill(view,
     h('div', { class: 'crumbs' }, h('a', { href: '#/experiments' }, 'Experiments'), ' / ',
-      h('a', { href: link(['experiments', experiment]) }, `Experiment ${experiment}`)),
+      experimentLink),
     h('h1', {}, `Compare ${runs.length} runs`), table,
     h('div', { class: 'grid' },
       h('section', {}, h('h2', {}, 'Scatter'), h('div', { class: 'controls' }, h('label', {}, 'X ', xSelect), h('label', {}, 'Y ', ySelect)), scatter),
@@ -1051,7 +1068,9 @@ export async function render(view, { args: [runId] }) {
   get('mlflow/experiments/get', { experiment_id: info.experiment_id })
     .then((answer) => { experiment.textContent = answer.experiment.name; }).catch(() => {});
 
-  const chosen = new Set(metrics.slice(0, 1).map((m) => m.key));
+  // First drawn: the metric with the longest history (the highest latest step).
+  const first = [...metrics].sort((a, b) => Number(b.step) - Number(a.step) || a.key.localeCompare(b.key))[0];
+  const chosen = new Set(first ? [first.key] : []);
   const cache = new Map();
   const panel = metricPanel({
     title: () => [...chosen].join(', ') || 'value',

@@ -51,6 +51,14 @@ function extent(values, log) {
   return [low, high];
 }
 
+/** Widens [low, high] by 5% each side (by a factor on a log scale), so points do not sit on the frame. */
+function padded([low, high], pad, log) {
+  if (!pad) return [low, high];
+  if (log) { const f = (high / low) ** 0.05; return [low / f, high * f]; }
+  const margin = (high - low) * 0.05;
+  return [low - margin, high + margin];
+}
+
 function label(value, kind) {
   if (kind === 'time') {
     const date = new Date(value);
@@ -62,9 +70,9 @@ function label(value, kind) {
 }
 
 /** The frame both charts share: scales, grid, axes and their titles. */
-function frame({ xs, ys, logY, xKind, xTitle, yTitle, title }) {
-  const [x0, x1] = extent(xs, false);
-  const [yLow, yHigh] = extent(ys, logY);
+function frame({ xs, ys, logY, xKind, xTitle, yTitle, title, padX = false }) {
+  const [x0, x1] = padded(extent(xs, false), padX, false);
+  const [yLow, yHigh] = padded(extent(ys, logY), true, logY);
   const ty = logY ? Math.log10 : (v) => v;
   const y0 = ty(yLow);
   const y1 = ty(yHigh);
@@ -133,7 +141,7 @@ export function lineChart({ series, xKind = 'number', xTitle = 'step', yTitle = 
 /** A scatter plot: `points` is [{x, y, label}]; each point has a tooltip with its label and values. */
 export function scatterChart({ points, xTitle, yTitle, title = 'scatter' }) {
   const { root, sx, sy } = frame({ xs: points.map((p) => p.x), ys: points.map((p) => p.y), logY: false,
-    xKind: 'number', xTitle, yTitle, title });
+    xKind: 'number', xTitle, yTitle, title, padX: true });
   points.forEach((p, index) => {
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
     const dot = svg('circle', { cx: sx(p.x), cy: sy(p.y), r: 5, fill: COLORS[index % COLORS.length],

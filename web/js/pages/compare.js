@@ -24,6 +24,9 @@ export async function render(view, { query }) {
   const paramKeys = [...new Set(runs.flatMap((r) => (r.data.params || []).map((p) => p.key)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => (r.data.metrics || []).map((m) => m.key)))].sort();
   const experiment = query.get('experiment') || runs[0].info.experiment_id;
+  const experimentLink = h('a', { href: link(['experiments', experiment]) }, `Experiment ${experiment}`);
+  get('mlflow/experiments/get', { experiment_id: experiment })
+    .then((answer) => { experimentLink.textContent = answer.experiment.name; }).catch(() => {});
 
   const table = h('div', { class: 'table-wrap' }, h('table', { id: 'compare-table' },
     h('caption', { class: 'sr-only' }, 'Parameters and metrics of the runs'),
@@ -59,6 +62,9 @@ export async function render(view, { query }) {
   // Curves of one metric, one series per run.
   const curveKey = h('select', { name: 'curve-metric', onchange: () => panel.reload() },
     metricKeys.map((k) => h('option', { value: k }, k)));
+  // First drawn: the metric with the longest history in any of the runs.
+  const longest = runs.flatMap((r) => r.data.metrics || []).sort((a, b) => Number(b.step) - Number(a.step))[0];
+  if (longest) curveKey.value = longest.key;
   const panel = metricPanel({
     title: () => curveKey.value,
     load: async () => {
@@ -70,7 +76,7 @@ export async function render(view, { query }) {
 
   fill(view,
     h('div', { class: 'crumbs' }, h('a', { href: '#/experiments' }, 'Experiments'), ' / ',
-      h('a', { href: link(['experiments', experiment]) }, `Experiment ${experiment}`)),
+      experimentLink),
     h('h1', {}, `Compare ${runs.length} runs`), table,
     h('div', { class: 'grid' },
       h('section', {}, h('h2', {}, 'Scatter'), h('div', { class: 'controls' }, h('label', {}, 'X ', xSelect), h('label', {}, 'Y ', ySelect)), scatter),

@@ -23,7 +23,9 @@ export async function render(view, { args: [runId] }) {
   get('mlflow/experiments/get', { experiment_id: info.experiment_id })
     .then((answer) => { experiment.textContent = answer.experiment.name; }).catch(() => {});
 
-  const chosen = new Set(metrics.slice(0, 1).map((m) => m.key));
+  // First drawn: the metric with the longest history (the highest latest step).
+  const first = [...metrics].sort((a, b) => Number(b.step) - Number(a.step) || a.key.localeCompare(b.key))[0];
+  const chosen = new Set(first ? [first.key] : []);
   const cache = new Map();
   const panel = metricPanel({
     title: () => [...chosen].join(', ') || 'value',
