@@ -154,6 +154,7 @@ def test_the_page_and_its_assets_are_served_with_caching(server):
     page = requests.get(server + "/", timeout=15)
     assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert page.headers["Cache-Control"] == "no-cache" and page.headers["ETag"]
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     version = page.text.split('src="static-files/')[1].split("/")[0]
     assert version.startswith("v-")
     script = requests.get(f"{server}/static-files/{version}/js/main.js", timeout=15)
@@ -273,6 +274,7 @@ def test_the_run_with_100000_points_opens_fast(server, seeded, browser):
     calls = browser.calls("get-history-bulk-interval")
     assert calls and all("max_results=1000" in p and status == 200 for _, p, status in calls), calls
     browser.settle(quiet=0.3)
+    browser.driver.execute_script("document.querySelector('#metrics-h').scrollIntoView()")
     browser.screenshot("builtin-run-100k")
     assert browser.problems() == []
 
@@ -289,6 +291,8 @@ def test_artifacts_are_browsed_and_previewed(server, seeded, browser):
     by_css(browser, ".tree button[data-path='plot.png']")[0].click()
     wait_until(lambda: browser.driver.execute_script(
         "const i = document.querySelector('.preview img'); return i && i.complete && i.naturalWidth") == 48, what="image")
+    browser.driver.execute_script("document.querySelector('#artifacts-h').scrollIntoView()")
+    browser.screenshot("builtin-artifacts")
     by_css(browser, ".tree button[data-path='nested']")[0].click()
     browser.wait_for(".tree button[data-path='nested/deeper']")
     by_css(browser, ".tree button[data-path='nested/deeper']")[0].click()
@@ -299,7 +303,6 @@ def test_artifacts_are_browsed_and_previewed(server, seeded, browser):
     wait_until(lambda: any("get-artifact" in p and "inner.txt" in p and s == 200
                            for _, p, s in browser.calls("get-artifact")) and
                len([1 for _, p, _ in browser.calls("get-artifact") if "inner.txt" in p]) >= 2, what="download")
-    browser.screenshot("builtin-artifacts")
     assert browser.problems() == []
 
 

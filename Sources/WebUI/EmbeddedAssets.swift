@@ -70,7 +70,7 @@ details.columns > div { position: absolute; z-index: 5; background: var(--bg); b
   padding: 8px 12px; max-height: 320px; overflow: auto; min-width: 220px; box-shadow: 0 4px 12px rgba(0,0,0,.12); }
 details.columns fieldset { border: none; margin: 0 0 6px; padding: 0; }
 details.columns legend { font-weight: 600; }
-.chart { width: 100%; }
+.chart { width: 100%; max-width: 960px; }
 .chart svg { width: 100%; height: auto; display: block; }
 .chart .axis text { font-size: 11px; fill: var(--muted); }
 .chart .axis line, .chart .axis path { stroke: var(--line); }
@@ -104,6 +104,7 @@ a.button { display: inline-block; padding: 6px 12px; border: 1px solid var(--acc
 a.button[aria-disabled="true"] { opacity: .5; pointer-events: none; }
 .kv td code { word-break: break-all; }
 fieldset.checks { border: none; padding: 0; margin: 8px 0; }
+details.columns label.column-choice { display: block; }
 
 """#),
         EmbeddedAsset(name: "favicon.svg", text: ##"""
@@ -955,7 +956,8 @@ export async function render(view, { args: [name] }) {
     kvTable('Model', [
       ['Created', time(model.creation_timestamp)],
       ['Last modified', time(model.last_updated_timestamp)],
-      ['Aliases', (model.aliases || []).map((a) => h('span', { class: 'badge' }, `@${a.alias} → v${a.version}`))],
+      ['Aliases', (model.aliases || []).length ? model.aliases.map((a) => h('span', { class: 'badge' }, `@${a.alias} → v${a.version}`))
+        : h('span', { class: 'muted' }, 'none')],
       ...(model.tags || []).map((t) => [`tag ${t.key}`, t.value]),
     ]),
     h('h2', {}, 'Versions'), versions,
@@ -1196,7 +1198,7 @@ export async function render(view, { args: [experimentId], query }) {
       const keys = [...state.seen[kind]].filter((k) => kind !== 'tags' || !k.startsWith('mlflow.')).sort();
       return h('fieldset', {}, h('legend', {}, title), keys.length ? keys.map((key) => {
         const id = `${kind}:${key}`;
-        return h('label', { style: 'display:block' }, h('input', { type: 'checkbox', checked: state.columns.includes(id),
+        return h('label', { class: 'column-choice' }, h('input', { type: 'checkbox', checked: state.columns.includes(id),
           onchange: (event) => {
             state.columns = event.target.checked ? [...state.columns, id] : state.columns.filter((c) => c !== id);
             show();

@@ -39,9 +39,21 @@ public struct EmbeddedWebSite: WebSite {
         if Self.matches(request.header("if-none-match"), entry.etag) {
             return HTTPResponse(status: 304, headers: headers)
         }
-        return HTTPResponse(status: 200, headers: [(name: "Content-Type", value: entry.contentType)] + headers
-                            + [(name: "X-Content-Type-Options", value: "nosniff")], body: entry.bytes)
+        var extra = [(name: "X-Content-Type-Options", value: "nosniff")]
+        if name == "index.html" { extra += Self.pageHeaders }
+        return HTTPResponse(status: 200, headers: [(name: "Content-Type", value: entry.contentType)] + headers + extra,
+                            body: entry.bytes)
     }
+
+    /// The page runs only this server's scripts and talks only to it (images also from the
+    /// blob: URLs the artifact previews make), and no other site may frame it.
+    static let pageHeaders = [
+        (name: "Content-Security-Policy", value: "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'"),
+        (name: "X-Frame-Options", value: "DENY"),
+        (name: "Referrer-Policy", value: "same-origin"),
+    ]
 
     /// `If-None-Match`: `*` or a list of tags (weak ones compared weakly, as RFC 9110 says for this header).
     static func matches(_ header: String?, _ etag: String) -> Bool {

@@ -24,6 +24,9 @@ struct EmbeddedWebSiteTests {
         #expect(text.contains("static-files/\(site.version)/js/main.js"))
         #expect(!text.contains(AssetTable.versionPlaceholder))
         #expect(site.version.hasPrefix("v-") && site.version.count == 14)
+        let policy = try #require(header(page, "Content-Security-Policy"))
+        #expect(policy.contains("script-src 'self';") && policy.contains("frame-ancestors 'none'"))
+        #expect(header(get("js/main.js"), "Content-Security-Policy") == nil)
     }
 
     @Test func contentTypesOfWhatTheUIIsMadeOf() {

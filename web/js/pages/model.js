@@ -25,7 +25,8 @@ export async function render(view, { args: [name] }) {
     kvTable('Model', [
       ['Created', time(model.creation_timestamp)],
       ['Last modified', time(model.last_updated_timestamp)],
-      ['Aliases', (model.aliases || []).map((a) => h('span', { class: 'badge' }, `@${a.alias} → v${a.version}`))],
+      ['Aliases', (model.aliases || []).length ? model.aliases.map((a) => h('span', { class: 'badge' }, `@${a.alias} → v${a.version}`))
+        : h('span', { class: 'muted' }, 'none')],
       ...(model.tags || []).map((t) => [`tag ${t.key}`, t.value]),
     ]),
     h('h2', {}, 'Versions'), versions,

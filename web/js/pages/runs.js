@@ -77,7 +77,7 @@ export async function render(view, { args: [experimentId], query }) {
       const keys = [...state.seen[kind]].filter((k) => kind !== 'tags' || !k.startsWith('mlflow.')).sort();
       return h('fieldset', {}, h('legend', {}, title), keys.length ? keys.map((key) => {
         const id = `${kind}:${key}`;
-        return h('label', { style: 'display:block' }, h('input', { type: 'checkbox', checked: state.columns.includes(id),
+        return h('label', { class: 'column-choice' }, h('input', { type: 'checkbox', checked: state.columns.includes(id),
           onchange: (event) => {
             state.columns = event.target.checked ? [...state.columns, id] : state.columns.filter((c) => c !== id);
             show();
