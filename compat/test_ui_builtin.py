@@ -221,6 +221,11 @@ def test_runs_table_filters_sorts_and_pages(server, seeded, browser):
     [b for b in by_css(browser, "#runs th button.sort") if b.text == "loss"][0].click()
     wait_until(lambda: rows()[0].text.startswith(wanted[-1]), what="loss ascending")
     assert by_css(browser, "#runs th[aria-sort=ascending]")
+    # The filter and the order are in the address: a reload (or a shared link) shows the same rows.
+    browser.driver.refresh()
+    browser.wait_for("#runs tbody tr")
+    assert by_css(browser, "input[name=filter]")[0].get_attribute("value") == "params.layers = '2' and metrics.acc > 0.6"
+    wait_until(lambda: rows()[0].text.startswith(wanted[-1]) and len(rows()) == len(wanted), what="same rows after reload")
     orders = bodies(browser, "runs/search")
     assert any("metrics.loss DESC" in body for body in orders) and any("metrics.loss ASC" in body for body in orders)
     # The column chooser: add the tag column.
@@ -251,6 +256,10 @@ def test_a_run_page_shows_params_metrics_and_a_chart(server, seeded, browser):
                                   "s.dispatchEvent(new Event('input'));")
     by_css(browser, "input[name=log-scale]")[0].click()
     wait_until(lambda: "(log)" in by_css(browser, ".chart svg")[0].get_attribute("innerHTML"), what="log scale")
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(browser.driver).move_to_element(by_css(browser, ".chart svg")[0]).perform()
+    wait_until(lambda: by_css(browser, ".readout")[0].text.startswith("step "), what="hover readout")
+    assert "loss " in by_css(browser, ".readout")[0].text and "acc " in by_css(browser, ".readout")[0].text
     from selenium.webdriver.support.ui import Select
     Select(by_css(browser, "select[name=x-axis]")[0]).select_by_value("time")
     wait_until(lambda: "wall time" in by_css(browser, ".chart svg")[0].get_attribute("innerHTML"), what="wall time axis")

@@ -105,6 +105,7 @@ a.button[aria-disabled="true"] { opacity: .5; pointer-events: none; }
 .kv td code { word-break: break-all; }
 fieldset.checks { border: none; padding: 0; margin: 8px 0; }
 details.columns label.column-choice { display: block; }
+.readout { font-size: 13px; min-height: 1.4em; }
 
 """#),
         EmbeddedAsset(name: "favicon.svg", text: ##"""
@@ -162,7 +163,6 @@ export class ApiError extends Error {
 
 export const session = {
   username: () => sessionStorage.getItem(USERNAME),
-  signedIn: () => sessionStorage.getItem(CREDENTIALS) !== null || sessionStorage.getItem(USERNAME) !== null,
   /** Remembers Basic credentials for this tab (sessionStorage: gone when the tab closes). */
   remember(username, password) {
     const bytes = new TextEncoder().encode(`${username}:${password}`);
@@ -430,7 +430,18 @@ function frame({ xs, ys, logY, xKind, xTitle, yTitle, title, padX = false }) {
   yt.textContent = yTitle + (logY ? ' (log)' : '');
   axis.append(xt, yt);
   root.append(grid, axis);
-  return { root, sx, sy };
+  const invertX = (px) => x0 + ((px - PAD.left) / (WIDTH - PAD.left - PAD.right)) * (x1 - x0);
+  return { root, sx, sy, invertX };
+}
+
+/** The point of `points` ([[x, y]]) nearest to `x` (nil for none). */
+function nearest(points, x) {
+  let best = null;
+  for (const point of points) {
+    if (!Number.isFinite(point[1])) continue;
+    if (best === null || Math.abs(point[0] - x) < Math.abs(best[0] - x)) best = point;
+  }
+  return best;
 }
 
 /**
@@ -441,7 +452,7 @@ export function lineChart({ series, xKind = 'number', xTitle = 'step', yTitle = 
   const xs = [];
   const ys = [];
   for (const s of series) for (const [x, y] of s.points) { xs.push(x); ys.push(y); }
-  const { root, sx, sy } = frame({ xs, ys, logY, xKind, xTitle, yTitle, title });
+  const { root, sx, sy, invertX } = frame({ xs, ys, logY, xKind, xTitle, yTitle, title });
   series.forEach((s, index) => {
     let d = '';
     let pen = 'M';
@@ -460,7 +471,35 @@ export function lineChart({ series, xKind = 'number', xTitle = 'step', yTitle = 
       root.append(svg('circle', { cx: sx(x), cy: sy(y), r: 3, fill: color }));
     }
   });
-  return wrap(root, series.map((s, i) => [s.label, s.color || COLORS[i % COLORS.length]]));
+  const box = wrap(root, series.map((s, i) => [s.label, s.color || COLORS[i % COLORS.length]]));
+  readout(root, box, series, { sx, invertX, xKind, xTitle });
+  return box;
+}
+
+/** Under the pointer: a vertical guide and, below the chart, each series' value nearest to it. */
+function readout(root, box, series, { sx, invertX, xKind, xTitle }) {
+  const guide = svg('line', { y1: PAD.top, y2: HEIGHT - PAD.bottom, stroke: '#888', 'stroke-dasharray': '3 3',
+    visibility: 'hidden', class: 'guide' });
+  root.append(guide);
+  const text = document.createElement('div');
+  text.className = 'readout muted';
+  text.textContent = '\u00a0';
+  box.append(text);
+  root.addEventListener('pointermove', (event) => {
+    const matrix = root.getScreenCTM();
+    if (!matrix) return;
+    const px = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse()).x;
+    if (px < PAD.left || px > WIDTH - PAD.right) return;
+    const x = invertX(px);
+    const found = series.map((s) => [s.label, nearest(s.points, x)]).filter(([, p]) => p);
+    if (!found.length) return;
+    const at = found[0][1][0];
+    guide.setAttribute('x1', sx(at));
+    guide.setAttribute('x2', sx(at));
+    guide.setAttribute('visibility', 'visible');
+    text.textContent = `${xTitle} ${label(at, xKind)}: ` + found.map(([name, p]) => `${name} ${Number(p[1].toPrecision(6))}`).join(', ');
+  });
+  root.addEventListener('pointerleave', () => guide.setAttribute('visibility', 'hidden'));
 }
 
 /** A scatter plot: `points` is [{x, y, label}]; each point has a tooltip with its label and values. */
@@ -630,9 +669,11 @@ let generation = 0;
 
 /** The current hash as {path, query}: '#/compare?runs=a,b' -> {'/compare', URLSearchParams}. */
 export function location() {
-  const hash = decodeURIComponent(window.location.hash.replace(/^#/, '')) || '/';
-  const [path, query] = hash.split('?');
-  return { path, query: new URLSearchParams(query || '') };
+  // The path stays encoded (a model name may hold '/' or '?'): each part is decoded once, by render.
+  const hash = window.location.hash.replace(/^#/, '') || '/';
+  const cut = hash.indexOf('?');
+  const path = cut < 0 ? hash : hash.slice(0, cut);
+  return { path, query: new URLSearchParams(cut < 0 ? '' : hash.slice(cut + 1)) };
 }
 
 async function render() {
@@ -653,8 +694,8 @@ async function render() {
     const page = await hit[1]();
     if (mine !== generation) return;
     fill(main, view);
-    // A page renders into `view`; `stale()` says a newer navigation has replaced it.
-    await page.render(view, { args, query, stale: () => mine !== generation });
+    // A page renders into `view`, which a newer navigation simply drops.
+    await page.render(view, { args, query });
   } catch (error) {
     if (mine !== generation) return;
     if (error instanceof ApiError && error.status === 401) return; // the sign-in page is shown
@@ -1136,7 +1177,8 @@ const KINDS = [['metrics', 'Metrics'], ['params', 'Parameters'], ['tags', 'Tags'
 
 export async function render(view, { args: [experimentId], query }) {
   const state = {
-    filter: query.get('filter') || '', order: { key: 'attributes.start_time', dir: 'DESC' },
+    filter: query.get('filter') || '',
+    order: { key: query.get('order') || 'attributes.start_time', dir: query.get('dir') === 'ASC' ? 'ASC' : 'DESC' },
     tokens: [''], page: 0, runs: [], columns: null, seen: { metrics: new Set(), params: new Set(), tags: new Set() },
     selected: new Set(),
   };
@@ -1161,6 +1203,10 @@ export async function render(view, { args: [experimentId], query }) {
   function restart() {
     state.tokens = [''];
     state.page = 0;
+    // The filter and order go into the address (a link to share), without a hashchange re-render.
+    const wanted = { filter: state.filter || undefined, order: state.order.key, dir: state.order.dir };
+    history.replaceState(null, '', link(['experiments', experimentId],
+      Object.fromEntries(Object.entries(wanted).filter(([, v]) => v !== undefined))));
     load();
   }
 

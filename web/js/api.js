@@ -16,7 +16,6 @@ export class ApiError extends Error {
 
 export const session = {
   username: () => sessionStorage.getItem(USERNAME),
-  signedIn: () => sessionStorage.getItem(CREDENTIALS) !== null || sessionStorage.getItem(USERNAME) !== null,
   /** Remembers Basic credentials for this tab (sessionStorage: gone when the tab closes). */
   remember(username, password) {
     const bytes = new TextEncoder().encode(`${username}:${password}`);

@@ -105,7 +105,18 @@ function frame({ xs, ys, logY, xKind, xTitle, yTitle, title, padX = false }) {
   yt.textContent = yTitle + (logY ? ' (log)' : '');
   axis.append(xt, yt);
   root.append(grid, axis);
-  return { root, sx, sy };
+  const invertX = (px) => x0 + ((px - PAD.left) / (WIDTH - PAD.left - PAD.right)) * (x1 - x0);
+  return { root, sx, sy, invertX };
+}
+
+/** The point of `points` ([[x, y]]) nearest to `x` (nil for none). */
+function nearest(points, x) {
+  let best = null;
+  for (const point of points) {
+    if (!Number.isFinite(point[1])) continue;
+    if (best === null || Math.abs(point[0] - x) < Math.abs(best[0] - x)) best = point;
+  }
+  return best;
 }
 
 /**
@@ -116,7 +127,7 @@ export function lineChart({ series, xKind = 'number', xTitle = 'step', yTitle = 
   const xs = [];
   const ys = [];
   for (const s of series) for (const [x, y] of s.points) { xs.push(x); ys.push(y); }
-  const { root, sx, sy } = frame({ xs, ys, logY, xKind, xTitle, yTitle, title });
+  const { root, sx, sy, invertX } = frame({ xs, ys, logY, xKind, xTitle, yTitle, title });
   series.forEach((s, index) => {
     let d = '';
     let pen = 'M';
@@ -135,7 +146,35 @@ export function lineChart({ series, xKind = 'number', xTitle = 'step', yTitle = 
       root.append(svg('circle', { cx: sx(x), cy: sy(y), r: 3, fill: color }));
     }
   });
-  return wrap(root, series.map((s, i) => [s.label, s.color || COLORS[i % COLORS.length]]));
+  const box = wrap(root, series.map((s, i) => [s.label, s.color || COLORS[i % COLORS.length]]));
+  readout(root, box, series, { sx, invertX, xKind, xTitle });
+  return box;
+}
+
+/** Under the pointer: a vertical guide and, below the chart, each series' value nearest to it. */
+function readout(root, box, series, { sx, invertX, xKind, xTitle }) {
+  const guide = svg('line', { y1: PAD.top, y2: HEIGHT - PAD.bottom, stroke: '#888', 'stroke-dasharray': '3 3',
+    visibility: 'hidden', class: 'guide' });
+  root.append(guide);
+  const text = document.createElement('div');
+  text.className = 'readout muted';
+  text.textContent = '\u00a0';
+  box.append(text);
+  root.addEventListener('pointermove', (event) => {
+    const matrix = root.getScreenCTM();
+    if (!matrix) return;
+    const px = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse()).x;
+    if (px < PAD.left || px > WIDTH - PAD.right) return;
+    const x = invertX(px);
+    const found = series.map((s) => [s.label, nearest(s.points, x)]).filter(([, p]) => p);
+    if (!found.length) return;
+    const at = found[0][1][0];
+    guide.setAttribute('x1', sx(at));
+    guide.setAttribute('x2', sx(at));
+    guide.setAttribute('visibility', 'visible');
+    text.textContent = `${xTitle} ${label(at, xKind)}: ` + found.map(([name, p]) => `${name} ${Number(p[1].toPrecision(6))}`).join(', ');
+  });
+  root.addEventListener('pointerleave', () => guide.setAttribute('visibility', 'hidden'));
 }
 
 /** A scatter plot: `points` is [{x, y, label}]; each point has a tooltip with its label and values. */

@@ -22,9 +22,11 @@ let generation = 0;
 
 /** The current hash as {path, query}: '#/compare?runs=a,b' -> {'/compare', URLSearchParams}. */
 export function location() {
-  const hash = decodeURIComponent(window.location.hash.replace(/^#/, '')) || '/';
-  const [path, query] = hash.split('?');
-  return { path, query: new URLSearchParams(query || '') };
+  // The path stays encoded (a model name may hold '/' or '?'): each part is decoded once, by render.
+  const hash = window.location.hash.replace(/^#/, '') || '/';
+  const cut = hash.indexOf('?');
+  const path = cut < 0 ? hash : hash.slice(0, cut);
+  return { path, query: new URLSearchParams(cut < 0 ? '' : hash.slice(cut + 1)) };
 }
 
 async function render() {
@@ -45,8 +47,8 @@ async function render() {
     const page = await hit[1]();
     if (mine !== generation) return;
     fill(main, view);
-    // A page renders into `view`; `stale()` says a newer navigation has replaced it.
-    await page.render(view, { args, query, stale: () => mine !== generation });
+    // A page renders into `view`, which a newer navigation simply drops.
+    await page.render(view, { args, query });
   } catch (error) {
     if (mine !== generation) return;
     if (error instanceof ApiError && error.status === 401) return; // the sign-in page is shown

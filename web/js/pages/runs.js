@@ -15,7 +15,8 @@ const KINDS = [['metrics', 'Metrics'], ['params', 'Parameters'], ['tags', 'Tags'
 
 export async function render(view, { args: [experimentId], query }) {
   const state = {
-    filter: query.get('filter') || '', order: { key: 'attributes.start_time', dir: 'DESC' },
+    filter: query.get('filter') || '',
+    order: { key: query.get('order') || 'attributes.start_time', dir: query.get('dir') === 'ASC' ? 'ASC' : 'DESC' },
     tokens: [''], page: 0, runs: [], columns: null, seen: { metrics: new Set(), params: new Set(), tags: new Set() },
     selected: new Set(),
   };
@@ -40,6 +41,10 @@ export async function render(view, { args: [experimentId], query }) {
   function restart() {
     state.tokens = [''];
     state.page = 0;
+    // The filter and order go into the address (a link to share), without a hashchange re-render.
+    const wanted = { filter: state.filter || undefined, order: state.order.key, dir: state.order.dir };
+    history.replaceState(null, '', link(['experiments', experimentId],
+      Object.fromEntries(Object.entries(wanted).filter(([, v]) => v !== undefined))));
     load();
   }
 
