@@ -106,7 +106,10 @@ def seeded(server):
     asked = requests.post(server + "/api/2.0/mlflow/transition-requests/create", timeout=15,
                           json={"name": model, "version": "2", "stage": "Production", "comment": "AUC 0.91"})
     assert asked.status_code == 200, asked.text
-    return {"experiment": f"ui-builtin-{tag}", "experiment_id": experiment, "small": small, "big": big_id,
+    odd = f"odd name {tag} 100% & co?"   # spaces, %, & and ? in a model name: links must encode them
+    client.create_registered_model(odd)
+    client.create_model_version(odd, "s3://bucket/odd")
+    return {"odd_model": odd, "experiment": f"ui-builtin-{tag}", "experiment_id": experiment, "small": small, "big": big_id,
             "model": model, "request_id": asked.json()["request"]["id"]}
 
 
@@ -357,6 +360,14 @@ def test_model_registry_pages(server, seeded, browser):
     assert f"runs:/{seeded['big']}/model" in browser.text() and "@champion" in browser.text()
     browser.settle(quiet=0.3)
     browser.screenshot("builtin-version")
+    assert browser.problems() == []
+    browser.open(server + "/#/models", ready="text:" + seeded["odd_model"])
+    [a for a in by_css(browser, "#models a") if a.text == seeded["odd_model"]][0].click()
+    browser.wait_for("#versions tbody tr")
+    assert by_css(browser, "h1")[0].text == seeded["odd_model"]
+    by_css(browser, "#versions a")[0].click()
+    browser.wait_for("text:" + seeded["odd_model"] + " version 1")
+    assert "s3://bucket/odd" in browser.text()
     assert browser.problems() == []
 
 
