@@ -256,14 +256,14 @@ const IMAGE = /\.(png|jpe?g|gif|svg|webp|bmp)$/i;
 const PREVIEW_LIMIT = 2 * 1024 * 1024;
 
 export function artifactBrowser(runId) {
-  const tree = h('div', { class: 'tree', role: 'tree' });
+  const tree = h('nav', { class: 'tree', 'aria-label': 'Artifact files' });
   const preview = h('div', { class: 'preview', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a file to preview it.'));
   let current = null;
 
   async function folder(path) {
     const answer = await get('mlflow/artifacts/list', { run_id: runId, path: path || undefined });
     const files = (answer.files || []).sort((a, b) => (b.is_dir - a.is_dir) || a.path.localeCompare(b.path));
-    return h('ul', { role: 'group' }, files.map((file) => {
+    return h('ul', {}, files.map((file) => {
       const base = file.path.split('/').pop();
       if (file.is_dir) {
         const children = h('div');
@@ -275,10 +275,10 @@ export function artifactBrowser(runId) {
           if (!open) { fill(children); return; }
           try { fill(children, await folder(file.path)); } catch (error) { fill(children, errorBox(error)); }
         } }, h('span', { 'aria-hidden': 'true' }, '▸ '), base + '/');
-        return h('li', { role: 'treeitem' }, button, children);
+        return h('li', {}, button, children);
       }
       const button = h('button', { type: 'button', 'data-path': file.path, onclick: () => show(file, button) }, base);
-      return h('li', { role: 'treeitem' }, button, h('span', { class: 'muted' }, ' ' + bytes(file.file_size)));
+      return h('li', {}, button, h('span', { class: 'muted' }, ' ' + bytes(file.file_size)));
     }));
   }
 
