@@ -330,11 +330,15 @@ def test_compare_view_from_selected_runs(server, seeded, browser):
     browser.wait_for(".chart svg circle.point")
     wait_until(lambda: len(by_css(browser, ".metric-panel .chart svg path.series")) == 3, what="three curves")
     assert len(by_css(browser, ".chart svg circle.point")) == 3
+    assert len(by_css(browser, ".parallel svg path.line")) == 3   # layers, lr, acc, loss
+    assert [t.text for t in by_css(browser, ".parallel svg .axis text")][::3] == ["layers", "lr", "acc", "loss"]
     text = browser.text()
     assert "Compare 3 runs" in text and "param lr" in text and "param layers" in text and "metric acc" in text
     assert all(name in text for name in ("run-055", "run-056", "run-057"))
     browser.settle(quiet=0.3)
     browser.screenshot("builtin-compare")
+    browser.driver.execute_script("document.querySelector('.parallel').scrollIntoView()")
+    browser.screenshot("builtin-compare-parallel")
     assert browser.problems() == []
 
 

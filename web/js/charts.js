@@ -191,6 +191,49 @@ export function scatterChart({ points, xTitle, yTitle, title = 'scatter' }) {
   return wrap(root, points.map((p, i) => [p.label, COLORS[i % COLORS.length]]));
 }
 
+/**
+ * Parallel coordinates: one vertical axis per entry of `axes` ([{name, value: (line) => number}]),
+ * each scaled to its own range, and one polyline per entry of `lines` ([{label}]) through them.
+ */
+export function parallelChart({ axes, lines, title = 'parallel coordinates' }) {
+  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': title });
+  root.append(svg('title', {}, document.createTextNode(title)));
+  const top = PAD.top + 16;
+  const bottom = HEIGHT - PAD.bottom;
+  const left = 40;
+  const right = 80;   // room for the last axis' value labels
+  const step = axes.length > 1 ? (WIDTH - left - right) / (axes.length - 1) : 0;
+  const scales = axes.map((axis, index) => {
+    const [low, high] = extent(lines.map((line) => axis.value(line)), false);
+    const x = left + index * step;
+    const group = svg('g', { class: 'axis' });
+    group.append(svg('line', { x1: x, x2: x, y1: top, y2: bottom }));
+    for (const [text, y, anchor] of [[axis.name, top - 6, 'middle'], [label(high, 'number'), top + 10, 'start'],
+      [label(low, 'number'), bottom + 14, 'start']]) {
+      const t = svg('text', { x: anchor === 'start' ? x + 4 : x, y, 'text-anchor': anchor });
+      t.textContent = text;
+      group.append(t);
+    }
+    root.append(group);
+    return { x, y: (v) => bottom - ((v - low) / (high - low || 1)) * (bottom - top) };
+  });
+  lines.forEach((line, index) => {
+    let d = '';
+    let pen = 'M';
+    axes.forEach((axis, i) => {
+      const v = axis.value(line);
+      if (!Number.isFinite(v)) { pen = 'M'; return; }
+      d += `${pen}${scales[i].x.toFixed(1)},${scales[i].y(v).toFixed(1)}`;
+      pen = 'L';
+    });
+    const path = svg('path', { d: d || 'M0,0', fill: 'none', stroke: COLORS[index % COLORS.length], 'stroke-width': 2,
+      class: 'line' });
+    path.append(svg('title', {}, document.createTextNode(line.label)));
+    root.append(path);
+  });
+  return wrap(root, lines.map((line, i) => [line.label, COLORS[i % COLORS.length]]));
+}
+
 function wrap(root, legend) {
   const box = document.createElement('div');
   box.className = 'chart';

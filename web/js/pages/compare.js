@@ -1,7 +1,7 @@
 // Several runs side by side: their params and metrics in one table, a scatter of any param or
 // metric against a metric, and one metric's curves overlaid (one series per run).
 import { get } from '../api.js';
-import { scatterChart } from '../charts.js';
+import { parallelChart, scatterChart } from '../charts.js';
 import { byKey, errorBox, fill, h, link, number, runName } from '../dom.js';
 import { histories, metricPanel } from '../metricview.js';
 
@@ -59,6 +59,13 @@ export async function render(view, { query }) {
       : h('p', { class: 'muted' }, 'No run has numbers for both axes.'));
   }
 
+  // Parallel coordinates over the numeric params and the metrics (at most 10 axes).
+  const numeric = axes.filter((a) => ids.some((id) => Number.isFinite(value(id, a)))).slice(0, 10);
+  const parallel = numeric.length >= 2
+    ? parallelChart({ axes: numeric.map((a) => ({ name: a.split(':').slice(1).join(':'), value: (line) => value(line.id, a) })),
+      lines: ids.map((id) => ({ id, label: names.get(id) })), title: 'Parallel coordinates of the runs' })
+    : h('p', { class: 'muted' }, 'Fewer than two numeric params and metrics to draw.');
+
   // Curves of one metric, one series per run.
   const curveKey = h('select', { name: 'curve-metric', onchange: () => panel.reload() },
     metricKeys.map((k) => h('option', { value: k }, k)));
@@ -80,7 +87,8 @@ export async function render(view, { query }) {
     h('h1', {}, `Compare ${runs.length} runs`), table,
     h('div', { class: 'grid' },
       h('section', {}, h('h2', {}, 'Scatter'), h('div', { class: 'controls' }, h('label', {}, 'X ', xSelect), h('label', {}, 'Y ', ySelect)), scatter),
-      h('section', {}, h('h2', {}, 'Metric curves'), h('div', { class: 'controls' }, h('label', {}, 'Metric ', curveKey)), panel.element)));
+      h('section', {}, h('h2', {}, 'Metric curves'), h('div', { class: 'controls' }, h('label', {}, 'Metric ', curveKey)), panel.element)),
+    h('section', { class: 'parallel' }, h('h2', {}, 'Parallel coordinates'), parallel));
   drawScatter();
   if (metricKeys.length) await panel.reload();
 }
