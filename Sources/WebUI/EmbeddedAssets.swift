@@ -108,6 +108,7 @@ details.columns label.column-choice { display: block; }
 .readout { font-size: 13px; min-height: 1.4em; }
 
 """#),
+        EmbeddedAsset(name: "apple-touch-icon.png", base64: #"iVBORw0KGgoAAAANSUhEUgAAALQAAAC0CAIAAACyr5FlAAACeElEQVR42u3c203DQBBAUXeS0miPLicSn4Dkj6x353FGtwDYOcSJZXK9vr6lf7scgeAQHIJDcAgOwSE4BIfgEBwSHIJDcAgOwSE4BIfgEByCQ4JDcAgOwSE4BIfgEByCQ3BIcAgOwSE4BIfgEByCQ3AIDsEhwSE4BIfgEByCQ58VPwOHfpv4O3BgcTNwkLHVBxxNZMBBxlYfcPSRAQcZcJCRwAccZMABBxyTZcBBhvscZMChtDLgIAMOMuDwJhQOMmLPw2BwkAEHGXCQAYePJ3CsXgkZcNwvwwVlLo6EZ11ORk8cCU+8ooyGOBIefVEZ3XAkXEBdGa1wJFxDaRl9cMS6GfvBtSeOWD1eNprgiGeGjPI44uGZLKM2jtgyY2UUxhEbZ6aMqjjixEyTURJHnJveH1zL44gEM0RGMRyRZtpfUIrhiGTTXkYZHNF3Mh/7RQYZVXEkvAoMkZEdR9r3j3B0fpCfjNo4NuyAjJI4tu2AjGI49u+AjBo4Tu2AjOw4zu6AjLw4kuwAjnQ4+j04Xl1GFhwJF0BGChyZFzBZxnkc+f80x8o4jKPKi/ZMGSdxlLucT5NxDEfRN3pwkPHpz9/miwsuMhb+Ip2+7GQ3jpa3DfqZOIDDPSU4yICDDDjIgIMM7cVBBhxkwOGWBhxkKDsOi+mJgww4nsJhJXCQMQ8HGXCsx2ETLitkwEEGHJ7ShuMpH04fDjjgmPr8Phye34fD8/s6+E9NgkNwCA7BIcEhOASH4BAcgkNwCA7BITgkOASH4BAcgkNwCA7BITgEh+BwCoJDcAgOwSE4BIfgEByCQ3BIcAgOwSE4BIfgEByCQ3AIDgkO3fQGLP7l9nhxRNsAAAAASUVORK5CYII="#),
         EmbeddedAsset(name: "favicon.svg", text: ##"""
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5fa8"/><path d="M6 22 L13 14 L18 18 L26 8" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>
 
@@ -120,6 +121,7 @@ details.columns label.column-choice { display: block; }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Swiftrack</title>
 <link rel="icon" href="static-files/%ASSET_VERSION%/favicon.svg" type="image/svg+xml">
+<link rel="apple-touch-icon" href="static-files/%ASSET_VERSION%/apple-touch-icon.png">
 <link rel="stylesheet" href="static-files/%ASSET_VERSION%/app.css">
 <script type="module" src="static-files/%ASSET_VERSION%/js/main.js"></script>
 </head>

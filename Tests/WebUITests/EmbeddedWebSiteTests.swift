@@ -33,6 +33,10 @@ struct EmbeddedWebSiteTests {
         #expect(header(get("js/main.js"), "Content-Type") == "text/javascript; charset=utf-8")
         #expect(header(get("app.css"), "Content-Type") == "text/css; charset=utf-8")
         #expect(header(get("favicon.svg"), "Content-Type") == "image/svg+xml")
+        // A binary file goes through base64 and comes out as the PNG it was.
+        let icon = get("apple-touch-icon.png")
+        #expect(header(icon, "Content-Type") == "image/png")
+        #expect(icon?.body.prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect(header(get("js/main.js"), "X-Content-Type-Options") == "nosniff")
     }
 
