@@ -48,8 +48,10 @@ let package = Package(
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth"]),
+        // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
+        .target(name: "WebUI", dependencies: ["API", "HTTPServer"]),
         // The executable and composition root.
-        .executableTarget(name: "swiftrack", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
+        .executableTarget(name: "swiftrack", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
                                                           "Observability", "Auth", "Audit"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -64,5 +66,6 @@ let package = Package(
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
+        .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPServer", "Storage"]),
     ]
 )

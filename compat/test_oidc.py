@@ -260,3 +260,24 @@ def test_a_sign_in_with_the_wrong_state_or_a_used_code_is_refused(server, provid
     callback, state_cookie = _browser_sign_in(server, provider, _name(), next_path="//evil.example/x")
     done = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
     assert done.status_code == 302 and done.headers["Location"] == "/"
+
+
+@pytest.mark.timeout(60)
+def test_the_builtin_ui_is_offered_the_providers_sign_in(server):
+    """The built-in UI's calls get no Basic challenge (no browser dialog) and learn that /oidc/login is there."""
+    reply = requests.get(server + "/ajax-api/2.0/mlflow/users/current", headers={"X-Swiftrack-UI": "1"}, timeout=15)
+    assert reply.status_code == 401
+    assert reply.headers["WWW-Authenticate"] == 'Bearer realm="mlflow"'
+    assert reply.headers["X-Swiftrack-Sign-In"] == "password, oidc"
+    from browser import Browser, available
+    if not available():
+        return
+    browser = Browser()
+    try:
+        browser.open(server + "/#/experiments", ready="form.signin")
+        link = browser.driver.find_element("link text", "Sign in with your identity provider")
+        assert link.get_attribute("href") == server + "/oidc/login?next=%2F"
+        refused = browser.problems()
+        assert refused and all("401" in p for p in refused), refused
+    finally:
+        browser.close()

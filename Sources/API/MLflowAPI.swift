@@ -132,8 +132,9 @@ public struct MLflowAPI: HTTPHandler {
         }
         if let access, !AccessControl.isPublic(request.path) {
             switch access.authenticate(request) {
-            case .failure(let refusal): return APIAudit.Outcome(template: "unauthenticated", caller: nil,
-                                                                 response: refusal.response)
+            case .failure(let refusal):
+                let response = UISignIn.adapt(refusal.response, to: request, browserSignIn: access.browser != nil)
+                return APIAudit.Outcome(template: "unauthenticated", caller: nil, response: response)
             case .success(let signIn):
                 caller = signIn.user
                 method = signIn.method

@@ -1,8 +1,11 @@
 import API
+import WebUI
 
 /// `swiftrack server`'s browser UI: which one answers `/` and `/static-files/...`.
 extension ServerOptions {
     enum UIChoice: String {
+        /// Swiftrack's own UI, embedded in the binary (web/, WebUI target): the default.
+        case builtin
         /// MLflow's prebuilt UI from the installed mlflow wheel (or `--mlflow-ui-dir`).
         case mlflow
         /// No UI: `/` is a 404, as with `mlflow server --app-name` apps that have none.
@@ -12,8 +15,9 @@ extension ServerOptions {
     static let uiFlags: Set<String> = ["ui", "mlflow-ui-dir"]
 
     static let uiHelp = """
-          --ui UI                      the browser UI at /: mlflow (the prebuilt UI of the installed
-                                       mlflow wheel) or none (default none)
+          --ui UI                      the browser UI at /: builtin (Swiftrack's own, in the binary),
+                                       mlflow (the prebuilt UI of the installed mlflow wheel) or none
+                                       (default builtin)
                                        env SWIFTRACK_UI
           --mlflow-ui-dir DIR          MLflow's built UI folder (mlflow/server/js/build); found in the
                                        active virtualenv, beside each python3 on PATH, or the system's
@@ -23,13 +27,15 @@ extension ServerOptions {
 
     /// The UI to serve; a missing folder is a usage error before anything starts.
     func webSite(_ arguments: Arguments, environment: [String: String]) throws(UsageError) -> (any WebSite)? {
-        let text = arguments.value("ui", environment: environment, variables: ["SWIFTRACK_UI"]) ?? "none"
+        let text = arguments.value("ui", environment: environment, variables: ["SWIFTRACK_UI"]) ?? "builtin"
         guard let choice = UIChoice(rawValue: text.lowercased()) else {
-            throw UsageError("--ui must be mlflow or none, got '\(text)'")
+            throw UsageError("--ui must be builtin, mlflow or none, got '\(text)'")
         }
         switch choice {
         case .none:
             return nil
+        case .builtin:
+            return EmbeddedWebSite()
         case .mlflow:
             let given = arguments.value("mlflow-ui-dir", environment: environment, variables: ["SWIFTRACK_MLFLOW_UI_DIR"])
             guard let folder = given ?? DirectoryWebSite.findInstalledMLflowUI(environment: environment) else {

@@ -12,7 +12,7 @@ public protocol WebSite: Sendable {
 }
 
 /// Which UI paths a request names: `/` (the page) or `/static-files/<path>`; nil for any other path.
-enum WebSitePath {
+public enum WebSitePath {
     static let staticPrefix = "/static-files/"
 
     static func resolve(_ path: String) -> String? {
@@ -22,7 +22,7 @@ enum WebSitePath {
     }
 
     /// Content types of what UIs are made of.
-    static func contentType(_ name: String) -> String {
+    public static func contentType(_ name: String) -> String {
         let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
         switch ext {
         case "html": return "text/html; charset=utf-8"

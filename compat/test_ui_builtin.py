@@ -1,0 +1,506 @@
+"""`--ui builtin` (the default): Swiftrack's own browser UI, embedded in the binary, against data
+seeded with the real mlflow client, in a real headless Chromium (compat/browser.py). Every page is
+loaded; the tests assert what it shows, that no request failed and no script error was logged,
+and save screenshots (.build/screenshots/builtin-*.png). The 100,000-point run page is timed."""
+import http.client
+import os
+import struct
+import tempfile
+import time
+import uuid
+import zlib
+
+import pytest
+import requests
+
+from browser import Browser, available
+from conftest import (SWIFTRACK_BIN, _free_port, auth_server_environment, start_logged, stop_process_group,
+                      wait_for_health)
+
+pytestmark = [
+    pytest.mark.swiftrack_only,
+    pytest.mark.skipif(os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") != "sqlite",
+                       reason="the UI does not depend on the engine: runs in the SQLite pass"),
+]
+needs_browser = pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+BIG_POINTS = 100_000
+SMALL_RUNS = 60
+
+
+def start_server(tmp, extra=(), env=None):
+    port = _free_port()
+    cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
+           "--artifacts-destination", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+           *extra]
+    log_path = os.path.join(tmp, "server.log")
+    proc, log = start_logged(cmd, env or dict(os.environ), tmp, log_path)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, proc, "swiftrack --ui builtin", log_path)
+    return base, proc, log
+
+
+@pytest.fixture(scope="module")
+def server():
+    tmp = tempfile.mkdtemp(prefix="compat-ui-builtin-")
+    base, proc, log = start_server(tmp)   # no --ui: builtin is the default
+    yield base
+    stop_process_group(proc, timeout=15)
+    log.close()
+
+
+def png(width, height):
+    """A small RGB gradient as PNG bytes (no imaging library needed)."""
+    rows = b"".join(b"\x00" + b"".join(bytes([x * 255 // width, y * 255 // height, 160]) for x in range(width))
+                    for y in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def seeded(server):
+    from mlflow import MlflowClient
+    from mlflow.entities import Metric, Param, RunTag
+    client = MlflowClient(tracking_uri=server)
+    tag = uuid.uuid4().hex[:6]
+    experiment = client.create_experiment(f"ui-builtin-{tag}", tags={"team": "vision"})
+    client.create_experiment(f"ui-other-{tag}")
+    now = int(time.time() * 1000)
+    small = []
+    for i in range(SMALL_RUNS):
+        run = client.create_run(experiment, run_name=f"run-{i:03d}", start_time=now + i)
+        client.log_batch(run.info.run_id,
+                         metrics=[Metric("loss", 1.0 / (i + 1) + 0.5 / (step + 1), now + step * 1000, step) for step in range(10)]
+                         + [Metric("acc", 0.5 + i / 200, now, 0)],
+                         params=[Param("lr", str(0.001 * (i + 1))), Param("layers", str(i % 4))],
+                         tags=[RunTag("group", "even" if i % 2 == 0 else "odd")])
+        client.set_terminated(run.info.run_id, end_time=now + i + 60_000)
+        small.append(run.info.run_id)
+    big = client.create_run(experiment, run_name="big-run", start_time=now + 1000)
+    big_id = big.info.run_id
+    for start in range(0, BIG_POINTS, 1000):
+        client.log_batch(big_id, metrics=[Metric("loss", 1.0 / (1 + step / 1000), now + step * 10, step)
+                                          for step in range(start, start + 1000)])
+    client.log_batch(big_id, metrics=[Metric("accuracy", 0.9, now, 0)], params=[Param("lr", "0.5")],
+                     tags=[RunTag("owner", "ann")])
+    folder = tempfile.mkdtemp(prefix="ui-artifacts-")
+    with open(os.path.join(folder, "notes.txt"), "w") as f:
+        f.write("trained on the holdout split\nsecond line\n")
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        f.write('{"optimizer":"adam","layers":[64,32]}')
+    with open(os.path.join(folder, "plot.png"), "wb") as f:
+        f.write(png(48, 32))
+    os.makedirs(os.path.join(folder, "nested", "deeper"))
+    with open(os.path.join(folder, "nested", "deeper", "inner.txt"), "w") as f:
+        f.write("deep inside")
+    client.log_artifacts(big_id, folder)
+    client.set_terminated(big_id)
+
+    model = f"ui-model-{tag}"
+    client.create_registered_model(model, description="churn model served by swiftrack", tags={"owner": "ml"})
+    client.create_model_version(model, f"runs:/{small[0]}/model", run_id=small[0])
+    client.create_model_version(model, f"runs:/{big_id}/model", run_id=big_id)
+    client.transition_model_version_stage(model, "1", "Staging")
+    client.set_registered_model_alias(model, "champion", "2")
+    asked = requests.post(server + "/api/2.0/mlflow/transition-requests/create", timeout=15,
+                          json={"name": model, "version": "2", "stage": "Production", "comment": "AUC 0.91"})
+    assert asked.status_code == 200, asked.text
+    odd = f"odd name {tag} 100% & co?"   # spaces, %, & and ? in a model name: links must encode them
+    client.create_registered_model(odd)
+    client.create_model_version(odd, "s3://bucket/odd")
+    return {"odd_model": odd, "experiment": f"ui-builtin-{tag}", "experiment_id": experiment, "small": small, "big": big_id,
+            "model": model, "request_id": asked.json()["request"]["id"]}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not available():
+        pytest.skip("needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+    b = Browser()
+    yield b
+    b.close()
+
+
+def by_css(browser, selector):
+    from selenium.webdriver.common.by import By
+    return browser.driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def wait_until(predicate, timeout=15, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{what} not met within {timeout} s")
+
+
+def bodies(browser, fragment):
+    """The bodies of the requests seen so far whose URL contains `fragment`."""
+    browser.calls()   # takes in the browser's network log
+    return [r.get("body") or "" for r in browser.requests.values() if fragment in r["url"]]
+
+
+def raw_get(base, target, headers=None):
+    host, port = base.split("//")[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=15)
+    connection.request("GET", target, headers=headers or {})   # sent as written
+    reply = connection.getresponse()
+    return reply.status, dict(reply.getheaders()), reply.read()
+
+
+def test_the_page_and_its_assets_are_served_with_caching(server):
+    page = requests.get(server + "/", timeout=15)
+    assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.headers["Cache-Control"] == "no-cache" and page.headers["ETag"]
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    version = page.text.split('src="static-files/')[1].split("/")[0]
+    assert version.startswith("v-")
+    script = requests.get(f"{server}/static-files/{version}/js/main.js", timeout=15)
+    assert script.status_code == 200 and script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert script.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    again = requests.get(f"{server}/static-files/{version}/js/main.js", headers={"If-None-Match": script.headers["ETag"]},
+                         timeout=15)
+    assert again.status_code == 304 and again.content == b""
+    head = requests.head(server + "/", timeout=15)
+    assert head.status_code == 200 and head.content == b"" and head.headers["ETag"] == page.headers["ETag"]
+    assert requests.get(server + "/static-files/js/nothing.js", timeout=15).status_code == 404
+
+
+@pytest.mark.parametrize("target", ["/static-files/../../../etc/passwd", "/static-files/%2e%2e/%2e%2e/etc/passwd",
+                                    "/static-files/..%2f..%2fPackage.swift", "/static-files//etc/passwd",
+                                    "/static-files/js/../../Package.swift", "/static-files/.hidden"])
+def test_paths_out_of_the_embedded_site_are_refused(server, target):
+    status, _, body = raw_get(server, target)
+    assert status == 404, (target, status)
+    assert b"root:" not in body and b"PackageDescription" not in body
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_experiments_list_and_search(server, seeded, browser):
+    browser.open(server + "/#/experiments", ready="text:" + seeded["experiment"])
+    browser.settle(quiet=0.3)
+    assert f"ui-other-{seeded['experiment'][-6:]}" in browser.text()
+    browser.screenshot("builtin-experiments")
+    box = by_css(browser, "input[name=q]")[0]
+    box.send_keys(seeded["experiment"] + "\n")
+    wait_until(lambda: "ui-other" not in browser.text() and seeded["experiment"] in browser.text(), what="search")
+    assert any("experiments/search" in path and status == 200 for _, path, status in browser.calls("/ajax-api/"))
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_runs_table_filters_sorts_and_pages(server, seeded, browser):
+    browser.open(server + f"/#/experiments/{seeded['experiment_id']}", ready="#runs tbody tr")
+    browser.settle(quiet=0.3)
+    rows = lambda: by_css(browser, "#runs tbody tr")
+    assert len(rows()) == 50 and "Page 1" in browser.text()
+    assert "big-run" in rows()[0].text   # newest start time first
+    browser.screenshot("builtin-runs")
+    searches = bodies(browser, "runs/search")
+    assert searches and all('"max_results":50' in body for body in searches), searches
+    # Next page: the 11 others.
+    by_css(browser, ".pager button:last-child")[0].click()
+    wait_until(lambda: "Page 2" in browser.text() and len(rows()) == SMALL_RUNS + 1 - 50, what="page 2")
+    assert any('"page_token"' in body for body in bodies(browser, "runs/search"))
+    by_css(browser, ".pager button:first-child")[0].click()
+    wait_until(lambda: "Page 1" in browser.text() and len(rows()) == 50, what="back to page 1")
+    # MLflow's filter grammar.
+    box = by_css(browser, "input[name=filter]")[0]
+    box.clear()
+    box.send_keys("params.layers = '2' and metrics.acc > 0.6\n")
+    wanted = sorted(f"run-{i:03d}" for i in range(SMALL_RUNS) if i % 4 == 2 and 0.5 + i / 200 > 0.6)
+    wait_until(lambda: sorted(r.text.split("\n")[0].split(" ")[0] for r in rows()) == wanted, what="filtered rows")
+    # Sorting by a metric's header: descending, then ascending.
+    header = [b for b in by_css(browser, "#runs th button.sort") if b.text == "loss"][0]
+    header.click()
+    wait_until(lambda: rows()[0].text.startswith(wanted[0]), what="loss descending")   # the largest loss: the first run
+    [b for b in by_css(browser, "#runs th button.sort") if b.text == "loss"][0].click()
+    wait_until(lambda: rows()[0].text.startswith(wanted[-1]), what="loss ascending")
+    assert by_css(browser, "#runs th[aria-sort=ascending]")
+    # The filter and the order are in the address: a reload (or a shared link) shows the same rows.
+    browser.driver.refresh()
+    browser.wait_for("#runs tbody tr")
+    assert by_css(browser, "input[name=filter]")[0].get_attribute("value") == "params.layers = '2' and metrics.acc > 0.6"
+    wait_until(lambda: rows()[0].text.startswith(wanted[-1]) and len(rows()) == len(wanted), what="same rows after reload")
+    orders = bodies(browser, "runs/search")
+    assert any("metrics.loss DESC" in body for body in orders) and any("metrics.loss ASC" in body for body in orders)
+    # The column chooser: add the tag column.
+    by_css(browser, "details.columns summary")[0].click()
+    group = [label for label in by_css(browser, "details.columns label") if label.text.strip() == "group"][0]
+    group.click()
+    wait_until(lambda: any(h.text == "group" for h in by_css(browser, "#runs th")), what="group column")
+    assert "even" in rows()[0].text
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_a_run_page_shows_params_metrics_and_a_chart(server, seeded, browser):
+    run_id = seeded["small"][3]
+    browser.open(server + f"/#/runs/{run_id}", ready=".chart svg path.series")
+    browser.settle(quiet=0.3)
+    text = browser.text()
+    assert "run-003" in text and "0.004" in text and "layers" in text and "group" in text and "FINISHED" in text
+    assert "0.3" in text   # loss at step 9: 1/4 + 0.5/10
+    browser.screenshot("builtin-run")
+    # Overlay a second metric; smoothing and log scale redraw.
+    boxes = by_css(browser, "input[name=metric]")
+    assert [b.get_attribute("value") for b in boxes] == ["acc", "loss"] and [b.is_selected() for b in boxes] == [False, True]
+    boxes[0].click()
+    wait_until(lambda: len(by_css(browser, ".chart svg path.series")) == 2, what="two series")
+    browser.driver.execute_script("const s = document.querySelector('input[name=smoothing]'); s.value = '0.8';"
+                                  "s.dispatchEvent(new Event('input'));")
+    by_css(browser, "input[name=log-scale]")[0].click()
+    wait_until(lambda: "(log)" in by_css(browser, ".chart svg")[0].get_attribute("innerHTML"), what="log scale")
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(browser.driver).move_to_element(by_css(browser, ".chart svg")[0]).perform()
+    wait_until(lambda: by_css(browser, ".readout")[0].text.startswith("step "), what="hover readout")
+    assert "loss " in by_css(browser, ".readout")[0].text and "acc " in by_css(browser, ".readout")[0].text
+    from selenium.webdriver.support.ui import Select
+    Select(by_css(browser, "select[name=x-axis]")[0]).select_by_value("time")
+    wait_until(lambda: "wall time" in by_css(browser, ".chart svg")[0].get_attribute("innerHTML"), what="wall time axis")
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_the_run_with_100000_points_opens_fast(server, seeded, browser):
+    browser.open(server + "/#/experiments")   # a page of the UI is loaded; the run page is a navigation
+    browser.wait_for("#experiments")
+    browser.problems()
+    started = time.monotonic()
+    browser.driver.execute_script(f"window.location.hash = '#/runs/{seeded['big']}'")
+    browser.wait_for(".chart svg path.series", timeout=30)
+    elapsed = time.monotonic() - started
+    print(f"\nthe run page with {BIG_POINTS} points drew its chart in {elapsed:.3f} s")
+    assert elapsed < 5
+    path = by_css(browser, ".chart svg path.series")[0].get_attribute("d")
+    assert path.count("L") >= 500   # downsampled, but a real curve
+    # And as a full page load (the page, its scripts from the cache, the run, the history).
+    browser.open(server + "/")
+    started = time.monotonic()
+    browser.open(server + f"/?cold=1#/runs/{seeded['big']}", ready=".chart svg path.series", timeout=30)
+    cold = time.monotonic() - started
+    print(f"the same page as a full page load drew its chart in {cold:.3f} s")
+    assert cold < 5
+    calls = browser.calls("get-history-bulk-interval")
+    assert calls and all("max_results=1000" in p and status == 200 for _, p, status in calls), calls
+    browser.settle(quiet=0.3)
+    browser.driver.execute_script("document.querySelector('#metrics-h').scrollIntoView()")
+    browser.screenshot("builtin-run-100k")
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_artifacts_are_browsed_and_previewed(server, seeded, browser):
+    browser.open(server + f"/#/runs/{seeded['big']}", ready=".tree button[data-path='notes.txt']")
+    by_css(browser, ".tree button[data-path='notes.txt']")[0].click()
+    browser.wait_for("text:trained on the holdout split")
+    by_css(browser, ".tree button[data-path='config.json']")[0].click()
+    wait_until(lambda: '"optimizer": "adam"' in by_css(browser, ".preview pre")[0].text, what="pretty JSON")
+    assert '\n  "layers": [\n    64,' in by_css(browser, ".preview pre")[0].text
+    by_css(browser, ".tree button[data-path='plot.png']")[0].click()
+    wait_until(lambda: browser.driver.execute_script(
+        "const i = document.querySelector('.preview img'); return i && i.complete && i.naturalWidth") == 48, what="image")
+    browser.driver.execute_script("document.querySelector('#artifacts-h').scrollIntoView()")
+    browser.screenshot("builtin-artifacts")
+    by_css(browser, ".tree button[data-path='nested']")[0].click()
+    browser.wait_for(".tree button[data-path='nested/deeper']")
+    by_css(browser, ".tree button[data-path='nested/deeper']")[0].click()
+    browser.wait_for(".tree button[data-path='nested/deeper/inner.txt']")
+    by_css(browser, ".tree button[data-path='nested/deeper/inner.txt']")[0].click()
+    browser.wait_for("text:deep inside")
+    by_css(browser, ".preview button")[0].click()   # download through get-artifact
+    wait_until(lambda: any("get-artifact" in p and "inner.txt" in p and s == 200
+                           for _, p, s in browser.calls("get-artifact")) and
+               len([1 for _, p, _ in browser.calls("get-artifact") if "inner.txt" in p]) >= 2, what="download")
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_compare_view_from_selected_runs(server, seeded, browser):
+    browser.open(server + f"/#/experiments/{seeded['experiment_id']}", ready="#runs tbody tr")
+    for name in ("run-055", "run-056", "run-057"):   # on the first page (newest first)
+        row = [r for r in by_css(browser, "#runs tbody tr") if r.text.startswith(name + " ")][0]
+        row.find_element("css selector", "input[type=checkbox]").click()
+    assert "Compare selected (3)" in browser.text()
+    by_css(browser, "#compare-selected")[0].click()
+    browser.wait_for(".chart svg circle.point")
+    wait_until(lambda: len(by_css(browser, ".metric-panel .chart svg path.series")) == 3, what="three curves")
+    assert len(by_css(browser, ".chart svg circle.point")) == 3
+    assert len(by_css(browser, ".parallel svg path.line")) == 3   # layers, lr, acc, loss
+    assert [t.text for t in by_css(browser, ".parallel svg .axis text")][::3] == ["layers", "lr", "acc", "loss"]
+    text = browser.text()
+    assert "Compare 3 runs" in text and "param lr" in text and "param layers" in text and "metric acc" in text
+    assert all(name in text for name in ("run-055", "run-056", "run-057"))
+    browser.settle(quiet=0.3)
+    browser.screenshot("builtin-compare")
+    browser.driver.execute_script("document.querySelector('.parallel').scrollIntoView()")
+    browser.screenshot("builtin-compare-parallel")
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_model_registry_pages(server, seeded, browser):
+    model = seeded["model"]
+    browser.open(server + "/#/models", ready="text:" + model)
+    assert "@champion → v2" in browser.text() and "v1 Staging" in browser.text()
+    browser.screenshot("builtin-models")
+    by_css(browser, f"#models a[href='#/models/{model}']")[0].click()
+    browser.wait_for("#versions tbody tr")
+    browser.wait_for("#transition-requests")
+    browser.wait_for("#history")
+    text = browser.text()
+    assert "churn model served by swiftrack" in text and "Version 2" in text and "Staging" in text
+    assert "stage Production" in text and "AUC 0.91" in text and "PENDING" in text and "@champion" in text
+    browser.settle(quiet=0.3)
+    browser.screenshot("builtin-model")
+    by_css(browser, "#versions a[href$='/versions/2']")[0].click()
+    browser.wait_for("text:version 2")
+    browser.wait_for("#transition-requests")
+    assert f"runs:/{seeded['big']}/model" in browser.text() and "@champion" in browser.text()
+    browser.settle(quiet=0.3)
+    browser.screenshot("builtin-version")
+    assert browser.problems() == []
+    browser.open(server + "/#/models", ready="text:" + seeded["odd_model"])
+    [a for a in by_css(browser, "#models a") if a.text == seeded["odd_model"]][0].click()
+    browser.wait_for("#versions tbody tr")
+    assert by_css(browser, "h1")[0].text == seeded["odd_model"]
+    by_css(browser, "#versions a")[0].click()
+    browser.wait_for("text:" + seeded["odd_model"] + " version 1")
+    assert "s3://bucket/odd" in browser.text()
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_errors_show_the_servers_code_and_message(server, seeded, browser):
+    browser.open(server + "/#/runs/0123456789abcdef0123456789abcdef", ready=".error")
+    assert "RESOURCE_DOES_NOT_EXIST" in by_css(browser, ".error")[0].text
+    browser.problems()
+    browser.open(server + f"/#/experiments/{seeded['experiment_id']}", ready="#runs")
+    box = by_css(browser, "input[name=filter]")[0]
+    box.send_keys("metrics.loss <<< 1\n")
+    browser.wait_for(".error")
+    assert "INVALID_PARAMETER_VALUE" in by_css(browser, ".error")[0].text
+    problems = browser.problems()
+    assert problems and all("runs/search" in p and "400" in p for p in problems), problems
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_mobile_width(server, seeded):
+    small = Browser(width=390, height=844)
+    # Headless Chromium keeps windows at least 500 px wide: emulate the phone's viewport instead.
+    small.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                 {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        small.open(server + f"/#/experiments/{seeded['experiment_id']}", ready="#runs tbody tr")
+        small.settle(quiet=0.3)
+        small.screenshot("builtin-runs-mobile")
+        width = small.driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390, width   # the table scrolls inside its box, the page does not
+        small.open(server + f"/#/runs/{seeded['small'][0]}", ready=".chart svg path.series")
+        small.settle(quiet=0.3)
+        small.screenshot("builtin-run-mobile")
+        assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        assert small.problems() == []
+    finally:
+        small.close()
+
+
+ADMIN = ("admin", "admin-password-1")
+
+
+@pytest.fixture(scope="module")
+def auth_server():
+    tmp = tempfile.mkdtemp(prefix="compat-ui-builtin-auth-")
+    _, env = auth_server_environment(tmp, ADMIN)
+    base, proc, log = start_server(tmp, ["--app-name", "basic-auth"], env)
+    yield base
+    stop_process_group(proc, timeout=15)
+    log.close()
+
+
+def auth_client_as(base, credentials, monkeypatch):
+    """MLflow's own auth client, sending `credentials`."""
+    from mlflow.server import get_app_client
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", credentials[0])
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", credentials[1])
+    return get_app_client("basic-auth", tracking_uri=base)
+
+
+def sign_in(browser, credentials):
+    field = lambda name: by_css(browser, f"form.signin input[name={name}]")[0]
+    field("username").clear()
+    field("username").send_keys(credentials[0])
+    field("password").clear()
+    field("password").send_keys(credentials[1] + "\n")
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_sign_in_and_approve_a_transition_request_as_a_governance_user(auth_server, browser, monkeypatch):
+    from mlflow import MlflowClient
+    tag = uuid.uuid4().hex[:6]
+    scientist, reviewer = (f"asker-{tag}", f"asker-{tag}-password"), (f"reviewer-{tag}", f"reviewer-{tag}-password")
+    admin = auth_client_as(auth_server, ADMIN, monkeypatch)
+    admin.create_user(*scientist)
+    admin.create_user(*reviewer)
+    governance = admin.create_role("default", "governance", "may promote to Production")
+    admin.assign_role(reviewer[0], governance.id)
+    model = f"churn-{tag}"
+    as_scientist = auth_client_as(auth_server, scientist, monkeypatch)
+    client = MlflowClient(tracking_uri=auth_server)
+    client.create_registered_model(model, description="needs a reviewer")
+    client.create_model_version(model, "s3://bucket/churn")
+    as_scientist.grant_user_permission(reviewer[0], "registered_model", model, "EDIT")
+    asked = requests.post(auth_server + "/api/2.0/mlflow/transition-requests/create", auth=scientist, timeout=15,
+                          json={"name": model, "version": "1", "stage": "Production", "comment": "AUC 0.91 on holdout"})
+    assert asked.status_code == 200, asked.text
+    # MLflow clients still get the Basic challenge; the UI's calls do not (no browser dialog over the page).
+    plain = requests.get(auth_server + "/ajax-api/2.0/mlflow/users/current", timeout=15)
+    assert plain.status_code == 401 and plain.headers["WWW-Authenticate"] == 'Basic realm="mlflow"'
+    ui = requests.get(auth_server + "/ajax-api/2.0/mlflow/users/current", headers={"X-Swiftrack-UI": "1"}, timeout=15)
+    assert ui.status_code == 401 and "WWW-Authenticate" not in ui.headers and ui.headers["X-Swiftrack-Sign-In"] == "password"
+
+    # The page is public; its first call is refused and the sign-in form shows.
+    browser.open(auth_server + f"/#/models/{model}", ready="form.signin")
+    assert "Sign in with your identity provider" not in browser.text()   # no OIDC configured
+    browser.screenshot("builtin-sign-in")
+    sign_in(browser, (reviewer[0], "not-the-password"))
+    browser.wait_for("form.signin + div .error")
+    assert "The user name or password is not right." in browser.text()
+    refused = browser.problems()
+    assert refused and all("401" in p for p in refused), refused
+    sign_in(browser, reviewer)
+    browser.wait_for("#transition-requests")   # back on the page asked for
+    assert f"Signed in as {reviewer[0]}" in browser.text()
+    assert browser.driver.execute_script("return sessionStorage.getItem('swiftrack.username')") == reviewer[0]
+    assert "AUC 0.91 on holdout" in browser.text() and "PENDING" in browser.text()
+    row = by_css(browser, f"#transition-requests tr[data-request-id='{asked.json()['request']['id']}']")[0]
+    row.find_element("css selector", "input[name=comment]").send_keys("reviewed the eval report")
+    row.find_element("css selector", "button[data-action=approve]").click()
+    browser.wait_for("text:approved.")
+    wait_until(lambda: "Production" in by_css(browser, "#versions tbody tr")[0].text, what="version 1 in Production")
+    browser.wait_for(f"text:{reviewer[0]}: reviewed the eval report")
+    wait_until(lambda: "None → Production" in by_css(browser, "#history")[0].text, what="history entry")
+    browser.screenshot("builtin-approved")
+    assert browser.problems() == []
+    assert client.get_model_version(model, "1").current_stage == "Production"
+    # Sign out: the credentials are gone and the next call asks again.
+    by_css(browser, "#sign-out")[0].click()
+    browser.wait_for("form.signin")
+    assert browser.driver.execute_script("return sessionStorage.getItem('swiftrack.credentials')") is None
+    browser.open(auth_server + "/#/experiments", ready="form.signin")
+    browser.problems()
