@@ -8,7 +8,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bootstrap build serve test test-all unit compat compat-postgres compat-mysql compat-mlflow bench clean
+.PHONY: bootstrap build serve test test-all unit compat compat-postgres compat-mysql compat-replicas compat-mlflow bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -33,6 +33,7 @@ test-all:
 	$(MAKE) compat
 	$(MAKE) compat-postgres
 	$(MAKE) compat-mysql
+	$(MAKE) compat-replicas
 	$(MAKE) compat-mlflow
 
 unit: bootstrap
@@ -44,6 +45,15 @@ compat: bootstrap
 # The compat suite with the server on PostgreSQL / MariaDB (run under scripts/with-databases).
 compat-postgres: bootstrap
 	SWIFTRACK_COMPAT_ENGINE=postgres SWIFTRACK_BIN=$(CURDIR)/.build/release/swiftrack $(PYTHON) -m pytest compat
+
+# The tracking, registry and artifact tests through nginx (TLS) to two replicas on one PostgreSQL
+# database (compat/topology.py, the compose blueprint's shape from plain processes).
+REPLICA_SUITE = compat/test_experiments.py compat/test_runs.py compat/test_metrics.py compat/test_search.py \
+	compat/test_registry.py compat/test_registry_models.py compat/test_logged_models.py compat/test_artifacts.py \
+	compat/test_tutorial.py
+compat-replicas: bootstrap
+	SWIFTRACK_COMPAT_TARGET=replicas SWIFTRACK_COMPAT_ENGINE=postgres SWIFTRACK_BIN=$(CURDIR)/.build/release/swiftrack \
+		$(PYTHON) -m pytest $(REPLICA_SUITE)
 
 compat-mysql: bootstrap
 	SWIFTRACK_COMPAT_ENGINE=mysql SWIFTRACK_BIN=$(CURDIR)/.build/release/swiftrack $(PYTHON) -m pytest compat

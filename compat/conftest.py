@@ -1,6 +1,8 @@
 """Shared fixtures for the Swiftrack compatibility suite.
 
 Target selection: SWIFTRACK_COMPAT_TARGET=mlflow runs the real `mlflow server` (check mode);
+SWIFTRACK_COMPAT_TARGET=replicas runs two replicas of $SWIFTRACK_BIN on one PostgreSQL database
+behind nginx with TLS (compat/topology.py; `make compat-replicas`, under scripts/with-databases);
 anything else (default "swiftrack") runs the binary at $SWIFTRACK_BIN.
 
 Backend: SWIFTRACK_COMPAT_ENGINE=postgres or mysql runs our binary on a fresh database of the
@@ -175,6 +177,9 @@ def server(request):
         pytest.exit(f"SWIFTRACK_BIN {SWIFTRACK_BIN} is not an executable (build it, or set "
                     f"SWIFTRACK_COMPAT_TARGET=mlflow)", returncode=2)
     tmp = tempfile.mkdtemp(prefix=f"compat-{TARGET}-")
+    if TARGET == "replicas":
+        yield from _replicas(request, tmp)
+        return
     port = _free_port()
     db = fresh_database_uri(tmp)
     artifacts = os.path.join(tmp, "artifacts")
@@ -243,6 +248,27 @@ def server(request):
             print(f"\ncompat: server store and log kept in {tmp}")
 
 
+def _replicas(request, tmp):
+    """The suite through nginx to two replicas: the client and requests trust nginx's certificate."""
+    from topology import Topology
+    global _server_log_path
+    # The replicas share one artifact folder, as the single server of the other targets has it.
+    topology = Topology(tmp, count=2, audit=False, default_artifact_root=os.path.join(tmp, "artifacts")).start()
+    _server_log_path = os.path.join(tmp, "replica-0.log")
+    os.environ["MLFLOW_TRACKING_SERVER_CERT_PATH"] = topology.cert
+    os.environ["REQUESTS_CA_BUNDLE"] = topology.cert
+    import mlflow
+    os.environ["MLFLOW_TRACKING_URI"] = topology.url
+    mlflow.set_tracking_uri(topology.url)
+    try:
+        yield topology.url
+    finally:
+        codes = topology.stop()
+        assert codes == [0, 0], f"replicas exited with {codes} after SIGTERM"
+        if request.session.testsfailed == 0 and not os.environ.get("COMPAT_KEEP_TMP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _clean_fluent_state(server):
     """Every test starts with no active run and the default experiment."""
@@ -278,4 +304,6 @@ def unique():
 @pytest.fixture
 def server_pid(server):
     """The process id of the server under test (to watch its memory)."""
+    if TARGET == "replicas":
+        pytest.skip("watches one server process; the replicas target runs two behind nginx")
     return _server_pid

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from conftest import SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
+from topology import make_certificate, nginx_main_config
 
 pytestmark = [
     pytest.mark.swiftrack_only,
@@ -25,11 +26,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 @pytest.fixture(scope="module")
 def certificate():
     tmp = tempfile.mkdtemp(prefix="compat-tls-")
-    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
-    yield cert, key
+    yield make_certificate(tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -112,26 +109,7 @@ def _nginx_config(tmp, cert, key, upstream, https_port, http_port):
         text = text.replace(old, new)
     site = os.path.join(tmp, "swiftrack.conf")
     open(site, "w").write(text)
-    main = os.path.join(tmp, "nginx.conf")
-    temp = os.path.join(tmp, "nginx-temp")
-    os.makedirs(temp, exist_ok=True)
-    open(main, "w").write(f"""
-user root root;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {tmp}/nginx-access.log;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {site};
-}}
-""")
-    return main
+    return nginx_main_config(tmp, site)
 
 
 @pytest.fixture

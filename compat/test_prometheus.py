@@ -118,6 +118,22 @@ def test_dashboard_queries_only_series_the_server_exposes(server):
 
 
 @pytest.mark.swiftrack_only
+@pytest.mark.skipif(os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") != "sqlite",
+                    reason="the database is a local file only with SQLite")
+def test_local_stores_report_their_free_disk_space(server):
+    # The disk-space alerts (deploy/prometheus) read these: the SQLite file's and the artifacts'.
+    import re
+    text = requests.get(server + "/metrics").text
+    free = dict(re.findall(r'^swiftrack_local_store_free_bytes\{store="(\w+)"\} (\S+)$', text, re.M))
+    size = dict(re.findall(r'^swiftrack_local_store_size_bytes\{store="(\w+)"\} (\S+)$', text, re.M))
+    assert set(free) == {"database", "artifacts"} == set(size), text[-2000:]
+    statistics = os.statvfs(urlparse(server).path or "/tmp")
+    for store in free:
+        assert 0 < float(free[store]) <= float(size[store])
+    assert abs(float(size["database"]) - statistics.f_blocks * statistics.f_frsize) / float(size["database"]) < 0.5
+
+
+@pytest.mark.swiftrack_only
 def test_metrics_port_keeps_the_series_off_the_api_port():
     """`--metrics-port`: /metrics answers there, counts the API port's requests, and the API port
     no longer serves it (so it need not be exposed to clients)."""

@@ -6,6 +6,8 @@ struct RegistryAPIClient {
     /// The server's base URL, without a trailing slash.
     let baseURL: String
     private let http = HTTPClient()
+    /// The certificate (or CA) to trust, as the mlflow client reads it: `MLFLOW_TRACKING_SERVER_CERT_PATH`.
+    private let caBundle = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_SERVER_CERT_PATH"]
 
     /// `--tracking-uri`, else `MLFLOW_TRACKING_URI`, else the local default; it must be http(s).
     init(trackingURI: String?) throws(UsageError) {
@@ -34,6 +36,7 @@ struct RegistryAPIClient {
     private func send(_ method: String, _ route: String, body: [String: Any]?) throws -> [String: Any] {
         let url = "\(baseURL)/api/2.0/swiftrack/\(route)"
         var request = HTTPClientRequest(method: method, url: url, connectTimeout: 10, timeout: 60)
+        request.caBundle = caBundle
         if let body {
             request.headers = [HTTPHeader("Content-Type", "application/json")]
             request.body = .bytes(Array(try JSONSerialization.data(withJSONObject: body)))

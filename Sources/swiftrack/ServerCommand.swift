@@ -26,6 +26,7 @@ enum ServerCommand {
             metrics: ServerMetrics(version: SwiftrackVersion.current, mlflowVersion: SwiftrackVersion.mlflowCompatibility),
             log: RequestLog.Format(rawValue: options.logFormat).map { RequestLog(format: $0) },
             servesMetricsRoute: options.metricsPort == nil)
+        observability.metrics.watchDiskSpace(DiskSpaceComposition.localStores(options))
         if let pooled = opened.database as? PooledSQLDatabase {
             let pool = pooled.pool
             observability.metrics.observeDatabasePool {

@@ -39,6 +39,7 @@ public struct HTTPClient: Sendable {
         options.set(CURLOPT_TIMEOUT, request.timeout)
         options.set(CURLOPT_LOW_SPEED_LIMIT, 1)
         options.set(CURLOPT_LOW_SPEED_TIME, request.stallTimeout)
+        if let caBundle = request.caBundle { options.set(CURLOPT_CAINFO, caBundle) }
         options.set(CURLOPT_HTTPHEADER, list: headerList)
         options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         options.set(CURLOPT_WRITEFUNCTION, callback: writeCallback)

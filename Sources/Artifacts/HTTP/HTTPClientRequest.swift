@@ -38,6 +38,8 @@ public struct HTTPClientRequest: Sendable, Equatable {
     public var timeout: Int
     /// The transfer is aborted when fewer than 1 byte per second moved for this many seconds.
     public var stallTimeout: Int
+    /// A PEM file of the certificates to trust for HTTPS instead of the system's (a private CA).
+    public var caBundle: String?
 
     public init(method: String, url: String, headers: [HTTPHeader] = [], body: HTTPRequestBody = .empty,
                 destination: HTTPResponseDestination = .memory,

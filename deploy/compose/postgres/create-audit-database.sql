@@ -1,0 +1,1 @@
+CREATE DATABASE swiftrack_audit OWNER swiftrack;
