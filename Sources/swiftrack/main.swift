@@ -11,6 +11,9 @@ let usage = """
                                         apply pending schema migrations and exit
       swiftrack import --from (SOURCE_URI | MLRUNS_DIR) [--to DEST_URI | --backend-store-uri DEST_URI]
                                         copy an MLflow database or file store (keeping ids) into a new store
+      swiftrack gc [--backend-store-uri URI] [--artifacts-destination URI] [--older-than AGE] [--dry-run]
+                   [--run-ids IDS] [--experiment-ids IDS] [--logged-model-ids IDS]
+                                        permanently delete deleted runs, logged models and experiments with their artifacts
       swiftrack models history NAME [--tracking-uri URL]
                                         a registered model's recorded stage and alias moves
       swiftrack models rollback NAME (--alias ALIAS | --stage STAGE) [--tracking-uri URL]
@@ -59,6 +62,8 @@ func runMain() -> Int32 {
             return 0
         case "import":
             return try ImportCommand.run(Array(arguments.dropFirst()), environment: environment)
+        case "gc":
+            return try GCCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "models":
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "users", "roles", "groups":

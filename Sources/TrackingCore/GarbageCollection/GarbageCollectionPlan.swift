@@ -1,0 +1,247 @@
+/// What `swiftrack gc` deletes and keeps, decided from an inventory without I/O. `mlflow gc`'s
+/// rules: each kind defaults to everything eligible unless the caller names ids; a named id must
+/// exist, be deleted and (with `--older-than`) be old enough, else the whole run is an error;
+/// runs are old enough when deleted at or before the cutoff, logged models when last updated at or
+/// before it, experiments when last updated before it. Beyond MLflow: whatever a registered model
+/// version points to is kept, and an experiment is kept while it holds anything that stays.
+public struct GarbageCollectionPlan: Sendable, Equatable {
+    /// Something left in place, and why.
+    public struct Kept: Sendable, Equatable {
+        public enum Kind: String, Sendable { case run, loggedModel = "logged model", experiment }
+        public var kind: Kind
+        public var id: String
+        public var reason: String
+        public init(kind: Kind, id: String, reason: String) {
+            self.kind = kind
+            self.id = id
+            self.reason = reason
+        }
+    }
+
+    /// In deletion order: runs, then logged models, then the experiments they emptied.
+    public var runs: [GarbageCollectionInventory.Run] = []
+    public var loggedModels: [GarbageCollectionInventory.LoggedModel] = []
+    public var experiments: [GarbageCollectionInventory.Experiment] = []
+    public var kept: [Kept] = []
+
+    public init(runs: [GarbageCollectionInventory.Run] = [], loggedModels: [GarbageCollectionInventory.LoggedModel] = [],
+                experiments: [GarbageCollectionInventory.Experiment] = [], kept: [Kept] = []) {
+        self.runs = runs
+        self.loggedModels = loggedModels
+        self.experiments = experiments
+        self.kept = kept
+    }
+
+    public var isEmpty: Bool { runs.isEmpty && loggedModels.isEmpty && experiments.isEmpty }
+
+    public static func make(_ inventory: GarbageCollectionInventory,
+                            _ request: GarbageCollectionRequest) throws(MLflowError) -> GarbageCollectionPlan {
+        var planner = Planner(inventory: inventory, request: request)
+        return try planner.plan()
+    }
+}
+
+/// The steps of `GarbageCollectionPlan.make`, sharing the lookups.
+private struct Planner {
+    let inventory: GarbageCollectionInventory
+    let request: GarbageCollectionRequest
+    var result = GarbageCollectionPlan()
+
+    init(inventory: GarbageCollectionInventory, request: GarbageCollectionRequest) {
+        self.inventory = inventory
+        self.request = request
+    }
+
+    private var olderThanText: String { request.olderThan?.text ?? "" }
+
+    mutating func plan() throws(MLflowError) -> GarbageCollectionPlan {
+        let experiments = try chooseExperiments()
+        let experimentIds = Set(experiments.map(\.experimentId))
+        var runs = try chooseRuns()
+        var chosenRuns = Set(runs.map(\.runId))
+        // An experiment goes with all its deleted runs, whatever their own age (mlflow gc adds them too).
+        for run in inventory.runs where experimentIds.contains(run.experimentId) && run.lifecycleStage == .deleted
+            && chosenRuns.insert(run.runId).inserted {
+            runs.append(run)
+        }
+        var models = try chooseLoggedModels()
+        var chosenModels = Set(models.map(\.modelId))
+        // Its logged models too, deleted or not (MLflow's schema cascades them with the experiment).
+        for model in inventory.loggedModels where experimentIds.contains(model.experimentId)
+            && chosenModels.insert(model.modelId).inserted {
+            models.append(model)
+        }
+        result.runs = runs.filter { run in
+            guard let version = protectingVersion(id: run.runId, location: run.artifactURI, isRun: true) else { return true }
+            result.kept.append(.init(kind: .run, id: run.runId, reason: Self.pointsTo(version)))
+            return false
+        }
+        result.loggedModels = models.filter { model in
+            guard let version = protectingVersion(id: model.modelId, location: model.artifactLocation, isRun: false) else {
+                return true
+            }
+            result.kept.append(.init(kind: .loggedModel, id: model.modelId, reason: Self.pointsTo(version)))
+            return false
+        }
+        chosenRuns = Set(result.runs.map(\.runId))
+        chosenModels = Set(result.loggedModels.map(\.modelId))
+        result.experiments = experiments.filter { experiment in
+            let id = experiment.experimentId
+            if let run = inventory.runs.first(where: { $0.experimentId == id && !chosenRuns.contains($0.runId) }) {
+                result.kept.append(.init(kind: .experiment, id: id, reason: run.lifecycleStage == .deleted
+                    ? "it holds run \(run.runId), which is kept" : "it holds run \(run.runId), which is not deleted"))
+                return false
+            }
+            if let model = inventory.loggedModels.first(where: { $0.experimentId == id && !chosenModels.contains($0.modelId) }) {
+                result.kept.append(.init(kind: .experiment, id: id, reason: "it holds logged model \(model.modelId), which is kept"))
+                return false
+            }
+            return true
+        }
+        // A deletion too recent on its own still goes with its experiment: it is not kept then.
+        result.kept.removeAll { kept in
+            (kept.kind == .run && chosenRuns.contains(kept.id))
+                || (kept.kind == .loggedModel && chosenModels.contains(kept.id))
+        }
+        return result
+    }
+
+    // MARK: - Each kind: the named ids, checked, or everything eligible
+
+    private mutating func chooseExperiments() throws(MLflowError) -> [GarbageCollectionInventory.Experiment] {
+        let cutoff = request.cutoff
+        func oldEnough(_ experiment: GarbageCollectionInventory.Experiment) -> Bool {
+            guard request.olderThan != nil else { return true }
+            guard let time = experiment.lastUpdateTime else { return false }
+            return time < cutoff
+        }
+        guard let named = request.experimentIds else {
+            return inventory.experiments.filter { experiment in
+                guard experiment.lifecycleStage == .deleted else { return false }
+                if oldEnough(experiment) { return true }
+                result.kept.append(.init(kind: .experiment, id: experiment.experimentId, reason: tooRecent))
+                return false
+            }
+        }
+        var chosen: [GarbageCollectionInventory.Experiment] = []
+        for id in Self.unique(named) {
+            guard let experiment = inventory.experiments.first(where: { $0.experimentId == id }) else {
+                throw .notFound("No Experiment with id=\(id) exists")
+            }
+            chosen.append(experiment)
+        }
+        let active = chosen.filter { $0.lifecycleStage != .deleted }.map(\.experimentId)
+        if !active.isEmpty {
+            throw .invalidParameter("Experiments \(Self.pythonList(active)) are not in the deleted lifecycle stage. "
+                + "Only experiments in the deleted lifecycle stage can be hard-deleted.")
+        }
+        let young = chosen.filter { !oldEnough($0) }.map(\.experimentId)
+        if !young.isEmpty {
+            throw .invalidParameter("Experiments \(Self.pythonList(young)) are not older than the required age. "
+                + "Only experiments older than \(olderThanText) can be deleted.")
+        }
+        return chosen
+    }
+
+    private mutating func chooseRuns() throws(MLflowError) -> [GarbageCollectionInventory.Run] {
+        let cutoff = request.cutoff
+        func oldEnough(_ run: GarbageCollectionInventory.Run) -> Bool {
+            guard let time = run.deletedTime else { return false }
+            return time <= cutoff
+        }
+        guard let named = request.runIds else {
+            return inventory.runs.filter { run in
+                guard run.lifecycleStage == .deleted else { return false }
+                if oldEnough(run) { return true }
+                result.kept.append(.init(kind: .run, id: run.runId, reason: run.deletedTime == nil
+                    ? "no deletion time is recorded; name it with --run-ids to delete it" : tooRecent))
+                return false
+            }
+        }
+        var chosen: [GarbageCollectionInventory.Run] = []
+        for id in Self.unique(named) {
+            guard let run = inventory.runs.first(where: { $0.runId == id }) else {
+                throw .notFound("Run with id=\(id) not found")
+            }
+            guard run.lifecycleStage == .deleted else {
+                throw .invalidParameter("Run \(id) is not in `deleted` lifecycle stage. Only runs in "
+                    + "`deleted` lifecycle stage can be deleted.")
+            }
+            if request.olderThan != nil, !oldEnough(run) {
+                throw .invalidParameter("Run \(id) is not older than the required age. "
+                    + "Only runs older than \(olderThanText) can be deleted.")
+            }
+            chosen.append(run)
+        }
+        return chosen
+    }
+
+    private mutating func chooseLoggedModels() throws(MLflowError) -> [GarbageCollectionInventory.LoggedModel] {
+        let cutoff = request.cutoff
+        guard let named = request.loggedModelIds else {
+            return inventory.loggedModels.filter { model in
+                guard model.lifecycleStage == .deleted else { return false }
+                if model.lastUpdatedTime <= cutoff { return true }
+                result.kept.append(.init(kind: .loggedModel, id: model.modelId, reason: tooRecent))
+                return false
+            }
+        }
+        var chosen: [GarbageCollectionInventory.LoggedModel] = []
+        for id in Self.unique(named) {
+            guard let model = inventory.loggedModels.first(where: { $0.modelId == id }) else {
+                throw .notFound("Logged model with ID '\(id)' not found.")
+            }
+            guard model.lifecycleStage == .deleted else {
+                throw .invalidParameter("Logged model \(id) is not in `deleted` lifecycle stage. "
+                    + "Only logged models in `deleted` lifecycle stage can be deleted.")
+            }
+            if request.olderThan != nil, model.lastUpdatedTime > cutoff {
+                throw .invalidParameter("Logged model \(id) is not older than the required age. "
+                    + "Only logged models older than \(olderThanText) can be deleted.")
+            }
+            chosen.append(model)
+        }
+        return chosen
+    }
+
+    // MARK: - Protection by the registry
+
+    /// The first version that names the run (or logged model) by id, or whose source or storage
+    /// location lies under its artifacts or names its id as a path segment (`runs:/<id>/model`,
+    /// `mlflow-artifacts:/1/<id>/artifacts/model`, `models:/m-...`, their proxy URL spellings).
+    private func protectingVersion(id: String, location: String, isRun: Bool)
+        -> GarbageCollectionInventory.VersionReference? {
+        inventory.versions.first { version in
+            if (isRun ? version.runId : version.modelId) == id { return true }
+            return [version.source, version.storageLocation].contains { pointer in
+                guard let pointer, !pointer.isEmpty else { return false }
+                return Self.isUnder(pointer, location) || pointer.split(separator: "/").contains { $0 == id }
+            }
+        }
+    }
+
+    private static func isUnder(_ pointer: String, _ location: String) -> Bool {
+        var root = location
+        while root.hasSuffix("/") { root.removeLast() }
+        guard !root.isEmpty else { return false }
+        return pointer == root || pointer.hasPrefix(root + "/")
+    }
+
+    private static func pointsTo(_ version: GarbageCollectionInventory.VersionReference) -> String {
+        "registered model '\(version.name)' version \(version.version) points to it"
+    }
+
+    private var tooRecent: String {
+        "deleted less than \(olderThanText) ago"
+    }
+
+    private static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// `['1', '2']`, as MLflow's messages print a list of ids.
+    private static func pythonList(_ ids: [String]) -> String {
+        "[" + ids.map { "'\($0)'" }.joined(separator: ", ") + "]"
+    }
+}
