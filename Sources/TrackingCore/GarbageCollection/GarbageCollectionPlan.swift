@@ -59,45 +59,59 @@ private struct Planner {
         let experimentIds = Set(experiments.map(\.experimentId))
         var runs = try chooseRuns()
         var chosenRuns = Set(runs.map(\.runId))
-        // An experiment goes with all its deleted runs, whatever their own age (mlflow gc adds them too).
+        // An experiment goes with all its deleted runs, whatever their own age (mlflow gc adds them too),
+        // and its logged models, deleted or not (MLflow's schema cascades them with the experiment):
+        // provisionally, until it is known whether the experiment can go.
+        var provisional = Set<String>()
         for run in inventory.runs where experimentIds.contains(run.experimentId) && run.lifecycleStage == .deleted
             && chosenRuns.insert(run.runId).inserted {
             runs.append(run)
+            provisional.insert(run.runId)
         }
         var models = try chooseLoggedModels()
         var chosenModels = Set(models.map(\.modelId))
-        // Its logged models too, deleted or not (MLflow's schema cascades them with the experiment).
         for model in inventory.loggedModels where experimentIds.contains(model.experimentId)
             && chosenModels.insert(model.modelId).inserted {
             models.append(model)
+            provisional.insert(model.modelId)
         }
-        result.runs = runs.filter { run in
+        runs = runs.filter { run in
             guard let version = protectingVersion(id: run.runId, location: run.artifactURI, isRun: true) else { return true }
             result.kept.append(.init(kind: .run, id: run.runId, reason: Self.pointsTo(version)))
             return false
         }
-        result.loggedModels = models.filter { model in
+        models = models.filter { model in
             guard let version = protectingVersion(id: model.modelId, location: model.artifactLocation, isRun: false) else {
                 return true
             }
             result.kept.append(.init(kind: .loggedModel, id: model.modelId, reason: Self.pointsTo(version)))
             return false
         }
-        chosenRuns = Set(result.runs.map(\.runId))
-        chosenModels = Set(result.loggedModels.map(\.modelId))
+        chosenRuns = Set(runs.map(\.runId))
+        chosenModels = Set(models.map(\.modelId))
+        var keptExperiments = Set<String>()
         result.experiments = experiments.filter { experiment in
             let id = experiment.experimentId
             if let run = inventory.runs.first(where: { $0.experimentId == id && !chosenRuns.contains($0.runId) }) {
                 result.kept.append(.init(kind: .experiment, id: id, reason: run.lifecycleStage == .deleted
                     ? "it holds run \(run.runId), which is kept" : "it holds run \(run.runId), which is not deleted"))
+                keptExperiments.insert(id)
                 return false
             }
             if let model = inventory.loggedModels.first(where: { $0.experimentId == id && !chosenModels.contains($0.modelId) }) {
                 result.kept.append(.init(kind: .experiment, id: id, reason: "it holds logged model \(model.modelId), which is kept"))
+                keptExperiments.insert(id)
                 return false
             }
             return true
         }
+        // What only an experiment that stays brought in stays with it.
+        result.runs = runs.filter { !(provisional.contains($0.runId) && keptExperiments.contains($0.experimentId)) }
+        result.loggedModels = models.filter {
+            !(provisional.contains($0.modelId) && keptExperiments.contains($0.experimentId))
+        }
+        chosenRuns = Set(result.runs.map(\.runId))
+        chosenModels = Set(result.loggedModels.map(\.modelId))
         // A deletion too recent on its own still goes with its experiment: it is not kept then.
         result.kept.removeAll { kept in
             (kept.kind == .run && chosenRuns.contains(kept.id))
