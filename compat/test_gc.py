@@ -281,3 +281,45 @@ def test_named_ids_must_be_deleted(gcs):
     assert result.returncode == 1
     assert "Could not parse any time information from '3x'" in result.stderr
     _assert_intact(gcs, active, gcs.tmp)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("kind", ["s3", "gcs"])
+def test_gc_deletes_artifacts_in_object_stores(kind, tmp_path):
+    """The proxied destination is a bucket (moto's S3 server, the GCS emulator): gc lists and deletes
+    the deleted run's objects there, and leaves the other run's."""
+    from test_artifacts_object_stores import _start_store
+
+    store, store_env, destination, lister = _start_store(kind, _free_port())
+    tmp = str(tmp_path)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, **store_env)
+    db = f"sqlite:///{tmp}/db.sqlite"
+    server, log = start_logged([SWIFTRACK_BIN, "server", "--backend-store-uri", db, "--artifacts-destination",
+                                destination, "--host", "127.0.0.1", "--port", str(port), "--log-format", "none"],
+                               env, tmp, os.path.join(tmp, "server.log"))
+    try:
+        wait_for_health(base, server, "swiftrack", os.path.join(tmp, "server.log"))
+        client = MlflowClient(tracking_uri=base)
+        eid = client.create_experiment(f"gc-{kind}")
+        gone, kept = _logged_run(client, eid, "gone", tmp), _logged_run(client, eid, "kept", tmp)
+        assert gone.info.run_id in lister() and kept.info.run_id in lister()
+        client.delete_run(gone.info.run_id)
+
+        result = subprocess.run([SWIFTRACK_BIN, "gc", "--backend-store-uri", db, "--artifacts-destination", destination],
+                                capture_output=True, text=True, timeout=60, cwd=tmp, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "deleted 1 runs, 0 logged models, 0 experiments (2 artifact files, 4110 bytes" in result.stdout
+        listing = lister()
+        assert gone.info.run_id not in listing
+        assert f"{kept.info.run_id}/artifacts/model/weights.bin" in listing
+        assert f"{kept.info.run_id}/artifacts/notes.txt" in listing
+        _assert_gone(client, gone.info.run_id)
+        out = client.download_artifacts(kept.info.run_id, "notes.txt", tmp)
+        assert open(out).read() == "notes of kept\n"
+    finally:
+        stop_process_group(server, timeout=15)
+        log.close()
+        os.killpg(store.pid, 9)
+        store.wait()
