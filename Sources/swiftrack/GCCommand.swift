@@ -20,6 +20,8 @@ enum GCCommand {
                                        default every deleted experiment
           --logged-model-ids IDS       only these logged models; default every deleted logged model
           --dry-run                    print what would be deleted and kept; change nothing
+          --default-artifact-root URI  accepted, so the server's flags can be reused; unused (every run and
+                                       logged model records its own artifact location)
 
         Runs and logged models that a registered model version points to (its run id, model id, or a
         source or storage location inside their artifacts) are kept, and so is an experiment that
@@ -71,9 +73,10 @@ enum GCCommand {
     }
 
     /// `a,b, c` -> ["a", "b", "c"]; nil when the option is absent (everything of that kind).
+    /// An empty value is absent too, as in mlflow gc.
     static func ids(_ text: String?) -> [String]? {
-        guard let text else { return nil }
-        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let text, !text.isEmpty else { return nil }
+        return text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// Opens a store that must already hold Swiftrack's schema at the current version: gc never
