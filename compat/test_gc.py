@@ -323,3 +323,28 @@ def test_gc_deletes_artifacts_in_object_stores(kind, tmp_path):
         log.close()
         os.killpg(store.pid, 9)
         store.wait()
+
+
+@pytest.mark.timeout(60)
+def test_unreachable_artifact_store_leaves_the_run_whole_and_fails(gcs):
+    """A run whose artifact root no repository serves is not half-deleted: its rows stay, gc exits 1
+    naming it, and the other deleted runs of the same pass are collected."""
+    client = gcs.client
+    odd = client.create_experiment("gc-unreachable", artifact_location="ftp://nowhere.invalid/store")
+    stuck = client.create_run(odd).info.run_id
+    client.log_param(stuck, "p", "1")
+    normal = client.create_experiment("gc-reachable")
+    other = _logged_run(client, normal, "other", gcs.tmp)
+    client.delete_run(stuck)
+    client.delete_run(other.info.run_id)
+
+    result = gcs.gc()
+    assert result.returncode == 1
+    assert f"failed: run {stuck}: cannot reach its artifacts at ftp://nowhere.invalid/store/{stuck}/artifacts" \
+        in result.stdout
+    assert "nothing of it was deleted" in result.stdout
+    assert "gc failed for 1 of 2 items (see above)" in result.stderr
+    assert f"deleted run {other.info.run_id}" in result.stdout
+    _assert_gone(client, other.info.run_id)
+    assert client.get_run(stuck).data.params == {"p": "1"}
+    assert client.get_run(stuck).info.lifecycle_stage == "deleted"

@@ -6,7 +6,8 @@ import TrackingCore
 /// Carries out a garbage-collection plan: for each run and logged model, its rows in one
 /// transaction, then its artifacts; then the experiments they emptied. Rows go first so nothing
 /// half-deleted stays restorable; artifacts that fail to go are reported with their location
-/// (the rows are gone, so a second gc will not find them). One failure does not stop the rest.
+/// (the rows are gone, so a second gc will not find them). An item whose artifact store cannot be
+/// reached at all is left whole. One failure does not stop the rest.
 struct GarbageCollector {
     let store: any GarbageCollectionStore
     let locator: ArtifactLocator
@@ -50,8 +51,17 @@ struct GarbageCollector {
         if let artifactURI {
             // Only a location that names the run or model is deleted: never a shared or custom root.
             if artifactURI.split(separator: "/").contains(where: { $0 == id }) {
+                // No repository for the location (an unconfigured scheme): the item is left whole, to retry.
                 do {
                     located = try locator.locate(artifactURI)
+                } catch {
+                    let failure = "\(kind.rawValue) \(id): cannot reach its artifacts at \(artifactURI): "
+                        + "\(Self.message(error)); nothing of it was deleted"
+                    report.failures.append(failure)
+                    output("failed: " + failure)
+                    return
+                }
+                do {
                     entry.usage = try located.map { try $0.repository.usage(under: $0.path) }
                 } catch {
                     output("warning: \(kind.rawValue) \(id): cannot list its artifacts at \(artifactURI): \(Self.message(error))")
