@@ -45,11 +45,18 @@ public struct GarbageCollectionPlan: Sendable, Equatable {
 private struct Planner {
     let inventory: GarbageCollectionInventory
     let request: GarbageCollectionRequest
+    let references: VersionIndex
+    /// Every run and logged model of each experiment in the inventory.
+    let runsByExperiment: [String: [GarbageCollectionInventory.Run]]
+    let modelsByExperiment: [String: [GarbageCollectionInventory.LoggedModel]]
     var result = GarbageCollectionPlan()
 
     init(inventory: GarbageCollectionInventory, request: GarbageCollectionRequest) {
         self.inventory = inventory
         self.request = request
+        references = VersionIndex(inventory.versions)
+        runsByExperiment = Dictionary(grouping: inventory.runs, by: \.experimentId)
+        modelsByExperiment = Dictionary(grouping: inventory.loggedModels, by: \.experimentId)
     }
 
     private var olderThanText: String { request.olderThan?.text ?? "" }
@@ -92,13 +99,13 @@ private struct Planner {
         var keptExperiments = Set<String>()
         result.experiments = experiments.filter { experiment in
             let id = experiment.experimentId
-            if let run = inventory.runs.first(where: { $0.experimentId == id && !chosenRuns.contains($0.runId) }) {
+            if let run = runsByExperiment[id, default: []].first(where: { !chosenRuns.contains($0.runId) }) {
                 result.kept.append(.init(kind: .experiment, id: id, reason: run.lifecycleStage == .deleted
                     ? "it holds run \(run.runId), which is kept" : "it holds run \(run.runId), which is not deleted"))
                 keptExperiments.insert(id)
                 return false
             }
-            if let model = inventory.loggedModels.first(where: { $0.experimentId == id && !chosenModels.contains($0.modelId) }) {
+            if let model = modelsByExperiment[id, default: []].first(where: { !chosenModels.contains($0.modelId) }) {
                 result.kept.append(.init(kind: .experiment, id: id, reason: "it holds logged model \(model.modelId), which is kept"))
                 keptExperiments.insert(id)
                 return false
@@ -221,16 +228,17 @@ private struct Planner {
     // MARK: - Protection by the registry
 
     /// The first version that names the run (or logged model) by id, or whose source or storage
-    /// location lies under its artifacts or names its id as a path segment (`runs:/<id>/model`,
-    /// `mlflow-artifacts:/1/<id>/artifacts/model`, `models:/m-...`, their proxy URL spellings).
+    /// location names its id as a path segment (`runs:/<id>/model`, `mlflow-artifacts:/1/<id>/artifacts/model`,
+    /// `models:/m-...`, their proxy URL spellings) or lies under its artifact location.
     private func protectingVersion(id: String, location: String, isRun: Bool)
         -> GarbageCollectionInventory.VersionReference? {
-        inventory.versions.first { version in
-            if (isRun ? version.runId : version.modelId) == id { return true }
-            return [version.source, version.storageLocation].contains { pointer in
-                guard let pointer, !pointer.isEmpty else { return false }
-                return Self.isUnder(pointer, location) || pointer.split(separator: "/").contains { $0 == id }
-            }
+        if let version = (isRun ? references.byRunId : references.byModelId)[id] ?? references.bySegment[id] {
+            return version
+        }
+        // A location that does not name the id (a custom root): only a walk over the pointers can tell.
+        guard !location.split(separator: "/").contains(where: { $0 == id }) else { return nil }
+        return inventory.versions.first { version in
+            [version.source, version.storageLocation].contains { $0.map { Self.isUnder($0, location) } ?? false }
         }
     }
 
@@ -257,5 +265,26 @@ private struct Planner {
     /// `['1', '2']`, as MLflow's messages print a list of ids.
     private static func pythonList(_ ids: [String]) -> String {
         "[" + ids.map { "'\($0)'" }.joined(separator: ", ") + "]"
+    }
+}
+
+/// The model versions by what they point to, the first (by name, then version) winning: lookups
+/// stay constant-time however many runs and versions a store holds.
+private struct VersionIndex {
+    var byRunId: [String: GarbageCollectionInventory.VersionReference] = [:]
+    var byModelId: [String: GarbageCollectionInventory.VersionReference] = [:]
+    /// Every path segment of every source and storage location.
+    var bySegment: [String: GarbageCollectionInventory.VersionReference] = [:]
+
+    init(_ versions: [GarbageCollectionInventory.VersionReference]) {
+        for version in versions {
+            if let runId = version.runId, byRunId[runId] == nil { byRunId[runId] = version }
+            if let modelId = version.modelId, byModelId[modelId] == nil { byModelId[modelId] = version }
+            for pointer in [version.source, version.storageLocation].compactMap({ $0 }) {
+                for segment in pointer.split(separator: "/") where bySegment[String(segment)] == nil {
+                    bySegment[String(segment)] = version
+                }
+            }
+        }
     }
 }
