@@ -348,3 +348,21 @@ def test_unreachable_artifact_store_leaves_the_run_whole_and_fails(gcs):
     _assert_gone(client, other.info.run_id)
     assert client.get_run(stuck).data.params == {"p": "1"}
     assert client.get_run(stuck).info.lifecycle_stage == "deleted"
+
+
+@pytest.mark.timeout(60)
+def test_a_missing_local_destination_stops_gc_before_anything_is_deleted(gcs):
+    client = gcs.client
+    eid = client.create_experiment("gc-wrong-destination")
+    run = _logged_run(client, eid, "wrong", gcs.tmp)
+    client.delete_run(run.info.run_id)
+    missing = os.path.join(gcs.tmp, "not-the-destination")
+    result = subprocess.run([SWIFTRACK_BIN, "gc", "--backend-store-uri", gcs.db, "--artifacts-destination", missing,
+                             "--run-ids", run.info.run_id], capture_output=True, text=True, timeout=60, cwd=gcs.tmp)
+    assert result.returncode == 1
+    assert f"the artifacts destination {missing} does not exist: give gc the server's --artifacts-destination" \
+        in result.stderr
+    assert client.get_run(run.info.run_id).info.lifecycle_stage == "deleted"
+    assert os.path.isfile(os.path.join(gcs.run_dir(run), "artifacts", "notes.txt"))
+    assert gcs.gc("--run-ids", run.info.run_id).returncode == 0
+    _assert_gone(client, run.info.run_id)

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 import Storage
 import TrackingCore
@@ -62,6 +63,7 @@ enum GCCommand {
             runIds: request.runIds ?? [], experimentIds: request.experimentIds ?? [],
             loggedModelIds: request.loggedModelIds ?? [])
         let plan = try GarbageCollectionPlan.make(inventory, request)
+        try checkDestination(locator, plan)
         let collector = GarbageCollector(store: store, locator: locator, dryRun: dryRun) { print($0) }
         let report = collector.run(plan)
         print(report.summary)
@@ -70,6 +72,18 @@ enum GCCommand {
                                  + "\(plan.runs.count + plan.loggedModels.count + plan.experiments.count) items (see above)")
         }
         return 0
+    }
+
+    /// Proxied artifacts resolve into the destination: a local one that is not there is almost surely
+    /// not the server's (another working directory, a missing flag), and deleting rows then would
+    /// orphan their artifacts.
+    static func checkDestination(_ locator: ArtifactLocator, _ plan: GarbageCollectionPlan) throws {
+        let locations = plan.runs.map(\.artifactURI) + plan.loggedModels.map(\.artifactLocation)
+        guard locations.contains(where: ProxiedArtifactURI.isProxied),
+              let root = (try? locator.factory.repository(for: locator.destination)) as? LocalArtifactRepository,
+              !FileManager.default.fileExists(atPath: root.root) else { return }
+        throw CommandFailure("the artifacts destination \(root.root) does not exist: give gc the server's "
+                             + "--artifacts-destination (mlflow-artifacts:/ locations resolve into it)")
     }
 
     /// `a,b, c` -> ["a", "b", "c"]; nil when the option is absent (everything of that kind).
