@@ -211,8 +211,24 @@ def test_restore_refuses_non_empty_targets_and_newer_schemas(tmp_path):
     fresh = os.path.join(tmp, "fresh", "mlflow.db")
     newer = _swiftrack("restore", "--input", output, "--backend-store-uri", f"sqlite:///{fresh}")
     assert newer.returncode == 1
-    assert "is at schema version 999, newer than this swiftrack knows" in newer.stderr
+    assert "is at tracking schema version 999, newer than this swiftrack knows (up to" in newer.stderr
     assert not os.path.exists(fresh)
+
+    # The auth database (a SQLite file of its own) is backed up and restored the same way.
+    from conftest import auth_server_environment
+    config, env = auth_server_environment(tmp, ("admin", "admin-password-1"))
+    subprocess.run([SWIFTRACK_BIN, "users", "create", "carol", "--auth-config", config], input="carol-password-1\n",
+                   text=True, env=env, check=True, capture_output=True)
+    auth_backup = os.path.join(tmp, "auth-backup.db")
+    result = _swiftrack("backup", "--backend-store-uri", f"sqlite:///{tmp}/auth.db", "--output", auth_backup)
+    assert result.returncode == 0, result.stderr
+    assert "auth schema 2" in result.stdout
+    restored_auth = os.path.join(tmp, "restored-auth", "auth.db")
+    result = _swiftrack("restore", "--input", auth_backup, "--backend-store-uri", f"sqlite:///{restored_auth}")
+    assert result.returncode == 0, result.stderr
+    users = subprocess.run(["sqlite3", restored_auth, "SELECT username FROM users ORDER BY username"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert users == ["carol"]
 
     # Other engines and object stores have their own tools.
     postgres = _swiftrack("backup", "--backend-store-uri", "postgresql://u:p@127.0.0.1:1/db", "--output", output)

@@ -1,3 +1,5 @@
+import Audit
+import Auth
 import Foundation
 import Storage
 
@@ -15,6 +17,21 @@ enum BackupCommand {
 
         PostgreSQL, MariaDB and object stores are backed up with their own tools: see docs/DEPLOYMENT.md.
         """
+
+    /// The schemas a Swiftrack SQLite file may hold: the tracking store, or the auth or audit
+    /// database (`--auth-config`'s and `--audit-db-uri`'s, backed up the same way).
+    static let schemas: [(name: String, table: String, latest: Int)] = [
+        ("tracking", "schema_version", TrackingMigrations.latest),
+        ("auth", AuthSchema.versionTable, AuthSchema.migrations.last?.version ?? 0),
+        ("audit", AuditSchema.versionTable, AuditSchema.migrations.last?.version ?? 0),
+    ]
+    static var versionTables: [String] { schemas.map(\.table) }
+
+    /// `tracking schema 6, auth schema 2`, or `no Swiftrack schema`.
+    static func describe(_ versions: [String: Int]) -> String {
+        let parts = schemas.compactMap { schema in versions[schema.table].map { "\(schema.name) schema \($0)" } }
+        return parts.isEmpty ? "no Swiftrack schema" : parts.joined(separator: ", ")
+    }
 
     /// Where the artifacts of the backup `file` are kept.
     static func artifactsFolder(of file: String) -> String { file + ".artifacts" }
@@ -38,8 +55,8 @@ enum BackupCommand {
         }
         try FileManager.default.createDirectory(atPath: (output as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let summary = try SQLiteBackup.copy(from: database, to: output, replacing: force)
-        print("backed up \(database) to \(output): \(summary.bytes) bytes, schema version \(summary.schemaVersion.map(String.init) ?? "none")")
+        let summary = try SQLiteBackup.copy(from: database, to: output, replacing: force, versionTables: versionTables)
+        print("backed up \(database) to \(output): \(summary.bytes) bytes, \(describe(summary.schemaVersions))")
         // After the database: every artifact the copied rows name was already stored.
         if let artifacts {
             if force { try? FileManager.default.removeItem(atPath: folder) }
@@ -62,13 +79,15 @@ enum BackupCommand {
         let artifacts = try parsed.values["artifacts-destination"].map(LocalFolderCopy.localDirectory)
         let folder = artifactsFolder(of: input)
 
-        let backup = try SQLiteBackup.inspect(input)
-        guard let version = backup.schemaVersion else {
-            throw CommandFailure("\(input) holds no Swiftrack tracking schema (no schema_version)")
+        let backup = try SQLiteBackup.inspect(input, versionTables: versionTables)
+        guard !backup.schemaVersions.isEmpty else {
+            throw CommandFailure("\(input) holds no Swiftrack schema (no schema_version, auth_schema_version or "
+                                 + "audit_schema_version table)")
         }
-        guard version <= TrackingMigrations.latest else {
-            throw CommandFailure("\(input) is at schema version \(version), newer than this swiftrack knows "
-                                 + "(up to \(TrackingMigrations.latest)): restore it with a newer swiftrack")
+        for schema in schemas {
+            guard let version = backup.schemaVersions[schema.table], version > schema.latest else { continue }
+            throw CommandFailure("\(input) is at \(schema.name) schema version \(version), newer than this swiftrack knows "
+                                 + "(up to \(schema.latest)): restore it with a newer swiftrack")
         }
         if artifacts != nil, !FileManager.default.fileExists(atPath: folder) {
             throw CommandFailure("the backup has no artifacts folder \(folder)")
@@ -83,9 +102,9 @@ enum BackupCommand {
         }
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let restored = try SQLiteBackup.copy(from: input, to: target, replacing: true)
-        print("restored \(input) to \(target): \(restored.bytes) bytes, schema version \(version)")
-        if version < TrackingMigrations.latest {
+        let restored = try SQLiteBackup.copy(from: input, to: target, replacing: true, versionTables: versionTables)
+        print("restored \(input) to \(target): \(restored.bytes) bytes, \(describe(restored.schemaVersions))")
+        if let version = restored.schemaVersion, version < TrackingMigrations.latest {
             print("the schema is older than this swiftrack's (\(TrackingMigrations.latest)): "
                   + "run `swiftrack db upgrade sqlite:///\(target)` before starting the server")
         }

@@ -10,14 +10,19 @@ public enum SQLiteBackup {
     /// What a copy holds.
     public struct Summary: Sendable, Equatable {
         public var bytes: Int64
-        /// The newest tracking schema version recorded (`schema_version`); nil: none.
-        public var schemaVersion: Int?
+        /// The newest version each schema records, by its version table (`schema_version` for the
+        /// tracking schema; the auth and audit schemas have their own); absent tables are left out.
+        public var schemaVersions: [String: Int]
+
+        /// The tracking schema's version (`schema_version`); nil: none.
+        public var schemaVersion: Int? { schemaVersions["schema_version"] }
     }
 
     /// Copies the database at `source` (which must exist) to a new file at `destination`;
     /// `replacing` allows an existing destination, whose `-wal` and `-shm` files are removed.
     @discardableResult
-    public static func copy(from source: String, to destination: String, replacing: Bool = false) throws -> Summary {
+    public static func copy(from source: String, to destination: String, replacing: Bool = false,
+                            versionTables: [String] = ["schema_version"]) throws -> Summary {
         let manager = FileManager.default
         guard manager.fileExists(atPath: source) else {
             throw MLflowError.notFound("The database \(source) does not exist")
@@ -48,11 +53,12 @@ public enum SQLiteBackup {
             try? manager.removeItem(atPath: partial)
             throw error
         }
-        return try inspect(destination)
+        return try inspect(destination, versionTables: versionTables)
     }
 
-    /// The size and schema version of a database file; throws when it is not a sound SQLite database.
-    public static func inspect(_ path: String) throws -> Summary {
+    /// The size and schema versions (of the `versionTables` it has) of a database file; throws when
+    /// it is not a sound SQLite database.
+    public static func inspect(_ path: String, versionTables: [String] = ["schema_version"]) throws -> Summary {
         guard FileManager.default.fileExists(atPath: path) else {
             throw MLflowError.notFound("The database \(path) does not exist")
         }
@@ -60,9 +66,14 @@ public enum SQLiteBackup {
         defer { sqlite3_close_v2(handle) }
         try checkIntegrity(handle, path: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-        let hasTable = try integer(handle, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
-        let version = hasTable == 1 ? try integer(handle, "SELECT MAX(version) FROM schema_version") : nil
-        return Summary(bytes: size, schemaVersion: version.map(Int.init))
+        var versions: [String: Int] = [:]
+        for table in versionTables where table.allSatisfy({ $0.isLetter || $0 == "_" }) {
+            let present = try integer(handle, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'")
+            if present == 1, let version = try integer(handle, "SELECT MAX(version) FROM \(table)") {
+                versions[table] = Int(version)
+            }
+        }
+        return Summary(bytes: size, schemaVersions: versions)
     }
 
     // MARK: - The C calls
