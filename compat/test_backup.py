@@ -181,10 +181,15 @@ def test_restore_refuses_non_empty_targets_and_newer_schemas(tmp_path):
     source = _Server(os.path.join(tmp, "source"))
     try:
         eid = source.client.create_experiment("refusals")
+        rid = source.client.create_run(eid).info.run_id
+        source.client.log_text(rid, "backed up", "a.txt")
     finally:
         source.stop()
     output = os.path.join(tmp, "backup.db")
-    assert _swiftrack("backup", "--backend-store-uri", source.db, "--output", output).returncode == 0
+    backup = _swiftrack("backup", "--backend-store-uri", source.db, "--output", output,
+                        "--artifacts-destination", source.artifacts)
+    assert backup.returncode == 0, backup.stderr
+    assert f"copied artifacts {source.artifacts} to {output}.artifacts: 1 files, 9 bytes" in backup.stdout
     again = _swiftrack("backup", "--backend-store-uri", source.db, "--output", output)
     assert again.returncode == 1 and f"{output} already exists (use --force to replace it)" in again.stderr
 
@@ -197,12 +202,26 @@ def test_restore_refuses_non_empty_targets_and_newer_schemas(tmp_path):
     refused = _swiftrack("restore", "--input", output, "--backend-store-uri", other.db)
     assert refused.returncode == 1
     assert f"{other.root}/mlflow.db is not empty (use --force to replace it)" in refused.stderr
-    forced = _swiftrack("restore", "--input", output, "--backend-store-uri", other.db, "--force")
+    stale = os.path.join(other.artifacts, "stale.txt")
+    os.makedirs(other.artifacts, exist_ok=True)
+    with open(stale, "w") as f:
+        f.write("stale")
+    refused = _swiftrack("restore", "--input", output, "--backend-store-uri", f"sqlite:///{tmp}/elsewhere.db",
+                         "--artifacts-destination", other.artifacts)
+    assert refused.returncode == 1 and f"{other.artifacts} is not empty (use --force to replace it)" in refused.stderr
+    assert not os.path.exists(f"{tmp}/elsewhere.db")
+    forced = _swiftrack("restore", "--input", output, "--backend-store-uri", other.db, "--force",
+                        "--artifacts-destination", other.artifacts)
     assert forced.returncode == 0, forced.stderr
+    assert not os.path.exists(stale)
+    with open(os.path.join(other.artifacts, eid, rid, "artifacts", "a.txt")) as f:
+        assert f.read() == "backed up"
     served = _Server(other.root)
     try:
         assert served.client.get_experiment_by_name("precious") is None
         assert served.client.get_experiment_by_name("refusals").experiment_id == eid
+        out = served.client.download_artifacts(rid, "a.txt", tmp)
+        assert open(out).read() == "backed up"
     finally:
         served.stop()
 

@@ -59,8 +59,7 @@ enum BackupCommand {
         print("backed up \(database) to \(output): \(summary.bytes) bytes, \(describe(summary.schemaVersions))")
         // After the database: every artifact the copied rows name was already stored.
         if let artifacts {
-            if force { try? FileManager.default.removeItem(atPath: folder) }
-            let totals = try LocalFolderCopy.copy(artifacts, to: folder)
+            let totals = try LocalFolderCopy.copy(artifacts, to: folder, replacing: force)
             print("copied artifacts \(artifacts) to \(folder): \(totals.files) files, \(totals.bytes) bytes")
         }
         return 0
@@ -109,8 +108,7 @@ enum BackupCommand {
                   + "run `swiftrack db upgrade sqlite:///\(target)` before starting the server")
         }
         if let artifacts {
-            try? FileManager.default.removeItem(atPath: artifacts)
-            let totals = try LocalFolderCopy.copy(folder, to: artifacts)
+            let totals = try LocalFolderCopy.copy(folder, to: artifacts, replacing: force)
             print("restored artifacts \(folder) to \(artifacts): \(totals.files) files, \(totals.bytes) bytes")
         }
         return 0

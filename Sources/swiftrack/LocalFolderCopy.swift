@@ -24,9 +24,9 @@ enum LocalFolderCopy {
         return (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true
     }
 
-    /// Copies the tree at `source` to `destination`, which must not exist, through a sibling
-    /// `.partial` directory renamed into place when complete.
-    static func copy(_ source: String, to destination: String) throws -> Totals {
+    /// Copies the tree at `source` to `destination` through a sibling `.partial` directory renamed
+    /// into place when complete; `replacing` removes what `destination` held only then.
+    static func copy(_ source: String, to destination: String, replacing: Bool = false) throws -> Totals {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -37,6 +37,13 @@ enum LocalFolderCopy {
         try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
                                     withIntermediateDirectories: true)
         try manager.copyItem(atPath: source, toPath: partial)
+        if manager.fileExists(atPath: destination) {
+            guard replacing || isAbsentOrEmpty(destination) else {
+                try? manager.removeItem(atPath: partial)
+                throw CommandFailure("\(destination) is not empty (use --force to replace it)")
+            }
+            try manager.removeItem(atPath: destination)
+        }
         try manager.moveItem(atPath: partial, toPath: destination)
         return totals(destination)
     }
