@@ -25,7 +25,8 @@ struct GarbageCollectionReport {
         var parts = [entry.detail]
         if let rows = entry.rows { parts.append("\(rows) rows") }
         if let usage = entry.usage { parts.append("\(usage.files) artifact files, \(Self.bytes(usage.bytes))") }
-        return "\(verb) \(entry.kind.rawValue) \(entry.id): " + parts.filter { !$0.isEmpty }.joined(separator: ", ")
+        let details = parts.filter { !$0.isEmpty }.joined(separator: ", ")
+        return "\(verb) \(entry.kind.rawValue) \(entry.id)" + (details.isEmpty ? "" : ": " + details)
     }
 
     func keptLine(_ kept: GarbageCollectionPlan.Kept) -> String {
