@@ -3,7 +3,8 @@ import Testing
 @testable import Artifacts
 
 /// What `swiftrack gc` relies on: a run's artifact prefix is counted whole (files, bytes) and
-/// deleted whole, and a sibling whose name starts the same (`run1` / `run10`) is left alone.
+/// deleted whole, and a sibling whose name starts the same (`run1` / `run10`) is left alone, on
+/// every store kind.
 @Suite("Artifacts: usage and recursive delete of a run's prefix", .serialized)
 struct ArtifactUsageTests {
     /// Stores run1's three files (10 + 20 + 30 bytes, one two levels down) and run10's one.
@@ -48,6 +49,33 @@ struct ArtifactUsageTests {
         let repository = try S3ArtifactRepository(uri: "s3://gc-artifacts/root", configuration: moto.configuration())
         try Self.fill(repository, scratch: scratch)
         let run = try S3ArtifactRepository(uri: "s3://gc-artifacts/root/1/run1/artifacts", configuration: moto.configuration())
+        try Self.check(repository, rootedAtRun: run)
+    }
+
+    @Test(.enabled(if: GCSEmulator.isAvailable, "gcp-storage-emulator not installed: run scripts/bootstrap"))
+    func gcs() throws {
+        let emulator = try GCSEmulator(bucket: "gc-artifacts")
+        defer { emulator.stop() }
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let configuration = emulator.configuration(simpleUploadLimit: 8 << 20, chunkSize: 8 << 20)
+        let repository = try GCSArtifactRepository(uri: "gs://gc-artifacts/root", configuration: configuration)
+        try Self.fill(repository, scratch: scratch)
+        let run = try GCSArtifactRepository(uri: "gs://gc-artifacts/root/1/run1/artifacts", configuration: configuration)
+        try Self.check(repository, rootedAtRun: run)
+    }
+
+    @Test(.enabled(if: AzureBlobStandIn.isAvailable, "azure-storage-blob not installed: run scripts/bootstrap"))
+    func azureBlob() throws {
+        let standIn = try AzureBlobStandIn(containers: ["artifacts"])
+        defer { standIn.stop() }
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let configuration = try AzureIntegrationTests.configuration(standIn)
+        let base = "wasbs://artifacts@\(AzureBlobStandIn.account).blob.core.windows.net/root"
+        let repository = try AzureBlobArtifactRepository(uri: base, configuration: configuration)
+        try Self.fill(repository, scratch: scratch)
+        let run = try AzureBlobArtifactRepository(uri: base + "/1/run1/artifacts", configuration: configuration)
         try Self.check(repository, rootedAtRun: run)
     }
 }
