@@ -11,6 +11,13 @@ let usage = """
                                         apply pending schema migrations and exit
       swiftrack import --from (SOURCE_URI | MLRUNS_DIR) [--to DEST_URI | --backend-store-uri DEST_URI]
                                         copy an MLflow database or file store (keeping ids) into a new store
+      swiftrack gc [--backend-store-uri URI] [--artifacts-destination URI] [--older-than AGE] [--dry-run]
+                   [--run-ids IDS] [--experiment-ids IDS] [--logged-model-ids IDS]
+                                        permanently delete deleted runs, logged models and experiments with their artifacts
+      swiftrack backup --backend-store-uri sqlite:///PATH --output FILE [--artifacts-destination DIR] [--force]
+                                        an online, consistent copy of a SQLite store (and its local artifacts)
+      swiftrack restore --input FILE --backend-store-uri sqlite:///PATH [--artifacts-destination DIR] [--force]
+                                        put a backup in place, refusing a non-empty target unless --force
       swiftrack models history NAME [--tracking-uri URL]
                                         a registered model's recorded stage and alias moves
       swiftrack models rollback NAME (--alias ALIAS | --stage STAGE) [--tracking-uri URL]
@@ -59,6 +66,12 @@ func runMain() -> Int32 {
             return 0
         case "import":
             return try ImportCommand.run(Array(arguments.dropFirst()), environment: environment)
+        case "gc":
+            return try GCCommand.run(Array(arguments.dropFirst()), environment: environment)
+        case "backup":
+            return try BackupCommand.runBackup(Array(arguments.dropFirst()), environment: environment)
+        case "restore":
+            return try BackupCommand.runRestore(Array(arguments.dropFirst()), environment: environment)
         case "models":
             return try ModelsCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "users", "roles", "groups":
