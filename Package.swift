@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules; sign-in
         // through OIDC tokens and LDAP binds.
-        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto", "CLDAP"]),
+        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto", "CLDAP", "URLCoding"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "WebUI", dependencies: ["API", "HTTPServer"]),
         // The executable and composition root.
         .executableTarget(name: "swiftrack", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
-                                                          "Observability", "Auth", "Audit"]),
+                                                          "Observability", "Auth", "Audit", "URLCoding"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),

@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import URLCoding
 
 /// A small client of Swiftrack's own registry routes on a running server (for `swiftrack models`).
 struct RegistryAPIClient {
@@ -21,7 +22,7 @@ struct RegistryAPIClient {
 
     /// `GET /api/2.0/swiftrack/registered-models/history?name=N` → the entries, newest first.
     func history(name: String) throws -> [[String: Any]] {
-        let object = try send("GET", "registered-models/history?name=\(Self.queryEscaped(name))", body: nil)
+        let object = try send("GET", "registered-models/history?name=\(PercentEncoding.encode(name))", body: nil)
         return object["entries"] as? [[String: Any]] ?? []
     }
 
@@ -57,22 +58,6 @@ struct RegistryAPIClient {
         }
         guard let parsed else { throw CommandFailure("\(method) \(url) answered something that is not JSON") }
         return parsed
-    }
-
-    /// Query-string escaping: everything but RFC 3986's unreserved characters.
-    static func queryEscaped(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                out.append(Character(UnicodeScalar(byte)))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }
 

@@ -1,5 +1,6 @@
 import HTTPServer
 import JSON
+import URLCoding
 
 /// The REST calls a GraphQL request's resolvers make, each run through the same routing and
 /// access rules as a request of the caller's own (`dispatch`), so GraphQL can read nothing the
@@ -24,7 +25,7 @@ final class GraphQLCalls {
             if case .array(let list) = value { values = list } else { values = [value] }
             for item in values {
                 guard let text = Self.text(item) else { continue }
-                items.append(Self.encode(name) + "=" + Self.encode(text))
+                items.append(PercentEncoding.encode(name) + "=" + PercentEncoding.encode(text))
             }
         }
         let target = "/ajax-api/2.0" + path + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
@@ -71,22 +72,5 @@ final class GraphQLCalls {
         case .bool(let flag): return flag ? "true" : "false"
         default: return nil
         }
-    }
-
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
-    private static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                out.append(Character(UnicodeScalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
     }
 }
