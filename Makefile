@@ -8,7 +8,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bootstrap build serve test test-all unit compat compat-postgres compat-mysql compat-replicas compat-mlflow bench clean
+.PHONY: bootstrap build serve seed test test-all unit compat compat-postgres compat-mysql compat-replicas compat-mlflow bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -19,6 +19,10 @@ build: bootstrap
 serve: build
 	.build/release/swiftrack server --backend-store-uri sqlite:///mlruns/mlflow.db \
 		--artifacts-destination ./mlruns/artifacts --host $(HOST) --port $(PORT)
+
+# Demo data for the UIs, into the server `make serve` runs (another terminal).
+seed: bootstrap
+	$(PYTHON) scripts/seed-demo --tracking-uri http://$(HOST):$(PORT)
 
 # Beside throwaway PostgreSQL and MariaDB servers (scripts/with-databases): the unit and store
 # contract tests (Swift Testing) on all three engines, the compat suite against the built binary
