@@ -10,7 +10,7 @@ extension ServerOptions {
         var timeoutSeconds = 30
     }
 
-    static let webhookFlags: Set<String> = ["webhook-allowed-cidrs", "webhook-max-attempts", "webhook-timeout"]
+    static let webhookFlags: Set<String> = ["webhook-allowed-schemes", "webhook-allowed-cidrs", "webhook-max-attempts", "webhook-timeout"]
 
     static let webhookHelp = """
           --webhook-allow-private-targets
@@ -21,6 +21,10 @@ extension ServerOptions {
           --webhook-allowed-cidrs LIST comma-separated address ranges accepted although not public
                                        (e.g. 10.20.0.0/16,fd00:1::/64)
                                        env SWIFTRACK_WEBHOOK_ALLOWED_CIDRS
+          --webhook-allowed-schemes L  comma-separated URL schemes webhooks may use (default https;
+                                       http,https to allow plain HTTP)
+                                       env SWIFTRACK_WEBHOOK_ALLOWED_SCHEMES (or MLflow's
+                                       MLFLOW_WEBHOOK_ALLOWED_SCHEMES)
           --webhook-max-attempts N     attempts per delivery on network errors, 429 and 5xx, waiting
                                        1 s, 2 s, 4 s... between them (default 4)
                                        env SWIFTRACK_WEBHOOK_MAX_ATTEMPTS
@@ -45,6 +49,14 @@ extension ServerOptions {
                 }
                 options.policy.allowed.append(range)
             }
+        }
+        if let list = arguments.value("webhook-allowed-schemes", environment: environment,
+                                      variables: ["SWIFTRACK_WEBHOOK_ALLOWED_SCHEMES", "MLFLOW_WEBHOOK_ALLOWED_SCHEMES"]) {
+            let schemes = list.split(separator: ",").map { $0.filter { !$0.isWhitespace }.lowercased() }.filter { !$0.isEmpty }
+            guard !schemes.isEmpty, schemes.allSatisfy({ $0 == "http" || $0 == "https" }) else {
+                throw UsageError("--webhook-allowed-schemes must list http and/or https, got '\(list)'")
+            }
+            options.policy.schemes = schemes
         }
         if let text = arguments.value("webhook-max-attempts", environment: environment,
                                       variables: ["SWIFTRACK_WEBHOOK_MAX_ATTEMPTS"]) {

@@ -13,10 +13,13 @@ import TrackingCore
 public struct WebhookAddressPolicy: Sendable {
     public var allowPrivate: Bool
     public var allowed: [CIDRRange]
+    /// The URL schemes accepted (MLflow's `MLFLOW_WEBHOOK_ALLOWED_SCHEMES`, default https only).
+    public var schemes: [String]
 
-    public init(allowPrivate: Bool = false, allowed: [CIDRRange] = []) {
+    public init(allowPrivate: Bool = false, allowed: [CIDRRange] = [], schemes: [String] = ["https"]) {
         self.allowPrivate = allowPrivate
         self.allowed = allowed
+        self.schemes = schemes
     }
 
     public func permits(_ address: IPAddress) -> Bool {

@@ -23,7 +23,7 @@ public struct WebhookSender: Sendable {
 
     /// Checks `url` as create and update do: MLflow's shape rules, then the address policy.
     public func checkTarget(_ url: String) throws(MLflowError) {
-        let parsed = try WebhookValidation.validateURL(url)
+        let parsed = try WebhookValidation.validateURL(url, schemes: policy.schemes)
         _ = try policy.check(host: parsed.host)
     }
 
@@ -31,7 +31,7 @@ public struct WebhookSender: Sendable {
         let address: IPAddress
         let parsed: WebhookURL
         do {
-            parsed = try WebhookValidation.validateURL(url)
+            parsed = try WebhookValidation.validateURL(url, schemes: policy.schemes)
             address = try policy.check(host: parsed.host)
         } catch {
             return Answer(status: nil, body: "", error: error.message)

@@ -74,15 +74,16 @@ public enum WebhookValidation {
         }
     }
 
-    /// The scheme and host checks of `_validate_webhook_url`; returns the URL's parts.
-    public static func validateURL(_ url: String) throws(MLflowError) -> WebhookURL {
+    /// The scheme and host checks of `_validate_webhook_url`; returns the URL's parts. `schemes` is
+    /// MLflow's `MLFLOW_WEBHOOK_ALLOWED_SCHEMES` (the server's default is https only).
+    public static func validateURL(_ url: String, schemes: [String] = ["http", "https"]) throws(MLflowError) -> WebhookURL {
         guard !url.allSatisfy({ $0.isWhitespace }) else {
             throw .invalidParameter("Webhook URL cannot be empty or just whitespace: \(PythonFormatting.repr(url))")
         }
         let parsed = WebhookURL(url)
-        guard parsed.scheme == "http" || parsed.scheme == "https" else {
+        guard schemes.contains(parsed.scheme) else {
             throw .invalidParameter("Invalid webhook URL scheme: \(PythonFormatting.repr(parsed.scheme)). "
-                + "Allowed schemes are: http, https.")
+                + "Allowed schemes are: \(schemes.joined(separator: ", ")).")
         }
         guard !parsed.host.isEmpty else {
             throw .invalidParameter("Webhook URL must include a hostname: \(PythonFormatting.repr(url))")
