@@ -273,6 +273,7 @@ def test_disabled_webhook_sends_nothing(hooks, receiver):
     assert receiver.got(path) == []
 
 
+@pytest.mark.timeout(40)
 def test_test_webhook(hooks, receiver):
     path = f"/test-{uuid.uuid4().hex[:6]}"
     hook = hooks.create_webhook(name="tested", url=receiver.url(path),
@@ -287,13 +288,25 @@ def test_test_webhook(hooks, receiver):
     assert (payload["entity"], payload["action"]) == ("model_version_alias", "created")
     assert payload["data"] == {"name": "example_model", "alias": "example_alias", "version": "1"}
 
+    # A 500 is retried (after 1 s), as deliveries are; a 404 is final.
     receiver.script[path] = [500]
-    failed = hooks.test_webhook(hook.webhook_id, event="model_version.created")
-    assert failed.success is False and failed.response_status == 500
-    example = json.loads(receiver.got(path)[-1][1])
+    retried = hooks.test_webhook(hook.webhook_id, event="model_version.created")
+    assert retried.success is True and retried.response_status == 200
+    assert len(receiver.got(path)) == 3
+    first, second = receiver.got(path)[1:]
+    assert first[1] == second[1]
+    assert header(first[0], "X-MLflow-Delivery-Id") == header(second[0], "X-MLflow-Delivery-Id")
+    example = json.loads(second[1])
     assert example["data"]["source"] == "models:/123"
 
+    receiver.script[path] = [404]
+    failed = hooks.test_webhook(hook.webhook_id)
+    assert failed.success is False and failed.response_status == 404
+    assert failed.response_body == "answered 404"
+    assert len(receiver.got(path)) == 4
 
+
+@pytest.mark.timeout(40)
 def test_test_webhook_unreachable(hooks):
     port = _free_port()
     hook = hooks.create_webhook(name="nobody", url=f"http://127.0.0.1:{port}/x", events=["registered_model.created"])

@@ -25,9 +25,20 @@ public struct WebhookService: Sendable {
             return .object([("success", .bool(false)), ("error_message", .string(
                 "Failed to test webhook: ValueError('Unknown event type: \(event.entity.rawValue).\(event.action.rawValue)')"))])
         }
-        let answer = sender.send(url: webhook.url, secret: webhook.secret, deliveryId: RandomID.uuid4(),
-                                 timestamp: String(Int64(Date().timeIntervalSince1970)),
-                                 payload: WebhookPayload.body(event: event, data: data))
+        // One delivery id and body, retried like a delivery (MLflow's test uses its retrying session).
+        let deliveryId = RandomID.uuid4()
+        let payload = WebhookPayload.body(event: event, data: data)
+        var attempt = 1
+        var answer = sender.send(url: webhook.url, secret: webhook.secret, deliveryId: deliveryId,
+                                 timestamp: String(Int64(Date().timeIntervalSince1970)), payload: payload)
+        let retry = dispatcher.retry
+        while answer.error.map({ !$0.contains("non-public") && !$0.contains("scheme") }) ?? true,
+              retry.stateAfter(attempt: attempt, status: answer.status) == .pending {
+            Thread.sleep(forTimeInterval: Double(retry.delayMillis(afterAttempt: attempt)) / 1000)
+            attempt += 1
+            answer = sender.send(url: webhook.url, secret: webhook.secret, deliveryId: deliveryId,
+                                 timestamp: String(Int64(Date().timeIntervalSince1970)), payload: payload)
+        }
         guard let status = answer.status else {
             return .object([("success", .bool(false)),
                             ("error_message", .string("Failed to test webhook: \(answer.error ?? "no answer")"))])
