@@ -18,7 +18,7 @@ public enum WebhookPayload {
 
     /// Python's `datetime.now(timezone.utc).isoformat()`.
     public static func isoTimestamp(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         let seconds = micros.quotientAndRemainder(dividingBy: 1_000_000)
         var time = time_t(seconds.quotient)
         var parts = tm()
