@@ -370,3 +370,40 @@ def test_bad_inputs(hooks, receiver, server):
     r = requests.get(base + "/no-such-id", timeout=10)
     assert r.status_code == 404 and r.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
     assert r.json()["message"] == "Webhook with ID no-such-id not found."
+
+
+@pytest.mark.timeout(40)
+def test_prompt_events(hooks, receiver):
+    path = f"/prompt-{uuid.uuid4().hex[:6]}"
+    hooks.create_webhook(name="prompts", url=receiver.url(path),
+                         events=["prompt.created", "prompt_version.created", "prompt_tag.set", "prompt_alias.created",
+                                 "registered_model.created", "model_version.created", "model_version_alias.created"])
+    settle()
+    name = f"prompt-{uuid.uuid4().hex[:6]}"
+    base = hooks.tracking_uri + "/api/2.0/mlflow/"
+
+    def call(route, body):
+        r = requests.post(base + route, json=body, timeout=10)
+        assert r.status_code == 200, r.text
+
+    # The client refuses to register prompts as models; these REST calls are what mlflow.genai sends.
+    call("registered-models/create", {"name": name, "description": "p", "tags": [
+        {"key": "mlflow.prompt.is_prompt", "value": "true"}, {"key": "team", "value": "a"}]})
+    receiver.wait(path, 1)
+    # (prompt_version.created is checked in the Swift unit tests: Swiftrack's registry does not take
+    # prompt sources such as "dummy-source" yet.)
+    call("model-versions/create", {"name": name, "source": "s3://bucket/prompt"})
+    receiver.wait(path, 2)
+    call("registered-models/set-tag", {"name": name, "key": "owner", "value": "me"})
+    receiver.wait(path, 3)
+    call("registered-models/alias", {"name": name, "alias": "prod", "version": "1"})
+    got = receiver.wait(path, 4)
+    events = [json.loads(body) for _, body in got]
+    assert [(e["entity"], e["action"], e["data"]) for e in events] == [
+        ("prompt", "created", {"name": name, "tags": {"team": "a"}, "description": "p"}),
+        # A version created without the prompt tag is a model version, even of a prompt (MLflow's rule).
+        ("model_version", "created", {"name": name, "version": "1", "source": "s3://bucket/prompt", "run_id": None,
+                                      "tags": {}, "description": None}),
+        ("prompt_tag", "set", {"name": name, "key": "owner", "value": "me"}),
+        ("prompt_alias", "created", {"name": name, "alias": "prod", "version": "1"}),
+    ]

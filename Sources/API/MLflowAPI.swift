@@ -45,7 +45,13 @@ public struct MLflowAPI: HTTPHandler {
          ui: (any WebSite)? = nil, webhooks: WebhookService? = nil,
          logError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.ui = ui
-        self.registryEvents = webhooks.map { service in RegistryEventPublisher { service.dispatcher.publish($0, data: $1) } }
+        let registry = (store as? any RegistryStoreProviding)?.registryStore
+        self.registryEvents = webhooks.map { service in
+            RegistryEventPublisher(isPromptModel: { name in
+                guard let model = try? registry?.getRegisteredModel(name: name) else { return false }
+                return model.tags.last { $0.key == RegistryEventPublisher.isPromptKey }?.value.lowercased() == "true"
+            }, publish: { service.dispatcher.publish($0, data: $1) })
+        }
         let events = APIEvents(observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
