@@ -24,7 +24,8 @@ import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from conftest import IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, stop_process_group, wait_for_health
+from conftest import (IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, fresh_database_uri, stop_process_group,
+                      wait_for_health)
 
 
 class Receiver:
@@ -103,7 +104,7 @@ def hooks(server):
     tmp = tempfile.mkdtemp(prefix="compat-webhooks-")
     port = _free_port()
     env = dict(os.environ)
-    db = f"sqlite:///{tmp}/mlflow.db"
+    db = fresh_database_uri(tmp)   # SWIFTRACK_COMPAT_ENGINE=postgres|mysql under scripts/with-databases
     if IS_MLFLOW:
         env.update(MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false", MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS="true",
                    MLFLOW_WEBHOOK_ALLOWED_SCHEMES="http,https", MLFLOW_WEBHOOK_CACHE_TTL="1")

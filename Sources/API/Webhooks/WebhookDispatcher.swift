@@ -6,8 +6,8 @@ import Storage
 import Synchronization
 import TrackingCore
 
-/// Sends recorded deliveries off the request path: one thread takes the deliveries that are due,
-/// makes one attempt each, records it, and schedules a retry after the policy's backoff on a
+/// Sends recorded deliveries off the request path: `threads` threads take the deliveries that are
+/// due (so one slow receiver does not hold up the others), make one attempt each, record it, and schedules a retry after the policy's backoff on a
 /// network error, 429 or 5xx. Deliveries are in the database first, so one left pending by a
 /// stopped server is picked up at the next start.
 public final class WebhookDispatcher: Sendable {
@@ -24,9 +24,11 @@ public final class WebhookDispatcher: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
+    private let threads: Int
 
     public init(store: any WebhookStore, sender: WebhookSender, retry: WebhookRetryPolicy = WebhookRetryPolicy(),
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                threads: Int = 4, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.threads = max(1, threads)
         self.store = store
         self.sender = sender
         self.retry = retry
@@ -41,15 +43,19 @@ public final class WebhookDispatcher: Sendable {
                 state.items += pending.map { Due(deliveryId: $0.id, at: $0.nextAttemptTimestamp ?? 0) }
             }
         }
-        let thread = Thread { [self] in run() }
-        thread.name = "swiftrack-webhooks"
-        thread.start()
+        for index in 0..<threads {
+            let thread = Thread { [self] in run() }
+            thread.name = "swiftrack-webhooks-\(index)"
+            thread.start()
+        }
     }
 
     public func stop(timeout: Duration = .seconds(5)) {
         queue.withLock { $0.stopped = true }
-        wake.signal()
-        if started.load(ordering: .acquiring) { _ = finished.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) }
+        for _ in 0..<threads { wake.signal() }
+        guard started.load(ordering: .acquiring) else { return }
+        let deadline = DispatchTime.now() + .milliseconds(Int(timeout.components.seconds * 1000))
+        for _ in 0..<threads where finished.wait(timeout: deadline) == .timedOut { return }
     }
 
     /// Records a delivery of `data` for `event` to each active webhook subscribed to it, and wakes the thread.
@@ -68,7 +74,7 @@ public final class WebhookDispatcher: Sendable {
                 due.append(Due(deliveryId: delivery.id, at: now))
             }
             queue.withLock { $0.items += due }
-            wake.signal()
+            for _ in due { wake.signal() }
         } catch {
             log("webhooks: recording deliveries of \(event.name) failed: \(error)")
         }
@@ -83,7 +89,10 @@ public final class WebhookDispatcher: Sendable {
                 state.items.removeAll { $0.at <= now }
                 return (ready, state.items.map(\.at).min(), state.stopped)
             }
-            if stopped { return }
+            if stopped {
+                wake.signal()   // pass the stop on to the next thread
+                return
+            }
             for item in ready { attempt(item.deliveryId) }
             if ready.isEmpty {
                 if let nextAt {
