@@ -408,3 +408,16 @@ def test_prompt_events(hooks, receiver):
         ("prompt_tag", "set", {"name": name, "key": "owner", "value": "me"}),
         ("prompt_alias", "created", {"name": name, "alias": "prod", "version": "1"}),
     ]
+
+
+def test_update_to_a_loopback_target_is_refused(client):
+    hook = client.create_webhook(name="public", url="https://93.184.216.34/hook", events=["registered_model.created"],
+                                 status="DISABLED")
+    try:
+        with pytest.raises(MlflowException) as info:
+            client.update_webhook(hook.webhook_id, url="https://127.0.0.1:8443/hook")
+        assert info.value.error_code == "INVALID_PARAMETER_VALUE"
+        assert "must not resolve to a non-public IP address" in info.value.message
+        assert client.get_webhook(hook.webhook_id).url == "https://93.184.216.34/hook"
+    finally:
+        client.delete_webhook(hook.webhook_id)
