@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
-                                           "Observability", "Auth"]),
+                                           "Observability", "Auth", "Crypto"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
         .target(name: "WebUI", dependencies: ["API", "HTTPServer"]),
         // The executable and composition root.

@@ -487,3 +487,19 @@ def test_each_permission_level_allows_exactly_its_routes(auth_server, auth_clien
         outcomes.append((path, reply.status_code))
     expected = [(path, 200 if need in ALLOWS[level] else 403) for need, _, path, _ in ROUTES]
     assert outcomes == expected
+
+
+def test_webhooks_are_for_admins_only(auth_server, auth_client, as_user):
+    """MLflow's auth gives every webhook route to admins (sender_is_admin)."""
+    plain = new_user(auth_client, "hooks")
+    listed = _call(auth_server, ADMIN, "GET", "webhooks")
+    assert listed.status_code == 200, listed.text
+    assert "webhooks" in listed.json() or listed.json() == {}
+    for method, path, body in [("GET", "webhooks", None),
+                               ("POST", "webhooks", {"name": "h", "url": "https://example.com/h",
+                                                     "events": [{"entity": "MODEL_VERSION", "action": "CREATED"}]}),
+                               ("GET", "webhooks/some-id", None), ("PATCH", "webhooks/some-id", {"name": "x"}),
+                               ("DELETE", "webhooks/some-id", None), ("POST", "webhooks/some-id/test", {})]:
+        r = _call(auth_server, plain, method, path, body=body)
+        assert r.status_code == 403, (method, path, r.text)
+        assert "Permission denied" in r.text

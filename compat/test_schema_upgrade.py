@@ -10,9 +10,10 @@ import pytest
 
 from conftest import SWIFTRACK_BIN, _free_port
 
-# Everything migrations 2-6 added (SQLite's history): the run start-time index, the registry,
-# logged models, the registry-history move columns (on a table migration 3 made) and transition requests.
-LATER_TABLES = ["transition_requests", "logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models",
+# Everything migrations 2-7 added (SQLite's history): the run start-time index, the registry,
+# logged models, the registry-history move columns (on a table migration 3 made), transition requests
+# and webhooks.
+LATER_TABLES = ["webhook_deliveries", "webhook_events", "webhooks", "transition_requests", "logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models",
                 "model_version_tags", "model_versions", "registered_model_aliases", "registered_model_tags",
                 "registry_history", "registered_models"]
 
@@ -48,11 +49,11 @@ def test_older_schema_is_refused_until_db_upgrade():
 
     upgraded = subprocess.run([SWIFTRACK_BIN, "db", "upgrade", uri], capture_output=True, text=True, timeout=60)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "applied migrations 2, 3, 4, 5, 6" in upgraded.stdout
+    assert "applied migrations 2, 3, 4, 5, 6, 7" in upgraded.stdout
     again = subprocess.run([SWIFTRACK_BIN, "db", "upgrade", uri], capture_output=True, text=True, timeout=60)
     assert "schema is up to date" in again.stdout
 
     with sqlite3.connect(path) as db:
-        assert [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5, 6]
+        assert [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7]
         assert db.execute("SELECT name FROM experiments WHERE experiment_id = 7").fetchone() == ("kept",)
         assert db.execute("SELECT COUNT(*) FROM registered_models").fetchone() == (0,)

@@ -20,6 +20,8 @@ public struct MLflowAPI: HTTPHandler {
     private let ui: (any WebSite)?
     private let graphQL = GraphQLEndpoint()
     private let logError: @Sendable (String) -> Void
+    /// Sends the registry's events to the webhooks subscribed to them (nil: no webhooks).
+    private let registryEvents: RegistryEventPublisher?
 
     /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
     /// With `access`, requests need credentials, pass its rules, and searches answer what the caller may read.
@@ -29,18 +31,27 @@ public struct MLflowAPI: HTTPHandler {
     public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
                 artifactsOnly: Bool = false, observability: APIObservability? = nil,
                 access: AccessControl? = nil, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
-                ui: (any WebSite)? = nil, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+                ui: (any WebSite)? = nil, webhooks: WebhookService? = nil,
+                logError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.init(store: store, version: version, artifacts: artifacts, artifactsOnly: artifactsOnly,
                   observability: observability, access: access, visibility: access, transport: transport, audit: audit,
-                  ui: ui, logError: logError)
+                  ui: ui, webhooks: webhooks, logError: logError)
     }
 
     /// `visibility` narrows the searches to what each caller may read (tests pass a stand-in).
     init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
          artifactsOnly: Bool = false, observability: APIObservability? = nil, access: AccessControl? = nil,
          visibility: (any SearchVisibility)?, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
-         ui: (any WebSite)? = nil, logError: @escaping @Sendable (String) -> Void = { _ in }) {
+         ui: (any WebSite)? = nil, webhooks: WebhookService? = nil,
+         logError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.ui = ui
+        let registry = (store as? any RegistryStoreProviding)?.registryStore
+        self.registryEvents = webhooks.map { service in
+            RegistryEventPublisher(isPromptModel: { name in
+                guard let model = try? registry?.getRegisteredModel(name: name) else { return false }
+                return model.tags.last { $0.key == RegistryEventPublisher.isPromptKey }?.value.lowercased() == "true"
+            }, publish: { service.dispatcher.publish($0, data: $1) })
+        }
         let events = APIEvents(observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
@@ -49,6 +60,7 @@ public struct MLflowAPI: HTTPHandler {
             + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
             + RegistryRoutes(store: store, visibility: visibility).routes
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
+            + (webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
             + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
         let version3 = access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? []
         let router = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
@@ -172,7 +184,14 @@ public struct MLflowAPI: HTTPHandler {
             case .handler(let handler, let matched):
                 template = matched
                 try refuseWhenArtifactsOnly(request)
-                guard let access, let caller else { return try handler(request) }
+                guard let access, let caller else {
+                    let response = try handler(request)
+                    if response.status < 400 {
+                        registryEvents?.afterSuccess(method: request.method, template: matched, request: request,
+                                                     response: response)
+                    }
+                    return response
+                }
                 try access.authorize(caller, method: request.method, template: matched, request: request)
                 let response = try handler(request)
                 if response.status < 400 {
@@ -182,6 +201,8 @@ public struct MLflowAPI: HTTPHandler {
                     } catch {
                         logError("\(request.method) \(request.path): updating grants after success failed: \(error)")
                     }
+                    registryEvents?.afterSuccess(method: request.method, template: matched, request: request,
+                                                 response: response)
                 }
                 return response
             }

@@ -38,9 +38,16 @@ enum ServerCommand {
         let auth = try AuthComposition.accessControl(options, environment: ProcessInfo.processInfo.environment,
                                                      tracking: store)
         let audit = try AuditComposition.writer(options, metrics: observability.metrics.registry)
+        let webhooks = (store.registryStore as? any WebhookStore).map { webhookStore in
+            let sender = WebhookSender(policy: options.webhooks.policy, timeoutSeconds: options.webhooks.timeoutSeconds)
+            return WebhookService(store: webhookStore, sender: sender, dispatcher: WebhookDispatcher(
+                store: webhookStore, sender: sender, retry: options.webhooks.retry, log: { Log.error($0) }))
+        }
+        webhooks?.dispatcher.start()
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
                             artifactsOnly: options.artifactsOnly, observability: observability,
-                            access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui) { message in
+                            access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui,
+                            webhooks: webhooks) { message in
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
@@ -62,6 +69,7 @@ enum ServerCommand {
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
         server.stop()
         metricsServer?.stop()
+        webhooks?.dispatcher.stop()
         if let (writer, auditOpened) = audit {
             // Every answered request has queued its record by now: flush them, and name the head
             // (an anchor to keep elsewhere: it shows whether records were later cut from the end).

@@ -39,15 +39,18 @@ struct ServerOptions {
     var transport = TransportSecurity()
     /// The browser UI at `/` (`ServerOptions+UI`).
     var ui: (any WebSite)?
+    /// Registry webhooks' address policy and retries (`ServerOptions+Webhooks`).
+    var webhooks = WebhookOptions()
 
     static let knownFlags: Set<String> = Set<String>([
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
         "audit-db-uri", "audit-key-file", "audit-failure", "audit-queue-size",
-    ]).union(transportFlags).union(uiFlags)
+    ]).union(transportFlags).union(uiFlags).union(webhookFlags)
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
-                                            "require-https", "audit"]
+                                            "require-https", "audit",
+                                            "webhook-allow-private-targets"]
 
     /// The root new experiments get their artifact location under.
     var effectiveDefaultArtifactRoot: String {
@@ -116,7 +119,7 @@ struct ServerOptions {
                                        env SWIFTRACK_CONNECTION_TIMEOUT
           --connection-limit N         simultaneous connections (default 4096)
                                        env SWIFTRACK_CONNECTION_LIMIT
-        """ + "\n" + transportHelp + "\n" + uiHelp
+        """ + "\n" + transportHelp + "\n" + uiHelp + "\n" + webhookHelp
 
     init(arguments: Arguments, environment: [String: String]) throws(UsageError) {
         for name in arguments.values.keys where !Self.knownFlags.contains(name) {
@@ -193,6 +196,7 @@ struct ServerOptions {
         }
         try parseTransport(arguments, environment: environment)
         ui = try webSite(arguments, environment: environment)
+        webhooks = try Self.webhookOptions(arguments, environment: environment)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

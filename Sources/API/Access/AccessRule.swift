@@ -114,6 +114,14 @@ enum AccessRules {
         "GET /mlflow/registered-models/alias": .registeredModel(.read, mustExist: true),
         "GET /swiftrack/registered-models/history": .registeredModel(.read, mustExist: true),
         "POST /swiftrack/registered-models/rollback": .registeredModel(.update, mustExist: true),
+        // Webhooks: admins only, as MLflow's auth (sender_is_admin)
+        "POST /mlflow/webhooks": .admin,
+        "GET /mlflow/webhooks": .admin,
+        "GET /mlflow/webhooks/{webhook_id}": .admin,
+        "PATCH /mlflow/webhooks/{webhook_id}": .admin,
+        "DELETE /mlflow/webhooks/{webhook_id}": .admin,
+        "POST /mlflow/webhooks/{webhook_id}/test": .admin,
+        "GET /swiftrack/webhooks/{webhook_id}/deliveries": .admin,
         // Model versions
         "POST /mlflow/model-versions/create": .registeredModel(.update, mustExist: true),
         "GET /mlflow/model-versions/get": .registeredModel(.read, mustExist: true),

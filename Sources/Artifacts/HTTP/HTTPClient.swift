@@ -40,6 +40,13 @@ public struct HTTPClient: Sendable {
         options.set(CURLOPT_LOW_SPEED_LIMIT, 1)
         options.set(CURLOPT_LOW_SPEED_TIME, request.stallTimeout)
         if let caBundle = request.caBundle { options.set(CURLOPT_CAINFO, caBundle) }
+        var resolveList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(resolveList) }
+        if !request.resolve.isEmpty {
+            for entry in request.resolve { resolveList = curl_slist_append(resolveList, entry) }
+            options.set(CURLOPT_RESOLVE, list: resolveList)
+            options.set(CURLOPT_NOPROXY, "*")
+        }
         options.set(CURLOPT_HTTPHEADER, list: headerList)
         options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         options.set(CURLOPT_WRITEFUNCTION, callback: writeCallback)

@@ -40,6 +40,9 @@ public struct HTTPClientRequest: Sendable, Equatable {
     public var stallTimeout: Int
     /// A PEM file of the certificates to trust for HTTPS instead of the system's (a private CA).
     public var caBundle: String?
+    /// libcurl `CURLOPT_RESOLVE` entries (`host:port:address`): connect to these addresses only, and
+    /// ignore proxies (the checked address is the one reached). Empty: resolve as usual.
+    public var resolve: [String] = []
 
     public init(method: String, url: String, headers: [HTTPHeader] = [], body: HTTPRequestBody = .empty,
                 destination: HTTPResponseDestination = .memory,

@@ -43,6 +43,8 @@ public enum TrackingMigrations {
         Migration(version: 5, sqlite: Schema005.statements, postgres: [], mysql: []),
         Migration(version: 6, sqlite: Schema006.statements(for: .sqlite), postgres: Schema006.statements(for: .postgres),
                   mysql: Schema006.statements(for: .mysql)),
+        Migration(version: 7, sqlite: Schema007.statements(for: .sqlite), postgres: Schema007.statements(for: .postgres),
+                  mysql: Schema007.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.
