@@ -87,16 +87,17 @@ def start_logged(cmd, env, cwd, log_path):
     return proc, log
 
 
-def wait_for_health(base, proc, what, log_path=None, timeout=120):
+def wait_for_health(base, proc, what, log_path=None, timeout=120, verify=True, headers=None):
     """Waits until `base`/health answers 200; fails the test (with the log's tail) if the process
-    exits first or the time runs out."""
+    exits first or the time runs out. `verify` is the certificate to trust for HTTPS, `headers`
+    what to send (a proxy's forwarding headers)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = open(log_path).read()[-4000:] if log_path else ""
             pytest.fail(f"{what} exited with {proc.returncode}:\n{tail}")
         try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
+            if requests.get(base + "/health", timeout=2, verify=verify, headers=headers).status_code == 200:
                 return
         except requests.RequestException:
             pass

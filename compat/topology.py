@@ -7,9 +7,7 @@ import os
 import signal
 import subprocess
 
-import requests
-
-from conftest import SWIFTRACK_BIN, _free_port, create_database_uri, start_logged, stop_process_group
+from conftest import SWIFTRACK_BIN, _free_port, create_database_uri, start_logged, stop_process_group, wait_for_health
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UPSTREAM_LINES = ["server swiftrack-1:5000 max_fails=1 fail_timeout=5s;",
@@ -48,22 +46,6 @@ http {{
 }}
 """)
     return main
-
-
-def wait_healthy(base, procs, timeout=120, verify=True, headers=None):
-    import time
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for proc in procs:
-            if proc.poll() is not None:
-                raise AssertionError(f"a process exited with {proc.returncode} while starting")
-        try:
-            if requests.get(base + "/health", timeout=2, verify=verify, headers=headers).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{base} did not answer /health within {timeout} s")
 
 
 class Topology:
@@ -110,7 +92,8 @@ class Topology:
         for i in range(self.count):          # all at once: the migrations must run once
             self.start_replica(i)
         for i in range(self.count):
-            wait_healthy(self.direct(i), [self.procs[i]], headers=self.PROXIED)
+            wait_for_health(self.direct(i), self.procs[i], f"replica {i}", os.path.join(self.tmp, f"replica-{i}.log"),
+                            headers=self.PROXIED)
         self.start_nginx()
         return self
 
@@ -131,7 +114,7 @@ class Topology:
         assert check.returncode == 0, check.stderr
         self.nginx, self.nginx_log = start_logged(["nginx", "-c", config, "-g", "daemon off;"], dict(os.environ),
                                                   self.tmp, os.path.join(self.tmp, "nginx.out"))
-        wait_healthy(self.url, [self.nginx], verify=self.cert)
+        wait_for_health(self.url, self.nginx, "nginx", os.path.join(self.tmp, "nginx-error.log"), verify=self.cert)
 
     def kill(self, i):
         """SIGKILL: the replica dies mid-request, as a crash or an OOM kill would end it."""

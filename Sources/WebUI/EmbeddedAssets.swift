@@ -688,6 +688,17 @@ export function link(parts, query) {
   return search ? `${path}?${search}` : path;
 }
 
+/**
+ * Previous / "Page N" / Next for a list read by page tokens: `move(-1)` or `move(1)` turns the page
+ * (and reloads); Next is off when the server gave no token for the next page.
+ */
+export function pageButtons(page, hasNext, move, numberId) {
+  return h('div', { class: 'pager' },
+    h('button', { type: 'button', disabled: page === 0, onclick: () => move(-1) }, 'Previous'),
+    h('span', numberId ? { class: 'muted', id: numberId } : { class: 'muted' }, `Page ${page + 1}`),
+    h('button', { type: 'button', disabled: !hasNext, onclick: () => move(1) }, 'Next'));
+}
+
 """#),
         EmbeddedAsset(name: "js/main.js", text: #"""
 // The UI's entry: hash routing (#/experiments, #/runs/<id>, #/models/<name>...), the account
@@ -961,7 +972,7 @@ export async function render(view, { query }) {
         EmbeddedAsset(name: "js/pages/experiments.js", text: #"""
 // The experiments list: a search box (a name, or MLflow's experiment filter grammar) and pages of 25.
 import { post } from '../api.js';
-import { errorBox, fill, h, link, time } from '../dom.js';
+import { errorBox, fill, h, link, pageButtons, time } from '../dom.js';
 
 const PAGE = 25;
 
@@ -1000,10 +1011,7 @@ export async function render(view, { query }) {
       h('td', { class: 'num' }, e.experiment_id),
       h('td', { class: 'hide-narrow' }, e.artifact_location),
       h('td', {}, time(e.last_update_time || e.creation_time))));
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: page === 0, onclick: () => { page -= 1; load(); } }, 'Previous'),
-      h('span', { class: 'muted' }, `Page ${page + 1}`),
-      h('button', { type: 'button', disabled: !tokens[page + 1], onclick: () => { page += 1; load(); } }, 'Next'));
+    const pager = pageButtons(page, Boolean(tokens[page + 1]), (delta) => { page += delta; load(); });
     fill(results, experiments.length === 0 ? h('p', { class: 'muted' }, 'No experiments match.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'experiments' }, h('caption', { class: 'sr-only' }, 'Experiments'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'ID'),
@@ -1084,7 +1092,7 @@ export async function render(view, { args: [name] }) {
         EmbeddedAsset(name: "js/pages/models.js", text: #"""
 // The model registry's list: a name search and pages of 25.
 import { get } from '../api.js';
-import { errorBox, fill, h, link, time } from '../dom.js';
+import { errorBox, fill, h, link, pageButtons, time } from '../dom.js';
 
 const PAGE = 25;
 
@@ -1116,10 +1124,7 @@ export async function render(view) {
         `v${v.version} ${v.current_stage}`))),
       h('td', {}, (m.aliases || []).map((a) => h('span', { class: 'badge' }, `@${a.alias} → v${a.version}`))),
       h('td', { class: 'hide-narrow' }, time(m.last_updated_timestamp))));
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: page === 0, onclick: () => { page -= 1; load(); } }, 'Previous'),
-      h('span', { class: 'muted' }, `Page ${page + 1}`),
-      h('button', { type: 'button', disabled: !tokens[page + 1], onclick: () => { page += 1; load(); } }, 'Next'));
+    const pager = pageButtons(page, Boolean(tokens[page + 1]), (delta) => { page += delta; load(); });
     fill(results, models.length === 0 ? h('p', { class: 'muted' }, 'No registered models match.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'models' }, h('caption', { class: 'sr-only' }, 'Registered models'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Latest versions'),
@@ -1216,7 +1221,7 @@ export async function render(view, { args: [runId] }) {
 // An experiment's runs: MLflow's filter grammar, a column chooser for params, metrics and tags,
 // sorting by a column header (order_by), and pages of 50 through page_token (never every run).
 import { get, post } from '../api.js';
-import { byKey, duration, errorBox, fill, h, link, number, quoteKey, runName, time } from '../dom.js';
+import { byKey, duration, errorBox, fill, h, link, number, pageButtons, quoteKey, runName, time } from '../dom.js';
 
 const PAGE = 50;
 const FIXED = [
@@ -1354,10 +1359,8 @@ export async function render(view, { args: [experimentId], query }) {
         h('td', { class: 'hide-narrow' }, run.info.user_id || ''),
         chosen.map((c) => cell(run, c)));
     });
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: state.page === 0, onclick: () => { state.page -= 1; load(); } }, 'Previous'),
-      h('span', { class: 'muted', id: 'page-number' }, `Page ${state.page + 1}`),
-      h('button', { type: 'button', disabled: !state.tokens[state.page + 1], onclick: () => { state.page += 1; load(); } }, 'Next'));
+    const pager = pageButtons(state.page, Boolean(state.tokens[state.page + 1]), (delta) => { state.page += delta; load(); },
+      'page-number');
     fill(results, state.runs.length === 0 ? h('p', { class: 'muted' }, 'No runs match.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'runs' }, h('caption', { class: 'sr-only' }, 'Runs'), h('thead', {}, head), h('tbody', {}, rows))), pager);
     updateCompare();

@@ -104,3 +104,14 @@ export function link(parts, query) {
   const search = query ? new URLSearchParams(query).toString() : '';
   return search ? `${path}?${search}` : path;
 }
+
+/**
+ * Previous / "Page N" / Next for a list read by page tokens: `move(-1)` or `move(1)` turns the page
+ * (and reloads); Next is off when the server gave no token for the next page.
+ */
+export function pageButtons(page, hasNext, move, numberId) {
+  return h('div', { class: 'pager' },
+    h('button', { type: 'button', disabled: page === 0, onclick: () => move(-1) }, 'Previous'),
+    h('span', numberId ? { class: 'muted', id: numberId } : { class: 'muted' }, `Page ${page + 1}`),
+    h('button', { type: 'button', disabled: !hasNext, onclick: () => move(1) }, 'Next'));
+}

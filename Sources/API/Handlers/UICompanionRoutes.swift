@@ -12,15 +12,9 @@ struct UICompanionRoutes {
         Self.prefixes.flatMap { prefix in
             [
                 Route("GET", prefix + "/mlflow/server-info") { _ in jsonResponse(Self.serverInfo) },
-                Route("POST", prefix + "/mlflow/traces/search") { request in
-                    _ = try RequestFields.from(request)
-                    return jsonResponse(.object([]))
-                },
+                Route("POST", prefix + "/mlflow/traces/search", Self.nothingStored),
                 Route("POST", prefix + "/mlflow/traces/metrics", Self.traceMetrics),
-                Route("POST", prefix + "/mlflow/datasets/search") { request in
-                    _ = try RequestFields.from(request)
-                    return jsonResponse(.object([]))
-                },
+                Route("POST", prefix + "/mlflow/datasets/search", Self.nothingStored),
             ]
         } + [
             Route("GET", "/ajax-api/3.0/mlflow/assistant/config") { _ in
@@ -57,6 +51,12 @@ struct UICompanionRoutes {
         ("presigned_upload_model_id_supported", .bool(false)),
         ("features_enabled", .object([("gateway", .bool(false))])),
     ])
+
+    /// A search of what Swiftrack does not store: an empty answer, once the body is read as a request's.
+    static func nothingStored(_ request: HTTPRequest) throws -> HTTPResponse {
+        _ = try RequestFields.from(request)
+        return jsonResponse(.object([]))
+    }
 
     /// With no traces, a plain count is one zero point; anything bucketed or averaged has no points.
     static func traceMetrics(_ request: HTTPRequest) throws -> HTTPResponse {

@@ -1,6 +1,6 @@
 // The experiments list: a search box (a name, or MLflow's experiment filter grammar) and pages of 25.
 import { post } from '../api.js';
-import { errorBox, fill, h, link, time } from '../dom.js';
+import { errorBox, fill, h, link, pageButtons, time } from '../dom.js';
 
 const PAGE = 25;
 
@@ -39,10 +39,7 @@ export async function render(view, { query }) {
       h('td', { class: 'num' }, e.experiment_id),
       h('td', { class: 'hide-narrow' }, e.artifact_location),
       h('td', {}, time(e.last_update_time || e.creation_time))));
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: page === 0, onclick: () => { page -= 1; load(); } }, 'Previous'),
-      h('span', { class: 'muted' }, `Page ${page + 1}`),
-      h('button', { type: 'button', disabled: !tokens[page + 1], onclick: () => { page += 1; load(); } }, 'Next'));
+    const pager = pageButtons(page, Boolean(tokens[page + 1]), (delta) => { page += delta; load(); });
     fill(results, experiments.length === 0 ? h('p', { class: 'muted' }, 'No experiments match.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'experiments' }, h('caption', { class: 'sr-only' }, 'Experiments'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'ID'),

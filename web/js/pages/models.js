@@ -1,6 +1,6 @@
 // The model registry's list: a name search and pages of 25.
 import { get } from '../api.js';
-import { errorBox, fill, h, link, time } from '../dom.js';
+import { errorBox, fill, h, link, pageButtons, time } from '../dom.js';
 
 const PAGE = 25;
 
@@ -32,10 +32,7 @@ export async function render(view) {
         `v${v.version} ${v.current_stage}`))),
       h('td', {}, (m.aliases || []).map((a) => h('span', { class: 'badge' }, `@${a.alias} → v${a.version}`))),
       h('td', { class: 'hide-narrow' }, time(m.last_updated_timestamp))));
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: page === 0, onclick: () => { page -= 1; load(); } }, 'Previous'),
-      h('span', { class: 'muted' }, `Page ${page + 1}`),
-      h('button', { type: 'button', disabled: !tokens[page + 1], onclick: () => { page += 1; load(); } }, 'Next'));
+    const pager = pageButtons(page, Boolean(tokens[page + 1]), (delta) => { page += delta; load(); });
     fill(results, models.length === 0 ? h('p', { class: 'muted' }, 'No registered models match.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'models' }, h('caption', { class: 'sr-only' }, 'Registered models'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Latest versions'),

@@ -1,7 +1,7 @@
 // An experiment's runs: MLflow's filter grammar, a column chooser for params, metrics and tags,
 // sorting by a column header (order_by), and pages of 50 through page_token (never every run).
 import { get, post } from '../api.js';
-import { byKey, duration, errorBox, fill, h, link, number, quoteKey, runName, time } from '../dom.js';
+import { byKey, duration, errorBox, fill, h, link, number, pageButtons, quoteKey, runName, time } from '../dom.js';
 
 const PAGE = 50;
 const FIXED = [
@@ -139,10 +139,8 @@ export async function render(view, { args: [experimentId], query }) {
         h('td', { class: 'hide-narrow' }, run.info.user_id || ''),
         chosen.map((c) => cell(run, c)));
     });
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: state.page === 0, onclick: () => { state.page -= 1; load(); } }, 'Previous'),
-      h('span', { class: 'muted', id: 'page-number' }, `Page ${state.page + 1}`),
-      h('button', { type: 'button', disabled: !state.tokens[state.page + 1], onclick: () => { state.page += 1; load(); } }, 'Next'));
+    const pager = pageButtons(state.page, Boolean(state.tokens[state.page + 1]), (delta) => { state.page += delta; load(); },
+      'page-number');
     fill(results, state.runs.length === 0 ? h('p', { class: 'muted' }, 'No runs match.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'runs' }, h('caption', { class: 'sr-only' }, 'Runs'), h('thead', {}, head), h('tbody', {}, rows))), pager);
     updateCompare();
