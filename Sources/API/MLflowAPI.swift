@@ -74,7 +74,7 @@ public struct MLflowAPI: HTTPHandler {
             } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + ["/api/3.0", "/ajax-api/3.0"].flatMap { prefix in
-                version3.map { Route($0.method, prefix + $0.path, $0.handler) }
+                version3.map { $0.at(prefix + $0.path) }
             })
         self.access = access
         self.transport = transport
@@ -125,12 +125,33 @@ public struct MLflowAPI: HTTPHandler {
 
     /// The route template `request` would match, without running anything (for a refused request's record).
     private func template(of request: HTTPRequest) -> String {
-        if case .handler(_, let matched) = router.match(method: request.method, path: request.path) { return matched }
+        if case .route(_, let matched) = router.match(method: request.method, path: request.path) { return matched }
         return "unmatched"
     }
 
+    /// Where a request goes: the artifact proxy (matched by prefix), GraphQL, or a route of the router.
+    private enum Destination {
+        case artifactProxy(servicePath: Substring)
+        case graphQL
+        case routed(Router.Match)
+
+        /// Only a route declared public is answered without signing in.
+        var isPublic: Bool {
+            if case .routed(.route(let route, _)) = self, case .publicRoute = route.access { return true }
+            return false
+        }
+    }
+
+    private func destination(of request: HTTPRequest) -> Destination {
+        if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path) { return .artifactProxy(servicePath: servicePath) }
+        if request.path == GraphQLEndpoint.path { return .graphQL }
+        return .routed(router.match(method: request.method, path: request.path))
+    }
+
     /// Answers `request`; also names the route template that matched (the metrics label) and the
-    /// signed-in user (for the request and audit logs).
+    /// signed-in user (for the request and audit logs). With access control on, every request but a
+    /// public route's is signed in first, and every route's declared rule is checked on the same
+    /// `RouteRequest` its handler then receives.
     private func route(_ request: HTTPRequest, secure: Bool) -> APIAudit.Outcome {
         if let refusal = transport.refusal(path: request.path, secure: secure) {
             return APIAudit.Outcome(template: "insecure", caller: nil, response: refusal)
@@ -142,7 +163,8 @@ public struct MLflowAPI: HTTPHandler {
         if let page, page.public || access == nil, let response = page.serve() {
             return APIAudit.Outcome(template: "ui", caller: nil, response: response)
         }
-        if let access, !AccessControl.isPublic(request.path) {
+        let destination = destination(of: request)
+        if let access, page != nil || !destination.isPublic {
             switch access.authenticate(request) {
             case .failure(let refusal):
                 let response = UISignIn.adapt(refusal.response, to: request, browserSignIn: access.browser != nil)
@@ -159,55 +181,75 @@ public struct MLflowAPI: HTTPHandler {
             return outcome
         }
         var template = "unmatched"
+        let signedIn = request
         let response = respond(to: request) {
-            if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path) {
-                template = ArtifactProxyRoutes.template(of: request.path, servicePath: servicePath)
-                if let access, let caller {
-                    try access.authorizeArtifact(caller, request: request, servicePath: servicePath)
+            switch destination {
+            case .artifactProxy(let servicePath):
+                template = ArtifactProxyRoutes.template(of: signedIn.path, servicePath: servicePath)
+                switch try ArtifactProxyRequest.parse(signedIn, servicePath: servicePath) {
+                case .request(let proxied):
+                    if let access {
+                        guard let caller else { throw AccessControl.denied("the artifact proxy needs a signed-in caller.") }
+                        try access.authorizeArtifact(caller, proxied)
+                    }
+                    return try artifactProxy.handle(proxied, signedIn)
+                case .methodNotAllowed(let allowed):
+                    return FlaskErrorPages.methodNotAllowed(allowed: allowed)
+                case .notFound:
+                    template = "unmatched"
+                    return try unmatched(caller)
                 }
-                if let response = try artifactProxy.handle(request, servicePath: servicePath) { return response }
-                template = "unmatched"
-            }
-            if request.path == GraphQLEndpoint.path {
+            case .graphQL:
                 template = GraphQLEndpoint.template
-                try refuseWhenArtifactsOnly(request)
-                return try graphQL.handle(request) { inner in
+                try refuseWhenArtifactsOnly(signedIn)
+                return try graphQL.handle(signedIn) { inner in
                     respond(to: inner) { try dispatch(inner, caller: caller) }
                 }
-            }
-            switch router.match(method: request.method, path: request.path) {
-            case .notFound:
-                if let caller, !caller.isAdmin { throw AccessControl.denied("no such route for non-admins.") }
-                return FlaskErrorPages.notFound
-            case .methodNotAllowed(let allowed):
+            case .routed(.notFound):
+                return try unmatched(caller)
+            case .routed(.methodNotAllowed(let allowed)):
                 return FlaskErrorPages.methodNotAllowed(allowed: allowed)
-            case .handler(let handler, let matched):
+            case .routed(.route(let route, let matched)):
                 template = matched
-                try refuseWhenArtifactsOnly(request)
-                guard let access, let caller else {
-                    let response = try handler(request)
-                    if response.status < 400 {
-                        registryEvents?.afterSuccess(method: request.method, template: matched, request: request,
-                                                     response: response)
-                    }
-                    return response
-                }
-                try access.authorize(caller, method: request.method, template: matched, request: request)
-                let response = try handler(request)
-                if response.status < 400 {
-                    do {
-                        try access.afterSuccess(caller, method: request.method, template: matched, request: request,
-                                                response: response)
-                    } catch {
-                        logError("\(request.method) \(request.path): updating grants after success failed: \(error)")
-                    }
-                    registryEvents?.afterSuccess(method: request.method, template: matched, request: request,
-                                                 response: response)
-                }
-                return response
+                try refuseWhenArtifactsOnly(signedIn)
+                return try run(route, template: matched, signedIn, caller: caller, afterwards: true)
             }
         }
         return APIAudit.Outcome(template: template, caller: caller, response: response, authMethod: method)
+    }
+
+    /// No route: a non-admin learns nothing about which paths exist (403), others get Flask's 404.
+    private func unmatched(_ caller: AuthUser?) throws -> HTTPResponse {
+        if let caller, !caller.isAdmin { throw AccessControl.denied("no such route for non-admins.") }
+        return FlaskErrorPages.notFound
+    }
+
+    /// Reads the request once, checks the route's rule on that reading (when access control is on),
+    /// runs the handler with the same value, then (`afterwards`) updates grants and publishes events.
+    private func run(_ route: Route, template: String, _ http: HTTPRequest, caller: AuthUser?,
+                     afterwards: Bool) throws -> HTTPResponse {
+        var request = RouteRequest(http, template: template, caller: caller)
+        if let access {
+            if let caller {
+                try access.authorize(caller, route.access, request)
+                request.approveRollback = { name, plan in try access.approveRollback(caller, name: name, plan: plan) }
+            } else if case .publicRoute = route.access {
+            } else {
+                // Unreachable through `route` (it signs in first); fails closed if a path ever gets here.
+                throw AccessControl.denied("\(http.method) \(http.path) needs a signed-in caller.")
+            }
+        }
+        let response = try route.handler(request)
+        guard afterwards, response.status < 400 else { return response }
+        if let access, let caller {
+            do {
+                try access.afterSuccess(caller, request: request, response: response)
+            } catch {
+                logError("\(http.method) \(http.path): updating grants after success failed: \(error)")
+            }
+        }
+        registryEvents?.afterSuccess(request, response: response)
+        return response
     }
 
     /// With `--artifacts-only`, every route but the artifact proxy and the server's own answers 503.
@@ -222,13 +264,10 @@ public struct MLflowAPI: HTTPHandler {
     /// A REST read made for `caller` inside another request (GraphQL's fields): routed and checked by
     /// the same rules as a request of their own, but neither audited nor counted apart from the outer one.
     private func dispatch(_ request: HTTPRequest, caller: AuthUser?) throws -> HTTPResponse {
-        guard case .handler(let handler, let matched) = router.match(method: request.method, path: request.path) else {
+        guard case .route(let route, let matched) = router.match(method: request.method, path: request.path) else {
             return FlaskErrorPages.notFound
         }
-        if let access, let caller {
-            try access.authorize(caller, method: request.method, template: matched, request: request)
-        }
-        return try handler(request)
+        return try run(route, template: matched, request, caller: caller, afterwards: false)
     }
 
     /// Runs `body`, turning thrown errors into MLflow's JSON error response.

@@ -42,7 +42,9 @@ public protocol RegistryStore: Sendable {
     func history(name: String) throws -> [RegistryHistoryEntry]
     /// Swiftrack's rollback: in one transaction, moves the alias (or the stage's holder) back to where
     /// it was before its newest move not yet undone, and records that as a rollback of the move.
-    func rollback(name: String, target: RegistryRollbackTarget, userId: String?) throws -> RegistryRollback
+    /// `approve` sees the plan inside the write, before anything moves, and may refuse it (the promotion policy).
+    func rollback(name: String, target: RegistryRollbackTarget, userId: String?,
+                  approve: (RegistryRollbackPlan) throws -> Void) throws -> RegistryRollback
 }
 
 /// Something that can hand out the registry store living next to it (the API finds the registry this way).
@@ -91,5 +93,12 @@ public struct RegistrySearchQuery: Sendable {
         self.maxResults = maxResults
         self.pageToken = pageToken
         self.visibleModels = visibleModels
+    }
+}
+
+extension RegistryStore {
+    /// A rollback that no policy inspects.
+    public func rollback(name: String, target: RegistryRollbackTarget, userId: String?) throws -> RegistryRollback {
+        try rollback(name: name, target: target, userId: userId, approve: { _ in })
     }
 }

@@ -19,7 +19,8 @@ struct PromotionPolicyTests {
         let harness = try harness()
         // The scientist owns the model and creates version 1; gov1 can edit it too.
         #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"fraud"}"#, as: "scientist").status == 200)
-        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud","source":"s3://b/1"}"#,
+        let source = try harness.runSource(as: "scientist", "promotion")
+        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud",\#(source)}"#,
                             as: "scientist").json?["model_version"]?["user_id"]?.stringValue == "scientist")
         try harness.auth.createGrant(username: "gov1", .registeredModel, "fraud", .edit)
         try harness.auth.createGrant(username: "gov2", .registeredModel, "fraud", .edit)
@@ -27,7 +28,7 @@ struct PromotionPolicyTests {
         let toProduction = #"{"name":"fraud","version":"1","stage":"production"}"#
         #expect(harness.api("POST", "/mlflow/model-versions/transition-stage", toStaging, as: "scientist").status == 200)
         expectError(harness.api("POST", "/mlflow/model-versions/transition-stage", toProduction, as: "scientist"),
-                    403, "PERMISSION_DENIED", "Permission denied: moving a version to stage 'production' needs the "
+                    403, "PERMISSION_DENIED", "Permission denied: moving a version to stage 'Production' needs the "
                     + "'governance' role, which scientist does not hold (separation of duties).")
         expectError(harness.api("POST", "/mlflow/registered-models/alias",
                                 #"{"name":"fraud","alias":"Champion","version":"1"}"#, as: "admin"),
@@ -39,7 +40,7 @@ struct PromotionPolicyTests {
         #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
                             as: "gov2").status == 200)
         // gov1 registers version 2 and may not promote it; gov2 may.
-        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud","source":"s3://b/2"}"#,
+        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud",\#(source)}"#,
                             as: "gov1").status == 200)
         let second = #"{"name":"fraud","version":"2","stage":"Production"}"#
         expectError(harness.api("POST", "/mlflow/model-versions/transition-stage", second, as: "gov1"), 403,
@@ -48,7 +49,7 @@ struct PromotionPolicyTests {
         #expect(harness.api("POST", "/mlflow/model-versions/transition-stage", second, as: "gov2").status == 200)
         // The governance role does not stand in for permissions on the model.
         #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"other"}"#, as: "scientist").status == 200)
-        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"other","source":"s3://b/o"}"#,
+        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"other",\#(source)}"#,
                             as: "scientist").status == 200)
         #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
                             #"{"name":"other","version":"1","stage":"Production"}"#, as: "gov1").status == 403)

@@ -6,19 +6,21 @@ import Testing
     private func router() -> Router {
         let answer: (String) -> RouteHandler = { text in { _ in .json(Array(text.utf8)) } }
         return Router(routes: [
-            Route("GET", "/mlflow/things/list", answer("list")),
-            Route("POST", "/mlflow/things", answer("create")),
-            Route("GET", "/mlflow/things/{id}", parameterized: { _, path in .json(Array("get \(path["id"] ?? "?")".utf8)) }),
-            Route("DELETE", "/mlflow/things/{id}", answer("delete")),
-            Route("DELETE", "/mlflow/things/{id}/tags/{key}", parameterized: { _, path in
-                .json(Array("\(path["id"] ?? "?")/\(path["key"] ?? "?")".utf8))
-            }),
+            Route("GET", "/mlflow/things/list", access: .signedIn, answer("list")),
+            Route("POST", "/mlflow/things", access: .signedIn, answer("create")),
+            Route("GET", "/mlflow/things/{id}", access: .signedIn) { request in
+                .json(Array("get \(request.parameters["id"] ?? "?")".utf8))
+            },
+            Route("DELETE", "/mlflow/things/{id}", access: .signedIn, answer("delete")),
+            Route("DELETE", "/mlflow/things/{id}/tags/{key}", access: .signedIn) { request in
+                .json(Array("\(request.parameters["id"] ?? "?")/\(request.parameters["key"] ?? "?")".utf8))
+            },
         ], prefixes: ["/api/2.0", "/ajax-api/2.0"])
     }
 
     private func body(_ match: Router.Match, _ request: HTTPRequest) throws -> String? {
-        guard case .handler(let handler, _) = match else { return nil }
-        return String(decoding: try handler(request).body, as: UTF8.self)
+        guard case .route(let route, let template) = match else { return nil }
+        return String(decoding: try route.handler(RouteRequest(request, template: template)).body, as: UTF8.self)
     }
 
     @Test func exactBeforePatternAndParametersPassed() throws {

@@ -11,11 +11,11 @@ private struct StubVisibility: SearchVisibility {
     let experiments: [String: IdentifierFilter]
     let models: [String: IdentifierFilter]
 
-    func readableExperiments(_ request: HTTPRequest) throws -> IdentifierFilter {
+    func readableExperiments(_ request: RouteRequest) throws -> IdentifierFilter {
         experiments[request.user ?? ""] ?? .only([])
     }
 
-    func readableRegisteredModels(_ request: HTTPRequest) throws -> IdentifierFilter {
+    func readableRegisteredModels(_ request: RouteRequest) throws -> IdentifierFilter {
         models[request.user ?? ""] ?? .only([])
     }
 }

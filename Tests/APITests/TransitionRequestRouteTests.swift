@@ -12,7 +12,8 @@ struct TransitionRequestRouteTests {
         try harness.auth.createRole(name: "governance", description: "promotes to production")
         for name in ["gov1", "gov2"] { try harness.auth.assignRole(username: name, roleName: "governance") }
         #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"fraud"}"#, as: "scientist").status == 200)
-        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud","source":"s3://b/1"}"#,
+        let source = try harness.runSource(as: "scientist", "requests")
+        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud",\#(source)}"#,
                             as: "scientist").status == 200)
         for name in ["colleague", "gov1", "gov2"] { try harness.auth.createGrant(username: name, .registeredModel, "fraud", .edit) }
         return harness
@@ -64,7 +65,8 @@ struct TransitionRequestRouteTests {
         let aliased = harness.api("GET", "/mlflow/registered-models/alias?name=fraud&alias=champion", as: "reader")
         #expect(aliased.json?["model_version"]?["version"]?.stringValue == "1")
         // gov2 registers version 2; a scientist asks for it; gov2 created it and may not approve.
-        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud","source":"s3://b/2"}"#,
+        let source = try harness.runSource(as: "gov2", "second")
+        #expect(harness.api("POST", "/mlflow/model-versions/create", #"{"name":"fraud",\#(source)}"#,
                             as: "gov2").status == 200)
         let second = try ask(harness, #"{"name":"fraud","version":"2","stage":"Production"}"#, as: "scientist")
         expectError(harness.api("POST", "/mlflow/transition-requests/approve", #"{"request_id":\#(second)}"#, as: "gov2"),

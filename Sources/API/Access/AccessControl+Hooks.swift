@@ -7,23 +7,20 @@ extension AccessControl {
     /// What follows a successful request (MLflow's after-request hooks): the creator of an
     /// experiment or registered model gets MANAGE on it; users' own grants follow a renamed
     /// model and go with a deleted one. Runs for admins too.
-    func afterSuccess(_ user: AuthUser, method: String, template: String, request: HTTPRequest,
-                      response: HTTPResponse) throws {
-        switch method + " " + AccessRules.routePath(template) {
+    func afterSuccess(_ user: AuthUser, request: RouteRequest, response: HTTPResponse) throws {
+        switch request.method + " " + Router.unprefixed(request.template) {
         case "POST /mlflow/experiments/create":
             guard case .object(let members)? = try? JSONParser.parse(response.body),
                   let id = Self.text(members.first { $0.0 == "experiment_id" }?.1) else { return }
             try store.setGrant(user: user, .experiment, id, .manage)
         case "POST /mlflow/registered-models/create":
-            guard let name = Self.text(try RequestFields.from(request).raw("name")) else { return }
-            try store.setGrant(user: user, .registeredModel, name, .manage)
+            try store.setGrant(user: user, .registeredModel, try request.fields().registeredModelName(), .manage)
         case "POST /mlflow/registered-models/rename":
-            let fields = try RequestFields.from(request)
-            guard let name = Self.text(fields.raw("name")), let newName = Self.text(fields.raw("new_name")) else { return }
-            try store.renameResource(.registeredModel, from: name, to: newName)
+            let fields = try request.fields()
+            try store.renameResource(.registeredModel, from: try fields.registeredModelName(),
+                                     to: try fields.requiredString("new_name"))
         case "DELETE /mlflow/registered-models/delete":
-            guard let name = Self.text(try RequestFields.from(request).raw("name")) else { return }
-            try store.deleteResourceGrants(.registeredModel, name)
+            try store.deleteResourceGrants(.registeredModel, try request.fields().registeredModelName())
         default:
             return
         }
@@ -31,18 +28,22 @@ extension AccessControl {
 }
 
 extension AccessControl: SearchVisibility {
-    func readableExperiments(_ request: HTTPRequest) throws -> IdentifierFilter {
+    func readableExperiments(_ request: RouteRequest) throws -> IdentifierFilter {
         try readable(request, .experiment)
     }
 
-    func readableRegisteredModels(_ request: HTTPRequest) throws -> IdentifierFilter {
+    func readableRegisteredModels(_ request: RouteRequest) throws -> IdentifierFilter {
         try readable(request, .registeredModel)
     }
 
     /// The resources of `type` the request's caller may read, as one filter: what a resource
     /// without a grant of its own allows (the `*` grant, else the default), and the exceptions.
-    private func readable(_ request: HTTPRequest, _ type: ResourceType) throws -> IdentifierFilter {
-        guard let username = request.user, let user = try store.user(named: username), !user.isAdmin else { return .all }
+    /// Without a caller nothing is readable (no route reaches a search unsigned; this fails closed).
+    private func readable(_ request: RouteRequest, _ type: ResourceType) throws -> IdentifierFilter {
+        guard let caller = request.caller else { return .only([]) }
+        if caller.isAdmin { return .all }
+        guard let user = try store.user(named: caller.username), user.id == caller.id else { return .only([]) }
+        if user.isAdmin { return .all }
         var grants = try store.grants(userId: user.id, type)
         let wildcard = grants.removeValue(forKey: "*")
         func readable(_ granted: Permission?) -> Bool {

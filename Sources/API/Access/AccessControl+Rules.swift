@@ -5,65 +5,95 @@ import Storage
 import TrackingCore
 
 extension AccessControl {
-    /// Applies one rule to a caller who is not an admin.
-    func check(_ rule: AccessRule, user: AuthUser, request: HTTPRequest, template: String) throws {
+    /// Applies one rule to a caller who is not an admin, reading the resource from the route's
+    /// `RouteRequest` with the accessors its handler uses. A missing or malformed identifier is the
+    /// handler's own 400, raised here before the handler runs; an unknown resource is refused.
+    func check(_ rule: AccessRule, user: AuthUser, request: RouteRequest) throws {
         switch rule {
-        case .signedIn, .filteredSearch:
+        case .publicRoute, .signedIn, .filteredSearch:
             return
         case .admin:
-            throw Self.denied("\(request.method) \(AccessRules.routePath(template)) is for admins only.")
-        case .experiment(let need, let field):
-            let fields = try RequestFields.from(request)
-            guard let id = Self.text(fields.raw(field)) else {
-                // No experiment named: the handler answers its missing-parameter error.
-                return
-            }
-            try require(need, user, .experiment, id)
+            throw Self.denied("\(request.method) \(Router.unprefixed(request.template)) is for admins only.")
+        case .experiment(let need, _):
+            try require(need, user, .experiment, try request.fields().experimentId())
         case .experimentByName(let need):
-            let fields = try RequestFields.from(request)
-            guard let name = Self.text(fields.raw("experiment_name")) else { return }
+            let name = try request.fields().experimentName()
             guard let experiment = try tracking.getExperimentByName(name) else {
                 throw MLflowError.notFound("Could not find experiment with name \(name)")
             }
             try require(need, user, .experiment, experiment.experimentId)
         case .run(let need):
-            let fields = try RequestFields.from(request)
-            guard let runId = Self.text(fields.raw("run_id")) ?? Self.text(fields.raw("run_uuid")) else { return }
-            guard let experimentId = try tracking.experimentId(ofRun: runId) else {
-                throw Self.denied("there is no run \(runId) you may see.")
-            }
-            try require(need, user, .experiment, experimentId)
+            try requireRun(need, user, try request.fields().runId())
+        case .runNamed(let need, let field):
+            guard let runId = try request.fields().string(field), !runId.isEmpty else { return }
+            try requireRun(need, user, runId)
         case .runs(let need, let field):
-            let fields = try RequestFields.from(request, repeated: [field])
-            for runId in (try? fields.stringList(field)) ?? [] {
+            for runId in try request.fields().stringList(field) {
                 guard let experimentId = try tracking.experimentId(ofRun: runId) else {
                     throw MLflowError.notFound("Run with id=\(runId) not found")
                 }
                 try require(need, user, .experiment, experimentId)
             }
         case .loggedModel(let need):
-            guard let modelId = PathParameters(pattern: template, path: request.path)["model_id"] else { return }
-            guard let model = try? loggedModels?.getLoggedModel(id: modelId, allowDeleted: true) else {
-                throw Self.denied("there is no logged model \(modelId) you may see.")
+            guard let modelId = request.parameters["model_id"] else {
+                throw Self.denied("the route names no logged model.")
             }
-            try require(need, user, .experiment, model.experimentId)
+            try requireLoggedModel(need, user, modelId)
+        case .loggedModelsNamed(let need, let reference):
+            for modelId in try request.fields().loggedModelIds(reference) {
+                try requireLoggedModel(need, user, modelId)
+            }
         case .registeredModel(let need, let mustExist):
-            let fields = try RequestFields.from(request)
-            guard let name = Self.text(fields.raw("name")) else { return }
-            if mustExist, (try? registry?.getRegisteredModel(name: name)) == nil {
-                throw Self.denied("there is no registered model '\(name)' you may see.")
-            }
+            let name = try request.fields().registeredModelName()
+            if mustExist { try requireRegisteredModelExists(name) }
             try require(need, user, .registeredModel, name)
+        case .modelVersionSource:
+            try checkModelVersionSource(user, fields: try request.fields())
         case .transitionRequest(let need):
-            guard let request = try transitionRequest(named: request, for: user) else { return }
-            try require(need, user, .registeredModel, request.name)
+            let found = try transitionRequest(id: try request.fields().transitionRequestId(), for: user)
+            try require(need, user, .registeredModel, found.name)
         case .create(let type):
-            let fields = try RequestFields.from(request)
-            let name = type == .registeredModel ? Self.text(fields.raw("name")) : nil
+            let name = type == .registeredModel ? try request.fields().registeredModelName() : nil
             // Creating is allowed unless a grant denies it; the default permission does not apply.
             if try store.effectivePermission(userId: user.id, type, name ?? "*") == .deny {
                 throw Self.denied("\(user.username) may not create \(type == .experiment ? "experiments" : "registered models").")
             }
+        case .all(let rules):
+            for rule in rules { try check(rule, user: user, request: request) }
+        }
+    }
+
+    /// The run's experiment needs `need`; an unknown run is refused (403), never passed.
+    func requireRun(_ need: Permission.Need, _ user: AuthUser, _ runId: String) throws {
+        guard let experimentId = try tracking.experimentId(ofRun: runId) else {
+            throw Self.denied("there is no run \(runId) you may see.")
+        }
+        try require(need, user, .experiment, experimentId)
+    }
+
+    /// The logged model's experiment needs `need`; an unknown model is refused (403).
+    func requireLoggedModel(_ need: Permission.Need, _ user: AuthUser, _ modelId: String) throws {
+        let model = try loggedModel(modelId)
+        try require(need, user, .experiment, model.experimentId)
+    }
+
+    /// The logged model, deleted or not; 403 when there is none (or no logged-model store).
+    func loggedModel(_ modelId: String) throws -> LoggedModel {
+        guard let loggedModels else { throw Self.denied("there is no logged model \(modelId) you may see.") }
+        do {
+            return try loggedModels.getLoggedModel(id: modelId, allowDeleted: true)
+        } catch let error as MLflowError where error.code == .resourceDoesNotExist {
+            throw Self.denied("there is no logged model \(modelId) you may see.")
+        }
+    }
+
+    /// 403 when the registered model does not exist (or there is no registry); lookup failures propagate.
+    func requireRegisteredModelExists(_ name: String) throws {
+        guard let registry else { throw Self.denied("there is no registered model '\(name)' you may see.") }
+        do {
+            _ = try registry.getRegisteredModel(name: name)
+        } catch let error as MLflowError where error.code == .resourceDoesNotExist {
+            throw Self.denied("there is no registered model '\(name)' you may see.")
         }
     }
 

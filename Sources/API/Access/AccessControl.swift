@@ -44,12 +44,6 @@ public final class AccessControl: Sendable {
 
     // MARK: Authentication
 
-    /// Paths anyone may call (MLflow's `is_unprotected_route`).
-    static func isPublic(_ path: String) -> Bool {
-        path.hasPrefix("/static") || path.hasPrefix("/favicon.ico") || path.hasPrefix("/health")
-            || path.hasSuffix("/mlflow/server-info") || path.hasPrefix("/oidc/")
-    }
-
     /// The caller, or the answer that refuses them (401, or 429 while throttled).
     /// A signed-in caller and how they signed in (`basic`, `ldap`, `oidc` for a bearer token, `session`
     /// for a browser's OIDC session), for the audit log.
@@ -143,16 +137,19 @@ public final class AccessControl: Sendable {
 
     // MARK: Authorization
 
-    /// Passes or throws PERMISSION_DENIED (or the 400/404 a rule's lookup raises).
-    func authorize(_ user: AuthUser, method: String, template: String, request: HTTPRequest) throws {
-        let path = AccessRules.routePath(template)
-        try checkPromotion(user, method: method, path: path, request: request)   // binds admins too
-        if user.isAdmin { return }
-        guard let rule = AccessRules.rule(method: method, path: path) else {
-            // MLflow fails closed: a route without a rule is for admins.
-            throw Self.denied("\(method) \(path) is for admins only.")
+    /// Passes `rule` (and the promotion policy, which binds admins too) or throws PERMISSION_DENIED,
+    /// the handler's own 400 for a missing or malformed identifier, or 503 when a permission could
+    /// not be looked up: a lookup that fails refuses, it never lets the request through.
+    func authorize(_ user: AuthUser, _ rule: AccessRule, _ request: RouteRequest) throws {
+        do {
+            try checkPromotion(user, request: request)
+            if user.isAdmin { return }
+            try check(rule, user: user, request: request)
+        } catch let error as MLflowError {
+            throw error
+        } catch {
+            throw MLflowError(.temporarilyUnavailable, "The request's permissions could not be checked: \(error)")
         }
-        try check(rule, user: user, request: request, template: template)
     }
 
     static func denied(_ reason: String) -> MLflowError {

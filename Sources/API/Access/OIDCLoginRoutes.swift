@@ -10,14 +10,14 @@ struct OIDCLoginRoutes {
 
     var routes: [Route] {
         [
-            Route("GET", "/oidc/login", login),
-            Route("GET", "/oidc/callback", callback),
-            Route("GET", "/oidc/logout", logout),
-            Route("POST", "/oidc/logout", logout),
+            Route("GET", "/oidc/login", access: .publicRoute, login),
+            Route("GET", "/oidc/callback", access: .publicRoute, callback),
+            Route("GET", "/oidc/logout", access: .publicRoute, logout),
+            Route("POST", "/oidc/logout", access: .publicRoute, logout),
         ]
     }
 
-    private func login(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func login(_ request: RouteRequest) throws -> HTTPResponse {
         let next = request.queryItems.first { $0.name == "next" }?.value ?? "/"
         let (location, cookie) = try signIn.start(returnTo: next, now: Date().timeIntervalSince1970)
         var response = HTTPResponse.redirect(to: location)
@@ -25,10 +25,10 @@ struct OIDCLoginRoutes {
         return response
     }
 
-    private func callback(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func callback(_ request: RouteRequest) throws -> HTTPResponse {
         func query(_ name: String) -> String? { request.queryItems.first { $0.name == name }?.value }
         let done = try signIn.finish(code: query("code"), state: query("state"), providerError: query("error"),
-                                     loginCookie: request.cookie(BrowserSignIn.loginCookieName),
+                                     loginCookie: request.http.cookie(BrowserSignIn.loginCookieName),
                                      now: Date().timeIntervalSince1970)
         var response = HTTPResponse.redirect(to: done.returnTo)
         response.setCookie(BrowserSignIn.loginCookieName, "", path: "/oidc", maxAge: 0)
@@ -37,7 +37,7 @@ struct OIDCLoginRoutes {
         return response
     }
 
-    private func logout(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func logout(_ request: RouteRequest) throws -> HTTPResponse {
         var response = HTTPResponse.redirect(to: "/")
         response.setCookie(BrowserSignIn.sessionCookieName, "", path: "/", maxAge: 0)
         return response

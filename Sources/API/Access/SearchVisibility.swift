@@ -5,7 +5,7 @@ import TrackingCore
 /// access control is on; the search handlers then narrow their queries with it.
 protocol SearchVisibility: Sendable {
     /// Experiment ids (for experiments, runs and logged models).
-    func readableExperiments(_ request: HTTPRequest) throws -> IdentifierFilter
+    func readableExperiments(_ request: RouteRequest) throws -> IdentifierFilter
     /// Registered model names (for registered models and their versions).
-    func readableRegisteredModels(_ request: HTTPRequest) throws -> IdentifierFilter
+    func readableRegisteredModels(_ request: RouteRequest) throws -> IdentifierFilter
 }

@@ -31,79 +31,43 @@ struct ArtifactProxyRoutes: Sendable {
         head.method == "PUT" && servicePath(of: head.path)?.hasPrefix("artifacts/") == true
     }
 
-    /// Answers a request under the service prefix; nil when the path is not one of its routes.
-    func handle(_ request: HTTPRequest, servicePath: Substring) throws -> HTTPResponse? {
-        if servicePath == "artifacts" {
-            guard request.method == "GET" || request.method == "HEAD" else {
-                return FlaskErrorPages.methodNotAllowed(allowed: ["GET"])
+    /// Answers a proxy request read by `ArtifactProxyRequest.parse` (and checked on its `path`).
+    func handle(_ proxied: ArtifactProxyRequest, _ request: HTTPRequest) throws -> HTTPResponse {
+        let destination = try service.requireDestination()
+        switch proxied.action {
+        case .list:
+            // The proxy lists base names (MLflow's `FileInfo(basename, ...)`).
+            let files = try destination.list(proxied.path).map { info -> JSONValue in
+                var entry = info
+                entry.path = info.path.split(separator: "/").last.map(String.init) ?? info.path
+                return entry.json
             }
-            return try list(request)
-        }
-        if servicePath.hasPrefix("artifacts/") {
-            let path = String(servicePath.dropFirst("artifacts/".count))
-            switch request.method {
-            case "GET", "HEAD": return try download(request, path: path)
-            case "PUT": return try upload(request, path: path)
-            case "DELETE": return try delete(path: path)
-            default: return FlaskErrorPages.methodNotAllowed(allowed: ["DELETE", "GET", "PUT"])
+            return jsonResponse(files.isEmpty ? .object([]) : .object([("files", .array(files))]))
+        case .download:
+            return try ArtifactDownload.response(for: request, repository: destination, path: proxied.path,
+                                                 scratchDirectory: service.scratchDirectory)
+        case .upload:
+            guard let bodyFile = request.bodyFile else {
+                throw MLflowError.internalError("The upload body was not staged to a file")
             }
+            try destination.store(localPath: bodyFile, as: proxied.path)
+            return emptyJSONResponse
+        case .delete:
+            try destination.delete(proxied.path)
+            return emptyJSONResponse
+        case .multipart(let action):
+            return try multipart(action, key: proxied.path, fields: proxied.fields ?? RequestFields(members: []),
+                                 destination: destination)
         }
-        for action in ["create", "complete", "abort"] where servicePath.hasPrefix("mpu/\(action)/") {
-            guard request.method == "POST" else { return FlaskErrorPages.methodNotAllowed(allowed: ["POST"]) }
-            let path = String(servicePath.dropFirst("mpu/\(action)/".count))
-            return try multipart(action, request, artifactPath: path)
-        }
-        return nil
     }
 
-    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
-        let destination = try service.requireDestination()
-        let fields = try RequestFields.from(request)
-        let path = try fields.string("path").map { try ArtifactPath.validated($0) } ?? ""
-        // The proxy lists base names (MLflow's `FileInfo(basename, ...)`).
-        let files = try destination.list(path).map { info -> JSONValue in
-            var entry = info
-            entry.path = info.path.split(separator: "/").last.map(String.init) ?? info.path
-            return entry.json
-        }
-        return jsonResponse(files.isEmpty ? .object([]) : .object([("files", .array(files))]))
-    }
-
-    private func download(_ request: HTTPRequest, path: String) throws -> HTTPResponse {
-        let destination = try service.requireDestination()
-        let safe = try ArtifactPath.validated(path)
-        return try ArtifactDownload.response(for: request, repository: destination, path: safe,
-                                             scratchDirectory: service.scratchDirectory)
-    }
-
-    private func upload(_ request: HTTPRequest, path: String) throws -> HTTPResponse {
-        let destination = try service.requireDestination()
-        let safe = try ArtifactPath.validated(path)
-        guard !safe.isEmpty else { throw MLflowError.invalidParameter("Invalid path") }
-        guard let bodyFile = request.bodyFile else {
-            throw MLflowError.internalError("The upload body was not staged to a file")
-        }
-        try destination.store(localPath: bodyFile, as: safe)
-        return emptyJSONResponse
-    }
-
-    private func delete(path: String) throws -> HTTPResponse {
-        let destination = try service.requireDestination()
-        try destination.delete(try ArtifactPath.validated(path))
-        return emptyJSONResponse
-    }
-
-    private func multipart(_ action: String, _ request: HTTPRequest, artifactPath: String) throws -> HTTPResponse {
-        let destination = try service.requireDestination()
-        let directory = try ArtifactPath.validated(artifactPath)
-        let fields = try RequestFields.from(request)
-        let name = try ArtifactPath.validated(try fields.requiredString("path"))
+    private func multipart(_ action: ArtifactProxyRequest.MultipartAction, key: String, fields: RequestFields,
+                           destination: any ArtifactRepository) throws -> HTTPResponse {
         guard let repository = destination as? any MultipartArtifactRepository else {
             throw MLflowError(.notImplemented, "Multipart upload is not supported for the current artifact repository")
         }
-        let key = ArtifactPath.join(directory, name)
         switch action {
-        case "create":
+        case .create:
             let count = try fields.int64("num_parts").map { Int(clamping: $0) } ?? 1
             guard (1...10_000).contains(count) else {
                 throw MLflowError.invalidParameter("num_parts must be between 1 and 10000, got \(count)")
@@ -113,7 +77,7 @@ struct ArtifactProxyRoutes: Sendable {
             if let uploadId = upload.uploadId { members.append(("upload_id", .string(uploadId))) }
             members.append(("credentials", .array(upload.parts.map(\.json))))
             return jsonResponse(.object(members))
-        case "complete":
+        case .complete:
             let uploadId = try fields.string("upload_id") ?? ""
             let parts = try fields.messages("parts").map { part in
                 UploadedPart(partNumber: Int(clamping: try part.int64("part_number") ?? 0), etag: try part.string("etag") ?? "",
@@ -121,7 +85,7 @@ struct ArtifactProxyRoutes: Sendable {
             }
             try repository.completeMultipartUpload(path: key, uploadId: uploadId, parts: parts)
             return emptyJSONResponse
-        default:
+        case .abort:
             try repository.abortMultipartUpload(path: key, uploadId: try fields.string("upload_id") ?? "")
             return emptyJSONResponse
         }

@@ -14,20 +14,20 @@ struct ModelVersionArtifactDownloadRoutes {
     /// MLflow serves the route without a prefix only; the `/ajax-api` twin is ours, for symmetry.
     var routes: [Route] {
         [
-            Route("GET", "/model-versions/get-artifact", download),
-            Route("GET", "/ajax-api/2.0/mlflow/model-versions/get-artifact", download),
+            Route("GET", "/model-versions/get-artifact", access: .registeredModel(.read, mustExist: true), download),
+            Route("GET", "/ajax-api/2.0/mlflow/model-versions/get-artifact", access: .registeredModel(.read, mustExist: true), download),
         ]
     }
 
-    func download(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func download(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         guard let rawPath = try fields.string("path") else { throw RequestFields.missing("path") }
         let relative = try ArtifactPath.validated(rawPath)
         // MLflow's handler has no schema here: missing name or version reach the store as "".
         let source = try registry.getModelVersionDownloadURI(name: try fields.string("name") ?? "",
                                                              version: try fields.string("version") ?? "")
         let (repository, path) = try artifacts.locate(root: try runArtifactRoot(source), relative: relative)
-        return try ArtifactDownload.response(for: request, repository: repository, path: path,
+        return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
                                              scratchDirectory: artifacts.scratchDirectory)
     }
 

@@ -9,17 +9,17 @@ struct RunArtifactDownloadRoutes {
     let artifacts: ArtifactService
 
     var routes: [Route] {
-        [Route("GET", "/get-artifact", download), Route("GET", "/ajax-api/2.0/mlflow/get-artifact", download)]
+        [Route("GET", "/get-artifact", access: .run(.read), download), Route("GET", "/ajax-api/2.0/mlflow/get-artifact", access: .run(.read), download)]
     }
 
-    func download(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func download(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         guard let rawPath = try fields.string("path") else { throw RequestFields.missing("path") }
         let relative = try ArtifactPath.validated(rawPath)
         let run = try store.getRun(id: runId)
         let (repository, path) = try artifacts.locate(root: run.info.artifactUri, relative: relative)
-        return try ArtifactDownload.response(for: request, repository: repository, path: path,
+        return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
                                              scratchDirectory: artifacts.scratchDirectory)
     }
 }

@@ -10,11 +10,11 @@ struct ArtifactListRoutes {
     let artifacts: ArtifactService
 
     var routes: [Route] {
-        [Route("GET", "/mlflow/artifacts/list", list)]
+        [Route("GET", "/mlflow/artifacts/list", access: .run(.read), list)]
     }
 
-    func list(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func list(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         // MLflow lists `normpath(path)`: "sub/" and "./sub" answer "sub/...", "." the root.
         let relative = try fields.string("path").map { try ArtifactPath.validated($0) } ?? ""

@@ -12,10 +12,10 @@ struct DatasetSummaryRoutes {
     let store: any TrackingStore
     let visibility: (any SearchVisibility)?
 
-    var routes: [Route] { [Route("POST", Self.path, search)] }
+    var routes: [Route] { [Route("POST", Self.path, access: .filteredSearch, search)] }
 
-    func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        var experimentIds = try RequestFields.from(request, repeated: ["experiment_ids"]).stringList("experiment_ids")
+    func search(_ request: RouteRequest) throws -> HTTPResponse {
+        var experimentIds = try request.fields().stringList("experiment_ids")
         if experimentIds.isEmpty {
             throw MLflowError.invalidParameter("SearchDatasets request must specify at least one experiment_id.")
         }

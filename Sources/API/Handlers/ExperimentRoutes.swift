@@ -11,21 +11,21 @@ struct ExperimentRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/experiments/create", create),
-            Route("GET", "/mlflow/experiments/get", get),
-            Route("GET", "/mlflow/experiments/get-by-name", getByName),
-            Route("POST", "/mlflow/experiments/search", search),
-            Route("GET", "/mlflow/experiments/search", search),
-            Route("POST", "/mlflow/experiments/update", update),
-            Route("POST", "/mlflow/experiments/delete", delete),
-            Route("POST", "/mlflow/experiments/restore", restore),
-            Route("POST", "/mlflow/experiments/set-experiment-tag", setTag),
-            Route("POST", "/mlflow/experiments/delete-experiment-tag", deleteTag),
+            Route("POST", "/mlflow/experiments/create", access: .create(.experiment), create),
+            Route("GET", "/mlflow/experiments/get", access: .experiment(.read, field: "experiment_id"), get),
+            Route("GET", "/mlflow/experiments/get-by-name", access: .experimentByName(.read), getByName),
+            Route("POST", "/mlflow/experiments/search", access: .filteredSearch, search),
+            Route("GET", "/mlflow/experiments/search", access: .filteredSearch, search),
+            Route("POST", "/mlflow/experiments/update", access: .experiment(.update, field: "experiment_id"), update),
+            Route("POST", "/mlflow/experiments/delete", access: .experiment(.delete, field: "experiment_id"), delete),
+            Route("POST", "/mlflow/experiments/restore", access: .experiment(.delete, field: "experiment_id"), restore),
+            Route("POST", "/mlflow/experiments/set-experiment-tag", access: .experiment(.update, field: "experiment_id"), setTag),
+            Route("POST", "/mlflow/experiments/delete-experiment-tag", access: .experiment(.update, field: "experiment_id"), deleteTag),
         ]
     }
 
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let name = try fields.requiredString("name")
         let artifactLocation = try fields.string("artifact_location")
         let tags = try fields.tags()
@@ -39,21 +39,21 @@ struct ExperimentRoutes {
         return jsonResponse(.object([("experiment_id", .string(id))]))
     }
 
-    func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        let id = try RequestFields.from(request).requiredString("experiment_id")
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
+        let id = try request.fields().experimentId()
         return jsonResponse(.object([("experiment", try store.getExperiment(id: id).json)]))
     }
 
-    func getByName(_ request: HTTPRequest) throws -> HTTPResponse {
-        let name = try RequestFields.from(request).requiredString("experiment_name")
+    func getByName(_ request: RouteRequest) throws -> HTTPResponse {
+        let name = try request.fields().experimentName()
         guard let experiment = try store.getExperimentByName(name) else {
             throw MLflowError.notFound("Could not find experiment with name '\(name)'")
         }
         return jsonResponse(.object([("experiment", experiment.json)]))
     }
 
-    func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["order_by"])
+    func search(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let maxResults = try fields.int64("max_results").map { Int(clamping: $0) } ?? 1000
         try Validation.validateMaxResults(maxResults)
         let query = ExperimentSearchQuery(
@@ -70,37 +70,37 @@ struct ExperimentRoutes {
         return jsonResponse(.object(members))
     }
 
-    func update(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let id = try fields.requiredString("experiment_id")
+    func update(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let id = try fields.experimentId()
         let newName = try fields.requiredString("new_name")
         try Validation.validateExperimentName(newName)
         try store.renameExperiment(id: id, newName: newName)
         return emptyJSONResponse
     }
 
-    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.deleteExperiment(id: try RequestFields.from(request).requiredString("experiment_id"))
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.deleteExperiment(id: try request.fields().experimentId())
         return emptyJSONResponse
     }
 
-    func restore(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.restoreExperiment(id: try RequestFields.from(request).requiredString("experiment_id"))
+    func restore(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.restoreExperiment(id: try request.fields().experimentId())
         return emptyJSONResponse
     }
 
-    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let id = try fields.requiredString("experiment_id")
+    func setTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let id = try fields.experimentId()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try Validation.validateExperimentTag(tag)
         try store.setExperimentTag(id: id, tag: tag)
         return emptyJSONResponse
     }
 
-    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        try store.deleteExperimentTag(id: try fields.requiredString("experiment_id"), key: try fields.requiredString("key"))
+    func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        try store.deleteExperimentTag(id: try fields.experimentId(), key: try fields.requiredString("key"))
         return emptyJSONResponse
     }
 }

@@ -12,70 +12,70 @@ struct GroupRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/swiftrack/groups/create", create),
-            Route("GET", "/swiftrack/groups/get", get),
-            Route("GET", "/swiftrack/groups/list", list),
-            Route("DELETE", "/swiftrack/groups/delete", delete),
-            Route("POST", "/swiftrack/groups/members/add", addMember),
-            Route("DELETE", "/swiftrack/groups/members/remove", removeMember),
-            Route("POST", "/swiftrack/groups/roles/assign", assignRole),
-            Route("DELETE", "/swiftrack/groups/roles/unassign", unassignRole),
-            Route("GET", "/swiftrack/users/groups/list", groupsOfUser),
+            Route("POST", "/swiftrack/groups/create", access: .admin, create),
+            Route("GET", "/swiftrack/groups/get", access: .admin, get),
+            Route("GET", "/swiftrack/groups/list", access: .admin, list),
+            Route("DELETE", "/swiftrack/groups/delete", access: .admin, delete),
+            Route("POST", "/swiftrack/groups/members/add", access: .admin, addMember),
+            Route("DELETE", "/swiftrack/groups/members/remove", access: .admin, removeMember),
+            Route("POST", "/swiftrack/groups/roles/assign", access: .admin, assignRole),
+            Route("DELETE", "/swiftrack/groups/roles/unassign", access: .admin, unassignRole),
+            Route("GET", "/swiftrack/users/groups/list", access: .signedIn, groupsOfUser),
         ]
     }
 
-    private func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let group = try store.createGroup(name: try UserRoutes.required(fields, "name"),
                                           description: AccessControl.text(fields.raw("description")))
         return jsonResponse(.object([("group", Self.json(group))]))
     }
 
-    private func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        let name = try UserRoutes.required(try RequestFields.from(request), "name")
+    private func get(_ request: RouteRequest) throws -> HTTPResponse {
+        let name = try UserRoutes.required(try request.fields(), "name")
         return jsonResponse(.object([("group", Self.json(try store.group(named: name)))]))
     }
 
-    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func list(_ request: RouteRequest) throws -> HTTPResponse {
         jsonResponse(.object([("groups", .array(try store.listGroups().map(Self.json)))]))
     }
 
-    private func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.deleteGroup(name: try UserRoutes.required(try RequestFields.from(request), "name"))
+    private func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.deleteGroup(name: try UserRoutes.required(try request.fields(), "name"))
         return emptyJSONResponse
     }
 
-    private func addMember(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func addMember(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let name = try UserRoutes.required(fields, "name")
         try store.addMember(group: name, username: try UserRoutes.required(fields, "username"))
         return jsonResponse(.object([("group", Self.json(try store.group(named: name)))]))
     }
 
-    private func removeMember(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func removeMember(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         try store.removeMember(group: try UserRoutes.required(fields, "name"),
                                username: try UserRoutes.required(fields, "username"))
         return emptyJSONResponse
     }
 
-    private func assignRole(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func assignRole(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let name = try UserRoutes.required(fields, "name")
         try store.assignRole(group: name, roleId: try RoleRoutes.integer(fields, "role_id"))
         return jsonResponse(.object([("group", Self.json(try store.group(named: name)))]))
     }
 
-    private func unassignRole(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func unassignRole(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         try store.unassignRole(group: try UserRoutes.required(fields, "name"),
                                roleId: try RoleRoutes.integer(fields, "role_id"))
         return emptyJSONResponse
     }
 
-    private func groupsOfUser(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func groupsOfUser(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try UserRoutes(access: access).caller(request)
-        let username = try UserRoutes.required(try RequestFields.from(request), "username")
+        let username = try UserRoutes.required(try request.fields(), "username")
         try UserRoutes.requireSelfOrAdmin(caller, username)
         let user = try store.requireUser(named: username)
         return jsonResponse(.object([("groups", .array(try store.groups(userId: user.id).map(JSONValue.string)))]))

@@ -9,8 +9,8 @@ extension LoggedModelRoutes {
     /// What the store uses when MLflow's handler passes `max_results: 0` on (as None).
     static let storeDefaultMaxResults = 100
 
-    func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func search(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         guard let ids = fields.raw("experiment_ids"), ids != .null else { throw RequestFields.missing("experiment_ids") }
         var maxResults = Self.defaultMaxResults
         if let requested = try fields.int64("max_results") {

@@ -12,23 +12,24 @@ struct LoggedModelRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/logged-models", create),
-            Route("POST", "/mlflow/logged-models/search", search),
-            Route("GET", "/mlflow/logged-models/{model_id}", parameterized: get),
-            Route("PATCH", "/mlflow/logged-models/{model_id}", parameterized: finalize),
-            Route("DELETE", "/mlflow/logged-models/{model_id}", parameterized: delete),
-            Route("PATCH", "/mlflow/logged-models/{model_id}/tags", parameterized: setTags),
-            Route("DELETE", "/mlflow/logged-models/{model_id}/tags/{tag_key}", parameterized: deleteTag),
-            Route("POST", "/mlflow/logged-models/{model_id}/params", parameterized: logParams),
-            Route("GET", "/mlflow/logged-models/{model_id}/artifacts/directories", parameterized: listArtifacts),
-            Route("POST", "/mlflow/runs/outputs", logOutputs),
+            Route("POST", "/mlflow/logged-models",
+                  access: .all([.experiment(.update, field: "experiment_id"), .runNamed(.read, field: "source_run_id")]), create),
+            Route("POST", "/mlflow/logged-models/search", access: .filteredSearch, search),
+            Route("GET", "/mlflow/logged-models/{model_id}", access: .loggedModel(.read), get),
+            Route("PATCH", "/mlflow/logged-models/{model_id}", access: .loggedModel(.update), finalize),
+            Route("DELETE", "/mlflow/logged-models/{model_id}", access: .loggedModel(.delete), delete),
+            Route("PATCH", "/mlflow/logged-models/{model_id}/tags", access: .loggedModel(.update), setTags),
+            Route("DELETE", "/mlflow/logged-models/{model_id}/tags/{tag_key}", access: .loggedModel(.delete), deleteTag),
+            Route("POST", "/mlflow/logged-models/{model_id}/params", access: .loggedModel(.update), logParams),
+            Route("GET", "/mlflow/logged-models/{model_id}/artifacts/directories", access: .loggedModel(.read), listArtifacts),
+            Route("POST", "/mlflow/runs/outputs", access: .all([.run(.update), .loggedModelsNamed(.update, .inMessages("models"))]), logOutputs),
         ]
     }
 
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let model = try store.createLoggedModel(CreateLoggedModelRequest(
-            experimentId: try fields.requiredString("experiment_id"),
+            experimentId: try fields.experimentId(),
             name: try fields.string("name").flatMap { $0.isEmpty ? nil : $0 },
             // MLflow stores the proto's "" for an absent type or source run, and answers it back.
             modelType: try fields.string("model_type") ?? "",
@@ -38,50 +39,50 @@ struct LoggedModelRoutes {
         return jsonResponse(.object([("model", model.json)]))
     }
 
-    func get(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
         let allowDeleted = request.queryItems.first { $0.name == "allow_deleted" }?.value.lowercased() == "true"
-        let model = try store.getLoggedModel(id: path["model_id"] ?? "", allowDeleted: allowDeleted)
+        let model = try store.getLoggedModel(id: request.parameters["model_id"] ?? "", allowDeleted: allowDeleted)
         return jsonResponse(.object([("model", model.json)]))
     }
 
     /// MLflow finalizes the model named in the body (required), not the one in the path.
-    func finalize(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func finalize(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let modelId = try fields.requiredString("model_id")
         guard let status = try fields.loggedModelStatus("status") else { throw RequestFields.missing("status") }
         return jsonResponse(.object([("model", try store.finalizeLoggedModel(id: modelId, status: status).json)]))
     }
 
-    func delete(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        try store.deleteLoggedModel(id: path["model_id"] ?? "")
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.deleteLoggedModel(id: request.parameters["model_id"] ?? "")
         return emptyJSONResponse
     }
 
-    func setTags(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let tags = try RequestFields.from(request).keyValues("tags").map { Tag(key: $0.key, value: $0.value) }
-        try store.setLoggedModelTags(id: path["model_id"] ?? "", tags: tags)
+    func setTags(_ request: RouteRequest) throws -> HTTPResponse {
+        let tags = try request.fields().keyValues("tags").map { Tag(key: $0.key, value: $0.value) }
+        try store.setLoggedModelTags(id: request.parameters["model_id"] ?? "", tags: tags)
         return emptyJSONResponse
     }
 
-    func deleteTag(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        try store.deleteLoggedModelTag(id: path["model_id"] ?? "", key: path["tag_key"] ?? "")
+    func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.deleteLoggedModelTag(id: request.parameters["model_id"] ?? "", key: request.parameters["tag_key"] ?? "")
         return emptyJSONResponse
     }
 
     /// The body must name the model too (MLflow's schema), but the path's model is the one logged to.
-    func logParams(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func logParams(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         _ = try fields.requiredString("model_id")
         let params = try fields.keyValues("params").map { Param(key: $0.key, value: $0.value) }
-        try store.logLoggedModelParams(id: path["model_id"] ?? "", params: params)
+        try store.logLoggedModelParams(id: request.parameters["model_id"] ?? "", params: params)
         return emptyJSONResponse
     }
 
     /// The files under the model's artifact location when it is on local disk; other stores list nothing yet.
-    func listArtifacts(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func listArtifacts(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let relative = try fields.string("artifact_directory_path").map { try ArtifactPath.validated($0) } ?? ""
-        let model = try store.getLoggedModel(id: path["model_id"] ?? "", allowDeleted: false)
+        let model = try store.getLoggedModel(id: request.parameters["model_id"] ?? "", allowDeleted: false)
         let root = model.artifactLocation
         var members: [(String, JSONValue)] = [("root_uri", .string(root))]
         if root.hasPrefix("/") || root.hasPrefix("file:") {
@@ -91,8 +92,8 @@ struct LoggedModelRoutes {
         return jsonResponse(.object(members))
     }
 
-    func logOutputs(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func logOutputs(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.requiredString("run_id")
         guard let raw = fields.raw("models"), raw != .null else { throw RequestFields.missing("models") }
         let models = try fields.messages("models").map { entry throws in

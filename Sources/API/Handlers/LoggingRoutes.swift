@@ -10,17 +10,17 @@ struct LoggingRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/runs/log-metric", logMetric),
-            Route("POST", "/mlflow/runs/log-parameter", logParam),
-            Route("POST", "/mlflow/runs/set-tag", setTag),
-            Route("POST", "/mlflow/runs/delete-tag", deleteTag),
-            Route("POST", "/mlflow/runs/log-batch", logBatch),
-            Route("POST", "/mlflow/runs/log-inputs", logInputs),
+            Route("POST", "/mlflow/runs/log-metric", access: .all([.run(.update), .loggedModelsNamed(.update, .field("model_id"))]), logMetric),
+            Route("POST", "/mlflow/runs/log-parameter", access: .run(.update), logParam),
+            Route("POST", "/mlflow/runs/set-tag", access: .run(.update), setTag),
+            Route("POST", "/mlflow/runs/delete-tag", access: .run(.update), deleteTag),
+            Route("POST", "/mlflow/runs/log-batch", access: .all([.run(.update), .loggedModelsNamed(.update, .inMessages("metrics"))]), logBatch),
+            Route("POST", "/mlflow/runs/log-inputs", access: .all([.run(.update), .loggedModelsNamed(.update, .inMessages("models"))]), logInputs),
         ]
     }
 
-    func logMetric(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func logMetric(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         let metric = try fields.metric(path: "")
         try Validation.validateMetric(metric)
@@ -29,8 +29,8 @@ struct LoggingRoutes {
         return emptyJSONResponse
     }
 
-    func logParam(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func logParam(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         let param = try Validation.validatedParam(Param(key: try fields.requiredString("key"),
                                                         value: try fields.string("value") ?? ""))
@@ -38,22 +38,22 @@ struct LoggingRoutes {
         return emptyJSONResponse
     }
 
-    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func setTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         let tag = try Validation.validatedTag(Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? ""))
         try store.logBatch(runId: runId, metrics: [], params: [], tags: [tag])
         return emptyJSONResponse
     }
 
-    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         try store.deleteTag(runId: try fields.requiredString("run_id"), key: try fields.requiredString("key"))
         return emptyJSONResponse
     }
 
-    func logBatch(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func logBatch(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.requiredString("run_id")
         let metricFields = try fields.messages("metrics")
         let paramFields = try fields.messages("params")
@@ -94,8 +94,8 @@ struct LoggingRoutes {
         return emptyJSONResponse
     }
 
-    func logInputs(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func logInputs(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.requiredString("run_id")
         var inputs: [DatasetInput] = []
         for entry in try fields.messages("datasets") {

@@ -13,14 +13,14 @@ struct MetricRoutes {
 
     var routes: [Route] {
         [
-            Route("GET", "/mlflow/metrics/get-history", history),
-            Route("GET", "/mlflow/metrics/get-history-bulk-interval", bulkInterval),
-            Route("GET", "/mlflow/metrics/get-history-bulk", bulk),
+            Route("GET", "/mlflow/metrics/get-history", access: .run(.read), history),
+            Route("GET", "/mlflow/metrics/get-history-bulk-interval", access: .runs(.read, field: "run_ids"), bulkInterval),
+            Route("GET", "/mlflow/metrics/get-history-bulk", access: .runs(.read, field: "run_id"), bulk),
         ]
     }
 
-    func history(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func history(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         let key = try fields.requiredString("metric_key")
         let maxResults = try fields.int64("max_results").map { Int(clamping: $0) }
@@ -33,8 +33,8 @@ struct MetricRoutes {
         return .json(MetricListJSON.bytes(page.items, nextPageToken: page.nextPageToken))
     }
 
-    func bulkInterval(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["run_ids"])
+    func bulkInterval(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runIds = try fields.stringList("run_ids", required: true)
         if runIds.count > Self.maxRunsPerBulkRequest {
             throw MLflowError.invalidParameter("GetMetricHistoryBulkInterval request must specify at most "
@@ -64,8 +64,8 @@ struct MetricRoutes {
     }
 
     /// The older bulk endpoint (`run_id` repeated), still called by some UI builds.
-    func bulk(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["run_id"])
+    func bulk(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runIds = try fields.stringList("run_id")
         if runIds.isEmpty {
             throw MLflowError.invalidParameter("GetMetricHistoryBulk request must specify at least one run_id.")

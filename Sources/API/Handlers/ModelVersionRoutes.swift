@@ -11,15 +11,16 @@ struct ModelVersionRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/model-versions/create", create),
-            Route("GET", "/mlflow/model-versions/get", get),
-            Route("PATCH", "/mlflow/model-versions/update", update),
-            Route("DELETE", "/mlflow/model-versions/delete", delete),
-            Route("GET", "/mlflow/model-versions/search", search),
-            Route("POST", "/mlflow/model-versions/set-tag", setTag),
-            Route("DELETE", "/mlflow/model-versions/delete-tag", deleteTag),
-            Route("POST", "/mlflow/model-versions/transition-stage", transitionStage),
-            Route("GET", "/mlflow/model-versions/get-download-uri", downloadURI),
+            Route("POST", "/mlflow/model-versions/create",
+                  access: .all([.registeredModel(.update, mustExist: true), .modelVersionSource]), create),
+            Route("GET", "/mlflow/model-versions/get", access: .registeredModel(.read, mustExist: true), get),
+            Route("PATCH", "/mlflow/model-versions/update", access: .registeredModel(.update, mustExist: true), update),
+            Route("DELETE", "/mlflow/model-versions/delete", access: .registeredModel(.delete, mustExist: true), delete),
+            Route("GET", "/mlflow/model-versions/search", access: .filteredSearch, search),
+            Route("POST", "/mlflow/model-versions/set-tag", access: .registeredModel(.update, mustExist: true), setTag),
+            Route("DELETE", "/mlflow/model-versions/delete-tag", access: .registeredModel(.delete, mustExist: true), deleteTag),
+            Route("POST", "/mlflow/model-versions/transition-stage", access: .registeredModel(.update, mustExist: true), transitionStage),
+            Route("GET", "/mlflow/model-versions/get-download-uri", access: .registeredModel(.read, mustExist: true), downloadURI),
         ]
     }
 
@@ -27,9 +28,9 @@ struct ModelVersionRoutes {
         jsonResponse(.object([("model_version", version.json)]))
     }
 
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let source = try fields.requiredString("source")
         let createRequest = CreateModelVersionRequest(
             name: name, source: source, runId: try fields.string("run_id"), tags: try fields.tags(),
@@ -38,29 +39,29 @@ struct ModelVersionRoutes {
         return answer(try registry.createModelVersion(createRequest))
     }
 
-    func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         return answer(try registry.getModelVersion(name: name, version: try fields.version()))
     }
 
-    func update(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func update(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let version = try fields.version()
         let description = try fields.string("description")
         return answer(try registry.updateModelVersion(name: name, version: version, description: description))
     }
 
-    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         try registry.deleteModelVersion(name: name, version: try fields.version(), userId: request.user)
         return emptyJSONResponse
     }
 
-    func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["order_by"])
+    func search(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let limit = Validation.maxModelVersionSearchResults
         let query = RegistrySearchQuery(
             filter: try fields.string("filter") ?? "",
@@ -75,26 +76,26 @@ struct ModelVersionRoutes {
         return jsonResponse(.object(members))
     }
 
-    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func setTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let version = try fields.version()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try registry.setModelVersionTag(name: name, version: version, tag: tag)
         return emptyJSONResponse
     }
 
-    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let version = try fields.version()
         try registry.deleteModelVersionTag(name: name, version: version, key: try fields.requiredString("key"))
         return emptyJSONResponse
     }
 
-    func transitionStage(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func transitionStage(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let version = try fields.version()
         let stage = try fields.requiredString("stage")
         let archive = try fields.bool("archive_existing_versions") ?? false
@@ -102,8 +103,8 @@ struct ModelVersionRoutes {
             name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user))
     }
 
-    func downloadURI(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func downloadURI(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         // MLflow's handler has no schema here: missing fields reach the store as "".
         let name = try fields.string("name") ?? ""
         let version = try fields.string("version") ?? ""

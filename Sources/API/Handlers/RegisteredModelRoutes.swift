@@ -11,16 +11,16 @@ struct RegisteredModelRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/registered-models/create", create),
-            Route("GET", "/mlflow/registered-models/get", get),
-            Route("POST", "/mlflow/registered-models/rename", rename),
-            Route("PATCH", "/mlflow/registered-models/update", update),
-            Route("DELETE", "/mlflow/registered-models/delete", delete),
-            Route("GET", "/mlflow/registered-models/search", search),
-            Route("POST", "/mlflow/registered-models/get-latest-versions", latestVersions),
-            Route("GET", "/mlflow/registered-models/get-latest-versions", latestVersions),
-            Route("POST", "/mlflow/registered-models/set-tag", setTag),
-            Route("DELETE", "/mlflow/registered-models/delete-tag", deleteTag),
+            Route("POST", "/mlflow/registered-models/create", access: .create(.registeredModel), create),
+            Route("GET", "/mlflow/registered-models/get", access: .registeredModel(.read, mustExist: false), get),
+            Route("POST", "/mlflow/registered-models/rename", access: .registeredModel(.update, mustExist: false), rename),
+            Route("PATCH", "/mlflow/registered-models/update", access: .registeredModel(.update, mustExist: false), update),
+            Route("DELETE", "/mlflow/registered-models/delete", access: .registeredModel(.delete, mustExist: true), delete),
+            Route("GET", "/mlflow/registered-models/search", access: .filteredSearch, search),
+            Route("POST", "/mlflow/registered-models/get-latest-versions", access: .registeredModel(.read, mustExist: true), latestVersions),
+            Route("GET", "/mlflow/registered-models/get-latest-versions", access: .registeredModel(.read, mustExist: true), latestVersions),
+            Route("POST", "/mlflow/registered-models/set-tag", access: .registeredModel(.update, mustExist: false), setTag),
+            Route("DELETE", "/mlflow/registered-models/delete-tag", access: .registeredModel(.update, mustExist: false), deleteTag),
         ]
     }
 
@@ -28,39 +28,39 @@ struct RegisteredModelRoutes {
         jsonResponse(.object([("registered_model", model.json)]))
     }
 
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let tags = try fields.tags()
         let description = try fields.string("description") ?? ""
         return answer(try registry.createRegisteredModel(name: name, tags: tags, description: description))
     }
 
-    func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        answer(try registry.getRegisteredModel(name: try RequestFields.from(request).requiredString("name")))
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
+        answer(try registry.getRegisteredModel(name: try request.fields().registeredModelName()))
     }
 
-    func rename(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func rename(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let newName = try fields.requiredString("new_name")
         return answer(try registry.renameRegisteredModel(name: name, newName: newName))
     }
 
-    func update(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func update(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let description = try fields.string("description") ?? ""
         return answer(try registry.updateRegisteredModel(name: name, description: description))
     }
 
-    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        try registry.deleteRegisteredModel(name: try RequestFields.from(request).requiredString("name"))
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try registry.deleteRegisteredModel(name: try request.fields().registeredModelName())
         return emptyJSONResponse
     }
 
-    func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["order_by"])
+    func search(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let query = RegistrySearchQuery(
             filter: try fields.string("filter") ?? "",
             orderBy: try fields.stringList("order_by"),
@@ -74,24 +74,24 @@ struct RegisteredModelRoutes {
         return jsonResponse(.object(members))
     }
 
-    func latestVersions(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["stages"])
-        let name = try fields.requiredString("name")
+    func latestVersions(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let versions = try registry.getLatestVersions(name: name, stages: try fields.stringList("stages"))
         return jsonResponse(.object(versions.isEmpty ? [] : [("model_versions", .array(versions.map(\.json)))]))
     }
 
-    func setTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func setTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try registry.setRegisteredModelTag(name: name, tag: tag)
         return emptyJSONResponse
     }
 
-    func deleteTag(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         try registry.deleteRegisteredModelTag(name: name, key: try fields.requiredString("key"))
         return emptyJSONResponse
     }

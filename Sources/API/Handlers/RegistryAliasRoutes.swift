@@ -9,31 +9,31 @@ struct RegistryAliasRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/registered-models/alias", set),
-            Route("DELETE", "/mlflow/registered-models/alias", delete),
-            Route("GET", "/mlflow/registered-models/alias", get),
+            Route("POST", "/mlflow/registered-models/alias", access: .registeredModel(.update, mustExist: true), set),
+            Route("DELETE", "/mlflow/registered-models/alias", access: .registeredModel(.delete, mustExist: true), delete),
+            Route("GET", "/mlflow/registered-models/alias", access: .registeredModel(.read, mustExist: true), get),
         ]
     }
 
-    func set(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func set(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let alias = try fields.requiredString("alias")
         let version = try fields.version()
         try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user)
         return emptyJSONResponse
     }
 
-    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         try registry.deleteRegisteredModelAlias(name: name, alias: try fields.requiredString("alias"), userId: request.user)
         return emptyJSONResponse
     }
 
-    func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let version = try registry.getModelVersionByAlias(name: name, alias: try fields.requiredString("alias"))
         return jsonResponse(.object([("model_version", version.json)]))
     }

@@ -10,24 +10,24 @@ struct RegistryRollbackRoutes {
 
     var routes: [Route] {
         [
-            Route("GET", "/swiftrack/registered-models/history", history),
-            Route("POST", "/swiftrack/registered-models/rollback", rollback),
+            Route("GET", "/swiftrack/registered-models/history", access: .registeredModel(.read, mustExist: true), history),
+            Route("POST", "/swiftrack/registered-models/rollback", access: .registeredModel(.update, mustExist: true), rollback),
         ]
     }
 
     /// `?name=N` → `{"entries": [...]}`, newest first; 404 for an unknown model.
-    func history(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func history(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         _ = try registry.getRegisteredModel(name: name)
         let entries = try registry.history(name: name).reversed()
         return jsonResponse(.object([("entries", .array(entries.map(\.json)))]))
     }
 
     /// `{"name": N, "alias": A}` or `{"name": N, "stage": S}` → `{"model_version": ..., "entries": [...]}`.
-    func rollback(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func rollback(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let alias = try fields.string("alias").flatMap { $0.isEmpty ? nil : $0 }
         let stage = try fields.string("stage").flatMap { $0.isEmpty ? nil : $0 }
         let target: RegistryRollbackTarget
@@ -37,7 +37,9 @@ struct RegistryRollbackRoutes {
         default:
             throw MLflowError.invalidParameter("A rollback needs exactly one of 'alias' and 'stage'.")
         }
-        let result = try registry.rollback(name: name, target: target, userId: request.user)
+        let result = try registry.rollback(name: name, target: target, userId: request.user) { plan in
+            try request.approveRollback(name, plan)
+        }
         return jsonResponse(.object([
             ("model_version", result.version.json),
             ("entries", .array(result.entries.map(\.json))),

@@ -12,24 +12,24 @@ struct RoleRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/roles/create", create),
-            Route("GET", "/mlflow/roles/get", get),
-            Route("GET", "/mlflow/roles/list", list),
-            Route("PATCH", "/mlflow/roles/update", update),
-            Route("DELETE", "/mlflow/roles/delete", delete),
-            Route("POST", "/mlflow/roles/permissions/add", addPermission),
-            Route("PATCH", "/mlflow/roles/permissions/update", updatePermission),
-            Route("DELETE", "/mlflow/roles/permissions/remove", removePermission),
-            Route("GET", "/mlflow/roles/permissions/list", listPermissions),
-            Route("POST", "/mlflow/roles/assign", assign),
-            Route("DELETE", "/mlflow/roles/unassign", unassign),
-            Route("GET", "/mlflow/roles/users/list", listUsers),
-            Route("GET", "/mlflow/users/roles/list", rolesOfUser),
+            Route("POST", "/mlflow/roles/create", access: .admin, create),
+            Route("GET", "/mlflow/roles/get", access: .admin, get),
+            Route("GET", "/mlflow/roles/list", access: .admin, list),
+            Route("PATCH", "/mlflow/roles/update", access: .admin, update),
+            Route("DELETE", "/mlflow/roles/delete", access: .admin, delete),
+            Route("POST", "/mlflow/roles/permissions/add", access: .admin, addPermission),
+            Route("PATCH", "/mlflow/roles/permissions/update", access: .admin, updatePermission),
+            Route("DELETE", "/mlflow/roles/permissions/remove", access: .admin, removePermission),
+            Route("GET", "/mlflow/roles/permissions/list", access: .admin, listPermissions),
+            Route("POST", "/mlflow/roles/assign", access: .admin, assign),
+            Route("DELETE", "/mlflow/roles/unassign", access: .admin, unassign),
+            Route("GET", "/mlflow/roles/users/list", access: .admin, listUsers),
+            Route("GET", "/mlflow/users/roles/list", access: .signedIn, rolesOfUser),
         ]
     }
 
-    private func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let name = try UserRoutes.required(fields, "name")
         if let workspace = AccessControl.text(fields.raw("workspace")), workspace != "default" {
             throw MLflowError.invalidParameter("Workspaces are not served: roles live in workspace 'default'.")
@@ -38,18 +38,18 @@ struct RoleRoutes {
         return jsonResponse(.object([("role", UserRoutes.json(role))]))
     }
 
-    private func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        let id = try Self.integer(try RequestFields.from(request), "role_id")
+    private func get(_ request: RouteRequest) throws -> HTTPResponse {
+        let id = try Self.integer(try request.fields(), "role_id")
         return jsonResponse(.object([("role", UserRoutes.json(try store.role(id: id)))]))
     }
 
-    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func list(_ request: RouteRequest) throws -> HTTPResponse {
         jsonResponse(.object([("roles", .array(try store.listRoles().map(UserRoutes.json)))]))
     }
 
     /// MLflow's `update_role`: a new name, a new description, or both.
-    private func update(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func update(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let id = try Self.integer(fields, "role_id")
         let name = fields.raw("name"), description = fields.raw("description")
         if (name == nil || name == .null) && (description == nil || description == .null) {
@@ -73,13 +73,13 @@ struct RoleRoutes {
         return jsonResponse(.object([("role", UserRoutes.json(role))]))
     }
 
-    private func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.deleteRole(id: try Self.integer(try RequestFields.from(request), "role_id"))
+    private func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.deleteRole(id: try Self.integer(try request.fields(), "role_id"))
         return emptyJSONResponse
     }
 
-    private func addPermission(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func addPermission(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let roleId = try Self.integer(fields, "role_id")
         let level = try Permission.parse(try UserRoutes.required(fields, "permission"))
         let type = try UserRoutes.resourceType(try UserRoutes.required(fields, "resource_type"))
@@ -88,8 +88,8 @@ struct RoleRoutes {
         return jsonResponse(.object([("role_permission", UserRoutes.json(grant))]))
     }
 
-    private func updatePermission(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func updatePermission(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let id = try Self.integer(fields, "role_permission_id")
         let level = try UserRoutes.required(fields, "permission")
         let current = try store.rolePermission(id: id)
@@ -97,40 +97,40 @@ struct RoleRoutes {
         return jsonResponse(.object([("role_permission", UserRoutes.json(grant))]))
     }
 
-    private func removePermission(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.removeRolePermission(id: try Self.integer(try RequestFields.from(request), "role_permission_id"))
+    private func removePermission(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.removeRolePermission(id: try Self.integer(try request.fields(), "role_permission_id"))
         return emptyJSONResponse
     }
 
-    private func listPermissions(_ request: HTTPRequest) throws -> HTTPResponse {
-        let role = try store.role(id: try Self.integer(try RequestFields.from(request), "role_id"))
+    private func listPermissions(_ request: RouteRequest) throws -> HTTPResponse {
+        let role = try store.role(id: try Self.integer(try request.fields(), "role_id"))
         return jsonResponse(.object([("role_permissions", .array(role.permissions.map(UserRoutes.json)))]))
     }
 
-    private func assign(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func assign(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let username = try UserRoutes.required(fields, "username"), roleId = try Self.integer(fields, "role_id")
         let id = try store.assignRole(username: username, roleId: roleId)
         let user = try store.requireUser(named: username)
         return jsonResponse(.object([("assignment", Self.assignment(id: id, userId: user.id, roleId: roleId))]))
     }
 
-    private func unassign(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func unassign(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         try store.unassignRole(username: try UserRoutes.required(fields, "username"), roleId: try Self.integer(fields, "role_id"))
         return emptyJSONResponse
     }
 
-    private func listUsers(_ request: HTTPRequest) throws -> HTTPResponse {
-        let roleId = try Self.integer(try RequestFields.from(request), "role_id")
+    private func listUsers(_ request: RouteRequest) throws -> HTTPResponse {
+        let roleId = try Self.integer(try request.fields(), "role_id")
         _ = try store.role(id: roleId)
         let rows = try store.assignments(roleId: roleId).map { Self.assignment(id: $0.id, userId: $0.userId, roleId: roleId) }
         return jsonResponse(.object([("assignments", .array(rows))]))
     }
 
-    private func rolesOfUser(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func rolesOfUser(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try UserRoutes(access: access).caller(request)
-        let username = try UserRoutes.required(try RequestFields.from(request), "username")
+        let username = try UserRoutes.required(try request.fields(), "username")
         try UserRoutes.requireSelfOrAdmin(caller, username)
         let user = try store.requireUser(named: username)
         return jsonResponse(.object([("roles", .array(try store.roles(userId: user.id).map(UserRoutes.json)))]))

@@ -12,20 +12,20 @@ struct RunRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/runs/create", create),
-            Route("GET", "/mlflow/runs/get", get),
-            Route("POST", "/mlflow/runs/update", update),
-            Route("POST", "/mlflow/runs/delete", delete),
-            Route("POST", "/mlflow/runs/restore", restore),
-            Route("POST", "/mlflow/runs/search", search),
+            Route("POST", "/mlflow/runs/create", access: .experiment(.update, field: "experiment_id"), create),
+            Route("GET", "/mlflow/runs/get", access: .run(.read), get),
+            Route("POST", "/mlflow/runs/update", access: .run(.update), update),
+            Route("POST", "/mlflow/runs/delete", access: .run(.delete), delete),
+            Route("POST", "/mlflow/runs/restore", access: .run(.delete), restore),
+            Route("POST", "/mlflow/runs/search", access: .filteredSearch, search),
         ]
     }
 
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let run = try store.createRun(CreateRunRequest(
             // MLflow fails here on a foreign key; a missing experiment id is a clear 400 instead.
-            experimentId: try fields.requiredString("experiment_id"),
+            experimentId: try fields.experimentId(),
             userId: try fields.string("user_id") ?? "",
             runName: try fields.string("run_name").flatMap { $0.isEmpty ? nil : $0 },
             startTime: try fields.int64("start_time"),
@@ -36,31 +36,31 @@ struct RunRoutes {
         return jsonResponse(.object([("run", run.json)]))
     }
 
-    func get(_ request: HTTPRequest) throws -> HTTPResponse {
-        let runId = try RequestFields.from(request).runId()
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
+        let runId = try request.fields().runId()
         return jsonResponse(.object([("run", try store.getRun(id: runId).json(alwaysWithOutputs: true))]))
     }
 
-    func update(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func update(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let runId = try fields.runId()
         let info = try store.updateRun(id: runId, status: fields.runStatus("status"), endTime: try fields.int64("end_time"),
                                        runName: try fields.string("run_name"))
         return jsonResponse(.object([("run_info", info.json)]))
     }
 
-    func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.deleteRun(id: try RequestFields.from(request).requiredString("run_id"))
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.deleteRun(id: try request.fields().requiredString("run_id"))
         return emptyJSONResponse
     }
 
-    func restore(_ request: HTTPRequest) throws -> HTTPResponse {
-        try store.restoreRun(id: try RequestFields.from(request).requiredString("run_id"))
+    func restore(_ request: RouteRequest) throws -> HTTPResponse {
+        try store.restoreRun(id: try request.fields().requiredString("run_id"))
         return emptyJSONResponse
     }
 
-    func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["experiment_ids", "order_by"])
+    func search(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let maxResults = try fields.int64("max_results").map { Int(clamping: $0) } ?? 1000
         if maxResults > Validation.maxSearchResults, let raw = fields.raw("max_results") {
             throw RequestFields.typeError("max_results", raw)
@@ -86,13 +86,6 @@ struct RunRoutes {
 }
 
 extension RequestFields {
-    /// `run_id`, or the deprecated `run_uuid` when `run_id` is absent.
-    func runId() throws(MLflowError) -> String {
-        if let runId = try string("run_id"), !runId.isEmpty { return runId }
-        if let runUUID = try string("run_uuid"), !runUUID.isEmpty { return runUUID }
-        throw Self.missing("run_id")
-    }
-
     /// A `RunStatus` given by name or number; an unknown value is ignored, as MLflow does.
     func runStatus(_ name: String) -> RunStatus? {
         switch raw(name) {

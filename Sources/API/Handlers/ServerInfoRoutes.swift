@@ -9,11 +9,11 @@ struct ServerInfoRoutes {
     var routes: [Route] {
         let version = self.version
         var routes = [
-            Route("GET", "/health") { _ in .text("OK") },
-            Route("GET", "/version") { _ in .text(version) },
+            Route("GET", "/health", access: .publicRoute) { _ in .text("OK") },
+            Route("GET", "/version", access: .publicRoute) { _ in .text(version) },
         ]
         if let registry = metrics?.registry {
-            routes.append(Route("GET", "/metrics") { _ in
+            routes.append(Route("GET", "/metrics", access: .admin) { _ in
                 HTTPResponse(status: 200, headers: [(name: "Content-Type", value: MetricsRegistry.contentType)],
                              body: Array(registry.exposition().utf8))
             })

@@ -12,18 +12,18 @@ struct TransitionRequestRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/transition-requests/create", create),
-            Route("GET", "/mlflow/transition-requests/list", list),
-            Route("POST", "/mlflow/transition-requests/approve", approve),
-            Route("POST", "/mlflow/transition-requests/reject", reject),
-            Route("DELETE", "/mlflow/transition-requests/delete", cancel),
+            Route("POST", "/mlflow/transition-requests/create", access: .registeredModel(.update, mustExist: true), create),
+            Route("GET", "/mlflow/transition-requests/list", access: .registeredModel(.read, mustExist: true), list),
+            Route("POST", "/mlflow/transition-requests/approve", access: .transitionRequest(.update), approve),
+            Route("POST", "/mlflow/transition-requests/reject", access: .transitionRequest(.update), reject),
+            Route("DELETE", "/mlflow/transition-requests/delete", access: .transitionRequest(.read), cancel),
         ]
     }
 
     /// `{name, version, stage | alias, comment?, archive_existing_versions?}` → `{"request": ...}`.
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let name = try fields.requiredString("name")
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let name = try fields.registeredModelName()
         let version = try fields.version()
         let created = try store.createTransitionRequest(
             name: name, version: version, target: try Self.target(fields),
@@ -33,35 +33,35 @@ struct TransitionRequestRoutes {
     }
 
     /// `?name=N[&version=V][&status=PENDING]` → `{"requests": [...]}`, oldest first.
-    func list(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func list(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let query = TransitionRequestQuery(
-            name: try fields.requiredString("name"),
+            name: try fields.registeredModelName(),
             version: try fields.string("version").flatMap { $0.isEmpty ? nil : $0 },
             status: try fields.string("status").flatMap { $0.isEmpty ? nil : $0 }.map(TransitionRequest.Status.parse))
         return jsonResponse(.object([("requests", .array(try store.transitionRequests(query).map(\.json)))]))
     }
 
     /// `{request_id, comment?, archive_existing_versions?}` → `{"request": ..., "model_version": ...}`.
-    func approve(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func approve(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let result = try store.approveTransitionRequest(
-            id: try Self.requestId(fields), archiveExistingVersions: try fields.bool("archive_existing_versions"),
+            id: try fields.transitionRequestId(), archiveExistingVersions: try fields.bool("archive_existing_versions"),
             comment: try fields.string("comment"), userId: request.user)
         return jsonResponse(.object([("request", result.request.json), ("model_version", result.version.json)]))
     }
 
-    func reject(_ request: HTTPRequest) throws -> HTTPResponse {
+    func reject(_ request: RouteRequest) throws -> HTTPResponse {
         try close(request, as: .rejected)
     }
 
-    func cancel(_ request: HTTPRequest) throws -> HTTPResponse {
+    func cancel(_ request: RouteRequest) throws -> HTTPResponse {
         try close(request, as: .cancelled)
     }
 
-    private func close(_ request: HTTPRequest, as status: TransitionRequest.Status) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
-        let closed = try store.closeTransitionRequest(id: try Self.requestId(fields), as: status,
+    private func close(_ request: RouteRequest, as status: TransitionRequest.Status) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let closed = try store.closeTransitionRequest(id: try fields.transitionRequestId(), as: status,
                                                       comment: try fields.string("comment"), userId: request.user)
         return jsonResponse(.object([("request", closed.json)]))
     }
@@ -75,10 +75,5 @@ struct TransitionRequestRoutes {
         case (nil, let alias?): return .alias(alias)
         default: throw MLflowError.invalidParameter("A transition request needs exactly one of 'stage' and 'alias'.")
         }
-    }
-
-    static func requestId(_ fields: RequestFields) throws -> Int64 {
-        guard let id = try fields.int64("request_id", required: true) else { throw RequestFields.missing("request_id") }
-        return id
     }
 }

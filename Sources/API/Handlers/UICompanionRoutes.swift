@@ -11,27 +11,27 @@ struct UICompanionRoutes {
     var routes: [Route] {
         Self.prefixes.flatMap { prefix in
             [
-                Route("GET", prefix + "/mlflow/server-info") { _ in jsonResponse(Self.serverInfo) },
-                Route("POST", prefix + "/mlflow/traces/search", Self.nothingStored),
-                Route("POST", prefix + "/mlflow/traces/metrics", Self.traceMetrics),
-                Route("POST", prefix + "/mlflow/datasets/search", Self.nothingStored),
+                Route("GET", prefix + "/mlflow/server-info", access: .publicRoute) { _ in jsonResponse(Self.serverInfo) },
+                Route("POST", prefix + "/mlflow/traces/search", access: .filteredSearch, Self.nothingStored),
+                Route("POST", prefix + "/mlflow/traces/metrics", access: .filteredSearch, Self.traceMetrics),
+                Route("POST", prefix + "/mlflow/datasets/search", access: .filteredSearch, Self.nothingStored),
             ]
         } + [
-            Route("GET", "/ajax-api/3.0/mlflow/assistant/config") { _ in
+            Route("GET", "/ajax-api/3.0/mlflow/assistant/config", access: .signedIn) { _ in
                 jsonResponse(.object([("providers", .object([])), ("projects", .object([])),
                                       ("remote_access_allowed", .bool(false))]))
             },
-            Route("GET", "/ajax-api/3.0/mlflow/assistant/providers") { _ in
+            Route("GET", "/ajax-api/3.0/mlflow/assistant/providers", access: .signedIn) { _ in
                 jsonResponse(.object([("providers", .array([]))]))
             },
-            Route("GET", "/ajax-api/2.0/mlflow/gateway-proxy", Self.gatewayProxy),
-            Route("POST", "/ajax-api/2.0/mlflow/gateway-proxy", Self.gatewayProxy),
+            Route("GET", "/ajax-api/2.0/mlflow/gateway-proxy", access: .signedIn, Self.gatewayProxy),
+            Route("POST", "/ajax-api/2.0/mlflow/gateway-proxy", access: .signedIn, Self.gatewayProxy),
         ]
     }
 
     /// No AI gateway runs here: its endpoint list is empty, and anything else it would proxy is absent.
-    static func gatewayProxy(_ request: HTTPRequest) throws -> HTTPResponse {
-        let path = try RequestFields.from(request).string("gateway_path") ?? ""
+    static func gatewayProxy(_ request: RouteRequest) throws -> HTTPResponse {
+        let path = try request.fields().string("gateway_path") ?? ""
         if request.method == "GET", path.split(separator: "/") == ["api", "2.0", "endpoints"] {
             return jsonResponse(.object([("endpoints", .array([]))]))
         }
@@ -53,14 +53,14 @@ struct UICompanionRoutes {
     ])
 
     /// A search of what Swiftrack does not store: an empty answer, once the body is read as a request's.
-    static func nothingStored(_ request: HTTPRequest) throws -> HTTPResponse {
-        _ = try RequestFields.from(request)
+    static func nothingStored(_ request: RouteRequest) throws -> HTTPResponse {
+        _ = try request.fields()
         return jsonResponse(.object([]))
     }
 
     /// With no traces, a plain count is one zero point; anything bucketed or averaged has no points.
-    static func traceMetrics(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request, repeated: ["experiment_ids", "aggregations", "dimensions"])
+    static func traceMetrics(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         guard fields.raw("experiment_ids") != nil else { throw RequestFields.missing("experiment_ids") }
         guard let metric = try fields.string("metric_name") else { throw RequestFields.missing("metric_name") }
         let counts: Bool

@@ -11,23 +11,23 @@ struct UserRoutes {
 
     var version2: [Route] {
         [
-            Route("POST", "/mlflow/users/create", create),
-            Route("GET", "/mlflow/users/get", get),
-            Route("GET", "/mlflow/users/current", current),
-            Route("GET", "/mlflow/users/list", list),
-            Route("PATCH", "/mlflow/users/update-password", updatePassword),
-            Route("PATCH", "/mlflow/users/update-admin", updateAdmin),
-            Route("DELETE", "/mlflow/users/delete", delete),
+            Route("POST", "/mlflow/users/create", access: .admin, create),
+            Route("GET", "/mlflow/users/get", access: .signedIn, get),
+            Route("GET", "/mlflow/users/current", access: .signedIn, current),
+            Route("GET", "/mlflow/users/list", access: .signedIn, list),
+            Route("PATCH", "/mlflow/users/update-password", access: .signedIn, updatePassword),
+            Route("PATCH", "/mlflow/users/update-admin", access: .admin, updateAdmin),
+            Route("DELETE", "/mlflow/users/delete", access: .admin, delete),
         ]
     }
 
     var version3: [Route] {
         [
-            Route("GET", "/mlflow/users/current/permissions", currentPermissions),
-            Route("GET", "/mlflow/users/permissions/list", listPermissions),
-            Route("POST", "/mlflow/users/permissions/grant", grant),
-            Route("POST", "/mlflow/users/permissions/revoke", revoke),
-            Route("GET", "/mlflow/users/permissions/get", getPermission),
+            Route("GET", "/mlflow/users/current/permissions", access: .signedIn, currentPermissions),
+            Route("GET", "/mlflow/users/permissions/list", access: .signedIn, listPermissions),
+            Route("POST", "/mlflow/users/permissions/grant", access: .signedIn, grant),
+            Route("POST", "/mlflow/users/permissions/revoke", access: .signedIn, revoke),
+            Route("GET", "/mlflow/users/permissions/get", access: .signedIn, getPermission),
         ]
     }
 
@@ -35,25 +35,25 @@ struct UserRoutes {
 
     // MARK: Users
 
-    private func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let username = try Self.required(fields, "username"), password = try Self.required(fields, "password")
         let user = try store.createUser(username: username, password: password)
         return jsonResponse(.object([("user", Self.json(user))]))
     }
 
-    private func get(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func get(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try self.caller(request)
-        let username = try Self.required(try RequestFields.from(request), "username")
+        let username = try Self.required(try request.fields(), "username")
         try Self.requireSelfOrAdmin(caller, username)
         return jsonResponse(.object([("user", Self.json(try store.requireUser(named: username)))]))
     }
 
-    private func current(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func current(_ request: RouteRequest) throws -> HTTPResponse {
         jsonResponse(.object([("user", Self.json(try caller(request))), ("is_basic_auth", .bool(true))]))
     }
 
-    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func list(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try self.caller(request)
         let users = try store.listUsers().map { user -> JSONValue in
             let roles = caller.isAdmin || caller.id == user.id ? try store.roles(userId: user.id) : []
@@ -64,9 +64,9 @@ struct UserRoutes {
         return jsonResponse(.object([("users", .array(users))]))
     }
 
-    private func updatePassword(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func updatePassword(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try self.caller(request)
-        let fields = try RequestFields.from(request)
+        let fields = try request.fields()
         let username = try Self.required(fields, "username"), password = try Self.required(fields, "password")
         try Self.requireSelfOrAdmin(caller, username)
         if caller.username == username {
@@ -84,17 +84,17 @@ struct UserRoutes {
         return emptyJSONResponse
     }
 
-    private func updateAdmin(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    private func updateAdmin(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let username = try Self.required(fields, "username")
         guard let isAdmin = try fields.bool("is_admin") else { throw Self.missing("is_admin") }
         try store.updateAdmin(username: username, isAdmin: isAdmin)
         return emptyJSONResponse
     }
 
-    private func delete(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func delete(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try self.caller(request)
-        let username = try Self.required(try RequestFields.from(request), "username")
+        let username = try Self.required(try request.fields(), "username")
         guard username != caller.username else {
             throw MLflowError(.badRequest,
                               "Users cannot delete their own account. Ask another admin to delete this user instead.")
@@ -105,14 +105,14 @@ struct UserRoutes {
 
     // MARK: Grants
 
-    private func currentPermissions(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func currentPermissions(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try self.caller(request)
         return try permissions(of: caller)
     }
 
-    private func listPermissions(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func listPermissions(_ request: RouteRequest) throws -> HTTPResponse {
         let caller = try self.caller(request)
-        let username = try Self.required(try RequestFields.from(request), "username")
+        let username = try Self.required(try request.fields(), "username")
         try Self.requireSelfOrAdmin(caller, username)
         return try permissions(of: try store.requireUser(named: username))
     }
@@ -127,7 +127,7 @@ struct UserRoutes {
         return jsonResponse(.object([("is_admin", .bool(user.isAdmin)), ("permissions", .array(rows))]))
     }
 
-    private func grant(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func grant(_ request: RouteRequest) throws -> HTTPResponse {
         let (caller, fields, type, resource) = try grantTarget(request)
         try requireManage(caller, type, resource)
         let username = try Self.required(fields, "username")
@@ -136,14 +136,14 @@ struct UserRoutes {
         return emptyJSONResponse
     }
 
-    private func revoke(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func revoke(_ request: RouteRequest) throws -> HTTPResponse {
         let (caller, fields, type, resource) = try grantTarget(request)
         try requireManage(caller, type, resource)
         try store.deleteGrant(username: try Self.required(fields, "username"), type, resource)
         return emptyJSONResponse
     }
 
-    private func getPermission(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func getPermission(_ request: RouteRequest) throws -> HTTPResponse {
         let (caller, fields, type, resource) = try grantTarget(request)
         let username = try Self.required(fields, "username")
         try Self.requireSelfOrAdmin(caller, username)
@@ -153,9 +153,9 @@ struct UserRoutes {
     }
 
     /// The caller, the fields, and the resource a grant request names.
-    private func grantTarget(_ request: HTTPRequest) throws -> (AuthUser, RequestFields, ResourceType, String) {
+    private func grantTarget(_ request: RouteRequest) throws -> (AuthUser, RequestFields, ResourceType, String) {
         let caller = try self.caller(request)
-        let fields = try RequestFields.from(request)
+        let fields = try request.fields()
         let type = try Self.resourceType(try Self.required(fields, "resource_type"))
         let resource = try Self.required(fields, "resource_id")
         return (caller, fields, type, resource)
@@ -171,8 +171,9 @@ struct UserRoutes {
     // MARK: Helpers
 
     /// The signed-in user the request comes from.
-    func caller(_ request: HTTPRequest) throws -> AuthUser {
-        guard let username = request.user, let user = try store.user(named: username) else {
+    /// The signed-in caller as the auth store has them now (an admin flag changed since sign-in counts).
+    func caller(_ request: RouteRequest) throws -> AuthUser {
+        guard let signedIn = request.caller, let user = try store.user(named: signedIn.username) else {
             throw MLflowError(.unauthenticated, "You are not authenticated.")
         }
         return user

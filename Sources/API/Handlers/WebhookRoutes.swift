@@ -10,18 +10,18 @@ struct WebhookRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/webhooks", create),
-            Route("GET", "/mlflow/webhooks", list),
-            Route("GET", "/mlflow/webhooks/{webhook_id}", parameterized: get),
-            Route("PATCH", "/mlflow/webhooks/{webhook_id}", parameterized: update),
-            Route("DELETE", "/mlflow/webhooks/{webhook_id}", parameterized: delete),
-            Route("POST", "/mlflow/webhooks/{webhook_id}/test", parameterized: test),
-            Route("GET", "/swiftrack/webhooks/{webhook_id}/deliveries", parameterized: deliveries),
+            Route("POST", "/mlflow/webhooks", access: .admin, create),
+            Route("GET", "/mlflow/webhooks", access: .admin, list),
+            Route("GET", "/mlflow/webhooks/{webhook_id}", access: .admin, get),
+            Route("PATCH", "/mlflow/webhooks/{webhook_id}", access: .admin, update),
+            Route("DELETE", "/mlflow/webhooks/{webhook_id}", access: .admin, delete),
+            Route("POST", "/mlflow/webhooks/{webhook_id}/test", access: .admin, test),
+            Route("GET", "/swiftrack/webhooks/{webhook_id}/deliveries", access: .admin, deliveries),
         ]
     }
 
-    func create(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func create(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let name = try fields.requiredString("name")
         let url = try fields.requiredString("url")
         guard fields.has("events"), fields.raw("events") != .null else { throw RequestFields.missing("events") }
@@ -37,8 +37,8 @@ struct WebhookRoutes {
         return jsonResponse(.object([("webhook", webhook.json)]))
     }
 
-    func list(_ request: HTTPRequest) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func list(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let maxResults = try fields.int64("max_results").map { Int(clamping: $0) }
         let page = try service.store.listWebhooks(maxResults: maxResults == 0 ? nil : maxResults,
                                                   pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 })
@@ -47,41 +47,41 @@ struct WebhookRoutes {
         return jsonResponse(.object(members))
     }
 
-    func get(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        jsonResponse(.object([("webhook", try service.store.webhook(id: path["webhook_id"] ?? "").json)]))
+    func get(_ request: RouteRequest) throws -> HTTPResponse {
+        jsonResponse(.object([("webhook", try service.store.webhook(id: request.parameters["webhook_id"] ?? "").json)]))
     }
 
-    func update(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func update(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let events = try Self.events(fields)
         let draft = WebhookDraft(name: try fields.string("name").flatMap { $0.isEmpty ? nil : $0 },
                                  description: try fields.string("description"),
                                  url: try fields.string("url").flatMap { $0.isEmpty ? nil : $0 },
                                  events: events.isEmpty ? nil : events, secret: try fields.string("secret"),
                                  status: try Self.status(fields))
-        let id = path["webhook_id"] ?? ""
+        let id = request.parameters["webhook_id"] ?? ""
         _ = try service.store.webhook(id: id)
         if let name = draft.name { try WebhookValidation.validateName(name) }
         if let url = draft.url { try service.sender.checkTarget(url) }
         return jsonResponse(.object([("webhook", try service.store.updateWebhook(id: id, draft).json)]))
     }
 
-    func delete(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        try service.store.deleteWebhook(id: path["webhook_id"] ?? "")
+    func delete(_ request: RouteRequest) throws -> HTTPResponse {
+        try service.store.deleteWebhook(id: request.parameters["webhook_id"] ?? "")
         return emptyJSONResponse
     }
 
-    func test(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let fields = try RequestFields.from(request)
+    func test(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
         let event = try fields.message("event").map { try Self.event($0) }
-        let webhook = try service.store.webhook(id: path["webhook_id"] ?? "")
+        let webhook = try service.store.webhook(id: request.parameters["webhook_id"] ?? "")
         return jsonResponse(.object([("result", service.test(webhook, event: event))]))
     }
 
-    func deliveries(_ request: HTTPRequest, _ path: PathParameters) throws -> HTTPResponse {
-        let id = path["webhook_id"] ?? ""
+    func deliveries(_ request: RouteRequest) throws -> HTTPResponse {
+        let id = request.parameters["webhook_id"] ?? ""
         _ = try service.store.webhook(id: id)
-        let fields = try RequestFields.from(request)
+        let fields = try request.fields()
         let limit = try fields.maxResults(limit: 1000, default: 100)
         return jsonResponse(.object([("deliveries", .array(try service.store.deliveries(webhookId: id, limit: limit).map(\.json)))]))
     }

@@ -73,6 +73,10 @@ extension RequestFields {
 
     /// A repeated string field.
     func stringList(_ name: String, required: Bool = false) throws(MLflowError) -> [String] {
+        if let values = queryList(name) {
+            if required && values.isEmpty { throw Self.missing(name) }
+            return values
+        }
         guard let value = raw(name), value != .null else {
             if required { throw Self.missing(name) }
             return []

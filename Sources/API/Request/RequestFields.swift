@@ -8,29 +8,31 @@ struct RequestFields {
     private let members: [(String, JSONValue)]
     /// Query values are text: numbers and booleans in them are parsed from strings.
     let isFromQuery: Bool
+    /// Every value of each query parameter, in order (a repeated field's elements).
+    private let queryLists: [String: [String]]
 
-    init(members: [(String, JSONValue)], fromQuery: Bool = false) {
+    init(members: [(String, JSONValue)], fromQuery: Bool = false, queryLists: [String: [String]] = [:]) {
         self.members = members
         self.isFromQuery = fromQuery
+        self.queryLists = queryLists
     }
 
-    /// Builds the fields of `request`; `repeated` names the fields that are lists in the message.
-    static func from(_ request: HTTPRequest, repeated: Set<String> = []) throws(MLflowError) -> RequestFields {
+    /// Every value a query gave `name`, nil for a JSON body.
+    func queryList(_ name: String) -> [String]? {
+        isFromQuery ? queryLists[name] : nil
+    }
+
+    /// Builds the fields of `request`. From a query, a name given several times is a list to
+    /// `stringList` and its first value to everything else.
+    static func from(_ request: HTTPRequest) throws(MLflowError) -> RequestFields {
         if request.method == "GET" || request.method == "HEAD", !request.rawQuery.isEmpty {
             var members: [(String, JSONValue)] = []
+            var lists: [String: [String]] = [:]
             for item in request.queryItems {
-                if repeated.contains(item.name) {
-                    if let index = members.firstIndex(where: { $0.0 == item.name }), case .array(var list) = members[index].1 {
-                        list.append(.string(item.value))
-                        members[index].1 = .array(list)
-                    } else {
-                        members.append((item.name, .array([.string(item.value)])))
-                    }
-                } else if !members.contains(where: { $0.0 == item.name }) {
-                    members.append((item.name, .string(item.value)))
-                }
+                if lists[item.name] == nil { members.append((item.name, .string(item.value))) }
+                lists[item.name, default: []].append(item.value)
             }
-            return RequestFields(members: members, fromQuery: true)
+            return RequestFields(members: members, fromQuery: true, queryLists: lists)
         }
         if request.method == "POST" || request.method == "PUT" {
             guard let contentType = request.header("content-type") else {
@@ -58,7 +60,8 @@ struct RequestFields {
     }
 
     func raw(_ name: String) -> JSONValue? {
-        members.last(where: { $0.0 == name })?.1
+        // The first of a query's values, the last of a JSON object's duplicates (as the parsers keep them).
+        isFromQuery ? members.first(where: { $0.0 == name })?.1 : members.last(where: { $0.0 == name })?.1
     }
 
     func has(_ name: String) -> Bool { raw(name) != nil }

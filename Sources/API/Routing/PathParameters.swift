@@ -52,13 +52,3 @@ enum RoutePattern {
         return true
     }
 }
-
-extension Route {
-    /// A route whose path has `{name}` segments; the handler receives their values.
-    init(_ method: String, _ pattern: String,
-         parameterized handler: @escaping @Sendable (HTTPRequest, PathParameters) throws -> HTTPResponse) {
-        self.init(method, pattern) { request in
-            try handler(request, PathParameters(pattern: pattern, path: request.path))
-        }
-    }
-}

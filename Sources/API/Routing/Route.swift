@@ -3,18 +3,27 @@ import JSON
 import TrackingCore
 
 /// A handler: it reads the request and answers, throwing `MLflowError` for MLflow-style failures.
-typealias RouteHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+typealias RouteHandler = @Sendable (RouteRequest) throws -> HTTPResponse
 
-/// One endpoint: a method and a path below the API prefix (e.g. `/mlflow/runs/get`).
+/// One endpoint: a method, a path below the API prefix (e.g. `/mlflow/runs/get`), the access rule
+/// a caller must pass (declared here, beside the handler, and read from the same `RouteRequest`),
+/// and the handler.
 struct Route: Sendable {
     let method: String
     let path: String
+    let access: AccessRule
     let handler: RouteHandler
 
-    init(_ method: String, _ path: String, _ handler: @escaping RouteHandler) {
+    init(_ method: String, _ path: String, access: AccessRule, _ handler: @escaping RouteHandler) {
         self.method = method
         self.path = path
+        self.access = access
         self.handler = handler
+    }
+
+    /// The same route under another path (a prefix added).
+    func at(_ path: String) -> Route {
+        Route(method, path, access: access, handler)
     }
 }
 

@@ -4,8 +4,8 @@ import HTTPServer
 /// A path some route knows but not with this method is a 405 naming the methods that fit (Flask's way).
 struct Router: Sendable {
     enum Match {
-        /// The handler and the route's path as registered (`{param}` kept): the metrics label.
-        case handler(RouteHandler, template: String)
+        /// The route and its path as registered (`{param}` kept): the metrics label.
+        case route(Route, template: String)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
@@ -14,15 +14,15 @@ struct Router: Sendable {
     private struct PatternEntry: Sendable {
         let path: String
         let segments: [Substring]
-        var methods: [String: RouteHandler]
+        var methods: [String: Route]
     }
 
-    private let table: [String: [String: RouteHandler]]
+    private let table: [String: [String: Route]]
     private let patterns: [PatternEntry]
 
     /// Registers each route under every prefix (e.g. `/api/2.0` and `/ajax-api/2.0`).
     init(routes: [Route], prefixes: [String]) {
-        var table: [String: [String: RouteHandler]] = [:]
+        var table: [String: [String: Route]] = [:]
         var patterns: [PatternEntry] = []
         for route in routes {
             for prefix in prefixes {
@@ -42,25 +42,25 @@ struct Router: Sendable {
         self.patterns = patterns
     }
 
-    private static func register(_ path: String, _ route: Route, table: inout [String: [String: RouteHandler]],
+    private static func register(_ path: String, _ route: Route, table: inout [String: [String: Route]],
                                  patterns: inout [PatternEntry]) {
         guard RoutePattern.isPattern(path) else {
-            table[path, default: [:]][route.method] = route.handler
+            table[path, default: [:]][route.method] = route
             return
         }
         let segments = RoutePattern.segments(path)
         if let index = patterns.firstIndex(where: { $0.segments == segments }) {
-            patterns[index].methods[route.method] = route.handler
+            patterns[index].methods[route.method] = route
         } else {
-            patterns.append(PatternEntry(path: path, segments: segments, methods: [route.method: route.handler]))
+            patterns.append(PatternEntry(path: path, segments: segments, methods: [route.method: route]))
         }
     }
 
     func match(method: String, path: String) -> Match {
-        var candidates: [(template: String, methods: [String: RouteHandler])] = []
+        var candidates: [(template: String, methods: [String: Route])] = []
         if let methods = table[path] {
             // The common case: an exact path with this method, no pattern scan.
-            if let handler = methods[method] { return .handler(handler, template: path) }
+            if let route = methods[method] { return .route(route, template: path) }
             candidates.append((path, methods))
         }
         if !patterns.isEmpty {
@@ -70,13 +70,23 @@ struct Router: Sendable {
         }
         guard !candidates.isEmpty else { return .notFound }
         for candidate in candidates {
-            if let handler = candidate.methods[method] { return .handler(handler, template: candidate.template) }
+            if let route = candidate.methods[method] { return .route(route, template: candidate.template) }
         }
         if method == "HEAD" {
             for candidate in candidates {
-                if let handler = candidate.methods["GET"] { return .handler(handler, template: candidate.template) }
+                if let route = candidate.methods["GET"] { return .route(route, template: candidate.template) }
             }
         }
         return .methodNotAllowed(allowed: Set(candidates.flatMap(\.methods.keys)).sorted())
+    }
+}
+
+extension Router {
+    /// `/api/2.0/mlflow/runs/get` → `/mlflow/runs/get`; paths outside the API prefixes as they are.
+    static func unprefixed(_ template: String) -> String {
+        for prefix in ["/api/2.0", "/ajax-api/2.0", "/api/3.0", "/ajax-api/3.0"] where template.hasPrefix(prefix + "/") {
+            return String(template.dropFirst(prefix.count))
+        }
+        return template
     }
 }

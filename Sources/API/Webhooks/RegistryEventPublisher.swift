@@ -15,15 +15,16 @@ struct RegistryEventPublisher: Sendable {
     let isPromptModel: @Sendable (String) -> Bool
     let publish: @Sendable (WebhookEvent, JSONValue) -> Void
 
-    func afterSuccess(method: String, template: String, request: HTTPRequest, response: HTTPResponse) {
-        guard let (event, data) = Self.event(method: method, path: AccessRules.routePath(template),
-                                             request: request, response: response, isPromptModel: isPromptModel) else { return }
+    func afterSuccess(_ request: RouteRequest, response: HTTPResponse) {
+        // A request whose fields did not parse changed nothing (its handler refused it first).
+        guard let fields = try? request.fields(),
+              let (event, data) = Self.event(method: request.method, path: Router.unprefixed(request.template),
+                                             fields: fields, response: response, isPromptModel: isPromptModel) else { return }
         publish(event, data)
     }
 
-    static func event(method: String, path: String, request: HTTPRequest, response: HTTPResponse,
+    static func event(method: String, path: String, fields: RequestFields, response: HTTPResponse,
                       isPromptModel: (String) -> Bool) -> (WebhookEvent, JSONValue)? {
-        guard let fields = try? RequestFields.from(request) else { return nil }
         func text(_ name: String) -> JSONValue {
             if case .string(let value)? = fields.raw(name) { return .string(value) }
             if case .integer(let value)? = fields.raw(name) { return .string(String(value)) }

@@ -3,7 +3,8 @@ import TrackingCore
 extension SQLRegistryStore {
     /// Plans from the history and applies the plan inside one write transaction, after checking that
     /// the store still looks as the history says (a failed check rolls everything back).
-    public func rollback(name: String, target: RegistryRollbackTarget, userId: String?) throws -> RegistryRollback {
+    public func rollback(name: String, target: RegistryRollbackTarget, userId: String?,
+                         approve: (RegistryRollbackPlan) throws -> Void) throws -> RegistryRollback {
         try Validation.validateModelName(name)
         if case .alias(let alias) = target { try Validation.validateAliasName(alias) }
         let now = currentTimeMillis()
@@ -11,6 +12,7 @@ extension SQLRegistryStore {
             try Self.requireModel(connection, name)
             let plan = try RegistryRollbackPlan.make(model: name, target: target,
                                                      history: try Self.historyEntries(connection, name))
+            try approve(plan)
             let move = try Self.nextMoveId(connection)
             var recorded: [RegistryHistoryEntry] = []
             for change in plan.changes {

@@ -79,7 +79,7 @@ public enum ModelSourceRules {
             && sourceParts.count >= rootParts.count && Array(sourceParts.prefix(rootParts.count)) == rootParts
     }
 
-    static func normalizedParts(_ uri: String) -> (String, String, [String]) {
+    public static func normalizedParts(_ uri: String) -> (String, String, [String]) {
         let parsed = ModelSourceURI(uri)
         let parts = parsed.path.split(separator: "/").map { PercentUnquote.unquoteFully(String($0)) }
         return (parsed.scheme, parsed.netloc.lowercased(), parts)
