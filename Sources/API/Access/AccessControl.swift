@@ -145,8 +145,10 @@ public final class AccessControl: Sendable {
             try checkPromotion(user, request: request)
             if user.isAdmin { return }
             try check(rule, user: user, request: request)
-        } catch let error as MLflowError {
+        } catch let error as MLflowError where error.code.httpStatus < 500 {
             throw error
+        } catch let error as MLflowError {
+            throw MLflowError(.temporarilyUnavailable, "The request's permissions could not be checked: \(error.message)")
         } catch {
             throw MLflowError(.temporarilyUnavailable, "The request's permissions could not be checked: \(error)")
         }

@@ -5,15 +5,19 @@ import URLCoding
 /// The REST calls a GraphQL request's resolvers make, each run through the same routing and
 /// access rules as a request of the caller's own (`dispatch`), so GraphQL can read nothing the
 /// REST API would refuse. Answers are remembered for the request (a search's runs share one
-/// experiment lookup).
+/// experiment lookup). At most `budget` distinct calls run for one request: a field resolved once
+/// per row (a run's `modelVersions` in a 50,000-run search) cannot fan out without bound.
 final class GraphQLCalls {
+    static let defaultBudget = 2_500
+    private let budget: Int
     private let dispatch: (HTTPRequest) -> HTTPResponse
     private let caller: HTTPRequest
     private var answers: [String: Result<JSONValue, GraphQLFieldError>] = [:]
 
     /// `caller` lends its user, address and headers to every call.
-    init(caller: HTTPRequest, dispatch: @escaping (HTTPRequest) -> HTTPResponse) {
+    init(caller: HTTPRequest, budget: Int = GraphQLCalls.defaultBudget, dispatch: @escaping (HTTPRequest) -> HTTPResponse) {
         self.caller = caller
+        self.budget = budget
         self.dispatch = dispatch
     }
 
@@ -40,6 +44,10 @@ final class GraphQLCalls {
     private func call(_ method: String, _ target: String, body: [UInt8]) throws(GraphQLFieldError) -> JSONValue {
         let key = method + " " + target + " " + String(decoding: body, as: UTF8.self)
         if let known = answers[key] { return try known.get() }
+        guard answers.count < budget else {
+            throw GraphQLFieldError(message: "This GraphQL request needs more than \(budget) lookups; ask for fewer "
+                                    + "rows (max_results) or fewer nested fields.")
+        }
         let answer = run(method, target, body: body)
         answers[key] = answer
         return try answer.get()

@@ -45,10 +45,15 @@ struct LoggedModelRoutes {
         return jsonResponse(.object([("model", model.json)]))
     }
 
-    /// MLflow finalizes the model named in the body (required), not the one in the path.
+    /// MLflow finalizes the model named in the body (required); the path must name the same one,
+    /// since the access rule checked the path's model.
     func finalize(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         let modelId = try fields.requiredString("model_id")
+        guard modelId == request.parameters["model_id"] else {
+            throw MLflowError.invalidParameter("The model_id in the request body ('\(modelId)') must match the logged "
+                + "model in the path ('\(request.parameters["model_id"] ?? "")').")
+        }
         guard let status = try fields.loggedModelStatus("status") else { throw RequestFields.missing("status") }
         return jsonResponse(.object([("model", try store.finalizeLoggedModel(id: modelId, status: status).json)]))
     }

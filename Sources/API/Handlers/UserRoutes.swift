@@ -14,7 +14,7 @@ struct UserRoutes {
             Route("POST", "/mlflow/users/create", access: .admin, create),
             Route("GET", "/mlflow/users/get", access: .signedIn, get),
             Route("GET", "/mlflow/users/current", access: .signedIn, current),
-            Route("GET", "/mlflow/users/list", access: .signedIn, list),
+            Route("GET", "/mlflow/users/list", access: .admin, list),
             Route("PATCH", "/mlflow/users/update-password", access: .signedIn, updatePassword),
             Route("PATCH", "/mlflow/users/update-admin", access: .admin, updateAdmin),
             Route("DELETE", "/mlflow/users/delete", access: .admin, delete),

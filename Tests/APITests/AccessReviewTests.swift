@@ -1,0 +1,227 @@
+import Auth
+import Foundation
+import HTTPServer
+import JSON
+@testable import Storage
+import Testing
+import TrackingCore
+@testable import API
+
+/// The holes the security review of issue 20 found, each tried as an outsider would, through the
+/// whole API (no sockets): every test here failed before the rules were declared with their routes
+/// and read the handler's own parsed request.
+@Suite("Access: the security review's holes")
+struct AccessReviewTests {
+    /// An admin's experiment with a run, a logged model and a registered model with a version; `mallory`
+    /// (no grant on any of it) has her own registered model; the default permission is none.
+    private func harness(_ defaultPermission: Permission = .noPermissions) throws
+        -> (AuthHarness, experiment: String, run: String, loggedModel: String, model: String) {
+        let harness = try AuthHarness(defaultPermission: defaultPermission)
+        try harness.addUser("mallory")
+        let (experiment, run, model) = try harness.fixtures("secret")
+        let loggedModel = try #require(harness.api("POST", "/mlflow/logged-models",
+                                                   #"{"experiment_id":"\#(experiment)","source_run_id":"\#(run)"}"#,
+                                                   as: "admin").json?["model"]?["info"]?["model_id"]?.stringValue)
+        #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"mallorys"}"#, as: "mallory").status == 200)
+        return (harness, experiment, run, loggedModel, model)
+    }
+
+    private func registry(_ harness: AuthHarness) -> any RegistryStore { harness.store.registryStore }
+
+    // Hole 1: model-versions/create reads what it registers.
+    @Test func aVersionCannotBeMadeFromWhatItsCreatorMayNotRead() throws {
+        let (harness, experiment, run, loggedModel, model) = try harness()
+        func create(_ fields: String) -> Reply {
+            harness.api("POST", "/mlflow/model-versions/create", #"{"name":"mallorys",\#(fields)}"#, as: "mallory")
+        }
+        for fields in [#""source":"runs:/\#(run)/model","run_id":"\#(run)""#,
+                       #""source":"/tmp/x/\#(experiment)/\#(run)/artifacts/model","run_id":"\#(run)""#,
+                       #""source":"s3://bucket/model""#,
+                       #""source":"wasbs://c@acct.blob.core.windows.net/model""#,
+                       #""source":"mlflow-artifacts:/\#(experiment)/\#(run)/artifacts/model""#,
+                       #""source":"models:/\#(model)/1""#,
+                       #""source":"models:/\#(loggedModel)""#,
+                       #""source":"models:/\#(loggedModel)","model_id":"\#(loggedModel)""#,
+                       #""source":"s3://bucket/model","run_id":"""#] {
+            let reply = create(fields)
+            #expect(reply.status == 403, "\(fields): \(reply.text)")
+            #expect(reply.errorCode == "PERMISSION_DENIED", "\(fields)")
+        }
+        // Her own run's artifacts are hers to register, but not a path that climbs out of them.
+        let own = try #require(harness.api("POST", "/mlflow/experiments/create", #"{"name":"mine"}"#, as: "mallory")
+            .json?["experiment_id"]?.stringValue)
+        let ownRun = try #require(harness.api("POST", "/mlflow/runs/create", #"{"experiment_id":"\#(own)"}"#, as: "mallory")
+            .json?["run"]?["info"]?["run_id"]?.stringValue)
+        let root = try harness.store.getRun(id: ownRun).info.artifactUri
+        #expect(create(#""source":"runs:/\#(ownRun)/model","run_id":"\#(ownRun)""#).status == 200)
+        #expect(create(#""source":"s3://bucket/x","run_id":"\#(ownRun)""#).status == 403)
+        #expect(create(#""source":"file://\#(root)/../../\#(experiment)/\#(run)/artifacts","run_id":"\#(ownRun)""#)
+            .status != 200)
+        // Granted READ on the experiment, the admin's run may be used.
+        try harness.auth.createGrant(username: "mallory", .experiment, experiment, .read)
+        #expect(create(#""source":"runs:/\#(run)/model","run_id":"\#(run)""#).status == 200)
+    }
+
+    // Hole 2: a transition request id spelled so that a stricter parser misses it.
+    @Test func everySpellingOfARequestIdMeetsTheGovernanceRule() throws {
+        let (harness, _, _, _, model) = try harness(.read)
+        try harness.addUser("colleague")
+        for user in ["mallory", "colleague"] { try harness.auth.createGrant(username: user, .registeredModel, model, .edit) }
+        let asked = harness.api("POST", "/mlflow/transition-requests/create",
+                                #"{"name":"\#(model)","version":"1","stage":"Production"}"#, as: "mallory")
+        let id = try #require(asked.json?["request"]?["id"]?.intValue)
+        for spelling in ["\" \(id)\"", "\(id).0", "\"\(id)\"", "\(id)"] {
+            let reply = harness.api("POST", "/mlflow/transition-requests/approve", #"{"request_id":\#(spelling)}"#,
+                                    as: "colleague")
+            #expect(reply.status == 403, "\(spelling): \(reply.text)")
+            #expect(reply.message?.contains("'governance' role") == true, "\(spelling)")
+        }
+        #expect(try registry(harness).getModelVersion(name: model, version: "1").currentStage == ModelStage.none)
+    }
+
+    // Hole 3: only the routes declared public answer without credentials.
+    @Test func aServerInfoSuffixOpensNothing() throws {
+        let (harness, experiment, _, _, _) = try harness(.manage)
+        for (method, target) in [("PUT", "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/x/mlflow/server-info"),
+                                 ("GET", "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/x/mlflow/server-info"),
+                                 ("DELETE", "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/x/mlflow/server-info"),
+                                 ("GET", "/api/2.0/mlflow/server-info"), ("GET", "/ajax-api/2.0/mlflow/x/mlflow/server-info"),
+                                 ("GET", "/health/../api/2.0/mlflow/experiments/search"), ("GET", "/static-files/x"),
+                                 ("POST", "/graphql")] {
+            #expect(harness.send(method, target, "{}", as: nil).status == 401, "\(method) \(target)")
+        }
+        #expect(harness.send("GET", "/api/3.0/mlflow/server-info", as: nil).status == 200)
+        #expect(harness.send("GET", "/ajax-api/3.0/mlflow/server-info", as: nil).status == 200)
+        #expect(harness.send("GET", "/health", as: nil).status == 200)
+    }
+
+    // Hole 6: a rollback is judged by where it puts versions, not by what the request names.
+    @Test func rollingBackArchivedCannotPromoteWithoutGovernance() throws {
+        let (harness, _, _, _, model) = try harness(.read)
+        try harness.addUser("gov")
+        try harness.auth.createRole(name: "governance", description: "promotes")
+        try harness.auth.assignRole(username: "gov", roleName: "governance")
+        for user in ["mallory", "gov"] { try harness.auth.createGrant(username: user, .registeredModel, model, .edit) }
+        let move = "/mlflow/model-versions/transition-stage"
+        // Version 2 sits in Archived already, so the stage has a holder after the rollback.
+        _ = try registry(harness).createModelVersion(CreateModelVersionRequest(
+            name: model, source: "s3://bucket/model2", runId: nil, tags: [], runLink: nil, description: nil, modelId: nil,
+            userId: "admin"))
+        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"2","stage":"Archived"}"#, as: "mallory").status == 200)
+        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"1","stage":"Production"}"#, as: "gov").status == 200)
+        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"1","stage":"Archived"}"#, as: "mallory").status == 200)
+        let reply = harness.api("POST", "/swiftrack/registered-models/rollback", #"{"name":"\#(model)","stage":"Archived"}"#,
+                                as: "mallory")
+        expectError(reply, 403, "PERMISSION_DENIED", "Permission denied: rolling version 1 back into stage 'Production' "
+                    + "needs the 'governance' role, which mallory does not hold (separation of duties).")
+        #expect(try registry(harness).getModelVersion(name: model, version: "1").currentStage == .archived)
+        // The governance holder (not its creator, the admin) may roll it back.
+        let rolledBack = harness.api("POST", "/swiftrack/registered-models/rollback",
+                                     #"{"name":"\#(model)","stage":"Archived"}"#, as: "gov")
+        #expect(rolledBack.status == 200, "\(rolledBack.text)")
+        #expect(try registry(harness).getModelVersion(name: model, version: "1").currentStage == .production)
+    }
+
+    // Hole 7: four eyes cannot pass on a lookup that failed or a creator nobody knows.
+    @Test func fourEyesFailsClosed() throws {
+        let (harness, _, _, _, model) = try harness(.read)
+        try harness.addUser("gov")
+        try harness.auth.createRole(name: "governance", description: "promotes")
+        try harness.auth.assignRole(username: "gov", roleName: "governance")
+        try harness.auth.createGrant(username: "gov", .registeredModel, model, .edit)
+        // A version made with access control off has no creator.
+        let anonymous = try registry(harness).createModelVersion(CreateModelVersionRequest(
+            name: model, source: "s3://bucket/model2", runId: nil, tags: [], runLink: nil, description: nil, modelId: nil,
+            userId: nil))
+        let promote = #"{"name":"\#(model)","version":"\#(anonymous.version)","stage":"Production"}"#
+        let refused = harness.api("POST", "/mlflow/model-versions/transition-stage", promote, as: "gov")
+        #expect(refused.status == 403)
+        #expect(refused.message?.contains("has no recorded creator") == true, "\(refused.text)")
+        // The registry's tables gone: the check cannot look the version up and refuses (503), for an admin too.
+        try harness.store.database.write { try $0.executeScript("DROP TABLE model_versions") }
+        for user in ["gov", "admin"] {
+            let reply = harness.api("POST", "/mlflow/registered-models/alias",
+                                    #"{"name":"\#(model)","alias":"champion","version":"1"}"#, as: user)
+            #expect(reply.status == 403 || reply.errorCode == "TEMPORARILY_UNAVAILABLE", "\(user): \(reply.text)")
+        }
+        let gov = harness.api("POST", "/mlflow/model-versions/transition-stage",
+                              #"{"name":"\#(model)","version":"1","stage":"Production"}"#, as: "gov")
+        #expect(gov.status == 503, "\(gov.text)")
+        #expect(gov.errorCode == "TEMPORARILY_UNAVAILABLE")
+    }
+
+    // Hole 7, transition requests: an admin's decision is not waved through when the lookup fails.
+    @Test func aTransitionRequestLookupThatFailsRefusesAdminsToo() throws {
+        let (harness, _, _, _, _) = try harness(.read)
+        try harness.store.database.write { try $0.executeScript("DROP TABLE transition_requests") }
+        let reply = harness.api("POST", "/mlflow/transition-requests/approve", #"{"request_id":1}"#, as: "admin")
+        #expect(reply.status == 503, "\(reply.text)")
+        #expect(reply.errorCode == "TEMPORARILY_UNAVAILABLE")
+    }
+
+    // Hole 8: finalize acts on the model its rule checked.
+    @Test func finalizeActsOnThePathsModelOnly() throws {
+        let (harness, _, _, loggedModel, _) = try harness(.read)
+        let own = try #require(harness.api("POST", "/mlflow/experiments/create", #"{"name":"mine"}"#, as: "mallory")
+            .json?["experiment_id"]?.stringValue)
+        let mine = try #require(harness.api("POST", "/mlflow/logged-models", #"{"experiment_id":"\#(own)"}"#, as: "mallory")
+            .json?["model"]?["info"]?["model_id"]?.stringValue)
+        let reply = harness.api("PATCH", "/mlflow/logged-models/\(mine)",
+                                #"{"model_id":"\#(loggedModel)","status":"LOGGED_MODEL_READY"}"#, as: "mallory")
+        #expect(reply.status == 400, "\(reply.text)")
+        #expect(reply.errorCode == "INVALID_PARAMETER_VALUE")
+        #expect(try harness.store.getLoggedModel(id: loggedModel, allowDeleted: true).status == .pending)
+        #expect(harness.api("PATCH", "/mlflow/logged-models/\(mine)",
+                            #"{"model_id":"\#(mine)","status":"LOGGED_MODEL_READY"}"#, as: "mallory").status == 200)
+    }
+
+    // Hole 9: the proxy checks the path it acts on, wherever the request put it.
+    @Test func proxyPathsInBodiesAreThePathsChecked() throws {
+        let (harness, experiment, run, _, _) = try harness(.edit)
+        try harness.auth.createGrant(username: "mallory", .experiment, experiment, .deny)
+        let listing = harness.send("GET", "/api/2.0/mlflow-artifacts/artifacts",
+                                   #"{"path":"\#(experiment)/\#(run)/artifacts"}"#, as: "mallory")
+        #expect(listing.status == 403, "\(listing.text)")
+        let multipart = harness.send("POST", "/api/2.0/mlflow-artifacts/mpu/create/",
+                                     #"{"path":"\#(experiment)/\#(run)/artifacts/model.pkl","num_parts":1}"#, as: "mallory")
+        #expect(multipart.status == 403, "\(multipart.text)")
+    }
+
+    // Hole 14: the smaller ones.
+    @Test func logsAndLinksNeedTheirModelsAndRuns() throws {
+        let (harness, _, run, loggedModel, _) = try harness(.noPermissions)
+        let own = try #require(harness.api("POST", "/mlflow/experiments/create", #"{"name":"mine"}"#, as: "mallory")
+            .json?["experiment_id"]?.stringValue)
+        let ownRun = try #require(harness.api("POST", "/mlflow/runs/create", #"{"experiment_id":"\#(own)"}"#, as: "mallory")
+            .json?["run"]?["info"]?["run_id"]?.stringValue)
+        let cases: [(String, String, String)] = [
+            ("POST", "/mlflow/logged-models", #"{"experiment_id":"\#(own)","source_run_id":"\#(run)"}"#),
+            ("POST", "/mlflow/runs/outputs", #"{"run_id":"\#(ownRun)","models":[{"model_id":"\#(loggedModel)","step":0}]}"#),
+            ("POST", "/mlflow/runs/log-inputs", #"{"run_id":"\#(ownRun)","models":[{"model_id":"\#(loggedModel)"}]}"#),
+            ("POST", "/mlflow/runs/log-metric",
+             #"{"run_id":"\#(ownRun)","key":"m","value":1,"timestamp":1,"model_id":"\#(loggedModel)"}"#),
+            ("POST", "/mlflow/runs/log-batch",
+             #"{"run_id":"\#(ownRun)","metrics":[{"key":"m","value":1,"timestamp":1,"step":0,"model_id":"\#(loggedModel)"}]}"#),
+            ("GET", "/mlflow/users/list", ""),
+        ]
+        for (method, path, body) in cases {
+            let reply = harness.api(method, path, body, as: "mallory")
+            #expect(reply.status == 403, "\(path): \(reply.text)")
+        }
+        #expect(harness.api("POST", "/mlflow/runs/log-metric",
+                            #"{"run_id":"\#(ownRun)","key":"m","value":1,"timestamp":1}"#, as: "mallory").status == 200)
+        let datasets = harness.send("POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", #"{"experiment_ids":[""]}"#,
+                                    as: "mallory")
+        #expect(datasets.status == 400, "\(datasets.text)")
+        #expect(harness.api("GET", "/mlflow/users/list", as: "admin").status == 200)
+    }
+
+    // A permission store that cannot answer refuses; it never lets the request through.
+    @Test func anAuthDatabaseThatFailsRefuses() throws {
+        let (harness, experiment, _, _, _) = try harness(.read)
+        try harness.auth.database.write { try $0.executeScript("DROP TABLE role_permissions") }
+        let reply = harness.api("GET", "/mlflow/experiments/get?experiment_id=\(experiment)", as: "mallory")
+        #expect(reply.status >= 500 || reply.status == 401 || reply.status == 403, "\(reply.text)")
+        #expect(reply.status != 200)
+    }
+}
