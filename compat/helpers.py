@@ -49,3 +49,19 @@ def assert_error(resp, status, error_code, message=None, contains=None):
         for part in ([contains] if isinstance(contains, str) else contains):
             assert part in body["message"], body["message"]
     return body
+
+
+def own_run_source(base_url, **auth):
+    """A run of a new experiment the caller creates (and so may read), as the fields a model version
+    made from it names: Swiftrack registers object-store sources only inside a run or logged model
+    the caller may read, so tests register versions from runs of their own. `auth` is passed to
+    requests (auth=(user, password) or headers={...})."""
+    import uuid
+    experiment = requests.post(base_url + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"source-{uuid.uuid4().hex[:10]}"}, **auth)
+    assert experiment.status_code == 200, experiment.text
+    run = requests.post(base_url + "/api/2.0/mlflow/runs/create", timeout=15,
+                        json={"experiment_id": experiment.json()["experiment_id"]}, **auth)
+    assert run.status_code == 200, run.text
+    run_id = run.json()["run"]["info"]["run_id"]
+    return {"source": f"runs:/{run_id}/model", "run_id": run_id}

@@ -12,6 +12,7 @@ import uuid
 import pytest
 import requests
 
+from helpers import own_run_source
 from conftest import ENGINE, auth_server_environment, IS_MLFLOW, MLFLOW_BIN, SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
 
 # The module's server keeps its tracking and auth data in SQLite whatever the engine of the pass
@@ -309,7 +310,8 @@ def test_a_transition_request_is_approved_by_a_governance_user(auth_server, auth
     as_user(scientist)
     client = MlflowClient(tracking_uri=auth_server)
     client.create_registered_model(model)
-    version = client.create_model_version(model, "s3://bucket/churn").version
+    source = own_run_source(auth_server, auth=scientist)
+    version = client.create_model_version(model, source["source"], run_id=source["run_id"]).version
     auth_client_for(auth_server, scientist).grant_user_permission(reviewer[0], "registered_model", model, "EDIT")
 
     asked = _swiftrack(auth_server, scientist, "POST", "mlflow/transition-requests/create",
@@ -383,7 +385,8 @@ def test_promotion_to_production_needs_governance_and_four_eyes(auth_server, aut
     as_user(scientist)
     client = MlflowClient(tracking_uri=auth_server)
     client.create_registered_model(model)
-    version = client.create_model_version(model, "s3://bucket/model").version
+    source = own_run_source(auth_server, auth=scientist)
+    version = client.create_model_version(model, source["source"], run_id=source["run_id"]).version
     for reviewer in reviewers:
         auth_client_for(auth_server, scientist).grant_user_permission(reviewer[0], "registered_model", model, "EDIT")
     client.transition_model_version_stage(model, version, "Staging")
@@ -398,7 +401,8 @@ def test_promotion_to_production_needs_governance_and_four_eyes(auth_server, aut
     client.transition_model_version_stage(model, version, "Production")
     client.set_registered_model_alias(model, "champion", version)
     assert client.get_model_version_by_alias(model, "champion").version == version
-    own = client.create_model_version(model, "s3://bucket/model-2").version
+    source = own_run_source(auth_server, auth=reviewers[0])
+    own = client.create_model_version(model, source["source"], run_id=source["run_id"]).version
     with pytest.raises(MlflowException) as caught:
         client.transition_model_version_stage(model, own, "Production")
     assert "four eyes" in caught.value.message
@@ -475,7 +479,8 @@ def test_each_permission_level_allows_exactly_its_routes(auth_server, auth_clien
                  {"run_id": run, "key": "m", "value": 1, "timestamp": 1, "step": 0}).status_code == 200
     model = f"table-model-{tag}"
     assert _call(auth_server, owner, "POST", "registered-models/create", {"name": model}).status_code == 200
-    assert _call(auth_server, owner, "POST", "model-versions/create", {"name": model, "source": "s3://b/m"}).status_code == 200
+    assert _call(auth_server, owner, "POST", "model-versions/create", {"name": model, "source": f"runs:/{run}/model",
+                                                                   "run_id": run}).status_code == 200
     owners = auth_client_for(auth_server, owner)
     owners.grant_user_permission(other[0], "experiment", experiment, level)
     owners.grant_user_permission(other[0], "registered_model", model, level)
@@ -503,3 +508,50 @@ def test_webhooks_are_for_admins_only(auth_server, auth_client, as_user):
         r = _call(auth_server, plain, method, path, body=body)
         assert r.status_code == 403, (method, path, r.text)
         assert "Permission denied" in r.text
+
+
+def test_what_a_write_names_besides_its_run_must_be_readable(auth_server, auth_client):
+    """MLflow 3.17's validators (and Swiftrack's rules): a model version from a run, a logged model
+    from a source run, a metric on a logged model each need the caller's access to that run or model."""
+    owner, other = new_user(auth_client, "src-owner"), new_user(auth_client, "src-other")
+    tag = uuid.uuid4().hex[:8]
+    experiment = _call(auth_server, owner, "POST", "experiments/create", {"name": f"src-{tag}"}).json()["experiment_id"]
+    run = _call(auth_server, owner, "POST", "runs/create", {"experiment_id": experiment}).json()["run"]["info"]["run_id"]
+    logged = _call(auth_server, owner, "POST", "logged-models", {"experiment_id": experiment})
+    assert logged.status_code == 200, logged.text
+    logged_model = logged.json()["model"]["info"]["model_id"]
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", experiment, "DENY")
+
+    model = f"src-model-{tag}"
+    assert _call(auth_server, other, "POST", "registered-models/create", {"name": model}).status_code == 200
+    own = _call(auth_server, other, "POST", "experiments/create", {"name": f"src-own-{tag}"}).json()["experiment_id"]
+    own_run = _call(auth_server, other, "POST", "runs/create", {"experiment_id": own}).json()["run"]["info"]["run_id"]
+    refused = [
+        ("model-versions/create", {"name": model, "source": f"runs:/{run}/model", "run_id": run}),
+        ("model-versions/create", {"name": model, "source": f"models:/{logged_model}", "model_id": logged_model}),
+        ("logged-models", {"experiment_id": own, "source_run_id": run}),
+        ("runs/log-metric", {"run_id": own_run, "key": "m", "value": 1, "timestamp": 1, "step": 0,
+                             "model_id": logged_model}),
+        ("runs/outputs", {"run_id": own_run, "models": [{"model_id": logged_model, "step": 0}]}),
+    ]
+    for path, body in refused:
+        reply = _call(auth_server, other, "POST", path, body)
+        assert reply.status_code == 403, (path, reply.text)
+        if not IS_MLFLOW:   # MLflow answers its 403 as plain text
+            assert reply.json()["error_code"] == "PERMISSION_DENIED", (path, reply.text)
+    # Her own run is hers to register and to log to.
+    assert _call(auth_server, other, "POST", "model-versions/create",
+                 {"name": model, "source": f"runs:/{own_run}/model", "run_id": own_run}).status_code == 200
+    assert _call(auth_server, other, "POST", "runs/log-metric",
+                 {"run_id": own_run, "key": "m", "value": 1, "timestamp": 1, "step": 0}).status_code == 200
+
+
+@pytest.mark.swiftrack_only   # MLflow registers any object-store source and lets anyone list users
+def test_object_store_sources_must_lie_in_a_readable_run_and_users_are_listed_by_admins(auth_server, auth_client):
+    other = new_user(auth_client, "src-s3")
+    model = f"s3-model-{uuid.uuid4().hex[:8]}"
+    assert _call(auth_server, other, "POST", "registered-models/create", {"name": model}).status_code == 200
+    reply = _call(auth_server, other, "POST", "model-versions/create", {"name": model, "source": "s3://company-bucket/x"})
+    assert reply.status_code == 403 and "must lie inside the artifacts" in reply.json()["message"], reply.text
+    assert _call(auth_server, other, "GET", "users/list").status_code == 403
+    assert _call(auth_server, ADMIN, "GET", "users/list").status_code == 200

@@ -15,6 +15,7 @@ import uuid
 import pytest
 import requests
 
+from helpers import own_run_source
 from conftest import SWIFTRACK_BIN, auth_server_environment, _free_port, start_logged, stop_process_group, wait_for_health
 
 pytestmark = [
@@ -121,7 +122,8 @@ def test_directory_groups_give_the_governance_role_and_admin(server):
     alice, bob = ("alice", "alice-password"), ("bob", "bob-password")
     assert requests.post(server + "/api/2.0/mlflow/registered-models/create", json={"name": model}, auth=alice,
                          timeout=15).status_code == 200
-    assert requests.post(server + "/api/2.0/mlflow/model-versions/create", json={"name": model, "source": "s3://b/m"},
+    source = own_run_source(server, auth=alice)
+    assert requests.post(server + "/api/2.0/mlflow/model-versions/create", json={"name": model, **source},
                          auth=alice, timeout=15).status_code == 200
     assert _search(server, bob).status_code == 200   # bob exists now, with the governance role
     roles = requests.get(server + "/api/3.0/mlflow/users/roles/list", params={"username": "bob"}, auth=ADMIN,

@@ -11,6 +11,7 @@ import uuid
 import pytest
 import requests
 
+from helpers import own_run_source
 from conftest import SWIFTRACK_BIN, auth_server_environment, _free_port, start_logged, stop_process_group, wait_for_health
 from oidc_provider import Provider, b64url, compact
 
@@ -157,7 +158,8 @@ def test_provider_groups_give_roles_and_admin(server, provider):
     headers = lambda user, groups=(): {"Authorization": f"Bearer {provider.token(user, groups)}"}
     assert requests.post(server + "/api/2.0/mlflow/registered-models/create", json={"name": model},
                          headers=headers(scientist), timeout=15).status_code == 200
-    assert requests.post(server + "/api/2.0/mlflow/model-versions/create", json={"name": model, "source": "s3://b/m"},
+    source = own_run_source(server, headers=headers(scientist))
+    assert requests.post(server + "/api/2.0/mlflow/model-versions/create", json={"name": model, **source},
                          headers=headers(scientist), timeout=15).status_code == 200
     assert _get(server, provider.token(reviewer, ["ml-governance"])).status_code == 200
     assert requests.post(server + "/api/3.0/mlflow/users/permissions/grant", auth=ADMIN, timeout=15,

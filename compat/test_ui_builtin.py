@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from browser import Browser, available
+from helpers import own_run_source
 from conftest import (SWIFTRACK_BIN, _free_port, auth_server_environment, start_logged, stop_process_group,
                       wait_for_health)
 
@@ -463,7 +464,8 @@ def test_sign_in_and_approve_a_transition_request_as_a_governance_user(auth_serv
     as_scientist = auth_client_as(auth_server, scientist, monkeypatch)
     client = MlflowClient(tracking_uri=auth_server)
     client.create_registered_model(model, description="needs a reviewer")
-    client.create_model_version(model, "s3://bucket/churn")
+    source = own_run_source(auth_server, auth=scientist)
+    client.create_model_version(model, source["source"], run_id=source["run_id"])
     as_scientist.grant_user_permission(reviewer[0], "registered_model", model, "EDIT")
     asked = requests.post(auth_server + "/api/2.0/mlflow/transition-requests/create", auth=scientist, timeout=15,
                           json={"name": model, "version": "1", "stage": "Production", "comment": "AUC 0.91 on holdout"})
