@@ -83,4 +83,15 @@ struct AuditTruncationTests {
         #expect(verifier.finish(head: AuditStoredHead(head: head(entries[4]), seal: keyed.seal(head(entries[4])))) == nil)
         #expect(verifier.checkpointsMatched == 4)
     }
+
+    @Test func anEmptiedLogLooksNewUnlessACheckpointSaysOtherwise() {
+        let entries = AuditFixtures.entries(2, chain: keyed)
+        // No records and the genesis head with no seal: what a new database holds.
+        #expect(AuditFixtures.firstProblem([], chain: keyed, seal: .some(nil)) == nil)
+        let checkpoint = AuditCheckpoint.make(head(entries[1]), chain: keyed, timeMillis: 0)
+        let problem = AuditFixtures.firstProblem([], chain: keyed, seal: .some(nil), checkpoints: [checkpoint])
+        #expect(problem?.sequence == 1)
+        #expect(problem?.reason.contains("the log ends at record 0 but checkpoint cp0") == true)
+        #expect(problem?.reason.contains("records 1...2 were cut from the end") == true)
+    }
 }
