@@ -1,4 +1,6 @@
 import Audit
+import Dispatch
+import Synchronization
 import Observability
 import Testing
 @testable import Storage
@@ -156,5 +158,25 @@ struct SQLAuditStoreTests {
         #expect(try database.schemaVersions(versionTable: AuditSchema.versionTable) == [1, 2])
         try store.append([record(1)])
         #expect(try verify(store) == nil)
+    }
+
+    @Test(arguments: TestEngine.all)
+    func writersOnSeveralConnectionsBuildOneSealedChain(engine: TestEngine) throws {
+        // As replicas do: each batch re-checks and re-seals the head under its row lock.
+        let database = try engine.makeDatabase(poolSize: 4)
+        let stores = try (0..<2).map { _ in try SQLAuditStore(database: database, chain: AuditChain(key: Self.key)) }
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for batch in 0..<10 {
+                do {
+                    try stores[worker % 2].append((0..<3).map { record(1_000 * worker + 10 * batch + $0) })
+                } catch {
+                    failures.withLock { $0 += 1 }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(try stores[0].head().sequence == 120)
+        #expect(try verify(stores[1]) == nil)
     }
 }
