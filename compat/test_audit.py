@@ -344,6 +344,35 @@ def test_a_checkpoint_with_a_wrong_mac_is_refused(keyed, tmp_path):
     assert f"checkpoint {forged} refused: its MAC does not match: forged or edited" in refused.stdout
 
 
+def test_reseal_seals_a_head_an_older_swiftrack_left_but_not_a_cut_one(keyed, tmp_path):
+    copy = tmp_path / "resealed.db"
+    subprocess.run(["sqlite3", keyed.path, f".backup {copy}"], check=True, timeout=30)
+    records = keyed.records()
+
+    def audit(*args):
+        return subprocess.run([SWIFTRACK_BIN, "audit", *args, "--audit-db-uri", f"sqlite:///{copy}",
+                               "--audit-key-file", keyed.key_file], capture_output=True, text=True, timeout=60)
+
+    # An older swiftrack wrote after the early head and left its seal behind.
+    subprocess.run(["sqlite3", str(copy), f"UPDATE audit_chain_head SET head_mac = '{keyed.early_head[2]}'"],
+                   check=True, timeout=30)
+    assert audit("verify").returncode == 1
+    assert audit("reseal").returncode == 2   # neither a checkpoint nor --without-checkpoints
+    resealed = audit("reseal", "--checkpoint", keyed.checkpoints)
+    assert resealed.returncode == 0, resealed.stdout + resealed.stderr
+    assert f"the chain head (record {records[-1]['seq']}, hash {records[-1]['hash']}) is sealed again" in resealed.stdout
+    assert "was: the chain head" in resealed.stdout
+    assert audit("verify", "--checkpoint", keyed.checkpoints).returncode == 0
+    # A cut one: the checkpoints refuse it.
+    early_seq, early_hash, _ = keyed.early_head
+    subprocess.run(["sqlite3", str(copy), f"DELETE FROM audit_records WHERE seq > {early_seq}; "
+                    f"UPDATE audit_chain_head SET seq = {early_seq}, hash = '{early_hash}'"], check=True, timeout=30)
+    refused = audit("reseal", "--checkpoint", keyed.checkpoints)
+    assert refused.returncode == 1
+    assert "truncated: the log ends at record" in refused.stdout
+    assert audit("verify").returncode == 1
+
+
 def test_a_cut_from_the_end_with_the_head_moved_back_fails_verify(keyed):
     """Runs last on the keyed database: it cuts it."""
     records = keyed.records()

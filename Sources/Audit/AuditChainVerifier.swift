@@ -61,8 +61,8 @@ public struct AuditChainVerifier: Sendable {
     /// After the last entry: a checkpoint past it means records were cut from the end; then
     /// the head the database recorded must name the last entry (records deleted from, or
     /// appended to, the end) and, on a keyed chain, carry its seal (a head moved back by
-    /// someone without the key).
-    public func finish(head stored: AuditStoredHead) -> AuditChainProblem? {
+    /// someone without the key) unless `ignoringSeal` (`audit reseal`, which replaces it).
+    public func finish(head stored: AuditStoredHead, ignoringSeal: Bool = false) -> AuditChainProblem? {
         if let latest = checkpoints.values.joined().max(by: { $0.checkpoint.sequence < $1.checkpoint.sequence }),
            latest.checkpoint.sequence > previous.sequence {
             return AuditChainProblem(sequence: previous.sequence + 1, reason: "truncated: the log ends at record "
@@ -82,7 +82,7 @@ public struct AuditChainVerifier: Sendable {
             return AuditChainProblem(sequence: previous.sequence, reason: "the chain head's hash is not record "
                 + "\(previous.sequence)'s hash")
         }
-        if let problem = chain.sealProblem(stored) {
+        if !ignoringSeal, let problem = chain.sealProblem(stored) {
             return AuditChainProblem(sequence: head.sequence, reason: problem)
         }
         return nil

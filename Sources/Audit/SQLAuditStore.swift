@@ -50,7 +50,8 @@ public final class SQLAuditStore: Sendable {
         }
         if let problem = chain.sealProblem(head) {
             throw MLflowError(.invalidParameterValue, "The audit log cannot be continued: \(problem). "
-                              + "Check it with swiftrack audit verify --checkpoint ...")
+                              + "Check it with swiftrack audit verify --checkpoint ...; if an older swiftrack wrote to it since, "
+                              + "swiftrack audit reseal seals the head again")
         }
         return nil
     }
@@ -89,6 +90,19 @@ public final class SQLAuditStore: Sendable {
                                    [.integer(head.sequence), .text(head.hash), .text(chain.mode.rawValue),
                                     chain.keyId.map { .text($0) } ?? .null, chain.seal(head).map { .text($0) } ?? .null])
             return head
+        }
+    }
+
+    /// Seals `head` with the key, if it is still the stored head; whether it was. For
+    /// `audit reseal`, after the chain up to `head` was verified: an older swiftrack that wrote
+    /// after this one moved the head without re-sealing it, which looks like tampering.
+    public func reseal(_ head: AuditChainHead) throws -> Bool {
+        guard let seal = chain.seal(head) else { return false }
+        return try database.write { connection in
+            let stored = try Self.storedHead(connection, lock: true)
+            guard stored.head == head else { return false }
+            try connection.execute("UPDATE audit_chain_head SET head_mac = ? WHERE id = 1", [.text(seal)])
+            return true
         }
     }
 

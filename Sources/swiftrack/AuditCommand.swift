@@ -14,6 +14,10 @@ enum AuditCommand {
                                      [--audit-key-file PATH]
                 verify, then write a checkpoint of the head (signed with the key) to FILE or standard
                 output: keep it away from the audit database (another host, a write-once bucket)
+          swiftrack audit reseal --audit-key-file PATH (--checkpoint FILE|DIR ... | --without-checkpoints)
+                                 [--audit-db-uri URI]
+                verify all but the head's seal, then seal the head again: after an older swiftrack
+                wrote to a keyed log (it moves the head without its seal), never after tampering
           swiftrack audit export --since (ISO8601 | MILLIS) [--until (ISO8601 | MILLIS)] [--format jsonl]
                                  [--audit-db-uri URI]
                 one JSON object per record answered in [since, until), in chain order, on standard output
@@ -25,7 +29,7 @@ enum AuditCommand {
 
     static func run(_ arguments: [String], environment: [String: String]) throws -> Int32 {
         let (checkpointPaths, rest) = try AuditCheckpointFiles.splitOptions(arguments)
-        let parsed = try Arguments(rest, booleanFlags: ["help"])
+        let parsed = try Arguments(rest, booleanFlags: ["help", "without-checkpoints"])
         guard let verb = parsed.positional.first, !parsed.has("help") else {
             print(usage)
             return parsed.has("help") ? 0 : 2
@@ -34,6 +38,17 @@ enum AuditCommand {
             ?? ServerOptions.defaultAuditDatabaseURI
         let keyFile = parsed.value("audit-key-file", environment: environment, variables: ["SWIFTRACK_AUDIT_KEY_FILE"])
         switch verb {
+        case "reseal":
+            // Without a checkpoint a head moved back (with its records cut) verifies as well as
+            // one an older swiftrack left: make the operator say they accept that.
+            guard !checkpointPaths.isEmpty || parsed.has("without-checkpoints") else {
+                throw UsageError("audit reseal needs --checkpoint (your newest), or --without-checkpoints to seal "
+                                 + "whatever head verifies, a head moved back after a cut included")
+            }
+            let checkpoints = try AuditCheckpointFiles.load(checkpointPaths)
+            let opened = try AuditComposition.open(uri, keyFile: keyFile, mustExist: true)
+            defer { opened.database.close() }
+            return try reseal(opened.store, checkpoints: checkpoints)
         case "verify", "checkpoint":
             let checkpoints = try AuditCheckpointFiles.load(checkpointPaths)
             let opened = try AuditComposition.open(uri, keyFile: keyFile, mustExist: true)
@@ -63,7 +78,7 @@ enum AuditCommand {
     /// Walks the chain against `checkpoints`; the verified head, or nil after reporting the
     /// first problem. Says what the check could not have caught, which depends on the key and
     /// on whether checkpoints were given.
-    static func verify(_ store: SQLAuditStore, checkpoints: [AuditCheckpointClaim],
+    static func verify(_ store: SQLAuditStore, checkpoints: [AuditCheckpointClaim], ignoringSeal: Bool = false,
                        say: (String) -> Void = { print($0) }) throws -> AuditChainHead? {
         let chain = store.chain
         for claim in checkpoints {
@@ -83,10 +98,10 @@ enum AuditCommand {
             after = last.sequence
         }
         let stored = try store.storedHead()
-        if let problem = verifier.finish(head: stored) { return report(problem, say: say) }
+        if let problem = verifier.finish(head: stored, ignoringSeal: ignoringSeal) { return report(problem, say: say) }
         let head = stored.head
         say("audit verify: OK: \(verifier.count) records, chain head at record \(head.sequence) (hash \(head.hash))"
-            + (chain.mode == .hmacSHA256 ? ", head sealed with the key" : ""))
+            + (chain.mode == .hmacSHA256 && !ignoringSeal ? ", head sealed with the key" : ""))
         if !checkpoints.isEmpty {
             let latest = checkpoints.map(\.checkpoint.sequence).max() ?? 0
             say("audit verify: \(verifier.checkpointsMatched) of \(checkpoints.count) checkpoints matched "
@@ -108,6 +123,28 @@ enum AuditCommand {
                 + "the head row put back from an earlier copy; checkpoint often")
         }
         return head
+    }
+
+    /// `audit reseal`: the seal is the one thing taken on trust, so everything else must verify
+    /// first; the key holder could forge a seal anyway, so this grants no new power.
+    static func reseal(_ store: SQLAuditStore, checkpoints: [AuditCheckpointClaim]) throws -> Int32 {
+        guard store.chain.mode == .hmacSHA256 else {
+            throw UsageError("audit reseal needs the chain's --audit-key-file (a plain chain has no seal)")
+        }
+        let before = try store.storedHead()
+        let problem = store.chain.sealProblem(before)
+        guard let head = try verify(store, checkpoints: checkpoints, ignoringSeal: true) else { return 1 }
+        guard let problem else {
+            print("audit reseal: the chain head (record \(head.sequence)) carries its seal already: nothing to do")
+            return 0
+        }
+        guard try store.reseal(head) else {
+            print("audit reseal: FAILED: the chain head moved while it was verified (is a server writing?): run it again")
+            return 1
+        }
+        print("audit reseal: was: \(problem)")
+        print("audit reseal: the chain head (record \(head.sequence), hash \(head.hash)) is sealed again")
+        return 0
     }
 
     private static func report(_ problem: AuditChainProblem, say: (String) -> Void) -> AuditChainHead? {

@@ -179,4 +179,22 @@ struct SQLAuditStoreTests {
         #expect(try stores[0].head().sequence == 120)
         #expect(try verify(stores[1]) == nil)
     }
+
+    @Test(arguments: TestEngine.all)
+    func aHeadLeftUnsealedByAnOlderSwiftrackIsSealedAgainOnlyAsItStands(engine: TestEngine) throws {
+        let database = try engine.makeDatabase(poolSize: 2)
+        let store = try SQLAuditStore(database: database, chain: AuditChain(key: Self.key))
+        try store.append((1...3).map { record($0) })
+        let staleSeal = try store.storedHead().seal
+        let head = try store.append((4...5).map { record($0) })
+        // An older swiftrack moved the head from 3 to 5 and left record 3's seal.
+        try database.write { try $0.execute("UPDATE audit_chain_head SET head_mac = ? WHERE id = 1", [.text(staleSeal ?? "")]) }
+        #expect(try verify(store)?.reason.contains("does not carry its seal") == true)
+        #expect(try store.reseal(AuditChainHead(sequence: 3, hash: head.hash)) == false)
+        #expect(try verify(store) != nil)
+        #expect(try store.reseal(head) == true)
+        #expect(try verify(store) == nil)
+        try store.append([record(6)])
+        #expect(try verify(store) == nil)
+    }
 }
