@@ -21,12 +21,14 @@ enum AuditComposition {
         let store = opened.store
         let checkpointer = try options.auditCheckpoints.map { try makeCheckpointer($0, store: store) }
         opened.checkpointer = checkpointer
-        let writer = AuditWriter(policy: options.auditFailure, capacity: options.auditQueueSize,
-                                 metrics: AuditMetrics(registry: metrics), log: { Log.error($0) }) { (records: [AuditRecord]) throws -> AuditChainHead in
+        // The checkpointer sees only heads this server committed, after their seal was checked.
+        let append: @Sendable ([AuditRecord]) throws -> AuditChainHead = { records in
             let head = try store.append(records)
             checkpointer?.written(head)
             return head
         }
+        let writer = AuditWriter(policy: options.auditFailure, capacity: options.auditQueueSize,
+                                 metrics: AuditMetrics(registry: metrics), log: { Log.error($0) }, append: append)
         writer.start()
         Log.info("audit log on: \(opened.database.description), chain \(store.chain.mode.rawValue), "
                  + "fails \(options.auditFailure.rawValue)"
