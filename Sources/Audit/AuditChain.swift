@@ -34,8 +34,14 @@ public struct AuditChain: Sendable {
     }
 
     private func digest(_ bytes: [UInt8]) -> String {
-        if let key { return Hex.encode(HMACSHA256.authenticationCode(key: key, message: bytes)) }
-        return SHA256.hex(bytes)
+        authenticationCode(bytes) ?? SHA256.hex(bytes)
+    }
+
+    /// HMAC-SHA256 of `bytes` under the key in lower-case hex; nil without a key. Used for the
+    /// records, the sealed head and checkpoints, each with its own header so one never passes
+    /// for another.
+    func authenticationCode(_ bytes: [UInt8]) -> String? {
+        key.map { Hex.encode(HMACSHA256.authenticationCode(key: $0, message: bytes)) }
     }
 
     /// Version 1 of the canonical form (docs/AUDIT.md): a header, then every field in a fixed

@@ -1,4 +1,3 @@
-import Foundation
 import Observability
 
 /// An audit entry as one JSON object on a line (`swiftrack audit export --format jsonl`).
@@ -6,12 +5,9 @@ public enum AuditExport {
     public static func jsonLine(_ entry: AuditEntry) -> String {
         let record = entry.record
         func text(_ value: String?) -> String { value.map(JSONLine.quoted) ?? "null" }
-        // Half a millisecond up, so the formatter's truncation lands on the stored millisecond.
-        let time = Date(timeIntervalSince1970: (Double(record.timeMillis) + 0.5) / 1000)
         return JSONLine.object([
             ("seq", String(entry.sequence)),
-            ("time", JSONLine.quoted(time.ISO8601Format(.iso8601.time(includingFractionalSeconds: true)
-                .year().month().day().dateSeparator(.dash).timeSeparator(.colon)))),
+            ("time", JSONLine.quoted(AuditCheckpoint.isoTime(record.timeMillis))),
             ("time_ms", String(record.timeMillis)),
             ("request_id", JSONLine.quoted(record.requestId)),
             ("user", text(record.user)),

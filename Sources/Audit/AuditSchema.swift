@@ -3,12 +3,16 @@ import Storage
 /// The audit database's tables, versioned in `audit_schema_version` (apart from the tracking
 /// schema's table, so the two could share a database, though a dedicated one is the point).
 /// `audit_records` is only ever inserted into; `audit_chain_head` is the one row the writer
-/// locks and moves forward in each batch's transaction, which orders concurrent replicas.
+/// locks and moves forward (and, keyed, re-seals) in each batch's transaction, which orders
+/// concurrent replicas. Every step is additive, so the store applies it itself on open.
 public enum AuditSchema {
     public static let versionTable = "audit_schema_version"
 
     public static let migrations: [Migration] = [
         Migration(version: 1, sqlite: version1(.sqlite), postgres: version1(.postgres), mysql: version1(.mysql)),
+        // The head's seal (`AuditChain.seal`): on a keyed chain, an HMAC of seq and hash that
+        // someone without the key cannot make for an earlier record.
+        Migration(version: 2, statements: ["ALTER TABLE audit_chain_head ADD COLUMN head_mac VARCHAR(64)"]),
     ]
 
     /// The columns of `audit_records` in the order the store writes and reads them.

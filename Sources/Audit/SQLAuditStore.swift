@@ -8,22 +8,26 @@ public final class SQLAuditStore: Sendable {
     public let database: any SQLDatabase
     public let chain: AuditChain
 
-    /// Prepares the schema; refuses a chain written in another mode or under another key, since
-    /// appending to it would break it.
+    /// Creates the schema, or brings an older one up to date: its steps only add (a nullable
+    /// column), and run under the migration lock, so replicas starting together are safe.
     public init(database: any SQLDatabase, chain: AuditChain) throws {
         self.database = database
         self.chain = chain
-        try database.prepareSchema(AuditSchema.migrations, versionTable: AuditSchema.versionTable)
+        try database.migrate(AuditSchema.migrations, versionTable: AuditSchema.versionTable)
     }
 
-    /// Throws unless records written by `chain` may follow the ones stored.
-    public func checkAppendable() throws {
+    /// Throws unless records written by `chain` may follow the ones stored: the same mode and
+    /// key, and on a keyed chain a head carrying its seal. A keyed head with no seal at all
+    /// (last written by a swiftrack without seals) is sealed now; the answer then says so, for
+    /// the server log, since after an upgrade that is expected once and never again.
+    @discardableResult
+    public func checkAppendable() throws -> String? {
         let stored = try database.read { connection in
             try connection.queryFirst("SELECT chain, key_id FROM audit_chain_head WHERE id = 1", []) {
                 ($0.optionalString(0), $0.optionalString(1))
             }
         }
-        guard let (mode, keyId) = stored, let mode else { return }
+        guard let (mode, keyId) = stored, let mode else { return nil }
         if mode != chain.mode.rawValue {
             throw MLflowError(.invalidParameterValue, mode == AuditChainMode.hmacSHA256.rawValue
                 ? "The audit chain is keyed (hmac-sha256): start the server with its --audit-key-file"
@@ -33,6 +37,23 @@ public final class SQLAuditStore: Sendable {
             throw MLflowError(.invalidParameterValue,
                               "The audit chain was written under another key (key id \(keyId ?? "none"))")
         }
+        let head = try storedHead()
+        if chain.mode == .hmacSHA256, head.seal == nil, head.head != .genesis, let seal = chain.seal(head.head) {
+            try database.write { connection in
+                try connection.execute("UPDATE audit_chain_head SET head_mac = ? WHERE id = 1 AND seq = ? AND hash = ? "
+                                       + "AND head_mac IS NULL",
+                                       [.text(seal), .integer(head.head.sequence), .text(head.head.hash)])
+            }
+            return "the audit chain head (record \(head.head.sequence), hash \(head.head.hash)) carried no seal: sealed "
+                + "it now. Expected once after upgrading swiftrack; at any other time the head was rewritten without "
+                + "the key: check the chain against your checkpoints (swiftrack audit verify --checkpoint)"
+        }
+        if let problem = chain.sealProblem(head) {
+            throw MLflowError(.invalidParameterValue, "The audit log cannot be continued: \(problem). "
+                              + "Check it with swiftrack audit verify --checkpoint ...; if an older swiftrack wrote to it since, "
+                              + "swiftrack audit reseal seals the head again")
+        }
+        return nil
     }
 
     /// Appends `records` in order after the current head, in one transaction; returns the new head.
@@ -40,7 +61,13 @@ public final class SQLAuditStore: Sendable {
     public func append(_ records: [AuditRecord]) throws -> AuditChainHead {
         let chain = self.chain
         return try database.write { connection in
-            var head = try Self.head(connection, lock: true)
+            let stored = try Self.storedHead(connection, lock: true)
+            // Never build on a head moved behind the server's back: the new records would bury
+            // the cut under a valid chain and a fresh seal.
+            if let problem = chain.sealProblem(stored) {
+                throw MLflowError(.internalError, "Not extending the audit chain: \(problem)")
+            }
+            var head = stored.head
             var entries: [AuditEntry] = []
             entries.reserveCapacity(records.count)
             for record in records {
@@ -58,16 +85,35 @@ public final class SQLAuditStore: Sendable {
                     chunk.flatMap(AuditRow.bindings))
                 index += chunk.count
             }
-            try connection.execute("UPDATE audit_chain_head SET seq = ?, hash = ?, chain = ?, key_id = ? WHERE id = 1",
+            try connection.execute("UPDATE audit_chain_head SET seq = ?, hash = ?, chain = ?, key_id = ?, head_mac = ? "
+                                   + "WHERE id = 1",
                                    [.integer(head.sequence), .text(head.hash), .text(chain.mode.rawValue),
-                                    chain.keyId.map { .text($0) } ?? .null])
+                                    chain.keyId.map { .text($0) } ?? .null, chain.seal(head).map { .text($0) } ?? .null])
             return head
+        }
+    }
+
+    /// Seals `head` with the key, if it is still the stored head; whether it was. For
+    /// `audit reseal`, after the chain up to `head` was verified: an older swiftrack that wrote
+    /// after this one moved the head without re-sealing it, which looks like tampering.
+    public func reseal(_ head: AuditChainHead) throws -> Bool {
+        guard let seal = chain.seal(head) else { return false }
+        return try database.write { connection in
+            let stored = try Self.storedHead(connection, lock: true)
+            guard stored.head == head else { return false }
+            try connection.execute("UPDATE audit_chain_head SET head_mac = ? WHERE id = 1", [.text(seal)])
+            return true
         }
     }
 
     /// The head as the database records it.
     public func head() throws -> AuditChainHead {
-        try database.read { try Self.head($0, lock: false) }
+        try storedHead().head
+    }
+
+    /// The head with its seal, as the database records them.
+    public func storedHead() throws -> AuditStoredHead {
+        try database.read { try Self.storedHead($0, lock: false) }
     }
 
     /// Up to `limit` entries after `sequence`, in order; `sinceMillis`/`untilMillis` keep those
@@ -86,10 +132,10 @@ public final class SQLAuditStore: Sendable {
         }
     }
 
-    private static func head(_ connection: any SQLConnection, lock: Bool) throws -> AuditChainHead {
-        let sql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1" + (lock ? connection.forUpdate : "")
+    private static func storedHead(_ connection: any SQLConnection, lock: Bool) throws -> AuditStoredHead {
+        let sql = "SELECT seq, hash, head_mac FROM audit_chain_head WHERE id = 1" + (lock ? connection.forUpdate : "")
         guard let head = try connection.queryFirst(sql, [], {
-            AuditChainHead(sequence: $0.int64(0), hash: $0.string(1))
+            AuditStoredHead(head: AuditChainHead(sequence: $0.int64(0), hash: $0.string(1)), seal: $0.optionalString(2))
         }) else {
             throw MLflowError(.internalError, "The audit database has no chain head row")
         }

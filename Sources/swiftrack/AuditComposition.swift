@@ -8,23 +8,47 @@ enum AuditComposition {
     struct Opened {
         let store: SQLAuditStore
         let database: DatabaseComposition.Opened
+        /// The server's periodic checkpoints (`--audit-checkpoint-dir`); `finish()` it at shutdown.
+        var checkpointer: AuditCheckpointer? = nil
     }
 
     /// The server's audit writer (started), or nil when the audit log is off.
     static func writer(_ options: ServerOptions, metrics: MetricsRegistry) throws -> (AuditWriter, Opened)? {
         guard let uri = options.auditDatabaseURI else { return nil }
-        let opened = try open(uri, keyFile: options.auditKeyFile, mustExist: false,
+        var opened = try open(uri, keyFile: options.auditKeyFile, mustExist: false,
                               poolTimeoutSeconds: options.dbPoolTimeoutSeconds)
-        try opened.store.checkAppendable()
+        if let notice = try opened.store.checkAppendable() { Log.error(notice) }
         let store = opened.store
-        let writer = AuditWriter(policy: options.auditFailure, capacity: options.auditQueueSize,
-                                 metrics: AuditMetrics(registry: metrics), log: { Log.error($0) }) { records in
-            try store.append(records)
+        let checkpointer = try options.auditCheckpoints.map { try makeCheckpointer($0, store: store) }
+        opened.checkpointer = checkpointer
+        // The checkpointer sees only heads this server committed, after their seal was checked.
+        let append: @Sendable ([AuditRecord]) throws -> AuditChainHead = { records in
+            let head = try store.append(records)
+            checkpointer?.written(head)
+            return head
         }
+        let writer = AuditWriter(policy: options.auditFailure, capacity: options.auditQueueSize,
+                                 metrics: AuditMetrics(registry: metrics), log: { Log.error($0) }, append: append)
         writer.start()
         Log.info("audit log on: \(opened.database.description), chain \(store.chain.mode.rawValue), "
-                 + "fails \(options.auditFailure.rawValue)")
+                 + "fails \(options.auditFailure.rawValue)"
+                 + (checkpointer.map { ", checkpoints in \($0.directory)" } ?? ""))
         return (writer, opened)
+    }
+
+    /// Checkpoints counted from the head found at start, so the first comes after `everyRecords`
+    /// new records or `minutes` of them.
+    private static func makeCheckpointer(_ options: AuditCheckpointOptions, store: SQLAuditStore) throws -> AuditCheckpointer {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let schedule = AuditCheckpointSchedule(everyRecords: Int64(options.everyRecords),
+                                               intervalMillis: Int64(options.minutes) * 60_000,
+                                               startSequence: try store.head().sequence, startMillis: now)
+        do {
+            return try AuditCheckpointer(directory: options.directory, chain: store.chain, schedule: schedule,
+                                         info: { Log.info($0) }, error: { Log.error($0) })
+        } catch {
+            throw CommandFailure("cannot create the audit checkpoint directory \(options.directory): \(error)")
+        }
     }
 
     /// The audit store at `uriText`; `mustExist` refuses a database holding no audit log (so a

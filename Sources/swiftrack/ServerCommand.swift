@@ -76,6 +76,7 @@ enum ServerCommand {
             if let head = writer.stop() ?? (try? auditOpened.store.head()) {
                 Log.info("audit log flushed: chain head at record \(head.sequence) (hash \(head.hash))")
             }
+            auditOpened.checkpointer?.finish()
             auditOpened.database.close()
         }
         opened.close()

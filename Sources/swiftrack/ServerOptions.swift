@@ -34,6 +34,8 @@ struct ServerOptions {
     var auditKeyFile: String?
     var auditFailure = AuditFailurePolicy.open
     var auditQueueSize = 10_000
+    /// Periodic audit checkpoints (`ServerOptions+Audit`); nil: none.
+    var auditCheckpoints: AuditCheckpointOptions?
     var http = HTTPServerConfiguration()
     /// Trusted proxies, HTTPS required or not, HSTS (`ServerOptions+Transport`).
     var transport = TransportSecurity()
@@ -47,7 +49,7 @@ struct ServerOptions {
         "max-body-bytes", "connection-timeout", "connection-limit", "artifacts-destination", "log-format",
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
         "audit-db-uri", "audit-key-file", "audit-failure", "audit-queue-size",
-    ]).union(transportFlags).union(uiFlags).union(webhookFlags)
+    ]).union(transportFlags).union(uiFlags).union(webhookFlags).union(auditCheckpointFlags)
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
                                             "require-https", "audit",
                                             "webhook-allow-private-targets"]
@@ -104,6 +106,7 @@ struct ServerOptions {
                                        env SWIFTRACK_AUDIT_FAILURE
           --audit-queue-size N         audit records waiting to be written at most (default 10000)
                                        env SWIFTRACK_AUDIT_QUEUE_SIZE
+        """ + "\n" + auditCheckpointHelp + "\n" + """
           --log-format FORMAT          one line per request as text (default), json, or none
                                        env SWIFTRACK_LOG_FORMAT
           --host HOST                  address to listen on (default 127.0.0.1)

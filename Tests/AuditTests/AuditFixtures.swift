@@ -22,14 +22,21 @@ enum AuditFixtures {
         }
     }
 
-    /// The first problem a verifier finds in `entries`, the head included.
+    /// The first problem a verifier finds in `entries`, the head included: by default the last
+    /// entry's, sealed as the writer seals it (`seal` overrides the seal, `.some(nil)` drops it).
     static func firstProblem(_ entries: [AuditEntry], chain: AuditChain = AuditChain(key: nil),
-                             head: AuditChainHead? = nil) -> AuditChainProblem? {
-        var verifier = AuditChainVerifier(chain: chain)
+                             head: AuditChainHead? = nil, seal: String?? = nil,
+                             checkpoints: [AuditCheckpoint] = []) -> AuditChainProblem? {
+        var verifier = AuditChainVerifier(chain: chain, checkpoints: checkpoints.enumerated().map {
+            AuditCheckpointClaim(source: "cp\($0.offset)", checkpoint: $0.element)
+        })
         for entry in entries {
             if let problem = verifier.check(entry) { return problem }
         }
         let last = entries.last.map { AuditChainHead(sequence: $0.sequence, hash: $0.hash) } ?? .genesis
-        return verifier.finish(head: head ?? last)
+        let stored = head ?? last
+        return verifier.finish(head: AuditStoredHead(head: stored, seal: seal ?? chain.seal(stored)))
     }
+
+    static let key = Array("k".utf8) + Array(repeating: 1, count: 31)
 }
