@@ -1,8 +1,8 @@
 import Crypto
 import Synchronization
 
-/// Signs in the caller of a bearer token: verifies it (OIDCTokenVerifier), creates the user on
-/// first sight, and keeps their provider-managed roles and admin flag as the token's groups say.
+/// Signs in the caller of a bearer token: verifies it (OIDCTokenVerifier), creates the user bound
+/// to its `iss` + `sub` on first sight, and keeps their provider-managed roles and admin flag as the token's groups say.
 /// A verified token is remembered (by its SHA-256) until it expires or for `rememberSeconds`,
 /// so the signature check and the role sync run once per token, not once per request.
 public final class BearerAuthenticator: Sendable {
@@ -34,16 +34,21 @@ public final class BearerAuthenticator: Sendable {
         let user = try signIn(identity)
         remembered.withLock { entries in
             if entries.count >= Self.maxRemembered { entries.removeAll(keepingCapacity: true) }
-            entries[fingerprint] = (identity.username, min(identity.expiresAt, now + rememberSeconds))
+            // The bound user's name: it stays the one the first sign-in created if the claim changes.
+            entries[fingerprint] = (user.username, min(identity.expiresAt, now + rememberSeconds))
         }
         return .success(user)
     }
 
-    /// The provider's user, created on first sight, with the admin flag and the managed roles its
-    /// groups give (also the browser sign-in's last step).
+    /// The user bound to the token's `iss` + `sub`, created on first sight, with the admin flag and
+    /// the managed roles its groups give (also the browser sign-in's last step). Throws
+    /// PERMISSION_DENIED when a first sign-in's username is another account's (never merged).
     public func signIn(_ identity: OIDCIdentity) throws -> AuthUser {
-        try store.signInExternalUser(username: identity.username, groups: identity.groups,
-                                     mapping: verifier.configuration.groups)
+        let configuration = verifier.configuration
+        return try store.signInExternalUser(
+            ExternalIdentity(kind: .oidc, issuer: configuration.identityIssuer, subject: identity.subject,
+                             username: identity.username),
+            groups: identity.groups, mapping: configuration.groups, claimExisting: configuration.claimExistingUsers)
     }
 
     /// The user a browser session names, if they still exist.
