@@ -2,6 +2,8 @@ import Crypto
 import Synchronization
 import Testing
 @testable import Auth
+import Storage
+import TrackingCore
 
 /// The provider as a stand-in fetch: discovery and a key set, counting the key-set fetches.
 private final class FakeProvider: Sendable {
@@ -194,5 +196,56 @@ struct OIDCTokenVerifierTests {
         }
         #expect(throws: (any Error).self) { _ = try OIDCConfiguration.from(file: nil, issuer: "http://idp.example", audience: "a") }
         #expect(throws: (any Error).self) { _ = try OIDCConfiguration.from(file: nil, issuer: "https://idp.example", audience: nil) }
+    }
+}
+
+/// Signing in with a verified token: the user is the one bound to `iss` + `sub` (issue 20, hole 5).
+@Suite("OIDC sign-in")
+struct OIDCSignInTests {
+    private let now = OIDCTestVectors.now
+
+    private func bearer(_ store: AuthStore, usernameClaim: String = "sub") -> BearerAuthenticator {
+        var configuration = OIDCConfiguration(issuer: "https://idp.example", audience: "swiftrack")
+        configuration.usernameClaim = usernameClaim
+        return BearerAuthenticator(verifier: OIDCTokenVerifier(configuration: configuration,
+                                                               keys: OIDCKeyCache(issuer: "https://idp.example",
+                                                                                  fetch: FakeProvider().fetch)),
+                                   store: store)
+    }
+
+    @Test func aTokenNamedLikeALocalAccountIsRefused() throws {
+        let store = try AuthStore(database: try SQLiteDatabase.temporary(), passwordIterations: 1_000)
+        let local = try store.createUser(username: "ada", password: "local-ada-password", isAdmin: true)
+        do {
+            let result = try bearer(store, usernameClaim: "preferred_username").authenticate(token: OIDCTestVectors.rs256, now: now)
+            Issue.record("signed in: \(result)")
+        } catch let error as MLflowError {
+            #expect(error.code == .permissionDenied)
+            #expect(error.message.hasPrefix("The OIDC sign-in of subject 's-1' from 'https://idp.example' would be the user 'ada'"))
+        }
+        #expect(try store.requireUser(named: "ada") == local)
+    }
+
+    /// A remembered token and a browser session name a user by name and id: after the user is
+    /// removed and a local account made under that name, neither passes to it.
+    @Test func aRememberedTokenOrASessionNeverPassesToALaterAccountOfTheName() throws {
+        let store = try AuthStore(database: try SQLiteDatabase.temporary(), passwordIterations: 1_000)
+        let bearer = bearer(store)
+        guard case .success(let first) = try bearer.authenticate(token: OIDCTestVectors.rs256, now: now) else {
+            Issue.record("the token was refused"); return
+        }
+        #expect(first.username == "s-1" && first.passwordHash == AuthStore.externalPasswordHash)
+        let secret = Array("a-secret-of-at-least-32-characters!!".utf8)
+        let browser = BrowserSignIn(settings: .init(clientId: "swiftrack", clientSecret: nil, redirectURI: "https://h/cb"),
+                                    bearer: bearer, secret: secret, postForm: { _, _ in (500, []) })
+        let cookies = SignedCookie(secret: secret)
+        let session = cookies.seal([("user", "s-1"), ("uid", String(first.id))], expires: now + 600)
+        #expect(try browser.user(session: session, now: now) == first)
+        #expect(try browser.user(session: cookies.seal([("user", "s-1")], expires: now + 600), now: now) == nil)
+        try store.deleteUser(username: "s-1")
+        let local = try store.createUser(username: "s-1", password: "a-local-password", isAdmin: true)
+        #expect(try browser.user(session: session, now: now) == nil)
+        #expect(throws: MLflowError.self) { _ = try bearer.authenticate(token: OIDCTestVectors.rs256, now: now + 1) }
+        #expect(try store.requireUser(named: "s-1") == local)
     }
 }

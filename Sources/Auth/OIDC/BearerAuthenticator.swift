@@ -8,7 +8,7 @@ import Synchronization
 public final class BearerAuthenticator: Sendable {
     public let verifier: OIDCTokenVerifier
     private let store: AuthStore
-    private let remembered = Mutex<[String: (username: String, until: Double)]>([:])
+    private let remembered = Mutex<[String: (username: String, userId: Int64, until: Double)]>([:])
     public let rememberSeconds: Double
     static let maxRemembered = 10_000
 
@@ -22,7 +22,7 @@ public final class BearerAuthenticator: Sendable {
     public func authenticate(token: String, now: Double) throws -> Result<AuthUser, OIDCRejection> {
         let fingerprint = Hex.encode(SHA256.hash(Array(token.utf8)))
         if let entry = remembered.withLock({ $0[fingerprint] }), now < entry.until,
-           let user = try store.user(named: entry.username) {
+           let user = try user(named: entry.username, id: entry.userId) {
             return .success(user)
         }
         let identity: OIDCIdentity
@@ -35,7 +35,7 @@ public final class BearerAuthenticator: Sendable {
         remembered.withLock { entries in
             if entries.count >= Self.maxRemembered { entries.removeAll(keepingCapacity: true) }
             // The bound user's name: it stays the one the first sign-in created if the claim changes.
-            entries[fingerprint] = (user.username, min(identity.expiresAt, now + rememberSeconds))
+            entries[fingerprint] = (user.username, user.id, min(identity.expiresAt, now + rememberSeconds))
         }
         return .success(user)
     }
@@ -51,6 +51,10 @@ public final class BearerAuthenticator: Sendable {
             groups: identity.groups, mapping: configuration.groups, claimExisting: configuration.claimExistingUsers)
     }
 
-    /// The user a browser session names, if they still exist.
-    func user(named username: String) throws -> AuthUser? { try store.user(named: username) }
+    /// The user a remembered token or a browser session names, if that very user still exists: a
+    /// user removed and another made under the name (a local account, say) is someone else.
+    func user(named username: String, id: Int64) throws -> AuthUser? {
+        guard let user = try store.user(named: username), user.id == id else { return nil }
+        return user
+    }
 }

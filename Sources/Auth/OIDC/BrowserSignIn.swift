@@ -92,15 +92,17 @@ public final class BrowserSignIn: Sendable {
         }
         let user = try bearer.signIn(identity)
         let expires = min(now + settings.sessionSeconds, identity.expiresAt + settings.sessionSeconds)
-        let session = cookies.seal([("user", user.username)], expires: expires)
+        let session = cookies.seal([("user", user.username), ("uid", String(user.id))], expires: expires)
         // Checked again on the way out: the cookie is ours, but the rule is the one place that decides.
         return (user, session, Self.safeReturnPath(login["next"] ?? "/"))
     }
 
-    /// The user a session cookie names; nil when it is not ours, expired, or the user is gone.
+    /// The user a session cookie names; nil when it is not ours, expired, or the user is gone
+    /// (by id too: a session never passes to a later account of the same name).
     public func user(session: String, now: Double) throws -> AuthUser? {
-        guard let username = cookies.open(session, now: now)?["user"] else { return nil }
-        return try bearer.user(named: username)
+        guard let fields = cookies.open(session, now: now), let username = fields["user"],
+              let id = fields["uid"].flatMap({ Int64($0) }) else { return nil }
+        return try bearer.user(named: username, id: id)
     }
 
     /// The longest `next` kept (it rides in the login cookie).
