@@ -153,6 +153,23 @@ struct LDAPSignInTests {
         #expect(bob.passwordHash == AuthStore.externalPasswordHash)
     }
 
+    /// A remembered password names the user by id: once the directory's user is removed and a
+    /// local account made under the name, the remembered password does not open that account.
+    @Test func aRememberedPasswordNeverPassesToALaterAccountOfTheName() throws {
+        let store = try store()
+        var settings = configuration(searchLookup)
+        settings.cacheSeconds = 60
+        let verifier = LDAPCredentialVerifier(configuration: settings, store: store)
+        guard case .verified = try verifier.verify(username: "ALICE", password: "alice-password", address: "a", now: 0)
+        else { Issue.record("alice was refused"); return }
+        try store.deleteUser(username: "alice")
+        let local = try store.createUser(username: "alice", password: "local-alice-password", isAdmin: true)
+        #expect(throws: MLflowError.self) {
+            _ = try verifier.verify(username: "ALICE", password: "alice-password", address: "a", now: 1)
+        }
+        #expect(try store.requireUser(named: "alice") == local)
+    }
+
     /// Issue 20, hole 13, for the directory: the guessing address waits, the real user elsewhere does not.
     @Test func repeatedWrongPasswordsAreThrottled() throws {
         let verifier = LDAPCredentialVerifier(configuration: configuration(), store: try store(),

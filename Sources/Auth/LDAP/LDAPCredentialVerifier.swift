@@ -19,6 +19,8 @@ public final class LDAPCredentialVerifier: Sendable {
 
     private struct Remembered {
         var username: String
+        /// The user's id too: a user removed and another account made under the name is someone else.
+        var userId: Int64
         var passwordMAC: [UInt8]
         var until: Double
     }
@@ -46,7 +48,7 @@ public final class LDAPCredentialVerifier: Sendable {
         if let wait = throttle.retryAfter(keys, now: now) { return .throttled(retryAfter: wait) }
         let mac = HMACSHA256.authenticationCode(key: key, message: username + "\u{0}" + password)
         if let entry = remembered.withLock({ $0[username] }), now < entry.until, ConstantTime.equal(entry.passwordMAC, mac),
-           let user = try store.user(named: entry.username) {
+           let user = try store.user(named: entry.username), user.id == entry.userId {
             return .verified(user)
         }
         guard let found = try bind(username: username, password: password) else {
@@ -59,7 +61,7 @@ public final class LDAPCredentialVerifier: Sendable {
         if configuration.cacheSeconds > 0 {
             remembered.withLock { entries in
                 if entries.count >= Self.maxRemembered { entries.removeAll(keepingCapacity: true) }
-                entries[username] = Remembered(username: user.username, passwordMAC: mac, until: now + configuration.cacheSeconds)
+                entries[username] = Remembered(username: user.username, userId: user.id, passwordMAC: mac, until: now + configuration.cacheSeconds)
             }
         }
         return .verified(user)
