@@ -555,3 +555,53 @@ def test_object_store_sources_must_lie_in_a_readable_run_and_users_are_listed_by
     assert reply.status_code == 403 and "must lie inside the artifacts" in reply.json()["message"], reply.text
     assert _call(auth_server, other, "GET", "users/list").status_code == 403
     assert _call(auth_server, ADMIN, "GET", "users/list").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def proxied_auth_server():
+    """A server of its own behind a trusted "proxy" (the test, on loopback), so requests can come
+    from several client addresses; the module server's throttle is left alone."""
+    tmp = tempfile.mkdtemp(prefix="compat-throttle-")
+    port = _free_port()
+    _, env = auth_server_environment(tmp, ADMIN)
+    cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
+           "--default-artifact-root", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+           "--behind-proxy", "127.0.0.1"]
+    log_path = os.path.join(tmp, "server.log")
+    proc, log = start_logged(cmd, env, tmp, log_path)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, proc, "the proxied auth server", log_path)
+    try:
+        yield base
+    finally:
+        stop_process_group(proc, timeout=15)
+        log.close()
+
+
+@pytest.mark.swiftrack_only
+def test_guessing_a_password_throttles_the_guesser_not_the_user(proxied_auth_server):
+    """Issue 20, hole 13: ten wrong passwords from one address make that address wait (429), for
+    that user and for others, right password or not; the real user elsewhere still signs in."""
+    base = proxied_auth_server
+    user, password = f"victim-{uuid.uuid4().hex[:6]}", "victim-password-1"
+    other, other_password = f"other-{uuid.uuid4().hex[:6]}", "other-password-1"
+    for name, secret in ((user, password), (other, other_password)):
+        assert requests.post(base + "/api/2.0/mlflow/users/create", json={"username": name, "password": secret},
+                             auth=ADMIN, timeout=15).status_code == 200
+
+    def current(credentials, address):
+        return requests.get(base + "/api/2.0/mlflow/users/current", auth=credentials, timeout=15,
+                            headers={"X-Forwarded-For": address})
+
+    guesser, real = "203.0.113.5", "198.51.100.7"
+    for attempt in range(10):
+        assert current((user, f"guess-{attempt}-xxxx"), guesser).status_code == 401
+    # The guesser's address waits, whatever it sends: the answer says nothing of the password.
+    for credentials in ((user, password), (user, "guess-11-xxxx"), (other, other_password)):
+        refused = current(credentials, guesser)
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["error_code"] == "REQUEST_LIMIT_EXCEEDED" and int(refused.headers["Retry-After"]) >= 1
+    # The real user, elsewhere, is not locked out.
+    signed_in = current((user, password), real)
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.json()["user"]["username"] == user

@@ -241,7 +241,7 @@ def test_restore_refuses_non_empty_targets_and_newer_schemas(tmp_path):
     auth_backup = os.path.join(tmp, "auth-backup.db")
     result = _swiftrack("backup", "--backend-store-uri", f"sqlite:///{tmp}/auth.db", "--output", auth_backup)
     assert result.returncode == 0, result.stderr
-    assert "auth schema 2" in result.stdout
+    assert "auth schema 3" in result.stdout
     restored_auth = os.path.join(tmp, "restored-auth", "auth.db")
     result = _swiftrack("restore", "--input", auth_backup, "--backend-store-uri", f"sqlite:///{restored_auth}")
     assert result.returncode == 0, result.stderr

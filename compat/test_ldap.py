@@ -164,3 +164,22 @@ def test_a_stopped_directory_is_503_and_remembered_passwords_still_work(server):
         log = f.read()
     for secret in ("reader-password", "alice-password", "dave-password"):
         assert secret not in log
+
+
+def test_an_entry_named_like_a_local_account_is_refused(server):
+    """Issue 20, hole 5: the directory's spelling of a name (`DAVE` typed, `dave` in the directory)
+    must not make a directory user of the local account `dave`."""
+    requests.delete(server + "/api/2.0/mlflow/users/delete", json={"username": "dave"}, auth=ADMIN, timeout=15)
+    local = ("dave", "local-dave-password")
+    assert requests.post(server + "/api/2.0/mlflow/users/create", json={"username": local[0], "password": local[1]},
+                         auth=ADMIN, timeout=15).status_code == 200
+    try:
+        refused = _search(server, ("DAVE", "dave-password"))
+        # 403 once the API answers a refused sign-in with its own status (Auth throws PERMISSION_DENIED); never 200.
+        assert refused.status_code != 200, refused.text
+        assert "'dave', which a local account holds" in refused.json()["message"], refused.text
+        assert _search(server, local).status_code == 200   # the local account is untouched
+    finally:
+        requests.delete(server + "/api/2.0/mlflow/users/delete", json={"username": "dave"}, auth=ADMIN, timeout=15)
+    # Without the local account, the directory's dave signs in as a user of their own.
+    assert _search(server, ("dave", "dave-password")).status_code == 200

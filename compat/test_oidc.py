@@ -1,7 +1,8 @@
 """OpenID Connect bearer tokens: a small identity provider (compat/oidc_provider.py) runs beside
 the server and signs tokens with keys it generates; the real mlflow client sends them with
-MLFLOW_TRACKING_TOKEN. Valid RS256 and ES256 tokens sign in (the user is created on first sight,
-their provider groups give roles); expired, wrong-audience, wrong-issuer, badly signed, `alg: none`
+MLFLOW_TRACKING_TOKEN. Valid RS256 and ES256 tokens sign in (the user is created on first sight and
+bound to the token's iss + sub, their provider groups give roles; a token whose name is a local
+account's or another identity's is refused, never merged); expired, wrong-audience, wrong-issuer, badly signed, `alg: none`
 and unknown-key tokens are refused with 401; a rotated key is picked up."""
 import os
 import tempfile
@@ -50,7 +51,7 @@ def server(provider):
     port = _free_port()
     _, env = auth_server_environment(
         tmp, ADMIN, f"[swiftrack]\ngovernance_role = governance\n"
-                f"[oidc]\nissuer = {provider.issuer}\naudience = swiftrack\n"
+                f"[oidc]\nissuer = {provider.issuer}\naudience = swiftrack\nusername_claim = preferred_username\n"
                 "group_roles = ml-governance: governance\nadmin_groups = ml-admins\nkey_refresh_seconds = 1\n"
                 f"redirect_uri = http://127.0.0.1:{port}/oidc/callback\nsession_hours = 1\n")
     global AUDIT_DB
@@ -105,7 +106,7 @@ def test_an_es256_token_signs_in_too(server, provider):
 
 
 @pytest.mark.parametrize("case", ["expired", "wrong audience", "wrong issuer", "bad signature", "alg none",
-                                  "unknown key", "not yet valid", "no user", "garbage"])
+                                  "unknown key", "not yet valid", "no user", "no subject", "garbage"])
 def test_bad_tokens_are_refused(server, provider, case):
     user = _name()
     if case == "expired":
@@ -126,6 +127,8 @@ def test_bad_tokens_are_refused(server, provider, case):
         token = provider.token(user, nbf=int(time.time()) + 3600)
     elif case == "no user":
         token = provider.token(user, preferred_username=None)
+    elif case == "no subject":
+        token = provider.token(user, sub=None)
     else:
         token = "not.a.token"
     reply = _get(server, token)
@@ -283,3 +286,51 @@ def test_the_builtin_ui_is_offered_the_providers_sign_in(server):
         assert refused and all("401" in p for p in refused), refused
     finally:
         browser.close()
+
+
+def test_a_token_named_like_a_local_account_is_refused(server, provider):
+    """Issue 20, hole 5: `preferred_username` is often the user's to choose; naming yourself `admin`
+    must not make you the admin."""
+    reply = _get(server, provider.token("attacker-" + uuid.uuid4().hex[:6], preferred_username="admin"),
+                 path="/api/2.0/mlflow/users/list")
+    # 403 once the API answers a refused sign-in with its own status (the Auth layer throws
+    # PERMISSION_DENIED); never 200.
+    assert reply.status_code != 200, reply.text
+    assert "'admin', which a local account holds" in reply.json()["message"], reply.text
+    me = requests.get(server + "/api/2.0/mlflow/users/get", params={"username": "admin"}, auth=ADMIN, timeout=15)
+    assert me.status_code == 200 and me.json()["user"]["is_admin"] is True
+    assert requests.get(server + "/api/2.0/mlflow/users/current", auth=ADMIN, timeout=15).status_code == 200
+
+
+def test_a_browser_sign_in_named_like_a_local_account_is_403(server, provider):
+    callback, state_cookie = _browser_sign_in(server, provider, "admin")
+    done = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
+    assert done.status_code == 403, done.text
+    assert done.json()["error_code"] == "PERMISSION_DENIED"
+    assert "'admin', which a local account holds" in done.json()["message"]
+    assert "swiftrack_session" not in done.headers.get("Set-Cookie", "")
+
+
+def test_an_identity_keeps_its_user_and_another_subject_cannot_take_it(server, provider):
+    user = _name()
+    assert _get(server, provider.token(user)).status_code == 200   # sub-<user> made <user>
+    # The same subject under another name is still that user.
+    renamed = _get(server, provider.token(user, preferred_username=user + "-renamed"),
+                   path="/api/2.0/mlflow/users/current")
+    assert renamed.status_code == 200 and renamed.json()["user"]["username"] == user, renamed.text
+    assert requests.get(server + "/api/2.0/mlflow/users/get", params={"username": user + "-renamed"}, auth=ADMIN,
+                        timeout=15).status_code == 404
+    # Another subject with that name is refused.
+    other = _get(server, provider.token(user, sub="sub-someone-else"))
+    assert other.status_code != 200 and "another sign-in identity" in other.json()["message"], other.text
+
+
+@pytest.mark.parametrize("next_path", ["/\t/evil.example", "/%09/evil.example/", "/\n/evil.example", "/ /evil.example",
+                                       "/\x0b/evil.example", "\t//evil.example", "/\\/evil.example"])
+def test_the_return_path_may_not_hide_another_host(server, provider, next_path):
+    """Issue 20, hole 12: browsers drop tabs and newlines in URLs, so `/<tab>/evil` would be `//evil`."""
+    callback, state_cookie = _browser_sign_in(server, provider, _name(), next_path=next_path)
+    done = requests.get(callback, headers={"Cookie": f"swiftrack_oidc={state_cookie}"}, allow_redirects=False, timeout=15)
+    assert done.status_code == 302, done.text
+    expected = "/%09/evil.example/" if next_path == "/%09/evil.example/" else "/"   # encoded, it is a path here
+    assert done.headers["Location"] == expected

@@ -10,6 +10,7 @@ public enum AuthSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, sqlite: version1(.sqlite), postgres: version1(.postgres), mysql: version1(.mysql)),
         Migration(version: 2, sqlite: version2(.sqlite), postgres: version2(.postgres), mysql: version2(.mysql)),
+        Migration(version: 3, sqlite: version3(.sqlite), postgres: version3(.postgres), mysql: version3(.mysql)),
     ]
 
     private static func keyColumn(_ dialect: SQLDialect) -> String {
@@ -22,6 +23,28 @@ public enum AuthSchema {
 
     private static func tableOptions(_ dialect: SQLDialect) -> String {
         dialect == .mysql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : ""
+    }
+
+    /// Version 3: the provider identities (OIDC `iss` + `sub`, LDAP directory + DN) users are bound
+    /// to, so a sign-in becomes the user its identity created and never another account of the
+    /// same name. `identity_key` is a SHA-256 of kind, issuer and subject (`ExternalIdentity.key`):
+    /// fixed width, so MySQL's index-length limit does not cap issuers or DNs. One identity per user.
+    private static func version3(_ dialect: SQLDialect) -> [String] {
+        [
+            """
+            CREATE TABLE external_identities (
+                \(keyColumn(dialect)),
+                identity_key CHAR(64) NOT NULL,
+                provider VARCHAR(16) NOT NULL,
+                issuer VARCHAR(1000) NOT NULL,
+                subject VARCHAR(1000) NOT NULL,
+                user_id BIGINT NOT NULL,
+                CONSTRAINT unique_external_identity UNIQUE (identity_key),
+                CONSTRAINT unique_external_identity_user UNIQUE (user_id),
+                FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+            )\(tableOptions(dialect))
+            """,
+        ]
     }
 
     /// Version 2: groups of users (foreign keys as table constraints, which MySQL enforces), which hold roles as users do (`GROUPS` is reserved in MySQL 8,

@@ -79,6 +79,8 @@ public final class AuthStore: Sendable {
             }
             try connection.execute("DELETE FROM user_role_assignments WHERE user_id = ?", [.integer(user.id)])
             try connection.execute("DELETE FROM user_group_members WHERE user_id = ?", [.integer(user.id)])
+            // Its identity goes too: the provider's next sign-in of that subject starts a new user.
+            try connection.execute("DELETE FROM external_identities WHERE user_id = ?", [.integer(user.id)])
             try connection.execute("DELETE FROM users WHERE id = ?", [.integer(user.id)])
         }
     }

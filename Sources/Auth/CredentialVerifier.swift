@@ -9,12 +9,13 @@ import TrackingCore
 /// next to the stored hash it matched. The user's row is read on every request (is the user
 /// still there, still an admin?) and a remembered entry counts only while the stored hash is
 /// unchanged: a password changed on another replica invalidates it at once. Repeated failures
-/// per user and per client address are throttled.
+/// are throttled per (user, client address) and per address (`FailureThrottle.signInKeys`).
 public final class CredentialVerifier: Sendable {
     public enum Outcome: Sendable, Equatable {
         case verified(AuthUser)
         case rejected
-        /// Too many recent failures for this user or address; retry after the given seconds.
+        /// Too many recent failures for this user from this address, or from this address; retry
+        /// after the given seconds. Answered before the password is looked at.
         case throttled(retryAfter: Int)
     }
 
@@ -41,7 +42,8 @@ public final class CredentialVerifier: Sendable {
     }
 
     public func verify(username: String, password: String, address: String, now: Double) throws -> Outcome {
-        let keys = ["user:" + username, "address:" + address]
+        let keys = FailureThrottle.signInKeys(username: username, address: address)
+        // Before anything about the password: a throttled caller learns nothing of it, right or wrong.
         if let wait = throttle.retryAfter(keys, now: now) { return .throttled(retryAfter: wait) }
         guard let user = try store.user(named: username) else {
             _ = PasswordHash.verify(password, against: decoyHash)
@@ -70,9 +72,17 @@ public final class CredentialVerifier: Sendable {
     }
 }
 
-/// Counts failed sign-ins per key (a user, an address) in a sliding window; past the limit the
-/// key waits until the window's oldest failure expires.
+/// Counts failed sign-ins per key in a sliding window; past the limit the key waits until the
+/// window's oldest failure expires.
 public final class FailureThrottle: Sendable {
+    /// The keys a sign-in is counted and checked under: the (user, client address) pair and the
+    /// address. Not the user alone: guesses from elsewhere must not lock the real user out, so a
+    /// right password from an address that is not itself throttled still signs in.
+    public static func signInKeys(username: String, address: String) -> [String] {
+        // Length-prefixed: no name and address can spell another pair's key.
+        ["user-at-address:\(username.utf8.count):\(username)@\(address)", "address:" + address]
+    }
+
     public let limit: Int
     public let windowSeconds: Double
     private let failures = Mutex<[String: [Double]]>([:])

@@ -55,10 +55,11 @@ public struct GroupRoleMapping: Sendable, Equatable {
 }
 
 extension AuthStore {
-    /// A provider's user signed in: created on first sight, with the admin flag and the managed
-    /// roles their groups give.
-    public func signInExternalUser(username: String, groups: [String], mapping: GroupRoleMapping) throws -> AuthUser {
-        var user = try provisionExternalUser(username: username, isAdmin: mapping.isAdmin(groups))
+    /// A provider's identity signed in: its user (created on first sight, see
+    /// `provisionExternalUser`), with the admin flag and the managed roles their groups give.
+    public func signInExternalUser(_ identity: ExternalIdentity, groups: [String], mapping: GroupRoleMapping,
+                                   claimExisting: Bool) throws -> AuthUser {
+        var user = try provisionExternalUser(identity, isAdmin: mapping.isAdmin(groups), claimExisting: claimExisting)
         let roles = mapping.roles(for: groups)
         try syncManagedRoles(userId: user.id, held: roles.held, managed: roles.managed)
         if let admin = mapping.isAdmin(groups) { user.isAdmin = admin }

@@ -16,9 +16,31 @@ struct BrowserSignInTests {
     }
 
     @Test func onlyPathsOfThisServerAreReturnedTo() {
-        #expect(BrowserSignIn.safeReturnPath("/api/2.0/x?y=1") == "/api/2.0/x?y=1")
-        for unsafe in ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "", "/a\nSet-Cookie: x"] {
-            #expect(BrowserSignIn.safeReturnPath(unsafe) == "/")
+        for safe in ["/", "/api/2.0/x?y=1", "/#/experiments/1", "/%09/evil.example", "/a%20b", "/.//x"] {
+            #expect(BrowserSignIn.safeReturnPath(safe) == safe)
+        }
+        for unsafe in ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "", "/a\nSet-Cookie: x",
+                       "javascript:alert(1)", "\\\\evil.example", " //evil.example"] {
+            #expect(BrowserSignIn.safeReturnPath(unsafe) == "/", "\(unsafe.debugDescription)")
+        }
+        let long = "/" + String(repeating: "a", count: BrowserSignIn.maxReturnPathLength)
+        #expect(BrowserSignIn.safeReturnPath(long) == "/")
+    }
+
+    /// Issue 20, hole 12: a browser drops tabs and newlines inside a URL, so `/<tab>/evil` is
+    /// `//evil`, another host. No control character or whitespace passes, wherever it is.
+    @Test func controlCharactersAndWhitespaceAnywhereAreRefused() {
+        for unsafe in ["/\t/evil.example", "/\r/evil.example", "/\n/evil.example", "/\u{0B}/evil.example",
+                       "/\u{0C}/evil.example", "/\u{0}/evil.example", "/ /evil.example", "/x\ty", "/x y", "/x\u{7F}",
+                       "/x\u{85}", "/x\u{A0}", "/x\u{2028}", "/x\u{3000}", "/x\u{200B}", "/x\u{FEFF}", "/x\t"] {
+            #expect(BrowserSignIn.safeReturnPath(unsafe) == "/", "\(unsafe.debugDescription)")
+        }
+        // The resolution check alone, as a browser would read each reference.
+        for elsewhere in ["/\t/evil.example", "\t//evil.example", "/\n\\evil.example", " \\\\evil.example", "https://x", "x"] {
+            #expect(!BrowserSignIn.resolvesToSameOrigin(elsewhere), "\(elsewhere.debugDescription)")
+        }
+        for here in ["/x", "\\x", " /x\t", "/x//y"] {
+            #expect(BrowserSignIn.resolvesToSameOrigin(here), "\(here.debugDescription)")
         }
     }
 

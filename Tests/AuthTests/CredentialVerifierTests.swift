@@ -39,25 +39,51 @@ struct CredentialVerifierTests {
         else { Issue.record("a non-admin with that password was refused"); return }
     }
 
-    @Test func repeatedFailuresAreThrottledPerUserAndPerAddress() throws {
+    /// Issue 20, hole 13: guesses throttle the guesser's address and that (user, address) pair,
+    /// never the user everywhere.
+    @Test func repeatedFailuresAreThrottledPerUserAndAddressAndPerAddress() throws {
         let store = try store()
-        try store.createUser(username: "alice", password: "alice-password")
+        let alice = try store.createUser(username: "alice", password: "alice-password")
         try store.createUser(username: "bob", password: "bob-password-1")
         let verifier = CredentialVerifier(store: store, throttle: FailureThrottle(limit: 3, windowSeconds: 60))
         for second in 0..<3 {
             #expect(try verifier.verify(username: "alice", password: "guess-\(second)", address: "10.0.0.1",
                                         now: Double(second)) == .rejected)
         }
-        // Even the right password waits now: for this user from anywhere, and from that address for anyone.
+        // The real alice, elsewhere, signs in while someone guesses her password.
         #expect(try verifier.verify(username: "alice", password: "alice-password", address: "10.0.0.2", now: 10)
+                == .verified(alice))
+        // The guessing address waits, for alice and for anyone, whether the password is right or not.
+        #expect(try verifier.verify(username: "alice", password: "alice-password", address: "10.0.0.1", now: 10)
+                == .throttled(retryAfter: 50))
+        #expect(try verifier.verify(username: "alice", password: "guess-4", address: "10.0.0.1", now: 10)
                 == .throttled(retryAfter: 50))
         #expect(try verifier.verify(username: "bob", password: "bob-password-1", address: "10.0.0.1", now: 10)
                 == .throttled(retryAfter: 50))
         guard case .verified = try verifier.verify(username: "bob", password: "bob-password-1", address: "10.0.0.2",
                                                    now: 10) else { Issue.record("bob was throttled"); return }
         // Once the oldest failure leaves the window, one more try is allowed.
-        guard case .verified = try verifier.verify(username: "alice", password: "alice-password", address: "10.0.0.2",
-                                                   now: 60.5) else { Issue.record("alice still throttled"); return }
+        #expect(try verifier.verify(username: "alice", password: "alice-password", address: "10.0.0.1", now: 60.5)
+                == .verified(alice))
+    }
+
+    /// A pair is throttled on its own: guesses at alice spread over addresses that each stay under
+    /// the address limit still stop at the pair's limit, without touching other users there.
+    @Test func aUserAtOneAddressIsThrottledApartFromTheAddress() throws {
+        let store = try store()
+        try store.createUser(username: "alice", password: "alice-password")
+        let bob = try store.createUser(username: "bob", password: "bob-password-1")
+        let keys = FailureThrottle.signInKeys(username: "alice", address: "10.0.0.9")
+        #expect(keys.count == 2 && keys[1] == "address:10.0.0.9")
+        #expect(FailureThrottle.signInKeys(username: "a@b", address: "c") != FailureThrottle.signInKeys(username: "a", address: "b@c"))
+        let throttle = FailureThrottle(limit: 3, windowSeconds: 60)
+        let verifier = CredentialVerifier(store: store, throttle: throttle)
+        throttle.recordFailure([keys[0]], now: 0)   // the pair alone (as after failures counted elsewhere)
+        throttle.recordFailure([keys[0]], now: 1)
+        throttle.recordFailure([keys[0]], now: 2)
+        #expect(try verifier.verify(username: "alice", password: "alice-password", address: "10.0.0.9", now: 3)
+                == .throttled(retryAfter: 57))
+        #expect(try verifier.verify(username: "bob", password: "bob-password-1", address: "10.0.0.9", now: 3) == .verified(bob))
     }
 }
 
@@ -80,5 +106,26 @@ struct CredentialTimingTests {
         }
         let known = try seconds("alice"), unknown = try seconds("nobody")
         #expect(unknown > known / 3, "unknown \(unknown) s against known \(known) s")
+    }
+
+    /// While an address is throttled, its answer comes before the password is looked at: the
+    /// right and a wrong password get the same answer, and neither costs a key derivation, so
+    /// neither the answer nor its timing tells them apart.
+    @Test func aThrottledAnswerIsTheSameAndAsFastForRightAndWrongPasswords() throws {
+        let store = try AuthStore(database: try SQLiteDatabase.temporary(), passwordIterations: 200_000)
+        try store.createUser(username: "alice", password: "alice-password")
+        let verifier = CredentialVerifier(store: store, throttle: FailureThrottle(limit: 2, windowSeconds: 60))
+        let clock = ContinuousClock()
+        var outcome: CredentialVerifier.Outcome?
+        let derivation = clock.measure { outcome = try? verifier.verify(username: "alice", password: "guess-1", address: "x", now: 0) }
+        #expect(outcome == .rejected)
+        _ = try verifier.verify(username: "alice", password: "guess-2", address: "x", now: 0)
+        var answers: [CredentialVerifier.Outcome?] = []
+        for password in ["alice-password", "guess-3"] {
+            let elapsed = clock.measure { answers.append(try? verifier.verify(username: "alice", password: password,
+                                                                              address: "x", now: 1)) }
+            #expect(elapsed < derivation / 10, "a throttled answer took \(elapsed) against \(derivation) for a derivation")
+        }
+        #expect(answers == [.throttled(retryAfter: 59), .throttled(retryAfter: 59)])
     }
 }

@@ -19,6 +19,18 @@ struct LDAPConfigurationTests {
         }
     }
 
+    @Test func identitiesNameTheDirectoryAndClaimsFollowTheOtherProvider() throws {
+        let template = "[ldap]\nuri = ldap://127.0.0.1:3890/\nuser_dn_template = uid={username},dc=x\n"
+        let plain = try #require(try parse(template))
+        #expect(plain.issuer == "ldap://127.0.0.1:3890" && plain.claimExistingUsers)
+        let moved = try #require(try parse(template + "issuer = ldap://old-directory.example\nclaim_existing_users = false\n"))
+        #expect(moved.issuer == "ldap://old-directory.example" && !moved.claimExistingUsers)
+        // With [oidc] in the same file, either could have made an unbound user: no claim unless said.
+        #expect(try parse(template + "[oidc]\nissuer = https://idp.example\n")?.claimExistingUsers == false)
+        #expect(refusal(template + "claim_existing_users = sometimes\n")
+                == "the auth configuration: [ldap] claim_existing_users must be true or false, got 'sometimes'")
+    }
+
     @Test func aTemplateDirectBindWithGroupsAndRoles() throws {
         let configuration = try #require(try parse("""
             [ldap]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Auth
 import Storage
+import TrackingCore
 
 /// The directory `scripts/with-databases` starts (scripts/ldap/slapd with scripts/ldap/seed.ldif):
 /// its URI and the CA of its StartTLS certificate.
@@ -39,6 +40,8 @@ struct LDAPSignInTests {
         let bob = try verifier.bind(username: "bob", password: "bob-password")
         #expect(bob == .init(username: "bob", dn: "uid=bob,\(LDAPTestServer.people)", groups: ["ml-governance", "ml-scientists"]))
         #expect(try verifier.bind(username: "dave", password: "dave-password")?.groups == [])
+        // The subject is the entry's DN as the directory spells it, not the template as typed.
+        #expect(try verifier.bind(username: "BOB", password: "bob-password")?.dn == "uid=bob,\(LDAPTestServer.people)")
     }
 
     @Test func wrongEmptyUnknownAndInjectedCredentialsAreRefused() throws {
@@ -130,13 +133,54 @@ struct LDAPSignInTests {
         else { Issue.record("the remembered password was refused"); return }
     }
 
+    /// Issue 20, hole 5: a directory entry whose name is a local account's (here through the
+    /// directory's spelling of a name typed in capitals) is refused, never merged into it.
+    @Test func anEntryNamedLikeALocalAccountIsRefused() throws {
+        let store = try store()
+        let local = try store.createUser(username: "alice", password: "local-alice-password", isAdmin: true)
+        let verifier = LDAPCredentialVerifier(configuration: configuration(searchLookup), store: store)
+        #expect(throws: MLflowError.self) {
+            _ = try verifier.verify(username: "ALICE", password: "alice-password", address: "a", now: 0)
+        }
+        #expect(try store.requireUser(named: "alice") == local)
+        #expect(try store.externalIdentity(username: "alice") == nil)
+        // An entry of its own is bound to the directory and its DN.
+        guard case .verified(let bob) = try verifier.verify(username: "bob", password: "bob-password", address: "a", now: 0)
+        else { Issue.record("bob was refused"); return }
+        #expect(try store.externalIdentity(username: "bob")
+                == ExternalIdentity(kind: .ldap, issuer: LDAPTestServer.uri!, subject: "uid=bob,\(LDAPTestServer.people)",
+                                    username: "bob"))
+        #expect(bob.passwordHash == AuthStore.externalPasswordHash)
+    }
+
+    /// A remembered password names the user by id: once the directory's user is removed and a
+    /// local account made under the name, the remembered password does not open that account.
+    @Test func aRememberedPasswordNeverPassesToALaterAccountOfTheName() throws {
+        let store = try store()
+        var settings = configuration(searchLookup)
+        settings.cacheSeconds = 60
+        let verifier = LDAPCredentialVerifier(configuration: settings, store: store)
+        guard case .verified = try verifier.verify(username: "ALICE", password: "alice-password", address: "a", now: 0)
+        else { Issue.record("alice was refused"); return }
+        try store.deleteUser(username: "alice")
+        let local = try store.createUser(username: "alice", password: "local-alice-password", isAdmin: true)
+        #expect(throws: MLflowError.self) {
+            _ = try verifier.verify(username: "ALICE", password: "alice-password", address: "a", now: 1)
+        }
+        #expect(try store.requireUser(named: "alice") == local)
+    }
+
+    /// Issue 20, hole 13, for the directory: the guessing address waits, the real user elsewhere does not.
     @Test func repeatedWrongPasswordsAreThrottled() throws {
         let verifier = LDAPCredentialVerifier(configuration: configuration(), store: try store(),
                                               throttle: FailureThrottle(limit: 3, windowSeconds: 60))
         for second in 0..<3 {
             #expect(try verifier.verify(username: "dave", password: "guess-\(second)", address: "b", now: Double(second)) == .rejected)
         }
+        guard case .verified = try verifier.verify(username: "dave", password: "dave-password", address: "c", now: 4)
+        else { Issue.record("dave was throttled at another address"); return }
         #expect(try verifier.verify(username: "dave", password: "dave-password", address: "b", now: 4) == .throttled(retryAfter: 56))
+        #expect(try verifier.verify(username: "alice", password: "alice-password", address: "b", now: 4) == .throttled(retryAfter: 56))
         guard case .verified = try verifier.verify(username: "dave", password: "dave-password", address: "b", now: 61)
         else { Issue.record("dave stayed throttled"); return }
     }

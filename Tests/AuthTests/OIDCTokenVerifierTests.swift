@@ -2,6 +2,8 @@ import Crypto
 import Synchronization
 import Testing
 @testable import Auth
+import Storage
+import TrackingCore
 
 /// The provider as a stand-in fetch: discovery and a key set, counting the key-set fetches.
 private final class FakeProvider: Sendable {
@@ -35,9 +37,10 @@ struct OIDCTokenVerifierTests {
     private let now = OIDCTestVectors.now
 
     private func verifier(_ provider: FakeProvider = FakeProvider(), audience: String = "swiftrack",
-                          issuer: String = "https://idp.example") -> OIDCTokenVerifier {
-        OIDCTokenVerifier(configuration: OIDCConfiguration(issuer: issuer, audience: audience),
-                          keys: OIDCKeyCache(issuer: issuer, fetch: provider.fetch))
+                          issuer: String = "https://idp.example", usernameClaim: String? = nil) -> OIDCTokenVerifier {
+        var configuration = OIDCConfiguration(issuer: issuer, audience: audience)
+        if let usernameClaim { configuration.usernameClaim = usernameClaim }
+        return OIDCTokenVerifier(configuration: configuration, keys: OIDCKeyCache(issuer: issuer, fetch: provider.fetch))
     }
 
     private func refusal(_ verifier: OIDCTokenVerifier, _ token: String, at time: Double? = nil) -> OIDCRejection? {
@@ -50,12 +53,14 @@ struct OIDCTokenVerifierTests {
     }
 
     @Test func validRS256AndES256TokensNameTheUserAndGroups() throws {
-        let verifier = verifier()
+        let verifier = verifier(usernameClaim: "preferred_username")
         for token in [OIDCTestVectors.rs256, OIDCTestVectors.es256] {
             let identity = try verifier.verify(token, now: now)
             #expect(identity == OIDCIdentity(username: "ada", subject: "s-1", groups: ["ml-governance", "staff"],
                                              expiresAt: now + 600))
         }
+        // By default the user is named by `sub`, which the provider assigns (the user cannot pick `admin`).
+        #expect(try self.verifier().verify(OIDCTestVectors.rs256, now: now).username == "s-1")
         // The clock skew (60 s) is honoured at both ends.
         #expect(refusal(verifier, OIDCTestVectors.rs256, at: now + 650) == nil)
         #expect(refusal(verifier, OIDCTestVectors.rs256, at: now - 60) == nil)
@@ -76,7 +81,7 @@ struct OIDCTokenVerifierTests {
         #expect(refusal(elsewhere, OIDCTestVectors.rs256)
             == .invalid("the token was issued by 'https://idp.example', not 'https://other.example'"))
         #expect(refusal(verifier(), OIDCTestVectors.noExpiry) == .invalid("the token has no expiry (exp)"))
-        #expect(refusal(verifier(), OIDCTestVectors.noUsername)
+        #expect(refusal(verifier(usernameClaim: "preferred_username"), OIDCTestVectors.noUsername)
             == .invalid("the token has no 'preferred_username' claim to name the user"))
     }
 
@@ -118,7 +123,7 @@ struct OIDCTokenVerifierTests {
             == .invalid("no signing key 'rsa-2' in the provider's key set"))
         #expect(provider.fetches.withLock { $0 } == 1)
         // After that, an unknown key id fetches the set again and the rotated key verifies.
-        #expect(try verifier.verify(OIDCTestVectors.rotatedToken, now: now + 31).username == "ada")
+        #expect(try verifier.verify(OIDCTestVectors.rotatedToken, now: now + 31).subject == "s-1")
         #expect(provider.fetches.withLock { $0 } == 2)
         // Made-up key ids do not make a fetch each.
         for second in 32..<40 { _ = refusal(verifier, OIDCTestVectors.rotatedToken.replacingOccurrences(of: "rsa-2", with: "x\(second)"), at: now + Double(second)) }
@@ -137,7 +142,7 @@ struct OIDCTokenVerifierTests {
         #expect(provider.fetches.withLock { $0 } == 1)
         // Past the key set's lifetime a refresh is tried and fails; the keys it had still verify.
         provider.down.withLock { $0 = true }
-        #expect(try verifier.verify(OIDCTestVectors.es256, now: now + 200).username == "ada")
+        #expect(try verifier.verify(OIDCTestVectors.es256, now: now + 200).subject == "s-1")
         provider.down.withLock { $0 = false }
         _ = try verifier.verify(OIDCTestVectors.es256, now: now + 240)
         #expect(provider.fetches.withLock { $0 } == 2)
@@ -175,7 +180,72 @@ struct OIDCTokenVerifierTests {
         #expect(configuration.groups.roles(for: ["ml-scientists", "other"]) == (["scientist", "viewer"], ["governance", "scientist", "viewer"]))
         #expect(try OIDCConfiguration.from(file: file, issuer: "https://flag.example", audience: "cli")?.audience == "cli")
         #expect(try OIDCConfiguration.from(file: nil, issuer: nil, audience: nil) == nil)
+        // Defaults: `sub` names users; users made before identities may be claimed unless [ldap] is there too.
+        let plain = try #require(try OIDCConfiguration.from(file: nil, issuer: "https://idp.example", audience: "a"))
+        #expect(plain.usernameClaim == "sub" && plain.claimExistingUsers && plain.identityIssuer == "https://idp.example")
+        #expect(try OIDCConfiguration.from(file: nil, issuer: "https://idp.example/", audience: "a")?.identityIssuer
+            == "https://idp.example")
+        let both = try INIFile(parsing: "[oidc]\nissuer = https://idp.example\naudience = a\n[ldap]\nuri = ldap://127.0.0.1\n")
+        #expect(try OIDCConfiguration.from(file: both, issuer: nil, audience: nil)?.claimExistingUsers == false)
+        let explicit = try INIFile(parsing: "[oidc]\nissuer = https://idp.example\naudience = a\nclaim_existing_users = true\n"
+                                   + "[ldap]\nuri = ldap://127.0.0.1\n")
+        #expect(try OIDCConfiguration.from(file: explicit, issuer: nil, audience: nil)?.claimExistingUsers == true)
+        #expect(throws: (any Error).self) {
+            _ = try OIDCConfiguration.from(file: try INIFile(parsing: "[oidc]\nclaim_existing_users = maybe\n"),
+                                           issuer: "https://idp.example", audience: "a")
+        }
         #expect(throws: (any Error).self) { _ = try OIDCConfiguration.from(file: nil, issuer: "http://idp.example", audience: "a") }
         #expect(throws: (any Error).self) { _ = try OIDCConfiguration.from(file: nil, issuer: "https://idp.example", audience: nil) }
+    }
+}
+
+/// Signing in with a verified token: the user is the one bound to `iss` + `sub` (issue 20, hole 5).
+@Suite("OIDC sign-in")
+struct OIDCSignInTests {
+    private let now = OIDCTestVectors.now
+
+    private func bearer(_ store: AuthStore, usernameClaim: String = "sub") -> BearerAuthenticator {
+        var configuration = OIDCConfiguration(issuer: "https://idp.example", audience: "swiftrack")
+        configuration.usernameClaim = usernameClaim
+        return BearerAuthenticator(verifier: OIDCTokenVerifier(configuration: configuration,
+                                                               keys: OIDCKeyCache(issuer: "https://idp.example",
+                                                                                  fetch: FakeProvider().fetch)),
+                                   store: store)
+    }
+
+    @Test func aTokenNamedLikeALocalAccountIsRefused() throws {
+        let store = try AuthStore(database: try SQLiteDatabase.temporary(), passwordIterations: 1_000)
+        let local = try store.createUser(username: "ada", password: "local-ada-password", isAdmin: true)
+        do {
+            let result = try bearer(store, usernameClaim: "preferred_username").authenticate(token: OIDCTestVectors.rs256, now: now)
+            Issue.record("signed in: \(result)")
+        } catch let error as MLflowError {
+            #expect(error.code == .permissionDenied)
+            #expect(error.message.hasPrefix("The OIDC sign-in of subject 's-1' from 'https://idp.example' would be the user 'ada'"))
+        }
+        #expect(try store.requireUser(named: "ada") == local)
+    }
+
+    /// A remembered token and a browser session name a user by name and id: after the user is
+    /// removed and a local account made under that name, neither passes to it.
+    @Test func aRememberedTokenOrASessionNeverPassesToALaterAccountOfTheName() throws {
+        let store = try AuthStore(database: try SQLiteDatabase.temporary(), passwordIterations: 1_000)
+        let bearer = bearer(store)
+        guard case .success(let first) = try bearer.authenticate(token: OIDCTestVectors.rs256, now: now) else {
+            Issue.record("the token was refused"); return
+        }
+        #expect(first.username == "s-1" && first.passwordHash == AuthStore.externalPasswordHash)
+        let secret = Array("a-secret-of-at-least-32-characters!!".utf8)
+        let browser = BrowserSignIn(settings: .init(clientId: "swiftrack", clientSecret: nil, redirectURI: "https://h/cb"),
+                                    bearer: bearer, secret: secret, postForm: { _, _ in (500, []) })
+        let cookies = SignedCookie(secret: secret)
+        let session = cookies.seal([("user", "s-1"), ("uid", String(first.id))], expires: now + 600)
+        #expect(try browser.user(session: session, now: now) == first)
+        #expect(try browser.user(session: cookies.seal([("user", "s-1")], expires: now + 600), now: now) == nil)
+        try store.deleteUser(username: "s-1")
+        let local = try store.createUser(username: "s-1", password: "a-local-password", isAdmin: true)
+        #expect(try browser.user(session: session, now: now) == nil)
+        #expect(throws: MLflowError.self) { _ = try bearer.authenticate(token: OIDCTestVectors.rs256, now: now + 1) }
+        #expect(try store.requireUser(named: "s-1") == local)
     }
 }

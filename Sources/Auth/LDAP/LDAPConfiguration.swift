@@ -27,6 +27,14 @@ public struct LDAPConfiguration: Sendable, Equatable {
     public var groupFilter = "(&(objectClass=groupOfNames)(member={dn}))"
     public var groupNameAttribute = "cn"
     public var groups = GroupRoleMapping()
+    /// The directory's name in users' identities (`issuer`): the URI by default. A user is bound to
+    /// this and their entry's DN; moving the directory to a new URI keeps the bindings only when
+    /// `issuer` names the old one.
+    public var issuer: String
+    /// Whether a user a provider created before identities were recorded may be taken over, once,
+    /// by the first directory entry of that name (`claim_existing_users`); by default only when
+    /// the file configures no `[oidc]` section, which could have made it too.
+    public var claimExistingUsers = true
     public var timeoutSeconds: Double = 5
     /// A verified password is remembered this long (no bind per request); 0 binds every time.
     public var cacheSeconds: Double = 300
@@ -34,6 +42,7 @@ public struct LDAPConfiguration: Sendable, Equatable {
     public init(uri: String, userLookup: UserLookup) {
         self.uri = uri
         self.userLookup = userLookup
+        self.issuer = uri.hasSuffix("/") ? String(uri.dropLast()) : uri
     }
 
     /// From the `[ldap]` section (nil when the file has none and no URI is given).
@@ -82,6 +91,12 @@ public struct LDAPConfiguration: Sendable, Equatable {
                           + "or allow_plaintext = true")
         }
         if let attribute = value("username_attribute") { configuration.usernameAttribute = attribute }
+        if let issuer = value("issuer") { configuration.issuer = issuer }
+        configuration.claimExistingUsers = file?.sections["oidc"] == nil
+        if let flag = value("claim_existing_users") {
+            guard let on = Self.boolean(flag) else { throw invalid("claim_existing_users must be true or false, got '\(flag)'") }
+            configuration.claimExistingUsers = on
+        }
         configuration.groupBase = value("group_base")
         if let filter = value("group_filter") { configuration.groupFilter = filter }
         if let attribute = value("group_name_attribute") { configuration.groupNameAttribute = attribute }

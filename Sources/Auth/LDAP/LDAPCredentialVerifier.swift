@@ -6,7 +6,9 @@ import Synchronization
 ///
 /// A verified password is remembered for `cacheSeconds` as an HMAC under a key of this process
 /// only, so the directory sees one bind per user and period, not one per request; the groups are
-/// read again on each bind. Wrong passwords are throttled per user and per address, like local ones.
+/// read again on each bind. The user is bound to the directory (`issuer`) and the entry's DN, never
+/// to a local account of the same name. Wrong passwords are throttled per (user, address) and per
+/// address, like local ones (`FailureThrottle.signInKeys`).
 public final class LDAPCredentialVerifier: Sendable {
     public let configuration: LDAPConfiguration
     private let store: AuthStore
@@ -17,11 +19,14 @@ public final class LDAPCredentialVerifier: Sendable {
 
     private struct Remembered {
         var username: String
+        /// The user's id too: a user removed and another account made under the name is someone else.
+        var userId: Int64
         var passwordMAC: [UInt8]
         var until: Double
     }
 
-    /// What a successful bind found: the directory's spelling of the name, and the groups.
+    /// What a successful bind found: the directory's spelling of the name, the entry's DN (as the
+    /// directory spells it, when it lets the user read their entry), and the groups.
     public struct DirectoryUser: Sendable, Equatable {
         public var username: String
         public var dn: String
@@ -39,22 +44,24 @@ public final class LDAPCredentialVerifier: Sendable {
     /// `.verified` with the signed-in user, `.rejected`, or `.throttled`; throws `LDAPError.unavailable`
     /// when the directory cannot be reached (the caller answers 503, not 401).
     public func verify(username: String, password: String, address: String, now: Double) throws -> CredentialVerifier.Outcome {
-        let keys = ["user:" + username, "address:" + address]
+        let keys = FailureThrottle.signInKeys(username: username, address: address)
         if let wait = throttle.retryAfter(keys, now: now) { return .throttled(retryAfter: wait) }
         let mac = HMACSHA256.authenticationCode(key: key, message: username + "\u{0}" + password)
         if let entry = remembered.withLock({ $0[username] }), now < entry.until, ConstantTime.equal(entry.passwordMAC, mac),
-           let user = try store.user(named: entry.username) {
+           let user = try store.user(named: entry.username), user.id == entry.userId {
             return .verified(user)
         }
         guard let found = try bind(username: username, password: password) else {
             throttle.recordFailure(keys, now: now)
             return .rejected
         }
-        let user = try store.signInExternalUser(username: found.username, groups: found.groups, mapping: configuration.groups)
+        let user = try store.signInExternalUser(
+            ExternalIdentity(kind: .ldap, issuer: configuration.issuer, subject: found.dn, username: found.username),
+            groups: found.groups, mapping: configuration.groups, claimExisting: configuration.claimExistingUsers)
         if configuration.cacheSeconds > 0 {
             remembered.withLock { entries in
                 if entries.count >= Self.maxRemembered { entries.removeAll(keepingCapacity: true) }
-                entries[username] = Remembered(username: user.username, passwordMAC: mac, until: now + configuration.cacheSeconds)
+                entries[username] = Remembered(username: user.username, userId: user.id, passwordMAC: mac, until: now + configuration.cacheSeconds)
             }
         }
         return .verified(user)
@@ -101,7 +108,10 @@ public final class LDAPCredentialVerifier: Sendable {
                                            attributes: [configuration.groupNameAttribute], limit: 1000)
                 .compactMap { $0.first(configuration.groupNameAttribute) }
         }
-        return DirectoryUser(username: entry?.first(configuration.usernameAttribute) ?? username, dn: dn,
+        // The entry's own DN, not the filled template: `uid=Alice,...` and `uid=alice,...` are one
+        // entry and must be one identity.
+        let subject = entry.map(\.dn).flatMap { $0.isEmpty ? nil : $0 } ?? dn
+        return DirectoryUser(username: entry?.first(configuration.usernameAttribute) ?? username, dn: subject,
                              groups: groups.sorted())
     }
 }

@@ -92,21 +92,53 @@ public final class BrowserSignIn: Sendable {
         }
         let user = try bearer.signIn(identity)
         let expires = min(now + settings.sessionSeconds, identity.expiresAt + settings.sessionSeconds)
-        let session = cookies.seal([("user", user.username)], expires: expires)
-        return (user, session, login["next"] ?? "/")
+        let session = cookies.seal([("user", user.username), ("uid", String(user.id))], expires: expires)
+        // Checked again on the way out: the cookie is ours, but the rule is the one place that decides.
+        return (user, session, Self.safeReturnPath(login["next"] ?? "/"))
     }
 
-    /// The user a session cookie names; nil when it is not ours, expired, or the user is gone.
+    /// The user a session cookie names; nil when it is not ours, expired, or the user is gone
+    /// (by id too: a session never passes to a later account of the same name).
     public func user(session: String, now: Double) throws -> AuthUser? {
-        guard let username = cookies.open(session, now: now)?["user"] else { return nil }
-        return try bearer.user(named: username)
+        guard let fields = cookies.open(session, now: now), let username = fields["user"],
+              let id = fields["uid"].flatMap({ Int64($0) }) else { return nil }
+        return try bearer.user(named: username, id: id)
     }
 
-    /// Only a path on this server (`/...`, not `//host` or a URL): no open redirects.
+    /// The longest `next` kept (it rides in the login cookie).
+    static let maxReturnPathLength = 2_048
+
+    /// Only a path on this server, else `/`: no open redirects. The path must start with one `/`,
+    /// hold no backslash, no whitespace and no control character anywhere (browsers drop tabs and
+    /// newlines inside a URL, so `/<tab>/evil` would become `//evil`), and must resolve, as a
+    /// browser resolves a `Location`, to this server's origin.
     static func safeReturnPath(_ path: String) -> String {
-        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"),
-              !path.contains(where: { $0.isNewline || $0 == "\\" }) else { return "/" }
+        guard path.utf8.count <= maxReturnPathLength, path.hasPrefix("/"), !path.hasPrefix("//"),
+              !path.unicodeScalars.contains(where: { scalar in
+                  scalar == "\\" || scalar.properties.isWhitespace
+                      || [.control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator]
+                          .contains(scalar.properties.generalCategory)
+              }),
+              resolvesToSameOrigin(path) else { return "/" }
         return path
+    }
+
+    /// Whether a browser resolving `reference` against a page of this server stays on this server
+    /// (the WHATWG URL parser's steps that can leave it): after it strips leading and trailing C0
+    /// controls and spaces and removes tabs and newlines, a reference that starts with two slashes
+    /// (or backslashes, in special schemes) names another host, and one that starts with a scheme
+    /// is absolute. A second check behind the character rules above.
+    static func resolvesToSameOrigin(_ reference: String) -> Bool {
+        var scalars = Array(reference.unicodeScalars)
+        while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
+        while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
+        scalars.removeAll { $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = scalars.first, first == "/" || first == "\\" else {
+            // Not absolute-path-relative: a scheme (`https:`, `javascript:`) or a path relative to the page.
+            return false
+        }
+        if scalars.count > 1, scalars[1] == "/" || scalars[1] == "\\" { return false }
+        return true
     }
 
     static func randomToken() -> String {

@@ -9,7 +9,11 @@ public struct OIDCConfiguration: Sendable, Equatable {
     public var issuer: String
     /// A value the token's `aud` must contain (the client id registered for Swiftrack).
     public var audience: String
-    public var usernameClaim = "preferred_username"
+    /// The claim that names a new user. `sub` by default: the provider assigns it and the user
+    /// cannot choose it. `preferred_username` or `email` give readable names, but many providers
+    /// let users pick them; a user is bound to `iss` + `sub` either way, and a name already held
+    /// by another account is refused (docs/SECURITY.md, "External identities").
+    public var usernameClaim = "sub"
     public var groupsClaim = "groups"
     /// Accepted signature algorithms; `none` and HMAC ones never are.
     public var algorithms: Set<String> = ["RS256", "ES256"]
@@ -19,12 +23,22 @@ public struct OIDCConfiguration: Sendable, Equatable {
     public var groups = GroupRoleMapping()
     /// An unknown key id fetches the key set again at most this often (key rotation).
     public var keyRefreshSeconds: Double = 30
+    /// Whether a user a provider created before identities were recorded (`!external`, unbound)
+    /// may be taken over, once, by the first identity of that name (`claim_existing_users`); by
+    /// default only when the file configures no `[ldap]` section, which could have made it too.
+    public var claimExistingUsers = true
     /// Browser sign-in (authorization code + PKCE), on when `redirect_uri` is set.
     public var browser: BrowserSignIn.Settings?
 
     public init(issuer: String, audience: String) {
         self.issuer = issuer
         self.audience = audience
+    }
+
+    /// The issuer identities are recorded under: the configured one without a trailing slash
+    /// (tokens are accepted with or without it, and must bind to one user either way).
+    public var identityIssuer: String {
+        issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
     }
 
     /// From the `[oidc]` section (nil when the file has none and no issuer is given), with the
@@ -53,6 +67,13 @@ public struct OIDCConfiguration: Sendable, Equatable {
         var configuration = OIDCConfiguration(issuer: issuer, audience: audience)
         if let claim = value("username_claim") { configuration.usernameClaim = claim }
         if let claim = value("groups_claim") { configuration.groupsClaim = claim }
+        configuration.claimExistingUsers = file?.sections["ldap"] == nil
+        if let flag = value("claim_existing_users") {
+            guard let on = LDAPConfiguration.boolean(flag) else {
+                throw MLflowError.invalidParameter("\(source): claim_existing_users must be true or false, got '\(flag)'")
+            }
+            configuration.claimExistingUsers = on
+        }
         if let seconds = value("clock_skew_seconds") {
             guard let parsed = Double(seconds), (0...600).contains(parsed) else {
                 throw MLflowError.invalidParameter("\(source): clock_skew_seconds must be 0...600, got '\(seconds)'")

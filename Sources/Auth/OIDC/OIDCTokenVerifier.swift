@@ -1,7 +1,8 @@
 /// Who a valid bearer token says the caller is.
 public struct OIDCIdentity: Sendable, Equatable {
     public var username: String
-    public var subject: String?
+    /// `sub`: with the issuer, what the user is bound to.
+    public var subject: String
     public var groups: [String]
     public var expiresAt: Double
 }
@@ -41,10 +42,13 @@ public struct OIDCTokenVerifier: Sendable {
         guard now < expires + skew else { throw .invalid("the token expired") }
         if let notBefore = token.seconds("nbf"), now + skew < notBefore { throw .invalid("the token is not valid yet (nbf)") }
         if let issuedAt = token.seconds("iat"), now + skew < issuedAt { throw .invalid("the token was issued in the future (iat)") }
+        guard let subject = token.string("sub"), !subject.isEmpty else {
+            throw .invalid("the token has no 'sub' claim to identify the user")
+        }
         guard let username = token.string(configuration.usernameClaim), !username.isEmpty else {
             throw .invalid("the token has no '\(configuration.usernameClaim)' claim to name the user")
         }
-        return OIDCIdentity(username: username, subject: token.string("sub"), groups: token.strings(configuration.groupsClaim),
+        return OIDCIdentity(username: username, subject: subject, groups: token.strings(configuration.groupsClaim),
                             expiresAt: expires)
     }
 }

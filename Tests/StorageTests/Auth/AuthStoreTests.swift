@@ -91,7 +91,7 @@ struct AuthStoreTests {
         _ = try AuthStore(database: database, passwordIterations: 1_000)
         _ = try AuthStore(database: database, passwordIterations: 1_000)   // already prepared: a no-op
         #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == AuthSchema.migrations.map(\.version))
-        #expect(AuthSchema.migrations.map(\.version) == [1, 2])
+        #expect(AuthSchema.migrations.map(\.version) == [1, 2, 3])
         #expect(try database.schemaVersions() == TrackingMigrations.all.map(\.version))
     }
 
@@ -102,7 +102,7 @@ struct AuthStoreTests {
             _ = try connection.execute("INSERT INTO users (username, password_hash, is_admin) VALUES ('old', 'x', 1)", [])
         }
         let store = try AuthStore(database: database, passwordIterations: 1_000)
-        #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == [1, 2])
+        #expect(try database.schemaVersions(versionTable: AuthSchema.versionTable) == [1, 2, 3])
         #expect(try store.requireUser(named: "old").isAdmin)
         try store.createGroup(name: "after-upgrade")
         try store.addMember(group: "after-upgrade", username: "old")
