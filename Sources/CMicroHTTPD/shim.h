@@ -15,7 +15,7 @@ static inline struct MHD_Daemon *swiftrack_mhd_start(
     swiftrack_uri_log_cb uri_log, void *uri_log_cls,
     unsigned int thread_pool_size, unsigned int connection_limit,
     unsigned int connection_timeout_seconds, size_t connection_memory_limit,
-    int listen_backlog,
+    unsigned int per_ip_connection_limit, int listen_backlog,
     const char *tls_key, const char *tls_cert, const char *tls_key_password, const char *tls_priorities)
 {
     struct addrinfo hints, *res = NULL;
@@ -41,6 +41,8 @@ static inline struct MHD_Daemon *swiftrack_mhd_start(
     SWIFTRACK_OPTION(MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds, NULL);
     SWIFTRACK_OPTION(MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit, NULL);
     SWIFTRACK_OPTION(MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog, NULL);
+    /* 0 means no per-address limit: the option is simply left out. */
+    if (per_ip_connection_limit > 0) SWIFTRACK_OPTION(MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit, NULL);
     /* A pool of one is no pool: libmicrohttpd warns, so the option is only given for two or more. */
     if (thread_pool_size > 1) SWIFTRACK_OPTION(MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size, NULL);
     if (tls) {
@@ -55,6 +57,22 @@ static inline struct MHD_Daemon *swiftrack_mhd_start(
                                             MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
     freeaddrinfo(res);
     return d;
+}
+
+/* Called from the URI-log callback, which libmicrohttpd 0.9.75 runs after it has found the '?'
+ * of the request target and before it splits the query into "GET argument" records: one
+ * 56-byte record per argument, allocated in the connection's memory pool. A query of 1,000
+ * run_ids filled the 64 KB pool, and then 0.9.75 could not even build its error answer and
+ * closed the connection silently. We never read those records (the query is parsed from the
+ * target copied in the callback), so the query is emptied in place: its first byte becomes the
+ * terminator and libmicrohttpd parses an empty argument list. `uri` points into libmicrohttpd's
+ * writable read buffer (the callback's `const` is a promise to callers, not the storage's), and
+ * the byte after '?' is at most the terminator that ends the target, so the write stays inside
+ * the line. */
+static inline void swiftrack_mhd_drop_query_arguments(const char *uri) {
+    if (uri == NULL) return;
+    char *question = strchr(uri, '?');
+    if (question != NULL) question[1] = '\0';
 }
 
 /* Whether this libmicrohttpd was built with TLS. */

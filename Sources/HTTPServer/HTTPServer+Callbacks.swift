@@ -11,6 +11,8 @@ let uriLogCallback: swiftrack_uri_log_cb = { cls, uri, _ in
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     server.inFlight.add(1, ordering: .relaxed)
     let target = uri.map { String(cString: $0) } ?? "/"
+    // Copied above; libmicrohttpd's own per-argument records would only fill the connection's pool.
+    swiftrack_mhd_drop_query_arguments(uri)
     return Unmanaged.passRetained(RequestContext(rawTarget: target, isTLS: server.configuration.tls != nil)).toOpaque()
 }
 
@@ -39,12 +41,17 @@ extension HTTPServer {
             // unless the request is refused anyway.
             context.method = method.map { String(cString: $0) } ?? "GET"
             context.readHeaders(of: connection)
-            if let refusal = prepareBody(of: context) {
-                context.phase = .answered
-                return queue(handler.reject(refusal, request: context.request), on: connection)
+            let head = context.head
+            if handler.needsAdmission(head) {
+                return admit(head, context: context, connection: connection)
             }
-            context.phase = .receiving
-            return .YES
+            return startBody(of: context, into: handler.bodyDestination(for: head), connection: connection)
+
+        case .admitting:
+            // libmicrohttpd calls again, still before the body, once the worker has resumed us.
+            guard let admission = context.admission else { return .YES }
+            context.admission = nil
+            return admitted(admission, context: context, connection: connection)
 
         case .receiving:
             if let uploadSize, uploadSize.pointee > 0 {
@@ -53,6 +60,10 @@ extension HTTPServer {
                 return receive(UnsafeRawBufferPointer(start: uploadData, count: uploadData == nil ? 0 : size), into: context)
             }
             context.body.finish()
+            if let refusal = context.refusal {
+                context.phase = .answered
+                return queue(refusal, on: connection)
+            }
             if let rejection = context.rejection {
                 context.phase = .answered
                 context.body.discard()
@@ -83,11 +94,26 @@ extension HTTPServer {
         }
     }
 
-    /// Asks the handler where the body goes and refuses a declared length over that limit.
-    private func prepareBody(of context: RequestContext) -> HTTPRejection? {
-        switch handler.bodyDestination(for: context.head) {
+    /// Opens the body's destination and waits for the body, or answers at once when its declared
+    /// length is over the limit or its file cannot be created.
+    func startBody(of context: RequestContext, into destination: HTTPBodyDestination,
+                   connection: OpaquePointer) -> MHD_Result {
+        if let rejection = prepareBody(of: context, into: destination) {
+            context.phase = .answered
+            return queue(handler.reject(rejection, request: context.request), on: connection)
+        }
+        context.phase = .receiving
+        return .YES
+    }
+
+    /// Refuses a declared length over the destination's limit.
+    private func prepareBody(of context: RequestContext, into destination: HTTPBodyDestination) -> HTTPRejection? {
+        let serverLimit = Int64(configuration.maxBodyBytes)
+        switch destination {
         case .memory:
-            context.body = RequestBodySink(limit: Int64(configuration.maxBodyBytes))
+            context.body = RequestBodySink(limit: serverLimit)
+        case .boundedMemory(let maxBytes):
+            context.body = RequestBodySink(limit: max(0, min(maxBytes, serverLimit)))
         case .file(let directory, let maxBytes):
             do {
                 context.body = try RequestBodySink(directory: directory, limit: maxBytes)
@@ -106,9 +132,9 @@ extension HTTPServer {
     /// refusal the rest is counted and dropped, and a client that keeps sending far beyond the
     /// limit is disconnected.
     private func receive(_ chunk: UnsafeRawBufferPointer, into context: RequestContext) -> MHD_Result {
-        if context.rejection != nil {
+        if context.isDiscarding {
             context.discardedBytes += Int64(chunk.count)
-            return context.discardedBytes > context.body.limit + (16 << 20) ? .NO : .YES
+            return context.discardedBytes > context.discardLimit ? .NO : .YES
         }
         switch context.body.append(chunk) {
         case .accepted:
@@ -119,11 +145,12 @@ extension HTTPServer {
             context.rejection = .bodyNotStored(reason: reason)
         }
         context.discardedBytes = context.body.received
+        context.discardLimit = context.body.limit + Self.discardSlack
         context.body.discard()
         return .YES
     }
 
-    private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+    func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
         guard let mhdResponse = makeResponse(response) else { return .NO }
         for header in response.headers {
             _ = MHD_add_response_header(mhdResponse, header.name, header.value)

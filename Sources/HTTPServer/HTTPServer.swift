@@ -49,7 +49,7 @@ public final class HTTPServer: Sendable {
             uriLogCallback, me,
             UInt32(max(1, config.pollThreads)), UInt32(max(1, config.connectionLimit)),
             UInt32(max(0, config.connectionTimeoutSeconds)), max(8192, config.connectionMemoryBytes),
-            Int32(config.listenBacklog), key, certificate, password, priorities)
+            UInt32(clamping: max(0, config.perIPConnectionLimit)), Int32(config.listenBacklog), key, certificate, password, priorities)
                     }
                 }
             }

@@ -8,14 +8,22 @@ public struct HTTPServerConfiguration: Sendable {
     /// Threads that run handlers (they may block on a database).
     public var workers: Int = 2 * HTTPServerConfiguration.processorCount
     public var connectionLimit: Int = 4096
+    /// Simultaneous connections from one client address, 0 for no limit. High enough for a
+    /// benchmark's 200 clients on loopback or a reverse proxy's pool; low enough that one address
+    /// cannot take all of `connectionLimit`.
+    public var perIPConnectionLimit: Int = 1024
     /// An idle or stalled connection is closed after this many seconds (slow clients).
     public var connectionTimeoutSeconds: Int = 60
     /// The largest request body accepted, in bytes.
     public var maxBodyBytes: Int = 64 << 20
-    /// Per-connection buffer for headers and upload chunks. libmicrohttpd 0.9.75 clears the
-    /// buffer between requests: 256 KB cost 6% of the CPU under the mixed workload (perf), and
-    /// 64 KB answered ~20% more requests with uploads no slower (measured A/B, 2026-11-25).
-    public var connectionMemoryBytes: Int = 64 << 10
+    /// Per-connection buffer for the request line, headers and upload chunks; a head that does
+    /// not fit is answered 414 (line) or 431 (headers) by libmicrohttpd, which then closes.
+    /// libmicrohttpd 0.9.75 clears the whole buffer between requests, so it stays resident:
+    /// 256 KB cost 6% of the CPU under the mixed workload (perf), and 64 KB answered ~20% more
+    /// requests with uploads no slower (measured A/B, 2026-11-25). 72 KB is the least that takes
+    /// a 64 KiB request line or 64 KiB of headers (as MLflow's server does) and still a body;
+    /// 500 idle keep-alive connections cost 72.6 KB each instead of 64.6 KB (2026-12-07).
+    public var connectionMemoryBytes: Int = 72 << 10
     public var listenBacklog: Int = 1024
     /// Serve HTTPS with this certificate and key; nil serves plain HTTP.
     public var tls: HTTPServerTLS?

@@ -9,8 +9,13 @@ public struct HTTPServerTLS: Sendable, Equatable {
     /// A GnuTLS priority string.
     public var priorities: String
 
-    /// GnuTLS' defaults with every protocol version below TLS 1.2 taken out, server's cipher order.
-    public static let modernPriorities = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
+    /// TLS 1.3, and TLS 1.2 with forward-secret key exchange ((EC)DHE) and AEAD ciphers only (GCM,
+    /// ChaCha20-Poly1305): no RSA key exchange (no forward secrecy) and no CBC (padding-oracle
+    /// history); the server's cipher order. Every client from the last decade has one of these.
+    public static let modernPriorities = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+        + ":-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA"
+        + ":-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305"
+        + ":-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
 
     public init(certificatePEM: String, privateKeyPEM: String, keyPassword: String? = nil,
                 priorities: String = HTTPServerTLS.modernPriorities) {

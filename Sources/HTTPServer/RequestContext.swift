@@ -6,6 +6,8 @@ import CMicroHTTPD
 final class RequestContext: @unchecked Sendable {
     enum Phase {
         case start
+        /// Suspended while a worker runs the handler's `admit`; its answer is in `admission`.
+        case admitting
         case receiving
         case dispatched
         case answered
@@ -20,8 +22,16 @@ final class RequestContext: @unchecked Sendable {
     var remoteAddress = ""
     var body = RequestBodySink(limit: 0)
     var rejection: HTTPRejection?
+    /// What `admit` decided, set by the worker before it resumes the connection.
+    var admission: HTTPAdmission?
+    /// The handler's own refusal, answered once the body has been read and dropped.
+    var refusal: HTTPResponse?
     /// Bytes of a refused body read and dropped so far.
     var discardedBytes: Int64 = 0
+    /// A client that sends more than this after a refusal is disconnected instead of answered.
+    var discardLimit: Int64 = 0
+    /// Whether the body is being read and dropped rather than stored.
+    var isDiscarding: Bool { rejection != nil || refusal != nil }
     var response: HTTPResponse?
 
     init(rawTarget: String, isTLS: Bool) {
@@ -36,7 +46,8 @@ final class RequestContext: @unchecked Sendable {
 
     var head: HTTPRequestHead {
         let request = HTTPRequest(method: method, target: rawTarget, headers: headers)
-        return HTTPRequestHead(method: method, rawPath: request.rawPath, path: request.path, headers: request.headers)
+        return HTTPRequestHead(method: method, rawPath: request.rawPath, path: request.path, headers: request.headers,
+                               rawQuery: request.rawQuery, remoteAddress: remoteAddress, isTLS: isTLS)
     }
 
     var request: HTTPRequest {

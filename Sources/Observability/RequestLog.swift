@@ -50,10 +50,57 @@ public final class RequestLog: Sendable {
         lock.withLock { _ in write(line) }
     }
 
+    /// One line whatever the request held: a control character (a decoded `%0A` in a path, say)
+    /// must not start a forged line, so the path is percent-encoded again where it matters and
+    /// the other fields have their control characters escaped.
     static func text(_ entry: Entry) -> String {
         let millis = (entry.durationSeconds * 1000 * 10).rounded() / 10
-        return "\(entry.time.ISO8601Format()) \(entry.method) \(entry.path) \(entry.status) \(millis) ms "
-            + "id=\(entry.requestId)\(entry.user.map { " user=\($0)" } ?? "")\n"
+        return "\(entry.time.ISO8601Format()) \(escaped(entry.method)) \(encodedPath(entry.path)) \(entry.status) "
+            + "\(millis) ms id=\(escaped(entry.requestId))\(entry.user.map { " user=\(escaped($0))" } ?? "")\n"
+    }
+
+    /// Line breaks and other controls: C0, DEL, C1, and the Unicode line and paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// Control characters as `\n`, `\r`, `\t` or `\u{...}`, and `\` doubled so an escape cannot be faked.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) || $0 == "\\" }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if isControl(scalar) {
+                    out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The decoded path with controls, spaces (the line's field separator) and `%` percent-encoded
+    /// again, so the field reads as the URL the client sent and cannot be split or faked.
+    static func encodedPath(_ path: String) -> String {
+        guard path.unicodeScalars.contains(where: { isControl($0) || $0 == " " || $0 == "%" }) else { return path }
+        var out = ""
+        for scalar in path.unicodeScalars {
+            if isControl(scalar) || scalar == " " || scalar == "%" {
+                for byte in String(scalar).utf8 {
+                    let hex = String(byte, radix: 16, uppercase: true)
+                    out += "%" + (hex.count == 1 ? "0" + hex : hex)
+                }
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func json(_ entry: Entry) -> String {

@@ -1,13 +1,14 @@
 import API
 import HTTPServer
 
-/// `swiftrack server`'s HTTPS, proxy and identity-provider options.
+/// `swiftrack server`'s HTTPS, proxy, per-client connection and identity-provider options.
 extension ServerOptions {
     static let transportFlags: Set<String> = ["tls-cert", "tls-key", "behind-proxy", "hsts-max-age",
-                                              "oidc-issuer", "oidc-audience", "ldap-uri"]
+                                              "max-connections-per-ip", "oidc-issuer", "oidc-audience", "ldap-uri"]
 
     static let transportHelp = """
-          --tls-cert PATH              serve HTTPS (TLS 1.2 and 1.3 only) with this PEM certificate chain
+          --tls-cert PATH              serve HTTPS with this PEM certificate chain (TLS 1.3, and TLS 1.2
+                                       with ECDHE/DHE and AES-GCM or ChaCha20-Poly1305 only)
                                        env SWIFTRACK_TLS_CERT
           --tls-key PATH               its PEM private key; an encrypted key's password is read from
                                        env SWIFTRACK_TLS_KEY_PASSWORD (never from the command line)
@@ -22,6 +23,10 @@ extension ServerOptions {
           --hsts-max-age S             Strict-Transport-Security max-age on HTTPS answers, 0 for none
                                        (default 31536000)
                                        env SWIFTRACK_HSTS_MAX_AGE
+          --max-connections-per-ip N   simultaneous connections from one client address; the next is
+                                       closed at once (default 1024, 0 for no limit; behind a proxy
+                                       every client shares the proxy's address)
+                                       env SWIFTRACK_MAX_CONNECTIONS_PER_IP
           --oidc-issuer URL            with auth on, also accept `Authorization: Bearer <JWT>` from this
                                        OpenID Connect provider (RS256/ES256; keys by discovery); more
                                        settings in the auth configuration's [oidc] section
@@ -81,6 +86,12 @@ extension ServerOptions {
         ldapURI = value("ldap-uri", "SWIFTRACK_LDAP_URI")
         if ldapURI != nil && !authEnabled {
             throw UsageError("--ldap-uri needs access control on (--app-name basic-auth)")
+        }
+        if let text = value("max-connections-per-ip", "SWIFTRACK_MAX_CONNECTIONS_PER_IP") {
+            guard let limit = Int(text), (0...100_000).contains(limit) else {
+                throw UsageError("--max-connections-per-ip must be an integer in 0...100000, got '\(text)'")
+            }
+            http.perIPConnectionLimit = limit
         }
         if let text = value("hsts-max-age", "SWIFTRACK_HSTS_MAX_AGE") {
             guard let seconds = Int(text), (0...(10 * 31_536_000)).contains(seconds) else {

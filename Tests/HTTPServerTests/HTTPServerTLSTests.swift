@@ -30,6 +30,7 @@ private func run(_ executable: String, _ arguments: [String]) throws -> (status:
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice   // openssl s_client would wait on it
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -82,6 +83,38 @@ private func startTLSServer(_ tls: HTTPServerTLS) throws -> (HTTPServer, UInt16)
         #expect(try curl(["http://127.0.0.1:\(port)/"]).0 == 0)
         // The server is still answering after the refused handshakes.
         #expect(try curl(["--cacert", files.certificate, "https://127.0.0.1:\(port)/after"]).1 == "tls=true GET /after")
+    }
+
+    /// The suite openssl s_client agreed on, or nil when the handshake failed.
+    private func negotiated(port: UInt16, _ options: [String]) throws -> String? {
+        let (_, output) = try run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)"] + options)
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("Cipher is ") }) else { return nil }
+        let suite = String(line.split(separator: " ").last ?? "")
+        return suite == "(NONE)" ? nil : suite
+    }
+
+    @Test func onlyForwardSecretAEADSuitesAreNegotiated() throws {
+        let rsa = try TestCertificate(keyType: ["-newkey", "rsa:2048"]), ec = try TestCertificate()
+        let (rsaServer, rsaPort) = try startTLSServer(try HTTPServerTLS.load(certificateFile: rsa.certificate, keyFile: rsa.key))
+        defer { rsaServer.stop() }
+        let (ecServer, ecPort) = try startTLSServer(try HTTPServerTLS.load(certificateFile: ec.certificate, keyFile: ec.key))
+        defer { ecServer.stop() }
+        let tls12 = ["-tls1_2", "-cipher"]
+        // RSA key exchange, with CBC or with GCM: refused.
+        #expect(try negotiated(port: rsaPort, tls12 + ["AES128-SHA256"]) == nil)
+        #expect(try negotiated(port: rsaPort, tls12 + ["AES128-GCM-SHA256"]) == nil)
+        #expect(try negotiated(port: rsaPort, tls12 + ["AES256-SHA"]) == nil)
+        // ECDHE with CBC: refused.
+        #expect(try negotiated(port: rsaPort, tls12 + ["ECDHE-RSA-AES128-SHA256"]) == nil)
+        #expect(try negotiated(port: ecPort, tls12 + ["ECDHE-ECDSA-AES256-SHA"]) == nil)
+        // ECDHE with an AEAD cipher: accepted.
+        #expect(try negotiated(port: rsaPort, tls12 + ["ECDHE-RSA-AES128-GCM-SHA256"]) == "ECDHE-RSA-AES128-GCM-SHA256")
+        #expect(try negotiated(port: rsaPort, tls12 + ["ECDHE-RSA-CHACHA20-POLY1305"]) == "ECDHE-RSA-CHACHA20-POLY1305")
+        #expect(try negotiated(port: ecPort, tls12 + ["ECDHE-ECDSA-AES256-GCM-SHA384"]) == "ECDHE-ECDSA-AES256-GCM-SHA384")
+        // TLS 1.3 as the client likes it.
+        #expect(try negotiated(port: rsaPort, ["-tls1_3"]) != nil)
+        #expect(try negotiated(port: ecPort, ["-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"])
+                == "TLS_CHACHA20_POLY1305_SHA256")
     }
 
     @Test func badKeysAndFilesAreRefusedWithTheirNames() throws {

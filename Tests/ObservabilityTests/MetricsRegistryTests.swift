@@ -100,4 +100,17 @@ import Testing
     @Test func writesReadableTextLines() {
         #expect(RequestLog.text(entry()) == "2023-11-14T22:13:20Z POST /api/2.0/mlflow/runs/create 200 1.2 ms id=req-1 user=alice \"a\"\n")
     }
+
+    @Test func aTextLineCannotBeSplitOrForgedByWhatTheClientSent() {
+        var forged = entry()
+        // `GET /x%0A2023-11-14T22:13:21Z%20POST%20/admin%20200` arrives decoded.
+        forged.path = "/x\n2023-11-14T22:13:21Z POST /admin 200 100%\u{2028}\r\u{85}"
+        forged.method = "GE\u{1B}[2JT"
+        forged.user = "bob\nid=x \\u{A}"
+        forged.requestId = "r\t1"
+        let line = RequestLog.text(forged)
+        #expect(line == "2023-11-14T22:13:20Z GE\\u{1B}[2JT /x%0A2023-11-14T22:13:21Z%20POST%20/admin%20200%20100%25%E2%80%A8%0D%C2%85 "
+                + "200 1.2 ms id=r\\t1 user=bob\\nid=x \\\\u{A}\n")
+        #expect(line.filter { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{85}" }.count == 1)
+    }
 }
