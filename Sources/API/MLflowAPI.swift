@@ -87,6 +87,12 @@ public struct MLflowAPI: HTTPHandler {
     }
 
     public func handle(_ incoming: HTTPServerRequest) -> HTTPServerResponse {
+        answer(incoming, refused: nil)
+    }
+
+    /// Answers a request, or (`refused`) the refusal its admission decided, with the same request id,
+    /// metrics, logs and audit record either way.
+    private func answer(_ incoming: HTTPServerRequest, refused: AccessRefusal?) -> HTTPServerResponse {
         var request = incoming
         // The client's own address and scheme first: the logs, the throttle and the audit see them.
         let secure = transport.resolve(&request)
@@ -100,7 +106,7 @@ public struct MLflowAPI: HTTPHandler {
             outcome = APIAudit.Outcome(template: template(of: request), caller: nil,
                                        response: MLflowError.auditUnavailable(carriedOut: false).response)
         } else {
-            outcome = route(request, secure: secure)
+            outcome = route(request, secure: secure, refused: refused)
         }
         observability?.metrics.inFlight.add(-1)
         let elapsed = ContinuousClock.now - started
@@ -152,7 +158,7 @@ public struct MLflowAPI: HTTPHandler {
     /// signed-in user (for the request and audit logs). With access control on, every request but a
     /// public route's is signed in first, and every route's declared rule is checked on the same
     /// `RouteRequest` its handler then receives.
-    private func route(_ request: HTTPRequest, secure: Bool) -> APIAudit.Outcome {
+    private func route(_ request: HTTPRequest, secure: Bool, refused: AccessRefusal? = nil) -> APIAudit.Outcome {
         if let refusal = transport.refusal(path: request.path, secure: secure) {
             return APIAudit.Outcome(template: "insecure", caller: nil, response: refusal)
         }
@@ -165,7 +171,7 @@ public struct MLflowAPI: HTTPHandler {
         }
         let destination = destination(of: request)
         if let access, page != nil || !destination.isPublic {
-            switch access.authenticate(request) {
+            switch refused.map({ .failure($0) }) ?? access.authenticate(request) {
             case .failure(let refusal):
                 let response = UISignIn.adapt(refusal.response, to: request, browserSignIn: access.browser != nil)
                 return APIAudit.Outcome(template: "unauthenticated", caller: nil, response: response)
@@ -280,6 +286,44 @@ public struct MLflowAPI: HTTPHandler {
         } catch {
             logError("\(request.method) \(request.path): \(error)")
             return MLflowError.internalError("Internal error: \(error)").response
+        }
+    }
+
+    /// Bodies up to this size are read before the caller is known (the 401 comes after the body);
+    /// a larger one, with access control on, only once its headers have signed the caller in.
+    static let unauthenticatedBodyBytes: Int64 = 4096
+
+    /// With access control on, a body that may exceed `unauthenticatedBodyBytes` (declared larger, or
+    /// chunked) waits for `admit`: nobody makes the server hold megabytes without signing in.
+    public func needsAdmission(_ head: HTTPRequestHead) -> Bool {
+        guard access != nil else { return false }
+        if let declared = head.header("content-length") {
+            return (Int64(declared[...].trimmingWhitespace()) ?? Int64.max) > Self.unauthenticatedBodyBytes
+        }
+        return head.header("transfer-encoding") != nil
+    }
+
+    /// Signs the caller in from the headers before their body is read (on a worker: it may ask the
+    /// auth database or a directory). A refusal is answered as `handle` would answer it (401, 429,
+    /// 503), with its audit record, and the body is dropped unread; a public route or a transport
+    /// refusal gets at most `unauthenticatedBodyBytes`.
+    public func admit(_ head: HTTPRequestHead) -> HTTPAdmission {
+        guard let access else { return .proceed(bodyDestination(for: head)) }
+        var request = HTTPRequest(method: head.method,
+                                  target: head.rawPath + (head.rawQuery.isEmpty ? "" : "?" + head.rawQuery),
+                                  headers: head.headers)
+        request.remoteAddress = head.remoteAddress
+        request.isTLS = head.isTLS
+        var resolved = request
+        let secure = transport.resolve(&resolved)
+        if transport.refusal(path: resolved.path, secure: secure) != nil || destination(of: resolved).isPublic {
+            return .proceed(.boundedMemory(maxBytes: Self.unauthenticatedBodyBytes))
+        }
+        switch access.authenticate(resolved) {
+        case .success:
+            return .proceed(bodyDestination(for: head))
+        case .failure(let refusal):
+            return .refuse(answer(request, refused: refusal))
         }
     }
 

@@ -225,3 +225,54 @@ struct AccessReviewTests {
         #expect(reply.status != 200)
     }
 }
+
+/// Hole 10: a body is read only once its headers have signed the caller in.
+@Suite("Access: admission before the body")
+struct AdmissionTests {
+    private func head(_ method: String, _ target: String, length: Int64?, as user: String?) -> HTTPRequestHead {
+        var headers: [(name: String, value: String)] = [(name: "content-type", value: "application/json")]
+        if let length { headers.append((name: "content-length", value: String(length))) }
+        if let user {
+            let token = Data("\(user):\(AuthHarness.password(user))".utf8).base64EncodedString()
+            headers.append((name: "authorization", value: "Basic \(token)"))
+        }
+        let parts = target.split(separator: "?", maxSplits: 1)
+        return HTTPRequestHead(method: method, rawPath: String(parts[0]), path: String(parts[0]), headers: headers,
+                               rawQuery: parts.count > 1 ? String(parts[1]) : "", remoteAddress: "10.0.0.9")
+    }
+
+    @Test func largeBodiesWaitForTheirSignInAndStrangersAreRefusedUnread() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        let api = harness.api
+        let batch = "/api/2.0/mlflow/runs/log-batch"
+        #expect(!api.needsAdmission(head("POST", batch, length: 4_096, as: nil)))
+        #expect(api.needsAdmission(head("POST", batch, length: 64 << 20, as: nil)))
+        #expect(api.needsAdmission(head("POST", batch, length: nil, as: nil)) == false)
+        var chunked = head("POST", batch, length: nil, as: nil)
+        chunked.headers.append((name: "transfer-encoding", value: "chunked"))
+        #expect(api.needsAdmission(chunked))
+        for user in [nil, "nobody"] {
+            guard case .refuse(let response) = api.admit(head("POST", batch, length: 64 << 20, as: user)) else {
+                Issue.record("a stranger's 64 MiB body was admitted")
+                continue
+            }
+            #expect(response.status == 401)
+            #expect(response.headers.contains { $0.name == "X-Request-Id" })
+        }
+        guard case .proceed(.memory) = api.admit(head("POST", batch, length: 64 << 20, as: "admin")) else {
+            Issue.record("a signed-in caller's body was not admitted")
+            return
+        }
+        // A public route takes no large body from anyone.
+        guard case .proceed(.boundedMemory(let cap)) = api.admit(head("GET", "/health", length: 1 << 20, as: nil)) else {
+            Issue.record("a public route admitted a large body")
+            return
+        }
+        #expect(cap == MLflowAPI.unauthenticatedBodyBytes)
+    }
+
+    @Test func withoutAccessControlNothingWaits() throws {
+        let harness = try APIHarness()
+        #expect(!harness.api.needsAdmission(head("POST", "/api/2.0/mlflow/runs/log-batch", length: 64 << 20, as: nil)))
+    }
+}

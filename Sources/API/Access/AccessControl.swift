@@ -61,6 +61,8 @@ public final class AccessControl: Sendable {
                 case .failure(.providerUnavailable(let reason)): return .failure(.unavailable("the identity provider: \(reason)"))
                 case .failure(let rejection): return .failure(.invalidToken("\(rejection)"))
                 }
+            } catch let error as MLflowError where error.code.httpStatus < 500 {
+                return .failure(.refused(error))   // e.g. a name held by a local account (never merged)
             } catch {
                 return .failure(.unavailable("\(error)"))
             }
@@ -75,6 +77,8 @@ public final class AccessControl: Sendable {
             }
             do {
                 if let user = try browser.user(session: session, now: now) { return .success(SignIn(user: user, method: "session")) }
+            } catch let error as MLflowError where error.code.httpStatus < 500 {
+                return .failure(.refused(error))   // e.g. a name held by a local account (never merged)
             } catch {
                 return .failure(.unavailable("\(error)"))
             }
@@ -94,6 +98,8 @@ public final class AccessControl: Sendable {
             }
         } catch let error as LDAPError {
             return .failure(.directoryUnavailable("\(error)"))
+        } catch let error as MLflowError where error.code.httpStatus < 500 {
+            return .failure(.refused(error))
         } catch {
             return .failure(.unavailable("\(error)"))
         }
@@ -208,6 +214,8 @@ enum AccessRefusal: Error, Equatable {
     case directoryUnavailable(String)
     /// A session cookie on a changing request from another site's page.
     case crossSiteSession
+    /// Signed in by a provider, but refused (e.g. the name belongs to a local account): its own answer.
+    case refused(MLflowError)
 
     var response: HTTPResponse {
         switch self {
@@ -231,6 +239,8 @@ enum AccessRefusal: Error, Equatable {
                                        "Too many failed sign-ins; try again in \(seconds) s.").response
             response.headers.append((name: "Retry-After", value: String(seconds)))
             return response
+        case .refused(let error):
+            return error.response
         case .crossSiteSession:
             return MLflowError(.permissionDenied, "A signed-in browser may change things only from this server's pages "
                                + "(the request's Origin is another site).").response
