@@ -4,6 +4,8 @@ import TrackingCore
 /// Users, roles and grants in their own database (any engine `Storage` opens), with MLflow's
 /// rules and messages. Nothing is cached: several replicas share one auth database.
 public final class AuthStore: Sendable {
+    /// The resource pattern a grant on every resource of its type uses.
+    public static let everyResource = "*"
     public let database: any SQLDatabase
     /// PBKDF2 iterations for new hashes (tests lower it; stored hashes carry their own count).
     let passwordIterations: Int

@@ -276,3 +276,74 @@ struct AdmissionTests {
         #expect(!harness.api.needsAdmission(head("POST", "/api/2.0/mlflow/runs/log-batch", length: 64 << 20, as: nil)))
     }
 }
+
+/// Hole 14: one GraphQL request cannot fan out into unbounded REST calls.
+@Suite("GraphQL: inner calls are bounded")
+struct GraphQLCallBudgetTests {
+    @Test func callsPastTheBudgetFailWithoutRunning() throws {
+        nonisolated(unsafe) var made = 0
+        let calls = GraphQLCalls(caller: HTTPRequest(method: "POST", target: "/graphql"), budget: 3) { _ in
+            made += 1
+            return .json(Array("{}".utf8))
+        }
+        for index in 0..<3 { _ = try calls.get("/mlflow/runs/get", [("run_id", .string("r\(index)"))]) }
+        _ = try calls.get("/mlflow/runs/get", [("run_id", .string("r0"))])   // remembered: no new call
+        #expect(throws: GraphQLFieldError.self) { try calls.get("/mlflow/runs/get", [("run_id", .string("r3"))]) }
+        #expect(made == 3)
+    }
+}
+
+/// What the break-in review found after the first fixes (issue 20's closing check).
+@Suite("Access: the break-in review")
+struct BreakInReviewTests {
+    // An experiment pointed at a server file with a NUL, so its run's artifacts were that file.
+    @Test func artifactLocationsCannotNameServerFiles() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        try harness.addUser("bob")
+        for location in ["file:///etc/passwd%00", "/etc/passwd\u{0}", "file:///tmp%2500", "/tmp/x\n/y"] {
+            let body = JSONWriter.string(.object([("name", .string("x-\(location.hashValue)")),
+                                                  ("artifact_location", .string(location))]))
+            // bob is refused a server path before its spelling is looked at; the admin's is checked.
+            let refused = harness.api("POST", "/mlflow/experiments/create", body, as: "bob")
+            #expect(refused.status == 403 || refused.status == 400, "bob \(location): \(refused.text)")
+            let reply = harness.api("POST", "/mlflow/experiments/create", body, as: "admin")
+            #expect(reply.status == 400, "admin \(location): \(reply.text)")
+            #expect(reply.errorCode == "INVALID_PARAMETER_VALUE")
+        }
+        // A path on the server's disk at all is for admins.
+        let local = harness.api("POST", "/mlflow/experiments/create", #"{"name":"local","artifact_location":"/etc"}"#,
+                                as: "bob")
+        #expect(local.status == 403, "\(local.text)")
+        #expect(harness.api("POST", "/mlflow/experiments/create", #"{"name":"s3","artifact_location":"s3://b/p"}"#,
+                            as: "bob").status == 200)
+        #expect(harness.api("POST", "/mlflow/experiments/create", #"{"name":"adm","artifact_location":"/tmp/adm"}"#,
+                            as: "admin").status == 200)
+        // A location stored before the check still cannot open a prefix of itself.
+        let stored = try harness.store.createExperiment(name: "old", artifactLocation: "/etc/passwd\u{0}", tags: [])
+        let run = try harness.store.createRun(CreateRunRequest(experimentId: stored, userId: "admin", runName: nil,
+                                                               startTime: 1, tags: []))
+        let read = harness.send("GET", "/get-artifact?run_id=\(run.info.runId)&path=x", as: "admin")
+        #expect(read.status == 400, "\(read.text)")
+        #expect(!read.text.contains("root:"))
+    }
+
+    // A registered model named `*` made its creator MANAGE on every model.
+    @Test func noModelIsNamedLikeEveryModel() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        try harness.addUser("bob")
+        #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"fraud"}"#, as: "admin").status == 200)
+        let created = harness.api("POST", "/mlflow/registered-models/create", #"{"name":"*"}"#, as: "bob")
+        #expect(created.status == 400, "\(created.text)")
+        #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"mine"}"#, as: "bob").status == 200)
+        #expect(harness.api("POST", "/mlflow/registered-models/rename", #"{"name":"mine","new_name":"*"}"#, as: "bob")
+            .status == 400)
+        #expect(harness.api("PATCH", "/mlflow/registered-models/update", #"{"name":"fraud","description":"x"}"#, as: "bob")
+            .status == 403)
+        // An admin's model named `*` gives nobody a wildcard, and deleting it takes no wildcard grant away.
+        #expect(harness.api("POST", "/mlflow/registered-models/create", #"{"name":"*"}"#, as: "admin").status == 200)
+        try harness.auth.createGrant(username: "bob", .registeredModel, "*", .noPermissions)
+        #expect(harness.api("DELETE", "/mlflow/registered-models/delete", #"{"name":"*"}"#, as: "admin").status == 200)
+        #expect(try harness.auth.effectivePermission(userId: try #require(try harness.auth.user(named: "bob")).id,
+                                                     .registeredModel, "*") == .noPermissions)
+    }
+}

@@ -14,13 +14,19 @@ extension AccessControl {
                   let id = Self.text(members.first { $0.0 == "experiment_id" }?.1) else { return }
             try store.setGrant(user: user, .experiment, id, .manage)
         case "POST /mlflow/registered-models/create":
-            try store.setGrant(user: user, .registeredModel, try request.fields().registeredModelName(), .manage)
+            // A model named `*` (made by an admin, or before names were checked) is never a grant pattern.
+            let name = try request.fields().registeredModelName()
+            guard name != AuthStore.everyResource else { return }
+            try store.setGrant(user: user, .registeredModel, name, .manage)
         case "POST /mlflow/registered-models/rename":
             let fields = try request.fields()
-            try store.renameResource(.registeredModel, from: try fields.registeredModelName(),
-                                     to: try fields.requiredString("new_name"))
+            let (from, to) = (try fields.registeredModelName(), try fields.requiredString("new_name"))
+            guard from != AuthStore.everyResource, to != AuthStore.everyResource else { return }
+            try store.renameResource(.registeredModel, from: from, to: to)
         case "DELETE /mlflow/registered-models/delete":
-            try store.deleteResourceGrants(.registeredModel, try request.fields().registeredModelName())
+            let name = try request.fields().registeredModelName()
+            guard name != AuthStore.everyResource else { return }
+            try store.deleteResourceGrants(.registeredModel, name)
         default:
             return
         }

@@ -58,6 +58,16 @@ extension AccessControl {
             if try store.effectivePermission(userId: user.id, type, name ?? "*") == .deny {
                 throw Self.denied("\(user.username) may not create \(type == .experiment ? "experiments" : "registered models").")
             }
+        case .notAGrantPattern(let field):
+            if try request.fields().string(field) == AuthStore.everyResource {
+                throw MLflowError.invalidParameter("The name '\(AuthStore.everyResource)' is reserved: grants use it "
+                                                   + "to mean every resource.")
+            }
+        case .noServerPath(let field):
+            guard let location = try request.fields().string(field), !location.isEmpty,
+                  ModelSourceRules.isLocal(location) else { return }
+            throw Self.denied("only an admin may place an experiment's artifacts on the server's disk "
+                              + "('\(location)'); leave artifact_location out, or name an object store.")
         case .all(let rules):
             for rule in rules { try check(rule, user: user, request: request) }
         }

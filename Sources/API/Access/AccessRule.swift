@@ -39,6 +39,12 @@ indirect enum AccessRule: Sendable {
     case transitionRequest(Permission.Need)
     /// Creating an experiment or a registered model: allowed unless a DENY covers it.
     case create(ResourceType)
+    /// A name field (`name`, `new_name`) may not be what grants read as "every resource" (`*`): the
+    /// creator's MANAGE on a model named `*` would be MANAGE on every model.
+    case notAGrantPattern(field: String)
+    /// An experiment's `artifact_location` on the server's own disk (a path or `file:` URI) is for
+    /// admins: anyone else could point runs at files the server reads.
+    case noServerPath(field: String)
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch
     /// Every rule in turn.

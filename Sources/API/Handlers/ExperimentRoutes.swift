@@ -11,7 +11,8 @@ struct ExperimentRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/experiments/create", access: .create(.experiment), create),
+            Route("POST", "/mlflow/experiments/create",
+                  access: .all([.create(.experiment), .noServerPath(field: "artifact_location")]), create),
             Route("GET", "/mlflow/experiments/get", access: .experiment(.read, field: "experiment_id"), get),
             Route("GET", "/mlflow/experiments/get-by-name", access: .experimentByName(.read), getByName),
             Route("POST", "/mlflow/experiments/search", access: .filteredSearch, search),
@@ -31,6 +32,7 @@ struct ExperimentRoutes {
         let tags = try fields.tags()
         try Validation.validateExperimentName(name)
         for tag in tags { try Validation.validateExperimentTag(tag) }
+        if let artifactLocation { try Validation.validateArtifactLocation(artifactLocation) }
         if let artifactLocation, artifactLocation.hasPrefix("runs:") {
             throw MLflowError.invalidParameter("Artifact location cannot be a runs:/ URI. Given: '\(artifactLocation)'")
         }

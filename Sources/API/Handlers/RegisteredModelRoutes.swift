@@ -11,9 +11,11 @@ struct RegisteredModelRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/registered-models/create", access: .create(.registeredModel), create),
+            Route("POST", "/mlflow/registered-models/create",
+                  access: .all([.notAGrantPattern(field: "name"), .create(.registeredModel)]), create),
             Route("GET", "/mlflow/registered-models/get", access: .registeredModel(.read, mustExist: false), get),
-            Route("POST", "/mlflow/registered-models/rename", access: .registeredModel(.update, mustExist: false), rename),
+            Route("POST", "/mlflow/registered-models/rename",
+                  access: .all([.notAGrantPattern(field: "new_name"), .registeredModel(.update, mustExist: false)]), rename),
             Route("PATCH", "/mlflow/registered-models/update", access: .registeredModel(.update, mustExist: false), update),
             Route("DELETE", "/mlflow/registered-models/delete", access: .registeredModel(.delete, mustExist: true), delete),
             Route("GET", "/mlflow/registered-models/search", access: .filteredSearch, search),

@@ -88,6 +88,8 @@ public struct LocalArtifactRepository: ArtifactRepository {
     /// ancestor resolves (through symbolic links) outside the root.
     func resolved(_ path: String) throws -> String {
         let candidate = ArtifactPath.join(root, path)
+        // A NUL would end the path where the C library reads it: the file opened would be a prefix.
+        guard !candidate.utf8.contains(0) else { throw MLflowError.invalidParameter("Invalid path") }
         let realRoot = Self.realPath(root) ?? root
         var probe = candidate
         var suffix: [String] = []
