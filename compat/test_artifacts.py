@@ -181,3 +181,32 @@ def test_two_gib_round_trip_keeps_memory_flat(server, server_pid, tmp_path, uniq
     print(f"\n2 GiB round trip: server RSS baseline {baseline / 1024:.1f} MiB, peak {peak[0] / 1024:.1f} MiB")
     assert growth_mib < 64, f"server RSS grew by {growth_mib:.1f} MiB during the transfer"
     requests.delete(_proxy(server, f"/big-{unique}"))
+
+
+# --- hostile upload paths (issue 20): never 500, nothing outside the destination ----------------
+
+def test_proxy_normalises_double_and_encoded_slashes_and_ignores_query(server, unique):
+    # As MLflow: `a//b` and `a%2F%2Fb` store `a/b`; a query string is not part of the path.
+    base = _proxy(server, f"/slash-{unique}")
+    for path in ("/a//b", "/c%2F%2Fd", "/q.txt?x=..%2F"):
+        assert requests.put(base + path, data=b"x").status_code == 200
+    listing = requests.get(_proxy(server), params={"path": f"slash-{unique}"}).json()
+    assert [f["path"] for f in listing["files"]] == ["a", "c", "q.txt"]
+    assert requests.get(base + "/a/b").content == b"x"
+    assert requests.get(base + "/c/d").content == b"x"
+
+
+@pytest.mark.swiftrack_only
+@pytest.mark.parametrize("suffix", ["/" + "s" * 256 + "/f", "/" + "s" * 5000, "/a.txt/b", "/a.txt/b/c/d", ""])
+def test_proxy_upload_path_faults_are_400(server, unique, suffix):
+    # MLflow answers 500 to each (OSError from the file system); Swiftrack says what is wrong,
+    # and a directory is never replaced by the uploaded file.
+    base = _proxy(server, f"/fault-{unique}")
+    assert requests.put(base + "/a.txt", data=b"kept").status_code == 200
+    assert requests.put(base + "/dir/kept.txt", data=b"kept").status_code == 200
+    target = base + suffix if suffix else base + "/dir"
+    resp = requests.put(target, data=b"x")
+    body = assert_error(resp, 400, "INVALID_PARAMETER_VALUE")
+    assert body["message"].startswith("Invalid path"), body
+    assert requests.get(base + "/a.txt").content == b"kept"
+    assert requests.get(base + "/dir/kept.txt").content == b"kept"

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 from mlflow.entities import Metric, Param, RunTag, ViewType
 
+from helpers import assert_error
+
 RUNS = {
     # name: (start_time, metrics, params, tags, status)
     "alpha": (1000, {"acc": 0.9, "loss": 0.1, "my metric": 1.0}, {"lr": "0.1", "group": "a", "param-x": "y"}, {"team": "ml-core"}, "FINISHED"),
@@ -234,3 +236,70 @@ def test_search_across_experiments_and_view_type(client, unique):
     assert got == [c, b, a]
     got = [r.info.run_id for r in client.search_runs([e1, e2], run_view_type=ViewType.DELETED_ONLY)]
     assert got == [c]
+
+
+# --- oversized searches (issue 20): 400, never 500 ---------------------------------------------
+
+def _padded(tokens):
+    """`status = 'x'` is 5 sqlparse tokens; each trailing space is one more."""
+    return "status = 'x'" + " " * (tokens - 5)
+
+
+def test_filter_over_sqlparse_token_limit(api, unique):
+    eid = api.create_experiment(f"big-{unique}")
+    assert api.post("runs/search", json={"experiment_ids": [eid], "filter": _padded(10_000)}).status_code == 200
+    over = _padded(10_001)
+    assert_error(api.post("runs/search", json={"experiment_ids": [eid], "filter": over}), 400,
+                 "INVALID_PARAMETER_VALUE", f"Error on parsing filter '{over}'")
+    huge = " AND ".join(f"metrics.m{i} > 1" for i in range(10_000))
+    for route, body in (("runs/search", {"experiment_ids": [eid]}), ("experiments/search", {"max_results": 10})):
+        assert_error(api.post(route, json={**body, "filter": huge}), 400, "INVALID_PARAMETER_VALUE",
+                     f"Error on parsing filter '{huge}'")
+    assert_error(api.post("logged-models/search", json={"experiment_ids": [eid], "filter": huge}), 400,
+                 "INVALID_PARAMETER_VALUE",
+                 f"Invalid filter string: '{huge}'. SQLParseError('Maximum number of tokens exceeded (10000).')")
+
+
+def test_thousand_experiment_order_keys_are_taken(api, unique):
+    # MLflow takes any number of experiment order_by entries; repeats change nothing.
+    name = f"order-{unique}"
+    api.create_experiment(name)
+    order = ["name DESC", "experiment_id", "creation_time", "last_update_time"] * 250
+    resp = api.post("experiments/search", json={"order_by": order, "max_results": 1000,
+                                                "filter": f"name = '{name}'"})
+    assert resp.status_code == 200, resp.text[:300]
+    assert [e["name"] for e in resp.json()["experiments"]] == [name]
+
+
+@pytest.mark.swiftrack_only
+def test_largest_accepted_filters_run_on_every_route(api, unique):
+    # MLflow answers 500 ("maximum recursion depth exceeded") or 503 (SQLite's "Expression tree
+    # is too large") to 1,000 clauses within sqlparse's limit; Swiftrack runs them.
+    eid = api.create_experiment(f"thousand-{unique}")
+    run_id = api.create_run(eid)
+    api.post("runs/log-metric", json={"run_id": run_id, "key": "m", "value": 1.0, "timestamp": 1, "step": 0})
+    runs = " AND ".join(["metrics.m >= 0"] * 1000)
+    resp = api.post("runs/search", json={"experiment_ids": [eid], "filter": runs})
+    assert resp.status_code == 200, resp.text[:300]
+    assert [r["info"]["run_id"] for r in resp.json()["runs"]] == [run_id]
+    tags = " AND ".join(["tags.t = 'x'"] * 1000)
+    for route, body in (("experiments/search", {"max_results": 10}), ("logged-models/search", {"experiment_ids": [eid]})):
+        resp = api.post(route, json={**body, "filter": tags})
+        assert resp.status_code == 200 and resp.json() == {}, resp.text[:300]
+    for route in ("registered-models/search", "model-versions/search"):
+        resp = api.get(route, {"filter": " AND ".join(["tags.t = 'x'"] * 300)})
+        assert resp.status_code == 200, resp.text[:300]
+
+
+@pytest.mark.swiftrack_only
+def test_thousand_order_keys_are_refused(api, unique):
+    # MLflow answers 503 ("at most 64 tables in a join") past 63 keys and 500 at 1,000.
+    eid = api.create_experiment(f"keys-{unique}")
+    message = "Invalid value for parameter 'order_by' supplied: 1000 clauses. It must have at most 20 clauses."
+    assert_error(api.post("runs/search", json={"experiment_ids": [eid], "order_by": [f"metrics.m{i}" for i in range(1000)]}),
+                 400, "INVALID_PARAMETER_VALUE", message)
+    assert_error(api.post("logged-models/search", json={"experiment_ids": [eid],
+                                                         "order_by": [{"field_name": f"metrics.m{i}"} for i in range(1000)]}),
+                 400, "INVALID_PARAMETER_VALUE", message)
+    resp = api.post("runs/search", json={"experiment_ids": [eid], "order_by": [f"metrics.m{i}" for i in range(20)]})
+    assert resp.status_code == 200, resp.text[:300]

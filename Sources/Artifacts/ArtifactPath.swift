@@ -5,7 +5,7 @@ import URLCoding
 /// (MLflow's `validate_path_is_safe`, and stricter): every artifact route calls it.
 public enum ArtifactPath {
     /// Checks `path` and returns it normalised (`a//b/./c/` -> `a/b/c`; `.` and "" -> "").
-    /// Refuses, with INVALID_PARAMETER_VALUE "Invalid path": `..` segments, absolute paths,
+    /// Refuses, with INVALID_PARAMETER_VALUE "Invalid path": names longer than 255 bytes, `..` segments, absolute paths,
     /// backslashes, NUL and control characters, `#`, `~` and drive letters, in the text as sent
     /// and after percent-decoding until it stops changing (so `%2e%2e` and `%252e%252e` are caught).
     public static func validated(_ path: String) throws(MLflowError) -> String {
@@ -23,7 +23,25 @@ public enum ArtifactPath {
             }
             if isUnsafe(candidate) { throw MLflowError.invalidParameter("Invalid path") }
         }
-        return normalized(path)
+        let safe = normalized(path)
+        if safe.split(separator: "/").contains(where: { $0.utf8.count > maxNameBytes }) {
+            throw MLflowError.invalidParameter("Invalid path: a name in it is longer than \(maxNameBytes) bytes")
+        }
+        return safe
+    }
+
+    /// The longest file or directory name (NAME_MAX of every Linux file system; MLflow answers 500
+    /// past it). Object stores have no such limit, only one on the whole key (see `maxKeyBytes`).
+    public static let maxNameBytes = 255
+
+    /// The longest object key S3, GCS and Azure Blob take (1,024 bytes, UTF-8).
+    public static let maxKeyBytes = 1_024
+
+    /// Refuses an object key longer than the stores take, before any request is signed or sent.
+    public static func checkObjectKey(_ key: String) throws(MLflowError) {
+        guard key.utf8.count <= maxKeyBytes else {
+            throw MLflowError.invalidParameter("Invalid path: the object key is longer than \(maxKeyBytes) bytes")
+        }
     }
 
     private static func isUnsafe(_ candidate: String) -> Bool {

@@ -14,6 +14,7 @@ extension AzureBlobArtifactRepository {
             throw MLflowError.invalidParameter("num_parts must be between 1 and \(AzureConfiguration.maximumBlockCount), got \(partCount)")
         }
         let blob = location.blobName(for: path)
+        try ArtifactPath.checkObjectKey(blob)
         let parts = (1...partCount).map { number in
             PartUploadTarget(partNumber: number, url: client.presignedURL(
                 blob: blob, query: [QueryItem("comp", "block"), QueryItem("blockid", Self.blockId(number))], permissions: "w"))

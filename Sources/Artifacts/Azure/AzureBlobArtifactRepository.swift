@@ -34,6 +34,7 @@ public struct AzureBlobArtifactRepository: MultipartArtifactRepository {
             throw MLflowError.internalError("Cannot store artifact '\(path)': '\(localPath)' is not a readable file")
         }
         let blob = location.blobName(for: path)
+        try ArtifactPath.checkObjectKey(blob)
         if size > configuration.singleUploadLimit {
             try uploadInBlocks(localPath: localPath, size: size, blob: blob)
         } else {

@@ -17,6 +17,23 @@ struct AzureBlobClient: Sendable {
         if case .sharedKey(let account?, _) = configuration.credentials, account != location.account {
             throw .invalidParameter("The Azure account key is for '\(account)', but the artifact URI names account '\(location.account)'")
         }
+        try Self.checkAccount(configuration: configuration, location: location)
+    }
+
+    /// Credentials are used only for the account they belong to: a URI naming another account
+    /// (even on Microsoft's own hosts) is refused before anything is signed. A SAS token carries no
+    /// account name, so without a configured account or endpoint it is not sent anywhere.
+    static func checkAccount(configuration: AzureConfiguration, location: AzureBlobLocation) throws(MLflowError) {
+        if case .anonymous = configuration.credentials { return }
+        if let account = configuration.credentialAccount {
+            guard account == location.account else {
+                throw .invalidParameter("The Azure credentials are for account '\(account)', but the artifact URI "
+                    + "names account '\(location.account)'")
+            }
+        } else if case .sharedAccessSignature = configuration.credentials, configuration.blobEndpoint == nil {
+            throw .invalidParameter("An Azure SAS token is used only for its own account: set AZURE_STORAGE_ACCOUNT "
+                + "(or the connection string's AccountName or BlobEndpoint)")
+        }
     }
 
     /// One call; `blob` nil addresses the container itself.

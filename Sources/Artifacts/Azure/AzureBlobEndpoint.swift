@@ -12,6 +12,9 @@ struct AzureBlobEndpoint: Sendable, Equatable {
     init(configuration: AzureConfiguration, location: AzureBlobLocation) throws(MLflowError) {
         container = location.container
         guard let endpoint = configuration.blobEndpoint else {
+            // The host comes from a stored URI, which anyone who may create an experiment or a model
+            // version writes: only Microsoft's own endpoints may receive a signature or a SAS token.
+            guard AzureBlobLocation.isBlobHost(location.host) else { throw Self.untrusted(location.host) }
             scheme = "https"
             authority = location.host
             basePath = ""
@@ -29,6 +32,18 @@ struct AzureBlobEndpoint: Sendable, Equatable {
         guard !authority.isEmpty else { throw .invalidParameter("The Azure blob endpoint has no host: '\(endpoint)'") }
         let path = rest.dropFirst(authority.count).split(separator: "/").joined(separator: "/")
         basePath = path.isEmpty ? "" : "/" + path
+        // Requests go to the configured endpoint whatever the URI says; a URI naming some other
+        // host was meant for another place and is refused rather than quietly redirected.
+        let endpointHost = authority.lowercased().split(separator: ":").first.map(String.init) ?? ""
+        guard AzureBlobLocation.isBlobHost(location.host) || location.host == endpointHost else {
+            throw Self.untrusted(location.host)
+        }
+    }
+
+    static func untrusted(_ host: String) -> MLflowError {
+        .invalidParameter("Azure Blob host '\(host)' is not an Azure Storage endpoint (<account>.blob."
+            + AzureBlobLocation.microsoftSuffixes.sorted().joined(separator: ", ")
+            + ") nor the configured blob endpoint")
     }
 
     /// `/container` or `/container/blob/name` (slashes kept, everything else percent-encoded).

@@ -30,7 +30,7 @@ public struct AzureBlobLocation: Sendable, Equatable {
         } else if lowered.hasPrefix("https://") {
             let rest = body.dropFirst("https://".count)
             let host = String(rest.prefix { $0 != "/" })
-            guard Self.isBlobHost(host) else { throw .invalidParameter("Not an Azure Blob URL: '\(uri)'") }
+            guard Self.splitBlobHost(host) != nil else { throw .invalidParameter("Not an Azure Blob URL: '\(uri)'") }
             let segments = rest.dropFirst(host.count).split(separator: "/")
             guard let container = segments.first else { throw .invalidParameter("Azure Blob URL without a container: '\(uri)'") }
             try self.init(container: String(container), host: host, path: segments.dropFirst().joined(separator: "/")[...], uri: uri)
@@ -40,19 +40,39 @@ public struct AzureBlobLocation: Sendable, Equatable {
     }
 
     private init(container: String, host: String, path: Substring, uri: String) throws(MLflowError) {
-        let account = String(host.prefix { $0 != "." })
-        guard !container.isEmpty, !account.isEmpty, Self.isBlobHost(host) else {
+        guard !container.isEmpty, let (account, _) = Self.splitBlobHost(host) else {
             throw .invalidParameter("Azure URI must name a container and <account>.blob.<endpoint suffix>: '\(uri)'")
         }
         self.init(account: account, container: container, prefix: path.split(separator: "/").joined(separator: "/"),
                   host: host.lowercased())
     }
 
-    /// `account.blob.core.windows.net` and the sovereign clouds' `account.blob.core.<suffix>`.
-    public static func isBlobHost(_ host: String) -> Bool {
+    /// Microsoft's blob endpoint suffixes: the public cloud, Azure China, Azure US Government and
+    /// the retired Azure Germany (`<account>.blob.<suffix>`).
+    public static let microsoftSuffixes: Set<String> = [
+        "core.windows.net", "core.chinacloudapi.cn", "core.usgovcloudapi.net", "core.cloudapi.de",
+    ]
+
+    /// `<account>.blob.<suffix>` taken apart: an account name (lowercase letters and digits, at most
+    /// 24, as Azure names accounts) and a DNS suffix; nil for anything else (a port, user info, ...).
+    /// Says nothing of whether the suffix is one requests may be sent to.
+    static func splitBlobHost(_ host: String) -> (account: String, suffix: String)? {
         let lowered = host.lowercased()
-        guard let dot = lowered.firstIndex(of: ".") else { return false }
-        return lowered[lowered.index(after: dot)...].hasPrefix("blob.core.")
+        let labels = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 4, labels[1] == "blob",
+              let account = labels.first, (1...24).contains(account.count),
+              account.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              labels.dropFirst(2).allSatisfy({ label in
+                  !label.isEmpty && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+              }) else { return nil }
+        return (String(account), labels.dropFirst(2).joined(separator: "."))
+    }
+
+    /// A blob host of Microsoft's public or sovereign clouds (`acct.blob.core.windows.net`), the only
+    /// hosts a URI may send requests to; any other needs a configured endpoint.
+    public static func isBlobHost(_ host: String) -> Bool {
+        guard let (_, suffix) = splitBlobHost(host) else { return false }
+        return microsoftSuffixes.contains(suffix)
     }
 
     /// The blob name of an artifact path (relative to the prefix).

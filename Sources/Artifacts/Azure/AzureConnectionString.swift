@@ -8,6 +8,8 @@ public struct AzureConnectionString: Sendable, Equatable {
     static let developmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
     public var credentials: AzureCredentials
+    /// `AccountName` (Azurite's account for development storage).
+    public var account: String?
     /// `BlobEndpoint`, or one built from `DefaultEndpointsProtocol` and `EndpointSuffix`.
     public var blobEndpoint: String?
 
@@ -21,10 +23,12 @@ public struct AzureConnectionString: Sendable, Equatable {
         }
         if fields["usedevelopmentstorage"]?.lowercased() == "true" {
             credentials = .sharedKey(account: Self.developmentAccount, key: Base64.decode(Self.developmentKey) ?? [])
+            account = Self.developmentAccount
             blobEndpoint = "http://127.0.0.1:10000/\(Self.developmentAccount)"
             return
         }
         let account = fields["accountname"].flatMap { $0.isEmpty ? nil : $0 }
+        self.account = account
         if let keyText = fields["accountkey"], !keyText.isEmpty {
             guard let key = Base64.decode(keyText), !key.isEmpty else {
                 throw .invalidParameter("The AccountKey of the Azure connection string is not base64")

@@ -35,6 +35,7 @@ public struct GCSArtifactRepository: ArtifactRepository {
             throw MLflowError.internalError("Cannot store artifact '\(path)': '\(localPath)' is not a readable file")
         }
         let name = location.objectName(for: path)
+        try ArtifactPath.checkObjectKey(name)
         if size > configuration.simpleUploadLimit {
             try uploadResumable(localPath: localPath, size: size, name: name)
         } else {

@@ -49,22 +49,68 @@ public struct LocalArtifactRepository: ArtifactRepository {
 
     public func store(localPath: String, as path: String) throws {
         let destination = try resolved(path)
-        let manager = FileManager.default
         let parent = (destination as NSString).deletingLastPathComponent
+        try makeDirectories(parent, for: path)
+        // The parent may only now exist: check again that no link leads out of the root.
+        _ = try resolved(path)
+        if rename(localPath, destination) == 0 { return }
+        let code = errno
+        // Only another file system is worth a copy; anything else is the path's fault or the disk's.
+        guard code == EXDEV else { throw Self.storeError(code, path: path) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory) {
+            // Never remove a directory to put a file in its place (that would delete its artifacts).
+            guard !isDirectory.boolValue else { throw Self.storeError(EISDIR, path: path) }
+        }
         do {
-            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            // The parent may only now exist: check again that no link leads out of the root.
-            _ = try resolved(path)
-            if rename(localPath, destination) != 0 {
-                // Another file system: copy, then remove the source.
-                if manager.fileExists(atPath: destination) { try manager.removeItem(atPath: destination) }
-                try manager.copyItem(atPath: localPath, toPath: destination)
-                try? manager.removeItem(atPath: localPath)
+            let staged = parent + "/.upload-" + UUID().uuidString
+            try FileManager.default.copyItem(atPath: localPath, toPath: staged)
+            guard rename(staged, destination) == 0 else {
+                let code = errno
+                try? FileManager.default.removeItem(atPath: staged)
+                throw Self.storeError(code, path: path)
             }
+            try? FileManager.default.removeItem(atPath: localPath)
         } catch let error as MLflowError {
             throw error
         } catch {
             throw MLflowError.internalError("Cannot store artifact '\(path)': \(error.localizedDescription)")
+        }
+    }
+
+    /// Creates `directory` and its missing ancestors under the root, one `mkdir` at a time, so a
+    /// file standing where a directory is needed is told apart from a fault of the disk.
+    private func makeDirectories(_ directory: String, for path: String) throws {
+        var missing: [String] = []
+        var probe = directory
+        while !probe.isEmpty, probe != "/", !Self.isDirectory(probe) {
+            missing.append(probe)
+            probe = (probe as NSString).deletingLastPathComponent
+        }
+        for created in missing.reversed() where mkdir(created, 0o777) != 0 {
+            let code = errno
+            if code == EEXIST, Self.isDirectory(created) { continue } // made meanwhile by another upload
+            throw Self.storeError(code == EEXIST ? ENOTDIR : code, path: path)
+        }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// What a failed store means: the path's own faults are INVALID_PARAMETER_VALUE (MLflow answers
+    /// 500 for them all); the rest are the server's.
+    static func storeError(_ code: Int32, path: String) -> MLflowError {
+        switch code {
+        case ENAMETOOLONG:
+            return .invalidParameter("Invalid path '\(path)': a name in it is too long")
+        case ENOTDIR:
+            return .invalidParameter("Invalid path '\(path)': a part of it is an existing file, not a directory")
+        case EISDIR, EEXIST, ENOTEMPTY:
+            return .invalidParameter("Invalid path '\(path)': it is an existing directory")
+        default:
+            return .internalError("Cannot store artifact '\(path)': \(String(cString: strerror(code)))")
         }
     }
 

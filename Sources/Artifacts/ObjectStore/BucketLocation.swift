@@ -20,6 +20,13 @@ public struct BucketLocation: Sendable, Equatable {
         let rest = uri.dropFirst(scheme.count + 3).prefix { $0 != "?" && $0 != "#" }
         let bucket = String(rest.prefix { $0 != "/" })
         guard !bucket.isEmpty else { throw .invalidParameter("\(service) URI without a bucket: '\(uri)'") }
+        // The bucket becomes part of the request's host on AWS (`<bucket>.s3.<region>.amazonaws.com`):
+        // only the characters bucket names are made of, so a stored URI cannot change where signed
+        // requests go (no `@`, `:`, `%` or spaces), and never `.` or `..` alone.
+        guard bucket.count <= 255, bucket != ".", bucket != "..",
+              bucket.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") }) else {
+            throw .invalidParameter("Invalid \(service) bucket name in '\(uri)'")
+        }
         self.bucket = bucket
         self.prefix = rest.dropFirst(bucket.count).split(separator: "/").joined(separator: "/")
     }

@@ -11,6 +11,7 @@ extension S3ArtifactRepository {
             throw MLflowError.invalidParameter("num_parts must be between 1 and \(Self.maximumPartCount), got \(partCount)")
         }
         let key = location.objectName(for: path)
+        try ArtifactPath.checkObjectKey(key)
         let uploadId = try startUpload(key: key)
         let parts = (1...partCount).map { number in
             PartUploadTarget(partNumber: number, url: client.presignedURL("PUT", key: key, query: partQuery(number, uploadId)))

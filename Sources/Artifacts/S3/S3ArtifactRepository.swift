@@ -34,6 +34,7 @@ public struct S3ArtifactRepository: MultipartArtifactRepository {
             throw MLflowError.internalError("Cannot store artifact '\(path)': '\(localPath)' is not a readable file")
         }
         let key = location.objectName(for: path)
+        try ArtifactPath.checkObjectKey(key)
         if size > configuration.multipartThreshold {
             try uploadInParts(localPath: localPath, size: size, key: key)
         } else {

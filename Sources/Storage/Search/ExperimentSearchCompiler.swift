@@ -13,6 +13,10 @@ public enum ExperimentSearchCompiler {
         }
         let parsedFilter = try SearchFilter.parseExperiments(filter)
         var order = try OrderByClause.parseExperiments(orderBy.isEmpty ? ["creation_time DESC", "experiment_id ASC"] : orderBy)
+        // A key ordered by again changes nothing (its first mention decides), so each is kept once:
+        // MLflow takes any number of entries, and a thousand terms would pass SQLite's 2,000-term limit.
+        var seen = Set<String>()
+        order = order.filter { seen.insert($0.key.name).inserted }
         if !order.contains(where: { $0.key.name == "experiment_id" }) {
             order.append(OrderByClause(key: SearchKey(.attribute, "experiment_id"), ascending: false))
         }
@@ -30,9 +34,10 @@ public enum ExperimentSearchCompiler {
         for (index, comparison) in parsedFilter.comparisons.enumerated() {
             conditions.append(try ExperimentFilterSQL.condition(comparison, alias: "f\(index + 1)", dialect: dialect))
         }
-        let whereClause = SQLFragment.joined(conditions, separator: " AND ")
+        let whereClause = SQLFragment.searchConditions(conditions, dialect: dialect)
         let sql = "SELECT experiments.experiment_id FROM experiments WHERE \(whereClause.sql) "
             + "ORDER BY \(terms.joined(separator: ", ")) LIMIT ? OFFSET ?"
-        return CompiledQuery(sql: sql, bindings: whereClause.bindings + [.integer(Int64(limit)), .integer(Int64(offset))])
+        return try CompiledQuery.checked(sql: sql,
+                                         bindings: whereClause.bindings + [.integer(Int64(limit)), .integer(Int64(offset))])
     }
 }

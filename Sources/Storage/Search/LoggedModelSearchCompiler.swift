@@ -12,7 +12,13 @@ public enum LoggedModelSearchCompiler {
             throw MLflowError.invalidParameter("Invalid limit or offset: \(limit), \(offset)")
         }
         let comparisons = try LoggedModelSearchFilter.parse(filter)
-        let ids = try experimentIds.map { SQLValue.integer(try ExperimentSearchKeys.experimentId($0)) }
+        // Every metric comparison repeats the dataset condition: refuse a product past the bind
+        // limit before building it (thousands of datasets times a thousand clauses is millions of values).
+        let metricComparisons = comparisons.filter { $0.kind == .metric }.count
+        if datasets.count * 2 * max(1, metricComparisons) > CompiledQuery.maxBindings {
+            throw CompiledQuery.tooManyBindings(datasets.count * 2 * max(1, metricComparisons))
+        }
+        let ids = try RunSearchCompiler.uniqueExperimentIds(experimentIds)
         let order = try orderClauses(orderBy)
         let datasetCondition = datasetFragment(datasets, alias: "m")
 
@@ -31,11 +37,11 @@ public enum LoggedModelSearchCompiler {
                 "EXISTS (SELECT 1 FROM logged_model_metrics m WHERE m.model_id = lm.model_id AND \(datasetCondition.sql))",
                 datasetCondition.bindings))
         }
-        let whereClause = SQLFragment.joined(conditions, separator: " AND ")
+        let whereClause = SQLFragment.searchConditions(conditions, dialect: dialect)
         var sql = "SELECT lm.model_id FROM logged_models lm"
         if !order.joins.sql.isEmpty { sql += " " + order.joins.sql }
         sql += " WHERE " + whereClause.sql + " ORDER BY " + order.terms.joined(separator: ", ") + " LIMIT ? OFFSET ?"
-        return CompiledQuery(sql: sql, bindings: order.joins.bindings + whereClause.bindings
+        return try CompiledQuery.checked(sql: sql, bindings: order.joins.bindings + whereClause.bindings
                              + [.integer(Int64(limit)), .integer(Int64(offset))])
     }
 
@@ -97,11 +103,13 @@ public enum LoggedModelSearchCompiler {
             return SQLFragment("(\(alias).dataset_name = ? AND \(alias).dataset_digest = ?)",
                                [.text(dataset.name), .text(digest)])
         }
-        let joined = SQLFragment.joined(parts, separator: " OR ")
+        let joined = SQLFragment.disjunction(parts)
         return SQLFragment("(" + joined.sql + ")", joined.bindings)
     }
 
     private static func orderClauses(_ orderBy: [LoggedModelOrderBy]) throws -> (joins: SQLFragment, terms: [String]) {
+        // Each metric key is a joined table: bounded as runs/search bounds its keys.
+        try SearchLimits.checkOrderByCount(orderBy.count)
         var joins: [SQLFragment] = []
         var terms: [String] = []
         var hasCreation = false

@@ -26,8 +26,8 @@ public enum RegistrySearchCompiler {
         if let visibility = IdentifierFilterSQL.textCondition(visible, column: "registered_models.name", dialect: dialect) {
             conditions.insert(visibility, at: 0)
         }
-        return finish(select: "SELECT registered_models.name FROM registered_models", conditions: conditions,
-                      terms: terms, limit: limit, offset: offset)
+        return try finish(select: "SELECT registered_models.name FROM registered_models", conditions: conditions,
+                      terms: terms, limit: limit, offset: offset, dialect: dialect)
     }
 
     /// `SELECT model_versions.name, model_versions.version ...`; default order is MLflow's
@@ -50,8 +50,8 @@ public enum RegistrySearchCompiler {
         if let visibility = IdentifierFilterSQL.textCondition(visible, column: "model_versions.name", dialect: dialect) {
             conditions.insert(visibility, at: 0)
         }
-        return finish(select: "SELECT model_versions.name, model_versions.version FROM model_versions",
-                      conditions: conditions, terms: terms, limit: limit, offset: offset)
+        return try finish(select: "SELECT model_versions.name, model_versions.version FROM model_versions",
+                      conditions: conditions, terms: terms, limit: limit, offset: offset, dialect: dialect)
     }
 
     /// The column of a model version attribute, and whether it is numeric.
@@ -117,12 +117,12 @@ public enum RegistrySearchCompiler {
     }
 
     private static func finish(select: String, conditions: [SQLFragment], terms: [String], limit: Int,
-                               offset: Int) -> CompiledQuery {
-        let whereClause = SQLFragment.joined(conditions, separator: " AND ")
+                               offset: Int, dialect: SQLDialect) throws -> CompiledQuery {
+        let whereClause = SQLFragment.searchConditions(conditions, dialect: dialect)
         var sql = select
         if !whereClause.sql.isEmpty { sql += " WHERE " + whereClause.sql }
         sql += " ORDER BY " + terms.joined(separator: ", ") + " LIMIT ? OFFSET ?"
-        return CompiledQuery(sql: sql, bindings: whereClause.bindings
+        return try CompiledQuery.checked(sql: sql, bindings: whereClause.bindings
                                 + [.integer(Int64(max(0, limit))), .integer(Int64(max(0, offset)))])
     }
 }

@@ -19,7 +19,7 @@ public enum RunSearchCompiler {
         }
         let leadingMetricPresent = parsedFilter.comparisons.contains(where: onLeadingMetric)
         let order = try RunOrderSQL.compile(clauses, leadingMetricPresent: leadingMetricPresent, dialect: dialect)
-        let ids = try experimentIds.map { SQLValue.integer(try ExperimentSearchKeys.experimentId($0)) }
+        let ids = try uniqueExperimentIds(experimentIds)
 
         var conditions: [SQLFragment] = [
             ids.isEmpty
@@ -33,7 +33,7 @@ public enum RunSearchCompiler {
                 ? try RunFilterSQL.metricValue(comparison, alias: RunOrderSQL.leadingAlias, dialect: dialect)
                 : try RunFilterSQL.condition(comparison, alias: "f\(index + 1)", dialect: dialect))
         }
-        let whereClause = SQLFragment.joined(conditions, separator: " AND ")
+        let whereClause = SQLFragment.searchConditions(conditions, dialect: dialect)
 
         var sql = "SELECT runs.run_uuid FROM runs"
         if !order.joins.sql.isEmpty { sql += " " + order.joins.sql }
@@ -41,6 +41,18 @@ public enum RunSearchCompiler {
         sql += " ORDER BY " + order.terms.joined(separator: ", ")
         sql += " LIMIT ? OFFSET ?"
         let bindings = order.joins.bindings + whereClause.bindings + [.integer(Int64(limit)), .integer(Int64(offset))]
-        return CompiledQuery(sql: sql, bindings: bindings)
+        return try CompiledQuery.checked(sql: sql, bindings: bindings)
+    }
+
+    /// The requested experiments as bound integers, each once (a client listing every experiment
+    /// may repeat some; each repeat would only cost a bind parameter).
+    static func uniqueExperimentIds(_ experimentIds: [String]) throws -> [SQLValue] {
+        var seen = Set<Int64>()
+        var ids: [SQLValue] = []
+        for text in experimentIds {
+            let id = try ExperimentSearchKeys.experimentId(text)
+            if seen.insert(id).inserted { ids.append(.integer(id)) }
+        }
+        return ids
     }
 }

@@ -44,6 +44,12 @@ public enum LoggedModelSearchFilter {
     public static func parse(_ filter: String?) throws -> [LoggedModelComparison] {
         guard let filter, !filter.isEmpty else { return [] }
         let tokens = SearchLexer.tokenize(filter)
+        if SearchLimits.exceedsFilterTokens(filter, tokens: tokens) {
+            // sqlparse's refusal as MLflow's logged-model search words it (the repr of the error).
+            throw MLflowError.invalidParameter(
+                "Invalid filter string: \(SearchMessages.pythonString(filter)). "
+                    + "SQLParseError('Maximum number of tokens exceeded (\(SearchLimits.maxFilterTokens)).')")
+        }
         if let semicolon = tokens.firstIndex(where: { $0.kind == .semicolon }),
            tokens[(semicolon + 1)...].contains(where: { $0.kind != .semicolon }) {
             throw MLflowError.invalidParameter(

@@ -2,6 +2,7 @@ extension OrderByClause {
     /// Parses runs/search `order_by` entries as MLflow's `parse_order_by_for_search_runs` and SqlAlchemyStore.
     /// Attribute names come back canonical (`created` is `start_time`); duplicates are rejected.
     public static func parseRuns(_ entries: [String]) throws -> [OrderByClause] {
+        try SearchLimits.checkOrderByCount(entries.count)
         var clauses: [OrderByClause] = []
         for entry in entries {
             let (identifier, ascending) = try split(entry)

@@ -27,6 +27,10 @@ struct SearchClauseParser {
         guard !tokens.isEmpty else {
             throw MLflowError.invalidParameter("Invalid filter '\(source)'. Could not be parsed.")
         }
+        if SearchLimits.exceedsFilterTokens(source, tokens: tokens) {
+            // sqlparse's own refusal, which MLflow reports in these words.
+            throw MLflowError.invalidParameter("Error on parsing filter '\(source)'")
+        }
         if let semicolon = tokens.firstIndex(where: { $0.kind == .semicolon }),
            tokens[(semicolon + 1)...].contains(where: { $0.kind != .semicolon }) {
             throw MLflowError.invalidParameter(
