@@ -64,6 +64,7 @@ public enum LoggedModelSearchFilter {
                 throw notAnAndList(filter)
             }
             comparisons.append(try comparison(identifier: identifier, op: op, operand: operand))
+            try SearchLimits.checkClauseCount(comparisons.count)
             index = next
         }
         return comparisons

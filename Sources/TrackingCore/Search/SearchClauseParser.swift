@@ -41,6 +41,7 @@ struct SearchClauseParser {
         while index < tokens.count {
             if tokens[index].isAnd { index += 1; continue }
             clauses.append(try parseClause())
+            try SearchLimits.checkClauseCount(clauses.count)
         }
         return clauses
     }

@@ -7,6 +7,21 @@ public enum SearchLimits {
     /// and dot); MLflow answers that with 400. The same count here keeps the same filters out.
     public static let maxFilterTokens = 10_000
 
+    /// The most comparisons one filter may AND together. MLflow has only sqlparse's token limit
+    /// (about 2,500 comparisons), but each comparison on a metric, param or tag is a correlated
+    /// subquery here, and 1,000 of them kept PostgreSQL busy for minutes and MariaDB's optimizer
+    /// for twenty: one request could hold a database. A UI or script filters on a few keys; 100 is
+    /// far above that and runs in milliseconds on every engine (`SearchSizeLimitTests`).
+    public static let maxFilterClauses = 100
+
+    /// Refuses a filter of more than `maxFilterClauses` comparisons.
+    public static func checkClauseCount(_ count: Int) throws {
+        guard count <= maxFilterClauses else {
+            throw MLflowError.invalidParameter(
+                "Invalid filter: \(count) comparisons. A filter may AND together at most \(maxFilterClauses).")
+        }
+    }
+
     /// The most `order_by` entries a runs or logged-models search takes. MLflow has no limit of its
     /// own (on SQLite it fails past 63 joined keys with "at most 64 tables in a join"). Each metric,
     /// param or tag key is one outer-joined subquery here; Debian's SQLite 3.40 crashes (SIGSEGV in

@@ -14,12 +14,17 @@ struct SearchSizeLimitTests {
     }
 
     @Test func filtersNearTheLimitStayUnderIt() throws {
-        // 1,000 metric clauses make 9,996 sqlparse tokens; 1,666 dense attribute clauses 9,996.
-        #expect(throws: Never.self) { try SearchFilter.parseRuns(repeated("metrics.m >= 0", 1_000)) }
-        #expect(throws: Never.self) { try SearchFilter.parseRuns(repeated("start_time>=0", 1_666)) }
+        // The clause limit comes long before sqlparse's token limit (1,000 metric clauses are 9,996 tokens).
+        let most = SearchLimits.maxFilterClauses
+        #expect(throws: Never.self) { try SearchFilter.parseRuns(repeated("metrics.m >= 0", most)) }
+        #expect(throws: Never.self) { try SearchFilter.parseRuns(repeated("start_time>=0", most)) }
+        #expect(throws: MLflowError.invalidParameter("Invalid filter: \(most + 1) comparisons. A filter may AND together "
+                                                     + "at most \(most).")) {
+            try SearchFilter.parseRuns(repeated("metrics.m >= 0", most + 1))
+        }
     }
 
-    @Test(arguments: TestEngine.all) func thousandClauseRunFilterWithTwentyOrderKeys(engine: TestEngine) throws {
+    @Test(arguments: TestEngine.all) func largestRunFilterWithTwentyOrderKeys(engine: TestEngine) throws {
         let store = try engine.makeStore()
         let matching = try makeRun(store, runName: "matching")
         let other = try makeRun(store, runName: "other")
@@ -29,8 +34,8 @@ struct SearchSizeLimitTests {
                            params: [], tags: [])
         try store.logBatch(runId: other.info.runId, metrics: [Metric(key: "m0", value: -1, timestamp: 1, step: 0)],
                            params: [], tags: [])
-        // 1,000 EXISTS subqueries on distinct keys (each run must have all of m0...m49).
-        let filter = (0..<1_000).map { "metrics.m\($0 % 50) >= 0" }.joined(separator: " AND ")
+        // The most EXISTS subqueries a filter may have, on 50 distinct keys (each run must have all of m0...m49).
+        let filter = (0..<SearchLimits.maxFilterClauses).map { "metrics.m\($0 % 50) >= 0" }.joined(separator: " AND ")
         let orderBy = (0..<20).map { "metrics.m\($0) DESC" }
         let page = try store.searchRuns(RunSearchQuery(experimentIds: [experimentId], filter: filter, orderBy: orderBy))
         #expect(page.items.map(\.info.runId) == [matching.info.runId])
@@ -41,7 +46,7 @@ struct SearchSizeLimitTests {
         #expect(Set(unfiltered.items.map(\.info.runId)) == [matching.info.runId, other.info.runId])
 
         let dense = try store.searchRuns(RunSearchQuery(experimentIds: [experimentId],
-                                                        filter: repeated("start_time>=0", 1_666)))
+                                                        filter: repeated("start_time>=0", SearchLimits.maxFilterClauses)))
         #expect(Set(dense.items.map(\.info.runId)) == [matching.info.runId, other.info.runId])
     }
 
@@ -62,10 +67,10 @@ struct SearchSizeLimitTests {
         let store = try engine.makeStore()
         let tagged = try store.createExperiment(name: "tagged", artifactLocation: nil, tags: [Tag(key: "t", value: "v")])
         _ = try store.createExperiment(name: "untagged", artifactLocation: nil, tags: [])
-        // 1,200 clauses (9,597 tokens) and a thousand order_by entries, as MLflow takes them.
+        // The most clauses a filter may have, and a thousand order_by entries, as MLflow takes them.
         let orderBy = Array(repeating: ["name DESC", "creation_time", "experiment_id", "last_update_time"], count: 250)
             .flatMap { $0 }
-        let page = try store.searchExperiments(ExperimentSearchQuery(filter: repeated("tags.t='v'", 1_200), orderBy: orderBy))
+        let page = try store.searchExperiments(ExperimentSearchQuery(filter: repeated("tags.t='v'", SearchLimits.maxFilterClauses), orderBy: orderBy))
         #expect(page.items.map(\.experimentId) == [tagged])
         let all = try store.searchExperiments(ExperimentSearchQuery(orderBy: orderBy))
         #expect(all.items.map(\.name) == ["untagged", "tagged", "Default"])
@@ -77,7 +82,7 @@ struct SearchSizeLimitTests {
         try fixture.model("untagged", versions: 1)
         try fixture.registry.setRegisteredModelTag(name: "tagged", tag: Tag(key: "t", value: "v"))
         try fixture.registry.setModelVersionTag(name: "tagged", version: "1", tag: Tag(key: "t", value: "v"))
-        let filter = repeated("tags.t='v'", 1_200)
+        let filter = repeated("tags.t='v'", SearchLimits.maxFilterClauses)
         let models = try fixture.registry.searchRegisteredModels(RegistrySearchQuery(filter: filter))
         #expect(models.items.map(\.name) == ["tagged"])
         let versions = try fixture.registry.searchModelVersions(RegistrySearchQuery(filter: filter))
@@ -94,8 +99,8 @@ struct SearchSizeLimitTests {
             try logModelMetric(store, runId: run.info.runId, modelId: scored.modelId, key: "m\(index)", value: 1,
                                timestamp: 1, dataset: ("ds", "dg"))
         }
-        // 1,000 metric clauses and 20 metric order keys; 2,000 datasets (one OR-ed condition).
-        let filter = (0..<1_000).map { "metrics.m\($0 % 50) > 0" }.joined(separator: " AND ")
+        // The most metric clauses a filter may have and 20 metric order keys; 2,000 datasets (one OR-ed condition).
+        let filter = (0..<SearchLimits.maxFilterClauses).map { "metrics.m\($0 % 50) > 0" }.joined(separator: " AND ")
         let orderBy = (0..<20).map { LoggedModelOrderBy(fieldName: "metrics.m\($0)", ascending: false) }
         let datasets = (0..<2_000).map { LoggedModelDatasetFilter(name: $0 == 1_999 ? "ds" : "other\($0)") }
         #expect(try searchNames(store, [experimentId], filter: filter, orderBy: orderBy) == ["scored"])
