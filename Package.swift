@@ -55,7 +55,9 @@ let package = Package(
                                                           "Observability", "Auth", "Audit", "URLCoding"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
+        .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
