@@ -50,9 +50,12 @@ let package = Package(
                                            "Observability", "Auth", "Crypto"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
         .target(name: "WebUI", dependencies: ["API", "HTTPServer"]),
-        // The executable and composition root.
-        .executableTarget(name: "swiftrack", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
-                                                          "Observability", "Auth", "Audit", "URLCoding"]),
+        // The composition root: command-line parsing, the commands and the wiring of every part. A
+        // library, so its tests can import it.
+        .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
+                                                         "Observability", "Auth", "Audit", "URLCoding"]),
+        // The executable: main.swift hands the process's arguments to SwiftrackCommands.
+        .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
