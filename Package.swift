@@ -72,5 +72,7 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPServer", "Storage"]),
+        // Server options parsing and the gc artifact locator, on real repositories.
+        .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPServer", "TrackingCore"]),
     ]
 )
