@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPServer", "Storage"]),
-        // Server options parsing and the gc artifact locator, on real repositories.
-        .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPServer", "TrackingCore"]),
+        // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
+        .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPServer", "Storage",
+                                                                  "TrackingCore"]),
     ]
 )
