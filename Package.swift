@@ -50,12 +50,17 @@ let package = Package(
                                            "Observability", "Auth", "Crypto"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
         .target(name: "WebUI", dependencies: ["API", "HTTPServer"]),
-        // The executable and composition root.
-        .executableTarget(name: "swiftrack", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
-                                                          "Observability", "Auth", "Audit", "URLCoding"]),
+        // The composition root: command-line parsing, the commands and the wiring of every part. A
+        // library, so its tests can import it.
+        .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
+                                                         "Observability", "Auth", "Audit", "URLCoding"]),
+        // The executable: main.swift hands the process's arguments to SwiftrackCommands.
+        .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "URLCoding"]),
+        .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
@@ -69,5 +74,8 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPServer", "Storage"]),
+        // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
+        .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPServer", "Storage",
+                                                                  "TrackingCore"]),
     ]
 )

@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import Testing
-import URLCoding
 @testable import HTTPServer
 #if canImport(Glibc)
 import Glibc
@@ -165,17 +164,5 @@ private func temporaryFile(bytes: Int) throws -> String {
         #expect(throws: HTTPServerError.self) {
             try startServer { $0.port = port }
         }
-    }
-}
-
-@Suite struct PercentDecodingTests {
-    @Test func decodesQueriesWithRepeatedNames() {
-        let items = PercentDecoding.queryItems("run_ids=a&run_ids=b&k=x+y%21&empty=&bad=%zz")
-        #expect(items.map(\.name) == ["run_ids", "run_ids", "k", "empty", "bad"])
-        #expect(items.map(\.value) == ["a", "b", "x y!", "", "%zz"])
-    }
-
-    @Test func decodesPathsOnceWithoutTurningPlusIntoSpace() {
-        #expect(PercentDecoding.decode("/a+b/%252e%252e", plusIsSpace: false) == "/a+b/%2e%2e")
     }
 }

@@ -1,6 +1,7 @@
 import Artifacts
 import Foundation
 import TrackingCore
+import URLCoding
 
 /// Where a stored artifact URI (a run's or a logged model's root) lives for commands that work
 /// without a server: `mlflow-artifacts:` URIs resolve into the artifacts destination, as the
@@ -21,7 +22,25 @@ struct ArtifactLocator {
             return (try factory.repository(for: destination), try ProxiedArtifactURI.destinationPath(of: uri))
         }
         guard !uri.isEmpty else { throw MLflowError.invalidParameter("No artifact location is recorded") }
+        guard !Self.climbs(uri) else {
+            throw MLflowError.invalidParameter("Invalid artifact location '\(uri)': it holds a '..' segment")
+        }
         return (try factory.repository(for: ServerOptions.resolvedArtifactRoot(uri)), "")
+    }
+
+    /// Whether `uri` has a `..` segment, as written or percent-decoded (a `file:` URI is decoded
+    /// into its path). gc deletes a location only when it names the item's id, and
+    /// `/srv/1/<run id>/../..` names the id yet resolves to `/srv`: no location of a run or model
+    /// that MLflow or Swiftrack writes climbs, so one that does is not deleted.
+    static func climbs(_ uri: String) -> Bool {
+        var forms = [uri]
+        for _ in 0..<10 {
+            guard let last = forms.last else { break }
+            let next = PercentDecoding.decode(last, plusIsSpace: false)
+            if next == last { break }
+            forms.append(next)
+        }
+        return forms.contains { $0.split(separator: "/", omittingEmptySubsequences: false).contains("..") }
     }
 
     /// The local directory `uri` names, if it is on local disk.

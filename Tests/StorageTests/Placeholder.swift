@@ -1,3 +1,0 @@
-import Testing
-@testable import Storage
-@Test func placeholder() { #expect(true) }
