@@ -33,7 +33,7 @@ let package = Package(
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
-        .target(name: "Crypto", dependencies: ["COpenSSL", "TrackingCore"]),
+        .target(name: "Crypto", dependencies: ["COpenSSL"]),
         // Stores behind protocols; one folder per engine.
         .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.

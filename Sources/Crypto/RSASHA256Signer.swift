@@ -1,5 +1,4 @@
 import COpenSSL
-import TrackingCore
 
 /// RSASSA-PKCS1-v1_5 with SHA-256 (JWT's RS256) through libcrypto's EVP interface, for GCS
 /// service-account assertions. Holds the key as DER and loads it for each signature, so the
@@ -8,39 +7,39 @@ public struct RSASHA256Signer: Sendable {
     private let der: [UInt8]
 
     /// `pem` is a PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`) RSA key, unencrypted.
-    public init(pem: String) throws(MLflowError) {
+    public init(pem: String) throws(CryptoError) {
         guard let der = Self.derBytes(ofPEM: pem) else {
-            throw .invalidParameter("The private key is not PEM text (BEGIN PRIVATE KEY)")
+            throw .invalidKey("The private key is not PEM text (BEGIN PRIVATE KEY)")
         }
         self.der = der
         // Refuse a key libcrypto cannot load, or one that is not RSA, now rather than at first use.
-        guard let key = Self.load(der) else { throw .invalidParameter("The private key could not be read") }
+        guard let key = Self.load(der) else { throw .invalidKey("The private key could not be read") }
         defer { EVP_PKEY_free(key) }
-        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else { throw .invalidParameter("The private key is not an RSA key") }
+        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else { throw .invalidKey("The private key is not an RSA key") }
     }
 
     /// The signature of `message`.
-    public func sign(_ message: [UInt8]) throws(MLflowError) -> [UInt8] {
-        guard let key = Self.load(der) else { throw .internalError("The private key could not be read") }
+    public func sign(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
+        guard let key = Self.load(der) else { throw .libraryFailure("The private key could not be read") }
         defer { EVP_PKEY_free(key) }
-        guard let context = EVP_MD_CTX_new() else { throw .internalError("libcrypto could not allocate a digest context") }
+        guard let context = EVP_MD_CTX_new() else { throw .libraryFailure("libcrypto could not allocate a digest context") }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key) == 1 else {
-            throw .internalError("libcrypto refused to start an RS256 signature")
+            throw .libraryFailure("libcrypto refused to start an RS256 signature")
         }
         var length = 0
         let signed: Bool = message.withUnsafeBufferPointer { input in
             guard EVP_DigestSign(context, nil, &length, input.baseAddress, input.count) == 1 else { return false }
             return true
         }
-        guard signed, length > 0 else { throw .internalError("libcrypto could not size the RS256 signature") }
+        guard signed, length > 0 else { throw .libraryFailure("libcrypto could not size the RS256 signature") }
         var signature = [UInt8](repeating: 0, count: length)
         let done: Bool = message.withUnsafeBufferPointer { input in
             signature.withUnsafeMutableBufferPointer { output in
                 EVP_DigestSign(context, output.baseAddress, &length, input.baseAddress, input.count) == 1
             }
         }
-        guard done else { throw .internalError("libcrypto could not compute the RS256 signature") }
+        guard done else { throw .libraryFailure("libcrypto could not compute the RS256 signature") }
         return Array(signature.prefix(length))
     }
 

@@ -1,5 +1,4 @@
 import COpenSSL
-import TrackingCore
 
 /// A public key that checks SHA-256 signatures: JWT's RS256 (RSA, PKCS#1 v1.5) and ES256 (ECDSA
 /// on P-256), built from a JSON Web Key's parts. libcrypto keys are reference-counted and safe to
@@ -17,27 +16,27 @@ public final class SignatureVerificationKey: @unchecked Sendable {
     public static let minimumRSABits = 2048
 
     /// An RSA key from its big-endian modulus and exponent.
-    public init(rsaModulus modulus: [UInt8], exponent: [UInt8]) throws(MLflowError) {
+    public init(rsaModulus modulus: [UInt8], exponent: [UInt8]) throws(CryptoError) {
         guard !modulus.isEmpty, !exponent.isEmpty,
               let key = swiftrack_rsa_public_key(modulus, modulus.count, exponent, exponent.count) else {
-            throw .invalidParameter("The RSA key's modulus and exponent do not make a valid public key")
+            throw .invalidKey("The RSA key's modulus and exponent do not make a valid public key")
         }
         guard EVP_PKEY_get_bits(key) >= Self.minimumRSABits else {
             EVP_PKEY_free(key)
-            throw .invalidParameter("The RSA key is shorter than \(Self.minimumRSABits) bits")
+            throw .invalidKey("The RSA key is shorter than \(Self.minimumRSABits) bits")
         }
         self.key = key
         self.algorithm = .rs256
     }
 
     /// A P-256 key from its 32-byte big-endian coordinates.
-    public init(p256X x: [UInt8], y: [UInt8]) throws(MLflowError) {
+    public init(p256X x: [UInt8], y: [UInt8]) throws(CryptoError) {
         guard x.count == 32, y.count == 32 else {
-            throw .invalidParameter("A P-256 key's coordinates are 32 bytes each")
+            throw .invalidKey("A P-256 key's coordinates are 32 bytes each")
         }
         let point = [0x04] + x + y
         guard let key = swiftrack_ec_public_key("prime256v1", point, point.count) else {
-            throw .invalidParameter("The coordinates are not a point on P-256")
+            throw .invalidKey("The coordinates are not a point on P-256")
         }
         self.key = key
         self.algorithm = .es256

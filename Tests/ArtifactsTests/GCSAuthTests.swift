@@ -45,12 +45,12 @@ import Crypto
     @Test func unusableKeysAreRefused() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        #expect(throws: MLflowError.self) { try RSASHA256Signer(pem: "not a key") }
-        #expect(throws: MLflowError.self) { try RSASHA256Signer(pem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
+        #expect(throws: CryptoError.self) { try RSASHA256Signer(pem: "not a key") }
+        #expect(throws: CryptoError.self) { try RSASHA256Signer(pem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
         let ecPath = scratch.path + "/ec.pem"
         #expect(try runCommand("/usr/bin/openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
                                                      "-out", ecPath]).status == 0)
-        let error = #expect(throws: MLflowError.self) { try RSASHA256Signer(pem: String(contentsOfFile: ecPath, encoding: .utf8)) }
+        let error = #expect(throws: CryptoError.self) { try RSASHA256Signer(pem: String(contentsOfFile: ecPath, encoding: .utf8)) }
         #expect(error?.message.contains("not an RSA key") == true)
     }
 

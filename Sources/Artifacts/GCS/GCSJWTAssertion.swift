@@ -17,7 +17,12 @@ public enum GCSJWTAssertion {
         let claims: [String: Any] = ["iss": key.clientEmail, "scope": scope, "aud": key.tokenURI,
                                      "iat": now, "exp": now + lifetime]
         let signingInput = try encodedJSON(header) + "." + encodedJSON(claims)
-        let signature = try signer.sign(Array(signingInput.utf8))
+        let signature: [UInt8]
+        do {
+            signature = try signer.sign(Array(signingInput.utf8))
+        } catch {
+            throw .internalError("The GCS token assertion could not be signed: \(error.message)")
+        }
         return signingInput + "." + Base64.urlEncode(signature)
     }
 
