@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth", "Crypto"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
-        .target(name: "WebUI", dependencies: ["API", "HTTPServer"]),
+        .target(name: "WebUI", dependencies: ["HTTPServer"]),
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",

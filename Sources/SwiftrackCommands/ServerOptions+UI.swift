@@ -1,4 +1,5 @@
 import API
+import HTTPServer
 import WebUI
 
 /// `swiftrack server`'s browser UI: which one answers `/` and `/static-files/...`.

@@ -1,5 +1,3 @@
-import HTTPServer
-
 /// A browser UI the server hands out beside the API: `/` is its page, `/static-files/...` its
 /// scripts, styles and images (the paths MLflow's own server uses). The built-in UI answers from
 /// bytes in the binary (WebUI target); `--ui mlflow` from the wheel's prebuilt folder.
@@ -13,9 +11,10 @@ public protocol WebSite: Sendable {
 
 /// Which UI paths a request names: `/` (the page) or `/static-files/<path>`; nil for any other path.
 public enum WebSitePath {
-    static let staticPrefix = "/static-files/"
+    public static let staticPrefix = "/static-files/"
 
-    static func resolve(_ path: String) -> String? {
+    /// `index.html` for the page, the file's path below `/static-files/`, or nil.
+    public static func resolve(_ path: String) -> String? {
         if path == "/" || path == "/index.html" { return "index.html" }
         guard path.hasPrefix(staticPrefix) else { return nil }
         return String(path.dropFirst(staticPrefix.count))
