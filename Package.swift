@@ -29,7 +29,7 @@ let package = Package(
         // Percent-decoding of paths and query strings, shared by the HTTP layer and artifact paths.
         .target(name: "URLCoding"),
         // libmicrohttpd wrapper; knows nothing of MLflow.
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "URLCoding"]),
+        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding"]),
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
@@ -46,13 +46,13 @@ let package = Package(
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
         .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
         // Routes and handlers: JSON <-> domain <-> stores.
-        .target(name: "API", dependencies: ["HTTPServer", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
+        .target(name: "API", dependencies: ["HTTPTransport", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth", "Crypto"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
-        .target(name: "WebUI", dependencies: ["HTTPServer"]),
+        .target(name: "WebUI", dependencies: ["HTTPTransport"]),
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
-        .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPServer", "Storage", "Artifacts", "TrackingCore",
+        .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
                                                          "Observability", "Auth", "Audit", "URLCoding"]),
         // The executable: main.swift hands the process's arguments to SwiftrackCommands.
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
@@ -71,11 +71,11 @@ let package = Package(
         // The audit chain, verifier, queue policy and writer, without a database.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
-        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Storage", "Artifacts", "TrackingCore", "JSON",
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
-        .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPServer", "Storage"]),
+        .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
-        .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPServer", "Storage",
+        .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPTransport", "Storage",
                                                                   "TrackingCore"]),
     ]
 )

@@ -1,6 +1,6 @@
 import Artifacts
 import Auth
-import HTTPServer
+import HTTPTransport
 import JSON
 import Observability
 import Storage
@@ -86,13 +86,13 @@ public struct MLflowAPI: HTTPHandler {
         self.logError = logError
     }
 
-    public func handle(_ incoming: HTTPServerRequest) -> HTTPServerResponse {
+    public func handle(_ incoming: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse {
         answer(incoming, refused: nil)
     }
 
     /// Answers a request, or (`refused`) the refusal its admission decided, with the same request id,
     /// metrics, logs and audit record either way.
-    private func answer(_ incoming: HTTPServerRequest, refused: AccessRefusal?) -> HTTPServerResponse {
+    private func answer(_ incoming: HTTPRequest, refused: AccessRefusal?) -> HTTPResponse {
         var request = incoming
         // The client's own address and scheme first: the logs, the throttle and the audit see them.
         let secure = transport.resolve(&request)
@@ -334,7 +334,7 @@ public struct MLflowAPI: HTTPHandler {
             : .memory
     }
 
-    public func reject(_ rejection: HTTPRejection, request: HTTPServerRequest) -> HTTPServerResponse {
+    public func reject(_ rejection: HTTPRejection, request: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse {
         switch rejection {
         case .bodyTooLarge(let limit):
             var response = MLflowError(.invalidParameterValue,

@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 import Observability
 
 /// The handler of `--metrics-port`: `/metrics` (and `/health`, for probes) on a port of its own,
@@ -10,7 +10,7 @@ public struct MetricsEndpoint: HTTPHandler {
         self.metrics = metrics
     }
 
-    public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+    public func handle(_ request: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return .text("Method Not Allowed\n", status: 405)
         }
@@ -25,7 +25,7 @@ public struct MetricsEndpoint: HTTPHandler {
         }
     }
 
-    public func reject(_ rejection: HTTPRejection, request: HTTPServerRequest) -> HTTPServerResponse {
+    public func reject(_ rejection: HTTPRejection, request: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse {
         switch rejection {
         case .bodyTooLarge: return .text("Request body too large\n", status: 413)
         case .serverShuttingDown: return .text("Shutting down\n", status: 503)

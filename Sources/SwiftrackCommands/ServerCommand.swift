@@ -1,6 +1,6 @@
 import API
 import Foundation
-import HTTPServer
+import HTTPTransport
 import Observability
 import Storage
 

@@ -1,5 +1,5 @@
 import API
-import HTTPServer
+import HTTPTransport
 
 /// `swiftrack server`'s HTTPS, proxy, per-client connection and identity-provider options.
 extension ServerOptions {

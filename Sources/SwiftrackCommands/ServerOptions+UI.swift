@@ -1,5 +1,5 @@
 import API
-import HTTPServer
+import HTTPTransport
 import WebUI
 
 /// `swiftrack server`'s browser UI: which one answers `/` and `/static-files/...`.

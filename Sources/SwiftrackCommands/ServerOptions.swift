@@ -1,6 +1,6 @@
 import API
 import Foundation
-import HTTPServer
+import HTTPTransport
 import Observability
 
 /// `swiftrack server`'s options: each flag keeps `mlflow server`'s name and has environment twins.

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServer
+import HTTPTransport
 
 /// The embedded files ready to serve: bytes, content type and an entity tag each, and the
 /// version of the whole set (named in the page's script and style URLs, so they may be cached

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServer
+import HTTPTransport
 
 /// The built-in browser UI (`--ui builtin`, the default): plain HTML, CSS and JavaScript modules
 /// from `web/`, embedded in the binary by `scripts/embed-web`. The page is public: it asks for
@@ -24,7 +24,7 @@ public struct EmbeddedWebSite: WebSite {
     /// The asset version the page's URLs carry (`v-` and 12 hex digits).
     public var version: String { table.version }
 
-    public func file(_ path: String, request: HTTPServerRequest) -> HTTPServerResponse? {
+    public func file(_ path: String, request: HTTPRequest) -> HTTPResponse? {
         var name = path
         var immutable = false
         if path.hasPrefix("v-"), let slash = path.firstIndex(of: "/") {

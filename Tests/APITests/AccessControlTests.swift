@@ -1,6 +1,6 @@
 import Auth
 import Foundation
-import HTTPServer
+import HTTPTransport
 import JSON
 import Observability
 import Storage

@@ -1,6 +1,6 @@
 import Artifacts
 import Foundation
-import HTTPServer
+import HTTPTransport
 import JSON
 import Storage
 import Testing

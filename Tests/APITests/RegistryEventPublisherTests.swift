@@ -1,6 +1,6 @@
 import Testing
 @testable import API
-import HTTPServer
+import HTTPTransport
 import JSON
 import TrackingCore
 

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServer
+import HTTPTransport
 import Storage
 import Testing
 @testable import API

@@ -1,5 +1,5 @@
 import Auth
-import HTTPServer
+import HTTPTransport
 import TrackingCore
 
 extension AccessControl {

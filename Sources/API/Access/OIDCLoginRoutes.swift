@@ -1,6 +1,6 @@
 import Auth
 import Foundation
-import HTTPServer
+import HTTPTransport
 import TrackingCore
 
 /// The browser sign-in routes (public): `/oidc/login` sends the browser to the provider,

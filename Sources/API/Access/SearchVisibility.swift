@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 import TrackingCore
 
 /// What the caller of a request may read, so that searches answer only that. Present when

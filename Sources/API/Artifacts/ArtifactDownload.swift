@@ -1,5 +1,5 @@
 import Artifacts
-import HTTPServer
+import HTTPTransport
 
 /// Sends an artifact file as MLflow does: as an attachment, with its guessed type, `nosniff`,
 /// and byte ranges honoured.

@@ -1,5 +1,5 @@
 import Artifacts
-import HTTPServer
+import HTTPTransport
 import TrackingCore
 
 /// One request to the `mlflow-artifacts` service, read once: what it does and the one validated

@@ -1,5 +1,5 @@
 import Artifacts
-import HTTPServer
+import HTTPTransport
 import Storage
 import TrackingCore
 

@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 import Observability
 
 /// `/health`, `/version` and `/metrics`, outside the API prefixes.

@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 
 extension HTTPRequest {
     /// A cookie's value from the `Cookie` header (the first of that name), or nil.

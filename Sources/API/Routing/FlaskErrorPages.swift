@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 
 /// The HTML pages MLflow's Flask app answers unknown routes and wrong methods with.
 enum FlaskErrorPages {

@@ -1,6 +1,6 @@
-import HTTPServer
+import HTTPTransport
 
-// The server's request and response types, named so that no other imported module's HTTP types
-// (the artifact stores' HTTP client has its own) can make these names ambiguous in this target.
-typealias HTTPRequest = HTTPServerRequest
-typealias HTTPResponse = HTTPServerResponse
+// The transport's request and response, named so that the artifact stores' HTTP client (which has
+// types of the same names) can never make them ambiguous in this target.
+typealias HTTPRequest = HTTPTransport.HTTPRequest
+typealias HTTPResponse = HTTPTransport.HTTPResponse

@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 
 /// The values of a route pattern's `{name}` segments in a request path
 /// (`/mlflow/logged-models/{model_id}` against `/api/2.0/mlflow/logged-models/m-1` gives model_id = m-1).

@@ -1,5 +1,5 @@
 import Auth
-import HTTPServer
+import HTTPTransport
 import TrackingCore
 
 /// One API request as a route sees it: the transport's request, the route it matched, who asks, and

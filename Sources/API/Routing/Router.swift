@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 
 /// Finds the handler of a request: exact paths first, then `{param}` patterns, then method.
 /// A path some route knows but not with this method is a 405 naming the methods that fit (Flask's way).

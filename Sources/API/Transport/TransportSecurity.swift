@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 import TrackingCore
 
 /// How requests reached the server, and what that requires: `X-Forwarded-For` and

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServer
+import HTTPTransport
 
 /// A UI served from a folder on disk: MLflow's prebuilt UI (`mlflow/server/js/build` in the
 /// installed wheel), for `--ui mlflow`. Only regular files inside the folder are served: `..`,
@@ -15,7 +15,7 @@ public struct DirectoryWebSite: WebSite {
         self.root = standardized
     }
 
-    public func file(_ name: String, request: HTTPServerRequest) -> HTTPServerResponse? {
+    public func file(_ name: String, request: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse? {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), !name.contains("\\"), !name.contains("\0"),
               parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") }) else { return nil }

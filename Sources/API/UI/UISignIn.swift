@@ -1,4 +1,4 @@
-import HTTPServer
+import HTTPTransport
 
 /// The built-in UI asks for credentials with a form of its own. Its API calls carry
 /// `X-Swiftrack-UI`; their 401s leave out the Basic challenge (with which the browser would pop up

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import HTTPServer
+@testable import HTTPTransport
 
 /// Admits requests carrying `Authorization: Bearer ok` (uploads to `/upload` go to a file in the
 /// staging directory), refuses the rest with 401; `/open` needs no admission. It records every

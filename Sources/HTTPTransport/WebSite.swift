@@ -6,7 +6,7 @@ public protocol WebSite: Sendable {
     /// MLflow's UI relies on the browser's Basic prompt, so its `/` needs credentials.
     var pageIsPublic: Bool { get }
     /// The file at `path` under the site (`index.html` for the page), or nil when there is none.
-    func file(_ path: String, request: HTTPServerRequest) -> HTTPServerResponse?
+    func file(_ path: String, request: HTTPRequest) -> HTTPResponse?
 }
 
 /// Which UI paths a request names: `/` (the page) or `/static-files/<path>`; nil for any other path.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HTTPServer
+@testable import HTTPTransport
 
 /// Streams `/upload` bodies to files (answering with the file's size and first bytes) and serves
 /// `/file` from disk.

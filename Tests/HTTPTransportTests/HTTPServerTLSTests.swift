@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HTTPServer
+@testable import HTTPTransport
 
 /// Says whether the request came over TLS, and what it asked for.
 private struct SchemeHandler: HTTPHandler {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HTTPServer
+@testable import HTTPTransport
 
 /// Answers with the sizes of what it was given.
 private struct SizeHandler: HTTPHandler {
