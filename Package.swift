@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "JSON"),
         // Percent-decoding of paths and query strings, shared by the HTTP layer and artifact paths.
         .target(name: "URLCoding"),
+        // A GraphQL reader, validator and executor over JSON values (MLflow's UI speaks it); knows no HTTP.
+        .target(name: "GraphQL", dependencies: ["JSON"]),
         // libmicrohttpd wrapper; knows nothing of MLflow.
         .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding"]),
         // The domain: pure Swift, no I/O.
@@ -46,7 +48,7 @@ let package = Package(
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
         .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
         // Routes and handlers: JSON <-> domain <-> stores.
-        .target(name: "API", dependencies: ["HTTPTransport", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
+        .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth", "Crypto"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
         .target(name: "WebUI", dependencies: ["HTTPTransport"]),
@@ -58,6 +60,7 @@ let package = Package(
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
@@ -71,7 +74,7 @@ let package = Package(
         // The audit chain, verifier, queue policy and writer, without a database.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
-        .testTarget(name: "APITests", dependencies: ["API", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
+        .testTarget(name: "APITests", dependencies: ["API", "GraphQL", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.

@@ -1,5 +1,6 @@
 import Auth
 import Foundation
+import GraphQL
 import HTTPTransport
 import JSON
 @testable import Storage

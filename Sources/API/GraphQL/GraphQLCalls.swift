@@ -1,4 +1,5 @@
 import HTTPTransport
+import GraphQL
 import JSON
 import URLCoding
 
@@ -7,7 +8,7 @@ import URLCoding
 /// REST API would refuse. Answers are remembered for the request (a search's runs share one
 /// experiment lookup). At most `budget` distinct calls run for one request: a field resolved once
 /// per row (a run's `modelVersions` in a 50,000-run search) cannot fan out without bound.
-final class GraphQLCalls {
+final class GraphQLCalls: GraphQLRESTCalls {
     static let defaultBudget = 2_500
     private let budget: Int
     private let dispatch: (HTTPRequest) -> HTTPResponse

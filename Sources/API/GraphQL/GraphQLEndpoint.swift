@@ -1,4 +1,5 @@
 import HTTPTransport
+import GraphQL
 import JSON
 import TrackingCore
 

@@ -1,3 +1,4 @@
+import GraphQL
 import JSON
 
 /// MLflow's GraphQL schema (`mlflow/server/graphql/`, mlflow 3.17): the queries its UI sends to

@@ -4,13 +4,13 @@ import JSON
 /// protos: every object is read from a REST answer's JSON (snake_case keys, camelCase fields).
 /// Absent proto fields answer the proto default (`""`, `"0"`, an empty list or message), as
 /// graphene does when it reads a proto message; fields outside the protos (`apiError`) answer null.
-struct GraphQLSchema: Sendable {
-    let objects: [String: GraphQLObjectType]
-    let inputs: [String: GraphQLInputObjectType]
-    let queryType: String
-    let mutationType: String
+public struct GraphQLSchema: Sendable {
+    public let objects: [String: GraphQLObjectType]
+    public let inputs: [String: GraphQLInputObjectType]
+    public let queryType: String
+    public let mutationType: String
 
-    init(objects: [GraphQLObjectType], inputs: [GraphQLInputObjectType], queryType: String, mutationType: String) {
+    public init(objects: [GraphQLObjectType], inputs: [GraphQLInputObjectType], queryType: String, mutationType: String) {
         self.objects = Dictionary(objects.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
         self.inputs = Dictionary(inputs.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
         self.queryType = queryType
@@ -19,7 +19,7 @@ struct GraphQLSchema: Sendable {
 }
 
 /// Scalars and enums: what a leaf field's JSON becomes.
-enum GraphQLLeaf: Sendable {
+public enum GraphQLLeaf: Sendable {
     case string
     /// MLflow's `LongString`: an int64 written as a string, so JavaScript keeps every digit.
     case long
@@ -29,7 +29,7 @@ enum GraphQLLeaf: Sendable {
     /// An enum, answered by value name; `defaultName` is the proto's first value.
     case enumeration(defaultName: String)
 
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .string, .enumeration: return "String"
         case .long: return "LongString"
@@ -40,18 +40,18 @@ enum GraphQLLeaf: Sendable {
     }
 }
 
-indirect enum GraphQLOutputType: Sendable {
+public indirect enum GraphQLOutputType: Sendable {
     case leaf(GraphQLLeaf)
     case object(String)
     case list(GraphQLOutputType)
 
     /// The named type under any lists.
-    var named: GraphQLOutputType {
+    public var named: GraphQLOutputType {
         if case .list(let item) = self { return item.named }
         return self
     }
 
-    func describe(_ schema: GraphQLSchema) -> String {
+    public func describe(_ schema: GraphQLSchema) -> String {
         switch self {
         case .leaf(let leaf): return leaf.typeName
         case .object(let name): return name
@@ -62,28 +62,37 @@ indirect enum GraphQLOutputType: Sendable {
 
 /// What a resolver sees: the parent object's JSON, the field's arguments (variables resolved), and
 /// the calls into the REST API on the caller's behalf.
-struct GraphQLResolveContext {
-    let parent: JSONValue
-    let arguments: [String: JSONValue]
-    let calls: GraphQLCalls
+public struct GraphQLResolveContext {
+    public let parent: JSONValue
+    public let arguments: [String: JSONValue]
+    public let calls: any GraphQLRESTCalls
+}
+
+/// How resolvers reach the server's own REST API on the caller's behalf (the API target's
+/// `GraphQLCalls`): a GET with query items or a POST with a JSON body, answered as JSON.
+public protocol GraphQLRESTCalls: AnyObject {
+    func get(_ path: String, _ query: [(String, JSONValue)]) throws(GraphQLFieldError) -> JSONValue
+    func post(_ path: String, _ body: JSONValue) throws(GraphQLFieldError) -> JSONValue
 }
 
 /// A field's failure: its message goes to the response's `errors`, the field answers null.
-struct GraphQLFieldError: Error {
-    let message: String
+public struct GraphQLFieldError: Error {
+    public let message: String
+
+    public init(message: String) { self.message = message }
 }
 
-typealias GraphQLResolver = @Sendable (GraphQLResolveContext) throws(GraphQLFieldError) -> JSONValue?
+public typealias GraphQLResolver = @Sendable (GraphQLResolveContext) throws(GraphQLFieldError) -> JSONValue?
 
-struct GraphQLFieldSpec: Sendable {
-    let type: GraphQLOutputType
+public struct GraphQLFieldSpec: Sendable {
+    public let type: GraphQLOutputType
     /// The key in the parent's JSON; nil for fields outside the protos.
-    let jsonKey: String?
+    public let jsonKey: String?
     /// Arguments by name and what each must be (root fields take one `input` object).
-    let arguments: [String: GraphQLInputObjectType.Kind]
-    let resolve: GraphQLResolver?
+    public let arguments: [String: GraphQLInputObjectType.Kind]
+    public let resolve: GraphQLResolver?
 
-    init(_ type: GraphQLOutputType, jsonKey: String?, arguments: [String: GraphQLInputObjectType.Kind] = [:], resolve: GraphQLResolver? = nil) {
+    public init(_ type: GraphQLOutputType, jsonKey: String?, arguments: [String: GraphQLInputObjectType.Kind] = [:], resolve: GraphQLResolver? = nil) {
         self.type = type
         self.jsonKey = jsonKey
         self.arguments = arguments
@@ -91,12 +100,12 @@ struct GraphQLFieldSpec: Sendable {
     }
 }
 
-struct GraphQLObjectType: Sendable {
-    let name: String
-    let fields: [String: GraphQLFieldSpec]
+public struct GraphQLObjectType: Sendable {
+    public let name: String
+    public let fields: [String: GraphQLFieldSpec]
 
     /// Proto-backed fields named by their snake_case JSON keys, plus extra fields by their GraphQL names.
-    init(_ name: String, _ protoFields: KeyValuePairs<String, GraphQLOutputType>,
+    public init(_ name: String, _ protoFields: KeyValuePairs<String, GraphQLOutputType>,
          extra: [String: GraphQLFieldSpec] = [:]) {
         self.name = name
         var fields = extra
@@ -106,8 +115,8 @@ struct GraphQLObjectType: Sendable {
 }
 
 /// The fields an input object accepts (by GraphQL name) and what each must be.
-struct GraphQLInputObjectType: Sendable {
-    indirect enum Kind: Sendable {
+public struct GraphQLInputObjectType: Sendable {
+    public indirect enum Kind: Sendable {
         case string
         case int
         /// MLflow's LongString in input: an integer, or a string of one.
@@ -118,18 +127,18 @@ struct GraphQLInputObjectType: Sendable {
         case object(String)
     }
 
-    let name: String
-    let fields: [String: Kind]
+    public let name: String
+    public let fields: [String: Kind]
 
-    init(_ name: String, _ fields: KeyValuePairs<String, Kind>) {
+    public init(_ name: String, _ fields: KeyValuePairs<String, Kind>) {
         self.name = name
         self.fields = Dictionary(fields.map { ($0.0, $0.1) }, uniquingKeysWith: { $1 })
     }
 }
 
-enum GraphQLNames {
+public enum GraphQLNames {
     /// `run_uuid` -> `runUuid`.
-    static func camelCase(_ snake: String) -> String {
+    public static func camelCase(_ snake: String) -> String {
         var out = ""
         var upper = false
         for ch in snake {
@@ -141,7 +150,7 @@ enum GraphQLNames {
     }
 
     /// `experimentIds` -> `experiment_ids`.
-    static func snakeCase(_ camel: String) -> String {
+    public static func snakeCase(_ camel: String) -> String {
         var out = ""
         for ch in camel {
             if ch.isUppercase {

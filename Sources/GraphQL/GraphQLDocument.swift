@@ -2,57 +2,57 @@ import JSON
 
 /// A parsed GraphQL request document: the operations and fragments MLflow's UI sends to `/graphql`.
 /// Only what execution needs is kept; types of variable definitions are kept as text for messages.
-struct GraphQLDocument: Sendable {
-    var operations: [GraphQLOperation]
-    var fragments: [String: GraphQLFragment]
+public struct GraphQLDocument: Sendable {
+    public var operations: [GraphQLOperation]
+    public var fragments: [String: GraphQLFragment]
 }
 
-struct GraphQLOperation: Sendable {
-    enum Kind: String, Sendable { case query, mutation, subscription }
-    var kind: Kind
-    var name: String?
-    var variables: [GraphQLVariableDefinition]
-    var selections: [GraphQLSelection]
+public struct GraphQLOperation: Sendable {
+    public enum Kind: String, Sendable { case query, mutation, subscription }
+    public var kind: Kind
+    public var name: String?
+    public var variables: [GraphQLVariableDefinition]
+    public var selections: [GraphQLSelection]
 }
 
-struct GraphQLVariableDefinition: Sendable {
-    var name: String
+public struct GraphQLVariableDefinition: Sendable {
+    public var name: String
     /// The type as written, e.g. `MlflowGetRunInput!`.
-    var typeText: String
-    var isRequired: Bool
-    var defaultValue: GraphQLValue?
+    public var typeText: String
+    public var isRequired: Bool
+    public var defaultValue: GraphQLValue?
 }
 
-struct GraphQLFragment: Sendable {
-    var name: String
-    var typeCondition: String
-    var selections: [GraphQLSelection]
+public struct GraphQLFragment: Sendable {
+    public var name: String
+    public var typeCondition: String
+    public var selections: [GraphQLSelection]
 }
 
 /// `@skip(if:)` / `@include(if:)`; other directives (MLflow's `@component`) are accepted and ignored.
-struct GraphQLDirective: Sendable {
-    var name: String
-    var arguments: [(String, GraphQLValue)]
+public struct GraphQLDirective: Sendable {
+    public var name: String
+    public var arguments: [(String, GraphQLValue)]
 }
 
-indirect enum GraphQLSelection: Sendable {
+public indirect enum GraphQLSelection: Sendable {
     case field(GraphQLField)
     case fragmentSpread(name: String, directives: [GraphQLDirective])
     case inlineFragment(typeCondition: String?, directives: [GraphQLDirective], selections: [GraphQLSelection])
 }
 
-struct GraphQLField: Sendable {
-    var alias: String?
-    var name: String
-    var arguments: [(String, GraphQLValue)]
-    var directives: [GraphQLDirective]
-    var selections: [GraphQLSelection]
+public struct GraphQLField: Sendable {
+    public var alias: String?
+    public var name: String
+    public var arguments: [(String, GraphQLValue)]
+    public var directives: [GraphQLDirective]
+    public var selections: [GraphQLSelection]
     /// The key of this field in the response.
-    var responseKey: String { alias ?? name }
+    public var responseKey: String { alias ?? name }
 }
 
 /// A value literal in the document; `variable` is resolved against the request's variables.
-indirect enum GraphQLValue: Sendable {
+public indirect enum GraphQLValue: Sendable {
     case variable(String)
     case int(String)
     case float(String)
@@ -64,7 +64,7 @@ indirect enum GraphQLValue: Sendable {
     case object([(String, GraphQLValue)])
 
     /// The JSON value, with variables looked up in `variables` (absent ones are null).
-    func resolved(_ variables: [String: JSONValue]) -> JSONValue {
+    public func resolved(_ variables: [String: JSONValue]) -> JSONValue {
         switch self {
         case .variable(let name): return variables[name] ?? .null
         case .int(let text): return Int64(text).map(JSONValue.integer) ?? .double(Double(text) ?? 0)

@@ -4,11 +4,13 @@ import JSON
 /// validates it (`GraphQLValidator`), then resolves each selected field and shapes the answer as
 /// the selections ask (aliases, fragments, `__typename`, `@skip`/`@include`). The result is the
 /// `{"data": ..., "errors": [...]}` object MLflow's server answers (errors as plain messages).
-struct GraphQLExecutor {
-    let schema: GraphQLSchema
+public struct GraphQLExecutor: Sendable {
+    public let schema: GraphQLSchema
 
-    func execute(_ document: GraphQLDocument, operationName: String?, variables: [String: JSONValue],
-                 calls: GraphQLCalls) -> JSONValue {
+    public init(schema: GraphQLSchema) { self.schema = schema }
+
+    public func execute(_ document: GraphQLDocument, operationName: String?, variables: [String: JSONValue],
+                 calls: any GraphQLRESTCalls) -> JSONValue {
         if let problem = GraphQLLimits.problem(document) { return Self.answer(data: nil, errors: [problem]) }
         let operation: GraphQLOperation
         switch pick(document, operationName) {
@@ -67,10 +69,10 @@ struct GraphQLExecutor {
         let schema: GraphQLSchema
         let document: GraphQLDocument
         let variables: [String: JSONValue]
-        let calls: GraphQLCalls
+        let calls: any GraphQLRESTCalls
         var errors: [String] = []
 
-        init(schema: GraphQLSchema, document: GraphQLDocument, variables: [String: JSONValue], calls: GraphQLCalls) {
+        init(schema: GraphQLSchema, document: GraphQLDocument, variables: [String: JSONValue], calls: any GraphQLRESTCalls) {
             self.schema = schema
             self.document = document
             self.variables = variables

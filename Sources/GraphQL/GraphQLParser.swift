@@ -1,7 +1,8 @@
 /// Parses a GraphQL executable document (operations and fragments) into `GraphQLDocument`.
 /// Type-system definitions are refused; nesting is bounded so no request can exhaust the stack.
-struct GraphQLParser {
-    struct Failure: Error { let message: String }
+public struct GraphQLParser {
+    /// Why a document was refused: GraphQL.js's wording.
+    public struct Failure: Error { public let message: String }
 
     static let maxTokens = 20_000
     static let maxNesting = 40
@@ -10,7 +11,7 @@ struct GraphQLParser {
     private var position = 0
     private var nesting = 0
 
-    static func parse(_ text: String) throws(Failure) -> GraphQLDocument {
+    public static func parse(_ text: String) throws(Failure) -> GraphQLDocument {
         let tokens: [GraphQLLexer.Token]
         do { tokens = try GraphQLLexer.tokens(text, maxTokens: maxTokens) } catch { throw Failure(message: error.message) }
         var parser = GraphQLParser(tokens: tokens)

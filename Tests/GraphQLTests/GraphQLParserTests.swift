@@ -1,6 +1,6 @@
 import JSON
 import Testing
-@testable import API
+@testable import GraphQL
 
 /// The GraphQL reader: what it accepts of the spec's executable grammar, how it refuses the rest,
 /// and the size limits applied before anything runs.
