@@ -9,13 +9,17 @@ struct APIAudit: Sendable {
     let sink: any AuditSink
     let roles: AuditRoleCache?
 
-    /// What `MLflowAPI.route` knows once it has answered.
+    /// What the pipeline knows once it has answered.
     struct Outcome {
         var template: String
         var caller: AuthUser?
         var response: HTTPResponse
         /// How the caller signed in (`basic`, `ldap`, `oidc`, `session`); nil for an anonymous request.
         var authMethod: String? = nil
+        /// The route's reading of the request, when a route ran: its identifiers are taken from
+        /// there rather than parsed again.
+        var fields: RequestFields? = nil
+        var parameters: PathParameters? = nil
     }
 
     func submit(_ request: HTTPRequest, _ outcome: Outcome, requestId: String, elapsed: Duration) -> AuditSubmission {
@@ -24,8 +28,8 @@ struct APIAudit: Sendable {
             timeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), requestId: requestId,
             user: outcome.caller?.username, roles: outcome.caller.map { roles?.roles(of: $0) ?? [] } ?? [],
             authMethod: outcome.caller == nil ? .none : AuditAuthMethod(rawValue: outcome.authMethod ?? "basic"), method: request.method, route: outcome.template,
-            resources: AuditResourceExtraction.resources(of: request, template: outcome.template,
-                                                         response: outcome.response),
+            resources: AuditResourceExtraction.resources(of: request, template: outcome.template, fields: outcome.fields,
+                                                         parameters: outcome.parameters, response: outcome.response),
             clientAddress: request.remoteAddress, status: outcome.response.status,
             errorCode: AuditResourceExtraction.errorCode(of: outcome.response), durationMicros: micros)
         return sink.submit(record)

@@ -9,8 +9,11 @@ enum AuditResourceExtraction {
 
     /// `experiment_id`, `run_id` (or `run_uuid`), a registry route's `name` and `version`, and a
     /// logged model route's `{model_id}`; for a successful create, the id it created (from the answer).
-    static func resources(of request: HTTPRequest, template: String, response: HTTPResponse) -> AuditResources {
-        let fields = fields(of: request)
+    /// `fields` and `parameters`: the route's one reading, when a route ran (a request refused before
+    /// routing is read here, bounded).
+    static func resources(of request: HTTPRequest, template: String, fields routed: RequestFields? = nil,
+                          parameters: PathParameters? = nil, response: HTTPResponse) -> AuditResources {
+        let fields = routed.map(wanted(from:)) ?? fields(of: request)
         func field(_ name: String) -> String? { fields.last(where: { $0.0 == name })?.1 }
         let isRegistry = template.contains("/registered-models") || template.contains("/model-versions")
         var resources = AuditResources(
@@ -19,7 +22,7 @@ enum AuditResourceExtraction {
             registeredModelName: isRegistry ? field("name") : nil,
             modelVersion: isRegistry ? field("version") : nil,
             loggedModelId: template.contains("{model_id}")
-                ? PathParameters(pattern: template, path: request.path)["model_id"] : nil)
+                ? (parameters ?? PathParameters(pattern: template, path: request.path))["model_id"] : nil)
         addCreated(to: &resources, template: template, response: response)
         return resources
     }
@@ -46,10 +49,17 @@ enum AuditResourceExtraction {
         resources[keyPath: target] = text
     }
 
+    static let wantedNames: Set<String> = ["experiment_id", "run_id", "run_uuid", "name", "version"]
+
+    /// The names the audit log looks for, from the route's parsed fields.
+    private static func wanted(from fields: RequestFields) -> [(String, String)] {
+        wantedNames.sorted().compactMap { name in fields.raw(name).flatMap(scalarText).map { (name, $0) } }
+    }
+
     /// The names the audit log looks for, with scalar values as text: from the query of a GET,
     /// else from a JSON object body.
     private static func fields(of request: HTTPRequest) -> [(String, String)] {
-        let wanted: Set<String> = ["experiment_id", "run_id", "run_uuid", "name", "version"]
+        let wanted = wantedNames
         if request.method == "GET" || request.method == "HEAD" {
             return request.queryItems.filter { wanted.contains($0.name) }.map { ($0.name, $0.value) }
         }
