@@ -1,64 +1,78 @@
 import Testing
 @testable import API
-import HTTPTransport
 import JSON
 import TrackingCore
 
-@Suite("Webhooks: registry requests become MLflow's events")
+/// The registry changes handlers emit become MLflow's webhook events and payloads (the bytes MLflow's
+/// `json.dumps` writes), prompts judged by their tags on creation and by the stored model otherwise.
+@Suite("Webhooks: registry changes become MLflow's events")
 struct RegistryEventPublisherTests {
-    static func event(_ method: String, _ path: String, _ body: String, answer: String = "{}",
-                      prompts: Set<String> = []) throws -> (String, String)? {
-        let request = HTTPRequest(method: method, target: "/api/2.0" + path,
-                                  headers: [(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
-        guard let (event, data) = RegistryEventPublisher.event(
-            method: method, path: path, fields: try RequestFields.from(request), response: .json(Array(answer.utf8)),
-            isPromptModel: { prompts.contains($0) }) else { return nil }
+    static func event(_ change: RegistryChange, prompts: Set<String> = []) -> (String, String)? {
+        guard let (event, data) = RegistryEventPublisher.event(for: change, isPromptModel: { prompts.contains($0) })
+        else { return nil }
         return (event.name, WebhookPayload.dumps(data))
     }
 
     @Test func modelVersionCreated() throws {
-        let got = try #require(try Self.event("POST", "/mlflow/model-versions/create",
-            #"{"name": "m", "source": "s3://b/x", "tags": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}"#,
-            answer: #"{"model_version": {"name": "m", "version": "3", "source": "s3://b/x"}}"#))
+        let got = try #require(Self.event(.modelVersionCreated(
+            name: "m", version: "3", source: "s3://b/x", runId: nil,
+            tags: [Tag(key: "a", value: "1"), Tag(key: "a", value: "2")], description: nil)))
         #expect(got.0 == "model_version.created")
         #expect(got.1 == #"{"name": "m", "version": "3", "source": "s3://b/x", "run_id": null, "tags": {"a": "2"}, "description": null}"#)
     }
 
     @Test func promptVersionCreated() throws {
-        let got = try #require(try Self.event("POST", "/mlflow/model-versions/create",
-            #"{"name": "p", "source": "dummy", "description": "d", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "TRUE"}, "#
-            + #"{"key": "mlflow.prompt.text", "value": "Hi {{x}}"}, {"key": "_mlflow_prompt_type", "value": "text"}, {"key": "k", "value": "v"}]}"#,
-            answer: #"{"model_version": {"name": "p", "version": "1"}}"#))
+        let got = try #require(Self.event(.modelVersionCreated(
+            name: "p", version: "1", source: "dummy", runId: nil,
+            tags: [Tag(key: "mlflow.prompt.is_prompt", value: "TRUE"), Tag(key: "mlflow.prompt.text", value: "Hi {{x}}"),
+                   Tag(key: "_mlflow_prompt_type", value: "text"), Tag(key: "k", value: "v")],
+            description: "d")))
         #expect(got.0 == "prompt_version.created")
         #expect(got.1 == #"{"name": "p", "version": "1", "template": "Hi {{x}}", "tags": {"k": "v"}, "description": "d"}"#)
     }
 
     @Test func registeredModelsAndPrompts() throws {
-        #expect(try Self.event("POST", "/mlflow/registered-models/create", #"{"name": "m"}"#)?.1
+        #expect(Self.event(.registeredModelCreated(name: "m", tags: [], description: ""))?.1
                 == #"{"name": "m", "tags": {}, "description": ""}"#)
-        #expect(try Self.event("POST", "/mlflow/registered-models/create",
-                           #"{"name": "p", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "true"}]}"#)?.0 == "prompt.created")
-        #expect(try Self.event("POST", "/mlflow/registered-models/create",
-                           #"{"name": "p", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "false"}]}"#)?.0
-                == "registered_model.created")
-        #expect(try Self.event("POST", "/mlflow/registered-models/set-tag", #"{"name": "m", "key": "k", "value": "v"}"#) == nil)
-        #expect(try Self.event("POST", "/mlflow/registered-models/set-tag", #"{"name": "p", "key": "k", "value": "v"}"#,
-                           prompts: ["p"])?.0 == "prompt_tag.set")
-        #expect(try Self.event("DELETE", "/mlflow/registered-models/delete-tag", #"{"name": "p", "key": "k"}"#,
-                           prompts: ["p"])?.1 == #"{"name": "p", "key": "k"}"#)
+        #expect(Self.event(.registeredModelCreated(name: "p", tags: [Tag(key: "mlflow.prompt.is_prompt", value: "true")],
+                                                   description: ""))?.0 == "prompt.created")
+        #expect(Self.event(.registeredModelCreated(name: "p", tags: [Tag(key: "mlflow.prompt.is_prompt", value: "false")],
+                                                   description: ""))?.0 == "registered_model.created")
+        #expect(Self.event(.registeredModelTagSet(name: "m", key: "k", value: "v")) == nil)
+        #expect(Self.event(.registeredModelTagSet(name: "p", key: "k", value: "v"), prompts: ["p"])?.0 == "prompt_tag.set")
+        #expect(Self.event(.registeredModelTagDeleted(name: "p", key: "k"), prompts: ["p"])?.1 == #"{"name": "p", "key": "k"}"#)
     }
 
     @Test func tagsAndAliases() throws {
-        #expect(try Self.event("POST", "/mlflow/model-versions/set-tag", #"{"name": "m", "version": "1", "key": "k", "value": "v"}"#)?.0
-                == "model_version_tag.set")
-        #expect(try Self.event("DELETE", "/mlflow/model-versions/delete-tag", #"{"name": "m", "version": 1, "key": "k"}"#)?.1
+        #expect(Self.event(.modelVersionTagSet(name: "m", version: "1", key: "k", value: "v"))?.0 == "model_version_tag.set")
+        #expect(Self.event(.modelVersionTagDeleted(name: "m", version: "1", key: "k"))?.1
                 == #"{"name": "m", "version": "1", "key": "k"}"#)
-        #expect(try Self.event("POST", "/mlflow/registered-models/alias", #"{"name": "m", "alias": "a", "version": "2"}"#)?.0
-                == "model_version_alias.created")
-        #expect(try Self.event("DELETE", "/mlflow/registered-models/alias", #"{"name": "p", "alias": "a"}"#, prompts: ["p"])?.0
-                == "prompt_alias.deleted")
-        #expect(try Self.event("POST", "/mlflow/model-versions/set-tag", #"{"name": "p", "version": "1", "key": "k", "value": "v"}"#,
-                           prompts: ["p"])?.0 == "prompt_version_tag.set")
-        #expect(try Self.event("POST", "/mlflow/runs/create", #"{}"#) == nil)
+        #expect(Self.event(.aliasSet(name: "m", alias: "a", version: "2"))?.0 == "model_version_alias.created")
+        #expect(Self.event(.aliasDeleted(name: "p", alias: "a"), prompts: ["p"])?.0 == "prompt_alias.deleted")
+        #expect(Self.event(.modelVersionTagSet(name: "p", version: "1", key: "k", value: "v"), prompts: ["p"])?.0
+                == "prompt_version_tag.set")
+    }
+
+    /// The handler emits what it did, only once the store did it; a refused request emits nothing.
+    @Test func handlersEmitTheirChangesOnlyOnSuccess() throws {
+        let harness = try APIHarness()
+        let create = harness.api.handle(HTTPRequest(method: "POST", target: "/api/2.0/mlflow/registered-models/create",
+                                                    headers: [(name: "Content-Type", value: "application/json")],
+                                                    body: Array(#"{"name":"m","tags":[{"key":"t","value":"1"}]}"#.utf8)))
+        #expect(create.status == 200)
+        let router = Router(routes: RegistryRoutes(store: harness.store).routes, prefixes: ["/api/2.0"])
+        func run(_ method: String, _ path: String, _ body: String) throws -> [RegistryChange] {
+            let http = HTTPRequest(method: method, target: "/api/2.0" + path,
+                                   headers: [(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
+            guard case .route(let route, let template) = router.match(method: method, path: http.path) else { return [] }
+            let request = RouteRequest(http, template: template)
+            _ = try? route.handler(request)
+            return request.changes.all
+        }
+        #expect(try run("POST", "/mlflow/registered-models/set-tag", #"{"name":"m","key":"k","value":"v"}"#)
+                == [.registeredModelTagSet(name: "m", key: "k", value: "v")])
+        #expect(try run("POST", "/mlflow/registered-models/set-tag", #"{"name":"nope","key":"k","value":"v"}"#) == [])
+        #expect(try run("DELETE", "/mlflow/registered-models/alias", #"{"name":"m","alias":"champion"}"#)
+                == [.aliasDeleted(name: "m", alias: "champion")])
     }
 }

@@ -36,7 +36,12 @@ struct ModelVersionRoutes {
             name: name, source: source, runId: try fields.string("run_id"), tags: try fields.tags(),
             runLink: try fields.string("run_link"), description: try fields.string("description"),
             modelId: try fields.string("model_id"), userId: request.user)
-        return answer(try registry.createModelVersion(createRequest))
+        let created = try registry.createModelVersion(createRequest)
+        request.changes.emit(.modelVersionCreated(
+            name: name, version: created.version, source: created.source.flatMap { $0.isEmpty ? nil : $0 } ?? source,
+            runId: createRequest.runId.flatMap { $0.isEmpty ? nil : $0 }, tags: createRequest.tags,
+            description: createRequest.description.flatMap { $0.isEmpty ? nil : $0 }))
+        return answer(created)
     }
 
     func get(_ request: RouteRequest) throws -> HTTPResponse {
@@ -82,6 +87,7 @@ struct ModelVersionRoutes {
         let version = try fields.version()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try registry.setModelVersionTag(name: name, version: version, tag: tag)
+        request.changes.emit(.modelVersionTagSet(name: name, version: version, key: tag.key, value: tag.value))
         return emptyJSONResponse
     }
 
@@ -89,7 +95,9 @@ struct ModelVersionRoutes {
         let fields = try request.fields()
         let name = try fields.registeredModelName()
         let version = try fields.version()
-        try registry.deleteModelVersionTag(name: name, version: version, key: try fields.requiredString("key"))
+        let key = try fields.requiredString("key")
+        try registry.deleteModelVersionTag(name: name, version: version, key: key)
+        request.changes.emit(.modelVersionTagDeleted(name: name, version: version, key: key))
         return emptyJSONResponse
     }
 

@@ -35,7 +35,9 @@ struct RegisteredModelRoutes {
         let name = try fields.registeredModelName()
         let tags = try fields.tags()
         let description = try fields.string("description") ?? ""
-        return answer(try registry.createRegisteredModel(name: name, tags: tags, description: description))
+        let created = try registry.createRegisteredModel(name: name, tags: tags, description: description)
+        request.changes.emit(.registeredModelCreated(name: name, tags: tags, description: description))
+        return answer(created)
     }
 
     func get(_ request: RouteRequest) throws -> HTTPResponse {
@@ -88,13 +90,16 @@ struct RegisteredModelRoutes {
         let name = try fields.registeredModelName()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try registry.setRegisteredModelTag(name: name, tag: tag)
+        request.changes.emit(.registeredModelTagSet(name: name, key: tag.key, value: tag.value))
         return emptyJSONResponse
     }
 
     func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         let name = try fields.registeredModelName()
-        try registry.deleteRegisteredModelTag(name: name, key: try fields.requiredString("key"))
+        let key = try fields.requiredString("key")
+        try registry.deleteRegisteredModelTag(name: name, key: key)
+        request.changes.emit(.registeredModelTagDeleted(name: name, key: key))
         return emptyJSONResponse
     }
 }

@@ -21,13 +21,16 @@ struct RegistryAliasRoutes {
         let alias = try fields.requiredString("alias")
         let version = try fields.version()
         try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user)
+        request.changes.emit(.aliasSet(name: name, alias: alias, version: version))
         return emptyJSONResponse
     }
 
     func delete(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         let name = try fields.registeredModelName()
-        try registry.deleteRegisteredModelAlias(name: name, alias: try fields.requiredString("alias"), userId: request.user)
+        let alias = try fields.requiredString("alias")
+        try registry.deleteRegisteredModelAlias(name: name, alias: alias, userId: request.user)
+        request.changes.emit(.aliasDeleted(name: name, alias: alias))
         return emptyJSONResponse
     }
 

@@ -90,7 +90,7 @@ struct RouteDispatcher: Sendable {
                 logError("\(request.method) \(request.path): updating grants after success failed: \(error)")
             }
         }
-        registryEvents?.afterSuccess(request, response: response)
+        registryEvents?.publish(request.changes.all)
         return response
     }
 
