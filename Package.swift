@@ -36,17 +36,27 @@ let package = Package(
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
-        // Stores behind protocols; one folder per engine.
-        .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
+        // The SQL core: what a store sees of a database (connections, rows, values, errors, the
+        // connection pool, DatabaseURI, the dialect and its upsert spellings, generic migrations).
+        // No C driver, so Auth and Audit need only this.
+        .target(name: "SQL", dependencies: ["TrackingCore", "URLCoding"]),
+        // One target per engine over the core and its C driver; only the composition root (and
+        // tests) know all three.
+        .target(name: "SQLiteEngine", dependencies: ["SQL", "TrackingCore", "CSQLite"]),
+        .target(name: "PostgreSQLEngine", dependencies: ["SQL", "TrackingCore", "CPostgres"]),
+        .target(name: "MySQLEngine", dependencies: ["SQL", "TrackingCore", "CMariaDB"]),
+        // The tracking, registry, webhook and gc stores over the SQL core; their schema, search
+        // compilers and importers. Knows no engine.
+        .target(name: "Storage", dependencies: ["TrackingCore", "SQL"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules; sign-in
         // through OIDC tokens and LDAP binds.
-        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto", "CLDAP", "URLCoding"]),
+        .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "SQL", "Crypto", "CLDAP", "URLCoding"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
-        .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
+        .target(name: "Audit", dependencies: ["Observability", "SQL", "Crypto", "JSON", "TrackingCore"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth", "Crypto"]),
@@ -55,7 +65,8 @@ let package = Package(
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
-                                                         "Observability", "Auth", "Audit", "URLCoding"]),
+                                                         "Observability", "Auth", "Audit", "URLCoding", "SQL",
+                                                         "SQLiteEngine", "PostgreSQLEngine", "MySQLEngine"]),
         // The executable: main.swift hands the process's arguments to SwiftrackCommands.
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
@@ -69,16 +80,17 @@ let package = Package(
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         // Also the auth and audit stores on every engine (they need the engines' test servers).
         // Schema/Snapshots holds the schema snapshot test's expected text, read through #filePath.
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth", "Audit", "Observability"],
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TrackingCore", "Auth", "Audit", "Observability", "SQL",
+                                                      "SQLiteEngine", "PostgreSQLEngine", "MySQLEngine"],
                     exclude: ["Schema/Snapshots"]),
         // The audit chain, verifier, queue policy and writer, without a database.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "SQLiteEngine", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "GraphQL", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
-                                                  "Auth", "Observability"]),
+                                                  "Auth", "Observability", "SQLiteEngine"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
         .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPTransport", "Storage",
-                                                                  "TrackingCore"]),
+                                                                  "TrackingCore", "SQL"]),
     ]
 )

@@ -1,6 +1,6 @@
 import JSON
 import Observability
-import Storage
+import SQL
 
 /// An `AuditEntry` to and from a row of `audit_records` (columns in `AuditSchema.columns` order).
 enum AuditRow {

@@ -1,4 +1,4 @@
-import Storage
+import SQL
 import TrackingCore
 
 /// Users whose identity comes from a provider (OIDC tokens; LDAP binds): created on first sign-in

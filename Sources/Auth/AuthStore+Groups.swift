@@ -1,4 +1,4 @@
-import Storage
+import SQL
 import TrackingCore
 
 /// Groups of users (Swiftrack's; MLflow has none): a role assigned to a group is held by each

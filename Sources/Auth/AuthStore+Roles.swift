@@ -1,4 +1,4 @@
-import Storage
+import SQL
 import TrackingCore
 
 /// Named roles (MLflow 3's roles API): their grants and who holds them. Workspaces are not

@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Observability
+import SQL
 import Storage
 
 /// Opens the audit database and builds the writer the API hands its records to.

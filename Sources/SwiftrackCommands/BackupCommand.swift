@@ -1,6 +1,8 @@
 import Audit
 import Auth
 import Foundation
+import SQL
+import SQLiteEngine
 import Storage
 
 /// `swiftrack backup` and `swiftrack restore`: an online, consistent copy of a SQLite store

@@ -1,4 +1,8 @@
 import Foundation
+import MySQLEngine
+import PostgreSQLEngine
+import SQL
+import SQLiteEngine
 import Storage
 
 /// Opens the backend store a URI names: the one place that knows every database engine.

@@ -1,4 +1,5 @@
 import Observability
+import SQL
 import Storage
 
 /// Which of the server's stores live on local disk, for the disk-space series: the proxied

@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import SQL
 import Storage
 import TrackingCore
 

@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import Storage
 
 /// `swiftrack import --from SOURCE_URI [--to DEST_URI]`: copies an MLflow database's metadata

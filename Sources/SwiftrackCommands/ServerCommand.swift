@@ -2,6 +2,7 @@ import API
 import Foundation
 import HTTPTransport
 import Observability
+import SQL
 import Storage
 
 /// `swiftrack server`: opens the store, serves HTTP until SIGINT/SIGTERM, then stops gracefully.

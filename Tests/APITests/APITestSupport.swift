@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import JSON
+import SQLiteEngine
 import Storage
 import Testing
 import TrackingCore

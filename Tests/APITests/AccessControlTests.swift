@@ -3,6 +3,7 @@ import Foundation
 import HTTPTransport
 import JSON
 import Observability
+import SQLiteEngine
 import Storage
 import Synchronization
 import Testing

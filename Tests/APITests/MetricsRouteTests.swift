@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import Observability
+import SQLiteEngine
 import Storage
 import Synchronization
 import Testing

@@ -2,6 +2,7 @@ import Artifacts
 import Foundation
 import HTTPTransport
 import JSON
+import SQLiteEngine
 import Storage
 import Testing
 @testable import API

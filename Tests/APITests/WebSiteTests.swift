@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SQLiteEngine
 import Storage
 import Testing
 @testable import API

@@ -1,6 +1,6 @@
+import SQLiteEngine
 import Testing
 import Auth
-import Storage
 
 @Suite("Credential verification")
 struct CredentialVerifierTests {

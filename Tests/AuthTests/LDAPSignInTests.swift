@@ -1,7 +1,7 @@
 import Foundation
+import SQLiteEngine
 import Testing
 @testable import Auth
-import Storage
 import TrackingCore
 
 /// The directory `scripts/with-databases` starts (scripts/ldap/slapd with scripts/ldap/seed.ldif):

@@ -1,8 +1,8 @@
 import Crypto
+import SQLiteEngine
 import Synchronization
 import Testing
 @testable import Auth
-import Storage
 import TrackingCore
 
 /// The provider as a stand-in fetch: discovery and a key set, counting the key-set fetches.

@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import Storage
 import Testing
 import TrackingCore

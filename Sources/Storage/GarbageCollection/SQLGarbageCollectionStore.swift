@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// `GarbageCollectionStore` on any `SQLDatabase`: one SQL for the three engines. It shares the

@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 1: the tracking schema. Written in the SQL that SQLite, PostgreSQL and MySQL share
 /// where possible; times are epoch milliseconds, ids are text (experiment ids are decimal integers).
 enum Schema001 {

@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 2: a global index on run start time, so a search over many experiments can walk
 /// runs newest first and stop at the page size instead of sorting every run (measured with
 /// bench/scale_sqlite.py on 100k runs: a params+tags filter across 10 experiments went from

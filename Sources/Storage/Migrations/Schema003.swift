@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 3: the model registry. Versions keep a per-model counter (`next_version`) so a number is
 /// never reused after a delete; renames cascade to versions, tags and aliases; `registry_history`
 /// records every stage transition and alias move (rollback reads it).

@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 4: MLflow 3 logged models with their tags, params and metrics. Status is stored as
 /// MLflow's integer (0 unspecified, 1 pending, 2 ready, 3 failed), so filters such as
 /// `status = 2` behave as MLflow's. Metrics carry the run they were logged from and their dataset.

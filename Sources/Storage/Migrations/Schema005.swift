@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 5: registry history entries know the store call (move) that wrote them and, for
 /// Swiftrack's rollbacks, the move they undid. Older entries become one move each.
 enum Schema005 {

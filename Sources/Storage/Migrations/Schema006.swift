@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 6, the first written for every engine: transition requests (ask for a version to be
 /// moved into a stage or under an alias; someone else approves, which makes the move, or rejects).
 /// Like the registry history they name their model rather than reference it: the registry store

@@ -1,3 +1,5 @@
+import SQL
+
 /// Migration 7, on every engine: registry webhooks (MLflow's `webhooks` and `webhook_events`
 /// tables, same names and columns, soft-deleted by `deleted_timestamp`) and `webhook_deliveries`,
 /// Swiftrack's record of each event sent to a webhook: the payload as signed, its state, the

@@ -1,3 +1,5 @@
+import SQL
+
 /// The version-5 schema for the client-server engines (PostgreSQL, MySQL/MariaDB): SQLite's
 /// migrations 1–5 folded into one step, in the SQL both accept, with the few differences named:
 ///

@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Loads whole experiments and runs for a list of ids with a fixed number of queries per chunk

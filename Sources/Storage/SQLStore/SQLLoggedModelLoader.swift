@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Loads whole logged models (info, tags, params, metrics) for a list of ids with a fixed number

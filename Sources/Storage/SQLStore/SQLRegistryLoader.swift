@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Loads whole registered models and model versions with a fixed number of queries per chunk of

@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import TrackingCore
 
 /// A create request's source after MLflow's checks: what is stored and where the artifacts are.

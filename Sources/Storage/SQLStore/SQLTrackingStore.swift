@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import TrackingCore
 
 /// The tracking store on any `SQLDatabase` (SQLite, PostgreSQL, MySQL/MariaDB), with MLflow's

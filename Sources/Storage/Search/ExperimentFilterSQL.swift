@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Turns one experiment filter comparison into a WHERE condition on `experiments`, as SqlAlchemyStore does.

@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Compiles an experiments/search request into one SELECT of experiment ids, in result order.

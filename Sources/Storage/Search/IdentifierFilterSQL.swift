@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Turns a search's `IdentifierFilter` (what the caller may read) into a WHERE condition on the

@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Compiles a logged-models/search request into one SELECT of model ids in result order, with

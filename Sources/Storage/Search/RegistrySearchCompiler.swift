@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Compiles registered-models/search and model-versions/search into one SELECT of keys in result order,

@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Turns one run filter comparison into a WHERE condition on `runs`, as SqlAlchemyStore filters runs.

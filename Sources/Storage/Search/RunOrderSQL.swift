@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Turns runs/search order_by clauses into outer joins and ORDER BY terms, as SqlAlchemyStore orders runs:

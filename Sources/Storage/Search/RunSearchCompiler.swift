@@ -1,3 +1,4 @@
+import SQL
 import TrackingCore
 
 /// Compiles a runs/search request into one SELECT of run ids, in result order.

@@ -1,3 +1,5 @@
+import SQL
+
 /// A piece of SQL and the values bound to its `?` placeholders, in order.
 struct SQLFragment: Sendable, Equatable {
     var sql: String

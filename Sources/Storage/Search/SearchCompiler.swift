@@ -1,11 +1,5 @@
+import SQL
 import TrackingCore
-
-/// The SQL dialect a compiled query is written in.
-public enum SQLDialect: Sendable {
-    case sqlite
-    case postgres
-    case mysql
-}
 
 /// A compiled SELECT and its bound values; placeholders are `?` (engines rewrite them if needed).
 public struct CompiledQuery: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Audit
 import Dispatch
+@testable import SQL
 import Synchronization
 import Observability
 import Testing

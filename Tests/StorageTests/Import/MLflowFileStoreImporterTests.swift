@@ -1,4 +1,5 @@
 import Foundation
+@testable import SQLiteEngine
 import Testing
 @testable import Storage
 import TrackingCore

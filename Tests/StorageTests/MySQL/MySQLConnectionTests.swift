@@ -1,4 +1,6 @@
 import Foundation
+@testable import SQL
+@testable import MySQLEngine
 import Testing
 @testable import Storage
 import TrackingCore

@@ -1,3 +1,5 @@
+@testable import SQL
+@testable import MySQLEngine
 import Testing
 @testable import Storage
 import TrackingCore

@@ -1,5 +1,7 @@
 import Foundation
 @testable import Storage
+@testable import SQL
+@testable import MySQLEngine
 import TrackingCore
 
 /// The MySQL/MariaDB server the tests use, if any: `SWIFTRACK_TEST_MYSQL_URI` holds its admin URI

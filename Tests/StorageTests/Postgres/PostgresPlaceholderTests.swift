@@ -1,3 +1,4 @@
+@testable import PostgreSQLEngine
 import Testing
 @testable import Storage
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+@testable import PostgreSQLEngine
 import Testing
 @testable import Storage
 import TrackingCore

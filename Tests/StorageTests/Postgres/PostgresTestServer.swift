@@ -1,5 +1,7 @@
 import Foundation
 @testable import Storage
+@testable import SQL
+@testable import PostgreSQLEngine
 import TrackingCore
 
 /// The PostgreSQL server the tests use, if any: `SWIFTRACK_TEST_POSTGRES_URI` holds its admin URI

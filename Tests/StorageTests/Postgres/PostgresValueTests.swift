@@ -1,3 +1,5 @@
+@testable import SQL
+@testable import PostgreSQLEngine
 import Testing
 @testable import Storage
 import TrackingCore

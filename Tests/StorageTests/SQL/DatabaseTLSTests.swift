@@ -1,4 +1,7 @@
 import Foundation
+@testable import SQL
+@testable import PostgreSQLEngine
+@testable import MySQLEngine
 import Testing
 @testable import Storage
 import TrackingCore

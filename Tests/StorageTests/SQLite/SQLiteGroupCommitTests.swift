@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+@testable import SQL
+@testable import SQLiteEngine
 import Synchronization
 import Testing
 @testable import Storage

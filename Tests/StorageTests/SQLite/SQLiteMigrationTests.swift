@@ -1,4 +1,6 @@
 import Foundation
+@testable import SQL
+@testable import SQLiteEngine
 import Testing
 @testable import Storage
 import TrackingCore

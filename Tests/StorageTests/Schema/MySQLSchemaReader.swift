@@ -1,4 +1,5 @@
 import Foundation
+@testable import SQL
 @testable import Storage
 
 /// Reads a MySQL/MariaDB schema (the connection's current database) from `information_schema`.

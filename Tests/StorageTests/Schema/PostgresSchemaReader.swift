@@ -1,3 +1,4 @@
+@testable import SQL
 @testable import Storage
 
 /// Reads a PostgreSQL schema (the connection's current schema) from `pg_catalog`. Types come from

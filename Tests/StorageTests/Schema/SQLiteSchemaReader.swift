@@ -1,3 +1,4 @@
+@testable import SQL
 @testable import Storage
 
 /// Reads a SQLite database's schema from `sqlite_master` and the table-valued pragmas. SQLite keeps

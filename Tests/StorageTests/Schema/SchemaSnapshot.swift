@@ -1,6 +1,7 @@
 import Audit
 import Auth
 import Foundation
+@testable import SQL
 @testable import Storage
 
 /// One of the three schemas Swiftrack migrates (each versioned in its own table, so they could

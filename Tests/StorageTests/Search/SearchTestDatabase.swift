@@ -1,4 +1,5 @@
 import CSQLite
+@testable import SQL
 @testable import Storage
 
 /// A test-only in-memory SQLite database with schema 1, sample-row helpers, and a runner for compiled queries.

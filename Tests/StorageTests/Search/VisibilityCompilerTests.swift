@@ -1,3 +1,4 @@
+@testable import SQL
 import Testing
 @testable import Storage
 import TrackingCore

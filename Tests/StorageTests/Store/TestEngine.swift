@@ -1,4 +1,8 @@
 import Foundation
+@testable import SQL
+@testable import SQLiteEngine
+@testable import PostgreSQLEngine
+@testable import MySQLEngine
 import Testing
 @testable import Storage
 

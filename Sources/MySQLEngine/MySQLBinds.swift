@@ -1,4 +1,5 @@
 import CMariaDB
+import SQL
 import TrackingCore
 
 /// The `MYSQL_BIND` array and value buffers for one run of a prepared statement's parameters.

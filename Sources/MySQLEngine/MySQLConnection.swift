@@ -1,4 +1,5 @@
 import CMariaDB
+import SQL
 import TrackingCore
 
 /// One MySQL/MariaDB connection (MariaDB Connector/C) with a prepared-statement cache.

@@ -1,4 +1,5 @@
 import CPostgres
+import SQL
 import TrackingCore
 
 /// `SQLValue`s encoded for `PQexecPrepared`: text format, one NUL-terminated string per value

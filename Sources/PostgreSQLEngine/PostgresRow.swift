@@ -1,4 +1,5 @@
 import CPostgres
+import SQL
 
 /// How a result column's text is read, decided once per result from the column's type OID.
 enum PostgresColumnKind: Sendable {

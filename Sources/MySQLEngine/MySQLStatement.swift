@@ -1,4 +1,5 @@
 import CMariaDB
+import SQL
 import TrackingCore
 
 /// A server-side prepared statement owned by one `MySQLConnection` (cached and reused by SQL text).

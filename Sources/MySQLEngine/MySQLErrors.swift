@@ -1,4 +1,5 @@
 import CMariaDB
+import SQL
 import TrackingCore
 
 /// Turns MySQL/MariaDB error numbers into the errors the stores and the pool act on.

@@ -1,4 +1,5 @@
 import CMariaDB
+import SQL
 import TrackingCore
 
 /// Where and how to connect, read from a `mysql://` URI and its query parameters.

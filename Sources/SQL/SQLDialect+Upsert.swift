@@ -2,15 +2,15 @@
 /// insert-unless-present. Table and column names are always our own, never request text.
 extension SQLDialect {
     /// `INSERT INTO table (columns) VALUES (?, ...), ...` for `rows` rows.
-    static func insert(into table: String, columns: [String], rows: Int = 1) -> String {
-        let row = "(" + SQLFragment.placeholders(columns.count) + ")"
+    public static func insert(into table: String, columns: [String], rows: Int = 1) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
             + Array(repeating: row, count: max(1, rows)).joined(separator: ", ")
     }
 
     /// `INSERT ... VALUES (?, ...)` that, when a row with the same `conflict` key exists, sets
     /// `update` columns to the new values instead.
-    func upsert(into table: String, columns: [String], conflict: [String], update: [String], rows: Int = 1) -> String {
+    public func upsert(into table: String, columns: [String], conflict: [String], update: [String], rows: Int = 1) -> String {
         let insert = Self.insert(into: table, columns: columns, rows: rows)
         switch self {
         case .sqlite, .postgres:
@@ -24,7 +24,7 @@ extension SQLDialect {
 
     /// `INSERT ... VALUES (?, ...)` that does nothing when a row with the same unique key exists
     /// (other errors still fail, unlike MySQL's INSERT IGNORE); `rows` rows at once.
-    func insertUnlessPresent(into table: String, columns: [String], conflict: [String], rows: Int = 1) -> String {
+    public func insertUnlessPresent(into table: String, columns: [String], conflict: [String], rows: Int = 1) -> String {
         let insert = Self.insert(into: table, columns: columns, rows: rows)
         switch self {
         case .sqlite, .postgres:

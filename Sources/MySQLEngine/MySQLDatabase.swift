@@ -1,3 +1,5 @@
+import SQL
+
 /// Opens a MySQL/MariaDB backend store: a `PooledSQLDatabase` over Connector/C connections.
 public enum MySQLDatabase {
     public static func open(uri: DatabaseURI, poolSize: Int, poolTimeout: Duration) throws -> PooledSQLDatabase {

@@ -1,4 +1,5 @@
 import CPostgres
+import SQL
 import TrackingCore
 
 /// Turns a failed libpq call into the error vocabulary the stores and the pool understand, by

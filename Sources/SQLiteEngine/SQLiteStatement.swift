@@ -1,4 +1,5 @@
 import CSQLite
+import SQL
 import TrackingCore
 
 /// A prepared statement owned by one `SQLiteConnection` (cached and reused by SQL text).

@@ -1,5 +1,6 @@
 import CPostgres
 import Foundation
+import SQL
 import TrackingCore
 
 /// The libpq keywords and values for a `postgresql://` URI, for `PQconnectdbParams`.

@@ -28,7 +28,7 @@ extension SQLDatabase {
     @discardableResult
     /// `versionTable` names the table that records them, so another schema (the auth database's)
     /// can share a database with the tracking schema.
-    public func migrate(_ migrations: [Migration] = TrackingMigrations.all,
+    public func migrate(_ migrations: [Migration],
                         versionTable: String = "schema_version") throws -> [Int] {
         try withConnection { connection in
             try Self.withMigrationLock(connection) {
@@ -61,7 +61,7 @@ extension SQLDatabase {
 
     /// What a store does on start: a new database gets the whole schema; a current one is used as
     /// is; an older one is refused with `SchemaOutOfDate` (the server never upgrades by surprise).
-    public func prepareSchema(_ migrations: [Migration] = TrackingMigrations.all,
+    public func prepareSchema(_ migrations: [Migration],
                               versionTable: String = "schema_version") throws {
         switch try schemaStatus(migrations, versionTable: versionTable) {
         case .empty: try migrate(migrations, versionTable: versionTable)
@@ -79,7 +79,7 @@ extension SQLDatabase {
     }
 
     /// Compares the recorded versions with `migrations`; throws when the database is newer.
-    public func schemaStatus(_ migrations: [Migration] = TrackingMigrations.all,
+    public func schemaStatus(_ migrations: [Migration],
                              versionTable: String = "schema_version") throws -> SchemaStatus {
         let applied = try schemaVersions(versionTable: versionTable)
         if applied.isEmpty { return .empty }
@@ -121,7 +121,7 @@ extension SQLDatabase {
     }
 }
 
-/// Milliseconds since the epoch, as MLflow stores times.
-func currentTimeMillis() -> Int64 {
+/// Milliseconds since the epoch: when a migration was applied.
+private func currentTimeMillis() -> Int64 {
     Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
 }

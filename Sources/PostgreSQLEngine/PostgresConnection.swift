@@ -1,5 +1,6 @@
 import CPostgres
 import Foundation
+import SQL
 import TrackingCore
 
 /// One libpq connection to PostgreSQL, with a per-connection prepared-statement cache.

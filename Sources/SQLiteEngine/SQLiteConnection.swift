@@ -1,4 +1,5 @@
 import CSQLite
+import SQL
 import TrackingCore
 
 /// One SQLite connection with a prepared-statement cache.
