@@ -36,10 +36,14 @@ let package = Package(
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
+        // A blocking libcurl client streaming bodies from and to files, for every outbound request
+        // (object stores, webhooks, the identity provider). Named apart from its HTTPClient type so
+        // the type does not shadow the module.
+        .target(name: "OutboundHTTP", dependencies: ["CCurl"]),
         // Stores behind protocols; one folder per engine.
         .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
-        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
+        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "OutboundHTTP", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules; sign-in
         // through OIDC tokens and LDAP binds.
         .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "Storage", "Crypto", "CLDAP", "URLCoding"]),
@@ -47,15 +51,18 @@ let package = Package(
         .target(name: "Observability"),
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
         .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
+        // Registry webhooks: delivery (dispatcher threads, signed sends through the address policy,
+        // MLflow's payload bytes); the routes and the registry's events stay in API.
+        .target(name: "Webhooks", dependencies: ["OutboundHTTP", "Storage", "TrackingCore", "Crypto", "JSON"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
-                                           "Observability", "Auth", "Crypto"]),
+                                           "Observability", "Auth", "Webhooks"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
         .target(name: "WebUI", dependencies: ["HTTPTransport"]),
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
-                                                         "Observability", "Auth", "Audit", "URLCoding"]),
+                                                         "Observability", "Auth", "Audit", "URLCoding", "OutboundHTTP", "Webhooks"]),
         // The executable: main.swift hands the process's arguments to SwiftrackCommands.
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
@@ -65,7 +72,9 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
+        .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "OutboundHTTP", "TrackingCore", "Crypto"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TrackingCore", "JSON"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         // Also the auth and audit stores on every engine (they need the engines' test servers).
         // Schema/Snapshots holds the schema snapshot test's expected text, read through #filePath.
@@ -74,7 +83,7 @@ let package = Package(
         // The audit chain, verifier, queue policy and writer, without a database.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage", "TrackingCore", "Crypto", "JSON"]),
-        .testTarget(name: "APITests", dependencies: ["API", "GraphQL", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
+        .testTarget(name: "APITests", dependencies: ["API", "Webhooks", "GraphQL", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
                                                   "Auth", "Observability"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTransport
 import Observability
 import Storage
+import Webhooks
 
 /// `swiftrack server`: opens the store, serves HTTP until SIGINT/SIGTERM, then stops gracefully.
 enum ServerCommand {

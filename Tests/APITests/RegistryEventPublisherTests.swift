@@ -1,5 +1,6 @@
 import Testing
 @testable import API
+import Webhooks
 import HTTPTransport
 import JSON
 import TrackingCore
