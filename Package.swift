@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap",
                        providers: [.apt(["libldap-dev"])]),
 
+        // Services with threads of their own (start; stop within a deadline) and the group that starts
+        // them in order and stops them in reverse. Depends on nothing, so every owner of a service can.
+        .target(name: "Lifecycle"),
         // A small, fast JSON value type, parser and writer (no Foundation).
         .target(name: "JSON"),
         // Percent-decoding of paths and query strings, shared by the HTTP layer and artifact paths.
@@ -31,7 +34,7 @@ let package = Package(
         // A GraphQL reader, validator and executor over JSON values (MLflow's UI speaks it); knows no HTTP.
         .target(name: "GraphQL", dependencies: ["JSON"]),
         // libmicrohttpd wrapper; knows nothing of MLflow.
-        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding"]),
+        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding", "Lifecycle"]),
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
@@ -41,7 +44,7 @@ let package = Package(
         // the type does not shadow the module.
         .target(name: "OutboundHTTP", dependencies: ["CCurl"]),
         // Stores behind protocols; one folder per engine.
-        .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB"]),
+        .target(name: "Storage", dependencies: ["TrackingCore", "URLCoding", "CSQLite", "CPostgres", "CMariaDB", "Lifecycle"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
         .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "OutboundHTTP", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules; sign-in
@@ -50,10 +53,10 @@ let package = Package(
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
-        .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore"]),
+        .target(name: "Audit", dependencies: ["Observability", "Storage", "Crypto", "JSON", "TrackingCore", "Lifecycle"]),
         // Registry webhooks: delivery (dispatcher threads, signed sends through the address policy,
         // MLflow's payload bytes); the routes and the registry's events stay in API.
-        .target(name: "Webhooks", dependencies: ["OutboundHTTP", "Storage", "TrackingCore", "Crypto", "JSON"]),
+        .target(name: "Webhooks", dependencies: ["OutboundHTTP", "Storage", "TrackingCore", "Crypto", "JSON", "Lifecycle"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth", "Webhooks"]),
@@ -62,15 +65,16 @@ let package = Package(
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
-                                                         "Observability", "Auth", "Audit", "URLCoding", "OutboundHTTP", "Webhooks"]),
+                                                         "Observability", "Auth", "Audit", "URLCoding", "OutboundHTTP", "Webhooks", "Lifecycle"]),
         // The executable: main.swift hands the process's arguments to SwiftrackCommands.
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "Lifecycle"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "OutboundHTTP", "TrackingCore", "Crypto"]),
