@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap",
                        providers: [.apt(["libldap-dev"])]),
 
+        // Services with threads of their own (start; stop within a deadline) and the group that starts
+        // them in order and stops them in reverse. Depends on nothing, so every owner of a service can.
+        .target(name: "Lifecycle"),
         // A small, fast JSON value type, parser and writer (no Foundation).
         .target(name: "JSON"),
         // Percent-decoding of paths and query strings, shared by the HTTP layer and artifact paths.
@@ -31,7 +34,7 @@ let package = Package(
         // A GraphQL reader, validator and executor over JSON values (MLflow's UI speaks it); knows no HTTP.
         .target(name: "GraphQL", dependencies: ["JSON"]),
         // libmicrohttpd wrapper; knows nothing of MLflow.
-        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding"]),
+        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding", "Lifecycle"]),
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
@@ -42,41 +45,52 @@ let package = Package(
         .target(name: "SQL", dependencies: ["TrackingCore", "URLCoding"]),
         // One target per engine over the core and its C driver; only the composition root (and
         // tests) know all three.
-        .target(name: "SQLiteEngine", dependencies: ["SQL", "TrackingCore", "CSQLite"]),
+        .target(name: "SQLiteEngine", dependencies: ["SQL", "TrackingCore", "CSQLite", "Lifecycle"]),
         .target(name: "PostgreSQLEngine", dependencies: ["SQL", "TrackingCore", "CPostgres"]),
         .target(name: "MySQLEngine", dependencies: ["SQL", "TrackingCore", "CMariaDB"]),
         // The tracking, registry, webhook and gc stores over the SQL core; their schema, search
         // compilers and importers. Knows no engine.
         .target(name: "Storage", dependencies: ["TrackingCore", "SQL"]),
+        // A blocking libcurl client streaming bodies from and to files, for every outbound request
+        // (object stores, webhooks, the identity provider). Named apart from its HTTPClient type so
+        // the type does not shadow the module.
+        .target(name: "OutboundHTTP", dependencies: ["CCurl"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
-        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "CCurl", "COpenSSL", "Crypto"]),
+        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "OutboundHTTP", "COpenSSL", "Crypto"]),
         // Users, roles and grants (their own database), password hashing, permission rules; sign-in
         // through OIDC tokens and LDAP binds.
         .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "SQL", "Crypto", "CLDAP", "URLCoding"]),
         // Metrics registry and Prometheus exposition, request logs.
         .target(name: "Observability"),
         // The tamper-evident audit log: hash chain, verification, batching queue, SQL store, writer thread.
-        .target(name: "Audit", dependencies: ["Observability", "SQL", "Crypto", "JSON", "TrackingCore"]),
+        .target(name: "Audit", dependencies: ["Observability", "SQL", "Crypto", "JSON", "TrackingCore", "Lifecycle"]),
+        // Registry webhooks: delivery (dispatcher threads, signed sends through the address policy,
+        // MLflow's payload bytes); the routes and the registry's events stay in API.
+        .target(name: "Webhooks", dependencies: ["OutboundHTTP", "Storage", "TrackingCore", "Crypto", "JSON", "Lifecycle"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
-                                           "Observability", "Auth", "Crypto"]),
+                                           "Observability", "Auth", "Webhooks"]),
         // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
         .target(name: "WebUI", dependencies: ["HTTPTransport"]),
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
                                                          "Observability", "Auth", "Audit", "URLCoding", "SQL",
-                                                         "SQLiteEngine", "PostgreSQLEngine", "MySQLEngine"]),
+                                                         "SQLiteEngine", "PostgreSQLEngine", "MySQLEngine", "OutboundHTTP",
+                                                         "Webhooks", "Lifecycle"]),
         // The executable: main.swift hands the process's arguments to SwiftrackCommands.
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "Lifecycle"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TrackingCore", "Crypto"]),
+        .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "OutboundHTTP", "TrackingCore", "Crypto"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TrackingCore", "JSON"]),
         .testTarget(name: "TrackingCoreTests", dependencies: ["TrackingCore"]),
         // Also the auth and audit stores on every engine (they need the engines' test servers).
         // Schema/Snapshots holds the schema snapshot test's expected text, read through #filePath.
@@ -86,8 +100,8 @@ let package = Package(
         // The audit chain, verifier, queue policy and writer, without a database.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "SQLiteEngine", "TrackingCore", "Crypto", "JSON"]),
-        .testTarget(name: "APITests", dependencies: ["API", "GraphQL", "HTTPTransport", "Storage", "Artifacts", "TrackingCore", "JSON",
-                                                  "Auth", "Observability", "SQLiteEngine"]),
+        .testTarget(name: "APITests", dependencies: ["API", "Webhooks", "GraphQL", "HTTPTransport", "Storage", "Artifacts",
+                                                  "TrackingCore", "JSON", "Auth", "Observability", "SQLiteEngine"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
         .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPTransport", "Storage",

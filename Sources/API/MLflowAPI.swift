@@ -5,6 +5,7 @@ import JSON
 import Observability
 import Storage
 import TrackingCore
+import Webhooks
 
 /// The HTTP face of Swiftrack: routes MLflow's REST API (and its `/ajax-api` twin) to handlers
 /// and turns every failure into MLflow's JSON error shape.

@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import Synchronization
 
 /// Writes checkpoints of the heads the server itself produced into a directory
@@ -64,5 +65,18 @@ public final class AuditCheckpointer: Sendable {
         } catch let failure {
             error("audit checkpoint: writing \(path) failed: \(failure)")
         }
+    }
+}
+
+/// No thread of its own (checkpoints are written on the audit writer's thread as heads are
+/// committed): starting does nothing, stopping writes the last checkpoint. Stop it after the
+/// writer, so the last head is the last one written.
+extension AuditCheckpointer: Service {
+    public var name: String { "audit checkpoints" }
+
+    public func start() {}
+
+    public func stop(deadline: ContinuousClock.Instant) {
+        finish()
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Lifecycle
 import Observability
 import Synchronization
 
@@ -60,14 +61,23 @@ public final class AuditWriter: AuditSink, Sendable {
         }
     }
 
+    /// The chain's head after the last batch this writer wrote (nil before the first).
+    public var head: AuditChainHead? { lastHead.withLock { $0 } }
+
     /// Stops taking records, writes what is queued, and returns the chain's last head (nil if
     /// nothing was written). Waits at most `timeout` for the writer.
     @discardableResult
     public func stop(timeout: Duration = .seconds(30)) -> AuditChainHead? {
+        stop(until: .now.advanced(by: timeout))
+    }
+
+    /// `stop(timeout:)` until a deadline; records still queued then are counted as dropped and logged.
+    @discardableResult
+    public func stop(until deadline: ContinuousClock.Instant) -> AuditChainHead? {
         queue.withLock { $0.close() }
         wake.signal()
         if started.load(ordering: .acquiring) {
-            if finished.wait(timeout: .after(timeout)) == .timedOut {
+            if finished.wait(timeout: deadline.dispatchTime) == .timedOut {
                 let lost = queue.withLock { $0.discardAll() }
                 metrics?.recordsDropped.increment(by: Double(lost))
                 log("audit log: \(lost) records still queued at shutdown were not written")
@@ -116,6 +126,14 @@ public final class AuditWriter: AuditSink, Sendable {
                 }
             }
         }
+    }
+}
+
+extension AuditWriter: Service {
+    public var name: String { "audit writer" }
+
+    public func stop(deadline: ContinuousClock.Instant) {
+        stop(until: deadline)
     }
 }
 

@@ -66,19 +66,25 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to the grace period),
-    /// then closes every connection and ends the workers.
+    /// then closes every connection and ends the workers, waiting for them up to 5 s more.
     public func stop() {
+        stop(deadline: .now.advanced(by: .seconds(configuration.shutdownGraceSeconds + 5)))
+    }
+
+    /// `stop()` that returns by `deadline`: the drain ends at the grace period or the deadline,
+    /// whichever comes first, and workers still running a handler then are left behind.
+    public func stop(deadline: ContinuousClock.Instant) {
         guard let handle = daemon.withLock({ $0 }) else { return }
         shuttingDown.store(true, ordering: .sequentiallyConsistent)
         let listenSocket = MHD_quiesce_daemon(handle.pointer)
         if listenSocket >= 0 { close(listenSocket) }
-        let deadline = monotonicSeconds() + configuration.shutdownGraceSeconds
-        while inFlight.load(ordering: .sequentiallyConsistent) > 0, monotonicSeconds() < deadline {
+        let drainEnd = min(deadline, .now.advanced(by: .seconds(configuration.shutdownGraceSeconds)))
+        while inFlight.load(ordering: .sequentiallyConsistent) > 0, ContinuousClock.now < drainEnd {
             usleep(10_000)
         }
         MHD_stop_daemon(handle.pointer)
         daemon.withLock { $0 = nil }
-        workers.shutdown()
+        workers.shutdown(deadline: deadline)
     }
 }
 

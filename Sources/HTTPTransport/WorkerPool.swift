@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Lifecycle
 import Synchronization
 
 /// A fixed set of threads running submitted jobs in FIFO order; blocking work belongs here,
@@ -35,11 +36,15 @@ final class WorkerPool: Sendable {
         available.signal()
     }
 
-    /// Lets queued jobs finish, then ends the threads.
-    func shutdown() {
+    /// Lets queued jobs finish, then ends the threads. Waits for them until `deadline` and says
+    /// whether they all ended: a job still running then keeps its (detached) thread, and the
+    /// caller goes on without it.
+    @discardableResult
+    func shutdown(deadline: ContinuousClock.Instant) -> Bool {
         state.withLock { $0.stopping = true }
         for _ in 0..<threadCount { available.signal() }
-        for _ in 0..<threadCount { finished.wait() }
+        for _ in 0..<threadCount where finished.wait(timeout: deadline.dispatchTime) == .timedOut { return false }
+        return true
     }
 
     private func run() {

@@ -50,6 +50,7 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
         self.writer = Mutex(writerConnection)
         self.idleReaders = Mutex(readers)
         self.readerSlots = DispatchSemaphore(value: count)
+        checkpointer.start()
     }
 
     /// A database in a fresh temporary directory, removed when the object is released (for tests).
@@ -66,7 +67,7 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
     }
 
     deinit {
-        checkpointer.stop()
+        checkpointer.stop(deadline: .now.advanced(by: .seconds(5)))
         if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
     }
 

@@ -6,14 +6,15 @@ import Storage
 
 /// Opens the audit database and builds the writer the API hands its records to.
 enum AuditComposition {
-    struct Opened {
+    struct Opened: Sendable {
         let store: SQLAuditStore
         let database: DatabaseComposition.Opened
-        /// The server's periodic checkpoints (`--audit-checkpoint-dir`); `finish()` it at shutdown.
+        /// The server's periodic checkpoints (`--audit-checkpoint-dir`); a service, stopped after the writer.
         var checkpointer: AuditCheckpointer? = nil
     }
 
-    /// The server's audit writer (started), or nil when the audit log is off.
+    /// The server's audit writer (not started: the server's service group starts it), or nil when
+    /// the audit log is off.
     static func writer(_ options: ServerOptions, metrics: MetricsRegistry) throws -> (AuditWriter, Opened)? {
         guard let uri = options.auditDatabaseURI else { return nil }
         var opened = try open(uri, keyFile: options.auditKeyFile, mustExist: false,
@@ -30,7 +31,6 @@ enum AuditComposition {
         }
         let writer = AuditWriter(policy: options.auditFailure, capacity: options.auditQueueSize,
                                  metrics: AuditMetrics(registry: metrics), log: { Log.error($0) }, append: append)
-        writer.start()
         Log.info("audit log on: \(opened.database.description), chain \(store.chain.mode.rawValue), "
                  + "fails \(options.auditFailure.rawValue)"
                  + (checkpointer.map { ", checkpoints in \($0.directory)" } ?? ""))

@@ -1,7 +1,7 @@
 import API
-import Artifacts
 import Auth
 import Foundation
+import OutboundHTTP
 import Storage
 
 /// Builds access control from the options: the auth configuration, its database, the admin.

@@ -7,12 +7,12 @@ import Storage
 
 /// Opens the backend store a URI names: the one place that knows every database engine.
 enum DatabaseComposition {
-    struct Opened {
+    struct Opened: Sendable {
         let database: any SQLDatabase
         /// What the startup line says about the store (never the password).
         let description: String
         /// Run at a clean shutdown (SQLite folds its write-ahead log back into the file).
-        let close: () -> Void
+        let close: @Sendable () -> Void
     }
 
     static func open(_ uriText: String, poolSize: Int, poolTimeoutSeconds: Int, readers: Int) throws -> Opened {

@@ -1,5 +1,5 @@
-import Artifacts
 import Foundation
+import OutboundHTTP
 import URLCoding
 
 /// A small client of Swiftrack's own registry routes on a running server (for `swiftrack models`).

@@ -1,9 +1,12 @@
 import API
+import Audit
 import Foundation
 import HTTPTransport
+import Lifecycle
 import Observability
 import SQL
 import Storage
+import Webhooks
 
 /// `swiftrack server`: opens the store, serves HTTP until SIGINT/SIGTERM, then stops gracefully.
 enum ServerCommand {
@@ -44,7 +47,6 @@ enum ServerCommand {
             return WebhookService(store: webhookStore, sender: sender, dispatcher: WebhookDispatcher(
                 store: webhookStore, sender: sender, retry: options.webhooks.retry, log: { Log.error($0) }))
         }
-        webhooks?.dispatcher.start()
         let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
                             artifactsOnly: options.artifactsOnly, observability: observability,
                             access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui,
@@ -52,15 +54,19 @@ enum ServerCommand {
             Log.error(message)
         }
         let server = HTTPServer(configuration: options.http, handler: api)
-        try server.start()
-        let metricsServer = try options.metricsPort.map { port in
+        let metricsServer = options.metricsPort.map { port in
             var configuration = options.http
             configuration.port = port
             configuration.workers = 1
-            let metricsServer = HTTPServer(configuration: configuration, handler: MetricsEndpoint(metrics: observability.metrics))
-            try metricsServer.start()
+            return HTTPServer(configuration: configuration, handler: MetricsEndpoint(metrics: observability.metrics))
+        }
+        let services = ServiceGroup(
+            serviceOrder(opened: opened, auth: auth?.1, audit: audit, webhooks: webhooks, metricsServer: metricsServer,
+                         server: server, grace: options.http.shutdownGraceSeconds),
+            log: { Log.error($0) })
+        try services.start()
+        if let metricsServer {
             Log.info("metrics on \(options.scheme)://\(options.http.host):\(metricsServer.port ?? 0)/metrics")
-            return metricsServer
         }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         Log.info("swiftrack \(SwiftrackVersion.current) listening on \(options.scheme)://\(options.http.host):\(server.port ?? 0) "
@@ -68,22 +74,41 @@ enum ServerCommand {
                  + "proxy \(options.serveArtifacts ? options.artifactsDestination : "off"), \(options.http.workers) workers, ready in \(elapsed) ms)")
         let signal = waitForTerminationSignal()
         Log.info("received signal \(signal), stopping: waiting for in-flight requests")
-        server.stop()
-        metricsServer?.stop()
-        webhooks?.dispatcher.stop()
-        if let (writer, auditOpened) = audit {
-            // Every answered request has queued its record by now: flush them, and name the head
-            // (an anchor to keep elsewhere: it shows whether records were later cut from the end).
-            if let head = writer.stop() ?? (try? auditOpened.store.head()) {
-                Log.info("audit log flushed: chain head at record \(head.sequence) (hash \(head.hash))")
-            }
-            auditOpened.checkpointer?.finish()
-            auditOpened.database.close()
-        }
-        opened.close()
-        auth?.1.close()
+        services.stop()
         Log.info("stopped")
         return 0
+    }
+
+    /// The server's services in start order; they stop in reverse: the HTTP server drains its
+    /// in-flight requests first (each has queued its audit record and published its events by the
+    /// time it is answered), then the metrics server, the webhook threads, the audit writer
+    /// flushes, the last checkpoint is written, and the databases close last.
+    static func serviceOrder(opened: DatabaseComposition.Opened, auth: DatabaseComposition.Opened?,
+                             audit: (AuditWriter, AuditComposition.Opened)?, webhooks: WebhookService?,
+                             metricsServer: HTTPServer?, server: HTTPServer, grace: Double) -> [ServiceGroup.Member] {
+        var members: [ServiceGroup.Member] = [
+            .init(ClosureService("tracking database", stop: { _ in opened.close() }), stopBudget: .seconds(10)),
+        ]
+        if let auth {
+            members.append(.init(ClosureService("auth database", stop: { _ in auth.close() }), stopBudget: .seconds(5)))
+        }
+        if let (writer, auditOpened) = audit {
+            members.append(.init(ClosureService("audit database", stop: { _ in auditOpened.database.close() }),
+                                 stopBudget: .seconds(5)))
+            if let checkpointer = auditOpened.checkpointer { members.append(.init(checkpointer, stopBudget: .seconds(5))) }
+            // Names the head once the writer has flushed: an anchor to keep elsewhere, which shows
+            // whether records were later cut from the end.
+            members.append(.init(ClosureService("audit head", stop: { _ in
+                if let head = writer.head ?? (try? auditOpened.store.head()) {
+                    Log.info("audit log flushed: chain head at record \(head.sequence) (hash \(head.hash))")
+                }
+            }), stopBudget: .seconds(5)))
+            members.append(.init(writer, stopBudget: .seconds(30)))
+        }
+        if let webhooks { members.append(.init(webhooks.dispatcher, stopBudget: .seconds(5))) }
+        if let metricsServer { members.append(.init(metricsServer, stopBudget: .seconds(grace + 5))) }
+        members.append(.init(server, stopBudget: .seconds(grace + 5)))
+        return members
     }
 
     private static func blockTerminationSignals() {

@@ -1,5 +1,6 @@
 import API
 import TrackingCore
+import Webhooks
 
 /// `swiftrack server`'s registry webhook options: which target addresses deliveries may reach, and
 /// how many attempts a delivery gets.

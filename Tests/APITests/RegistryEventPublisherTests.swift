@@ -1,5 +1,7 @@
 import Testing
 @testable import API
+import HTTPTransport
+import Webhooks
 import JSON
 import TrackingCore
 

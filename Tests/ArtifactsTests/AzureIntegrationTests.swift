@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import Testing
 import TrackingCore
 @testable import Artifacts

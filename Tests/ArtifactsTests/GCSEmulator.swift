@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 @testable import Artifacts
 import Crypto
 

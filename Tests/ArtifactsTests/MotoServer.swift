@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import TrackingCore
 @testable import Artifacts
 import Crypto

@@ -2,6 +2,7 @@ import HTTPTransport
 import JSON
 import Storage
 import TrackingCore
+import Webhooks
 
 /// MLflow 3's webhooks API (webhooks.proto): create, list, get, update, delete and test, plus
 /// Swiftrack's read of a webhook's recorded deliveries. Admin-only under access control, as in MLflow.

@@ -1,5 +1,6 @@
-import TrackingCore
 import Crypto
+import OutboundHTTP
+import TrackingCore
 
 /// Block blobs: server-side uploads of large files block by block (each streamed from its offset
 /// in the file), and presigned (SAS) Put Block URLs for clients, committed with Put Block List.

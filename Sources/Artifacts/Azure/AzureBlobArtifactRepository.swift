@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import TrackingCore
 
 /// Artifacts in an Azure Blob Storage container under `wasbs://container@account.blob.core.windows.net/prefix`

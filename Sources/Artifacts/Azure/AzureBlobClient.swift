@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import TrackingCore
 import URLCoding
 
@@ -59,7 +60,7 @@ struct AzureBlobClient: Sendable {
         let request = HTTPClientRequest(method: method, url: endpoint.url(encodedPath: encodedPath, query: query),
                                         headers: headers, body: body, destination: destination,
                                         connectTimeout: configuration.connectTimeout, stallTimeout: configuration.stallTimeout)
-        let response = try http.perform(request)
+        let response = try http.send(request)
         guard response.isSuccess else { throw AzureErrorMapping.error(for: response, operation: operation, blob: blob ?? "") }
         return response
     }

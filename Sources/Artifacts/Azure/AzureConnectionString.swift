@@ -1,5 +1,5 @@
-import TrackingCore
 import Crypto
+import TrackingCore
 
 /// `Key=Value;...` storage connection strings (`AZURE_STORAGE_CONNECTION_STRING`).
 public struct AzureConnectionString: Sendable, Equatable {
@@ -46,5 +46,12 @@ public struct AzureConnectionString: Sendable, Equatable {
         } else {
             blobEndpoint = nil
         }
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs (the connection string's field separators allow them).
+    fileprivate func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

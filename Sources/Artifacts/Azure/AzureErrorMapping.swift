@@ -1,3 +1,4 @@
+import OutboundHTTP
 import TrackingCore
 
 /// Turns an Azure Storage error answer (`<Error><Code>…</Code><Message>…</Message></Error>`, and

@@ -1,7 +1,8 @@
+import Crypto
 import Foundation
+import OutboundHTTP
 import Synchronization
 import TrackingCore
-import Crypto
 
 /// OAuth access tokens for a service account: a signed JWT exchanged at the key's `token_uri`,
 /// cached until a minute before it expires. One instance is shared by all repositories.
@@ -71,7 +72,7 @@ final class GCSAccessTokenProvider: Sendable {
         let request = HTTPClientRequest(method: "POST", url: tokenURI,
                                         headers: [HTTPHeader("Content-Type", "application/x-www-form-urlencoded")],
                                         body: .bytes(Array(form.utf8)), connectTimeout: connectTimeout, timeout: 60)
-        let response = try HTTPClient().perform(request)
+        let response = try HTTPClient().send(request)
         guard response.isSuccess else {
             let reason = (try? JSONDecoder().decode(TokenError.self, from: Data(response.body)))
                 .map { "\($0.error ?? "error"): \($0.error_description ?? "")" } ?? "HTTP \(response.status)"

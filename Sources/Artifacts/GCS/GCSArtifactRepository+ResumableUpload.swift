@@ -1,3 +1,4 @@
+import OutboundHTTP
 import TrackingCore
 
 /// Resumable uploads: one session, then the file sent chunk by chunk from its offsets, each

@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import TrackingCore
 
 /// Artifacts in a GCS bucket under `gs://bucket/prefix`, over the JSON API: media downloads

@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import TrackingCore
 
 /// Authorised GCS JSON API calls for one bucket: builds the URL, adds the bearer token, sends,
@@ -38,7 +39,7 @@ struct GCSClient: Sendable {
         if let authorization = try configuration.tokens.authorization() {
             request.headers.append(HTTPHeader("Authorization", authorization))
         }
-        let response = try http.perform(request)
+        let response = try http.send(request)
         guard response.isSuccess || accepting.contains(response.status) else {
             throw GCSErrorMapping.error(for: response, operation: operation, object: object)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OutboundHTTP
 import TrackingCore
 
 /// Turns a GCS error answer (`{"error": {"code", "message", "errors": [{"reason"}]}}`) into an

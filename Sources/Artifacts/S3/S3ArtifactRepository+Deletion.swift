@@ -1,6 +1,7 @@
-import Foundation
-import TrackingCore
 import Crypto
+import Foundation
+import OutboundHTTP
+import TrackingCore
 
 /// DeleteObjects in batches of 1,000 keys, falling back to one DELETE per key on stores that
 /// do not implement it.

@@ -1,3 +1,4 @@
+import OutboundHTTP
 import TrackingCore
 
 /// Multipart uploads: presigned part URLs for clients, and server-side uploads of large files

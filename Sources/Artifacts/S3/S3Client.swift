@@ -1,6 +1,7 @@
-import Foundation
-import TrackingCore
 import Crypto
+import Foundation
+import OutboundHTTP
+import TrackingCore
 
 /// Signed S3 REST calls for one bucket: builds the URL, signs, sends, and turns error answers
 /// into `MLflowError`.
@@ -31,7 +32,7 @@ struct S3Client: Sendable {
         } else {
             request.headers = [HTTPHeader("Host", endpoint.authority)] + headers
         }
-        let response = try http.perform(request)
+        let response = try http.send(request)
         guard response.isSuccess else { throw S3ErrorMapping.error(for: response, operation: operation, key: key) }
         return response
     }

@@ -1,3 +1,4 @@
+import OutboundHTTP
 import TrackingCore
 
 /// Turns an S3 error response into an `MLflowError` carrying S3's own code and message.

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import OutboundHTTP
 import TrackingCore
 
 /// Server-side encryption asked of S3 on every upload (PutObject and CreateMultipartUpload; the

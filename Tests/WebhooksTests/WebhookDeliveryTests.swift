@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import API
 import JSON
 import TrackingCore
+@testable import Webhooks
 
 @Suite("Webhooks: signature, payload bytes, address policy, retries")
 struct WebhookDeliveryTests {

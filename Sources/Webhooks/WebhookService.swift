@@ -17,7 +17,7 @@ public struct WebhookService: Sendable {
     }
 
     /// `test`: sends `event`'s example payload now and answers MLflow's WebhookTestResult.
-    func test(_ webhook: Webhook, event: WebhookEvent?) -> JSONValue {
+    public func test(_ webhook: Webhook, event: WebhookEvent?) -> JSONValue {
         guard let event = event ?? webhook.events.first else {
             return .object([("success", .bool(false)), ("error_message", .string("Failed to test webhook: no event"))])
         }

@@ -1,10 +1,9 @@
 import CCurl
-import TrackingCore
 
 /// Sets options on an easy handle through the shim's typed wrappers, remembering the first failure.
 struct CurlOptions {
     let handle: UnsafeMutableRawPointer
-    private(set) var failure: MLflowError?
+    private(set) var failure: HTTPClientError?
 
     init(handle: UnsafeMutableRawPointer) {
         self.handle = handle
@@ -37,6 +36,6 @@ struct CurlOptions {
 
     private mutating func check(_ option: CURLoption, _ code: CURLcode) {
         guard code != CURLE_OK, failure == nil else { return }
-        failure = .internalError("libcurl option \(option.rawValue) refused: \(String(cString: curl_easy_strerror(code)))")
+        failure = .library("libcurl option \(option.rawValue) refused: \(String(cString: curl_easy_strerror(code)))")
     }
 }

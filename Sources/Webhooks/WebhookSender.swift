@@ -1,4 +1,4 @@
-import Artifacts
+import OutboundHTTP
 import TrackingCore
 
 /// One POST of a signed payload to a webhook, through the address policy: the host is resolved and
@@ -48,7 +48,7 @@ public struct WebhookSender: Sendable {
             return Answer(status: response.status, body: String(decoding: response.body.prefix(64 * 1024), as: UTF8.self),
                           error: nil)
         } catch {
-            return Answer(status: nil, body: "", error: (error as? MLflowError)?.message ?? "\(error)")
+            return Answer(status: nil, body: "", error: error.message)
         }
     }
 }

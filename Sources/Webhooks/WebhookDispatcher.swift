@@ -2,6 +2,7 @@ import Crypto
 import Dispatch
 import Foundation
 import JSON
+import Lifecycle
 import Storage
 import Synchronization
 import TrackingCore
@@ -10,7 +11,8 @@ import TrackingCore
 /// due (so one slow receiver does not hold up the others), make one attempt each, record it, and schedules a retry after the policy's backoff on a
 /// network error, 429 or 5xx. Deliveries are in the database first, so one left pending by a
 /// stopped server is picked up at the next start.
-public final class WebhookDispatcher: Sendable {
+public final class WebhookDispatcher: Service {
+    public let name = "webhook dispatcher"
     private struct Due: Sendable {
         var deliveryId: String
         var at: Int64
@@ -50,12 +52,16 @@ public final class WebhookDispatcher: Sendable {
         }
     }
 
-    public func stop(timeout: Duration = .seconds(5)) {
+    /// Ends the threads once their current attempt is done, waiting until `deadline`. A delivery
+    /// whose attempt is still running then stays pending and is retried at the next start.
+    public func stop(deadline: ContinuousClock.Instant) {
         queue.withLock { $0.stopped = true }
         for _ in 0..<threads { wake.signal() }
         guard started.load(ordering: .acquiring) else { return }
-        let deadline = DispatchTime.now() + .milliseconds(Int(timeout.components.seconds * 1000))
-        for _ in 0..<threads where finished.wait(timeout: deadline) == .timedOut { return }
+        for _ in 0..<threads where finished.wait(timeout: deadline.dispatchTime) == .timedOut {
+            log("webhooks: an attempt still running at shutdown was left behind; its delivery stays pending")
+            return
+        }
     }
 
     /// Records a delivery of `data` for `event` to each active webhook subscribed to it, and wakes the thread.

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TrackingCore
 
 /// The state one transfer's C callbacks work on; they reach it through an `Unmanaged` pointer.
 /// Lives on the thread that runs `curl_easy_perform`, so it needs no lock.
@@ -23,9 +22,9 @@ final class TransferContext {
     private(set) var headers: [HTTPHeader] = []
     private(set) var body: [UInt8] = []
     /// Why a callback aborted the transfer, reported instead of curl's generic message.
-    private(set) var failure: MLflowError?
+    private(set) var failure: HTTPClientError?
 
-    init(request: HTTPClientRequest) throws {
+    init(request: HTTPClientRequest) throws(HTTPClientError) {
         switch request.body {
         case .empty:
             bodyBytes = []
@@ -33,15 +32,15 @@ final class TransferContext {
             bodyBytes = bytes
         case .file(let path, let offset, let length):
             bodyBytes = []
-            guard let size = LocalFileReader.size(of: path) else {
-                throw MLflowError.internalError("Cannot read '\(path)': not a regular file")
+            guard let size = regularFileSize(path) else {
+                throw .localFile("Cannot read '\(path)': not a regular file")
             }
-            guard offset >= 0, offset <= size else { throw MLflowError.internalError("Offset \(offset) outside '\(path)'") }
+            guard offset >= 0, offset <= size else { throw .localFile("Offset \(offset) outside '\(path)'") }
             let available = size - offset
             fileRemaining = min(length ?? available, available)
             filePosition = offset
             bodyFile = open(path, O_RDONLY | O_CLOEXEC)
-            guard bodyFile >= 0 else { throw MLflowError.internalError("Cannot open '\(path)': \(LocalFileReader.errnoText())") }
+            guard bodyFile >= 0 else { throw .localFile("Cannot open '\(path)': \(errnoText())") }
         }
         if case .file(let path) = request.destination { destinationPath = path } else { destinationPath = nil }
     }
@@ -62,7 +61,7 @@ final class TransferContext {
             var count: Int
             repeat { count = pread(bodyFile, buffer, wanted, off_t(filePosition)) } while count < 0 && errno == EINTR
             guard count >= 0 else {
-                failure = .internalError("Cannot read the request body file: \(LocalFileReader.errnoText())")
+                failure = .localFile("Cannot read the request body file: \(errnoText())")
                 return nil
             }
             filePosition += Int64(count)
@@ -88,7 +87,7 @@ final class TransferContext {
                 let count = write(destinationFile, base + offset, chunk.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    failure = .internalError("Cannot write '\(destinationPath)': \(LocalFileReader.errnoText())")
+                    failure = .localFile("Cannot write '\(destinationPath)': \(errnoText())")
                     return false
                 }
                 offset += count
@@ -133,7 +132,7 @@ final class TransferContext {
         guard destinationFile < 0 else { return true }
         destinationFile = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if destinationFile < 0 {
-            failure = .internalError("Cannot create '\(path)': \(LocalFileReader.errnoText())")
+            failure = .localFile("Cannot create '\(path)': \(errnoText())")
             return false
         }
         return true
@@ -141,7 +140,16 @@ final class TransferContext {
 }
 
 extension Substring {
-    func trimmingSpaces() -> String {
+    fileprivate func trimmingSpaces() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
+
+/// The size of the regular file at `path`, or nil when there is none.
+private func regularFileSize(_ path: String) -> Int64? {
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return Int64(info.st_size)
+}
+
+private func errnoText() -> String { String(cString: strerror(errno)) }

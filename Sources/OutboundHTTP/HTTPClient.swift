@@ -1,5 +1,4 @@
 import CCurl
-import TrackingCore
 
 /// A blocking HTTP client on libcurl's easy interface: one handle per request, bodies streamed
 /// from and to local files. Call it from worker threads only.
@@ -11,11 +10,11 @@ public struct HTTPClient: Sendable {
         _ = curlGlobalInitialized
     }
 
-    /// Sends `request` and waits for the whole response. Throws INTERNAL_ERROR when the exchange
-    /// fails (connection, timeout, local file); an HTTP error status is a normal response.
-    public func perform(_ request: HTTPClientRequest) throws -> HTTPClientResponse {
-        guard curlGlobalInitialized else { throw MLflowError.internalError("libcurl could not be initialised") }
-        guard let handle = curl_easy_init() else { throw MLflowError.internalError("libcurl could not create a handle") }
+    /// Sends `request` and waits for the whole response. Throws when the exchange fails
+    /// (connection, timeout, local file); an HTTP error status is a normal response.
+    public func perform(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse {
+        guard curlGlobalInitialized else { throw .library("libcurl could not be initialised") }
+        guard let handle = curl_easy_init() else { throw .library("libcurl could not create a handle") }
         defer { curl_easy_cleanup(handle) }
         let context = try TransferContext(request: request)
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -73,7 +72,7 @@ public struct HTTPClient: Sendable {
         if let failure = context.failure { throw failure }
         guard code == CURLE_OK, wroteFile else {
             let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-            throw MLflowError.internalError("\(method) \(Self.redacted(request.url)) failed: \(detail)")
+            throw .transfer("\(method) \(Self.redacted(request.url)) failed: \(detail)")
         }
         var status = 0
         if swiftrack_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK { status = context.status }
@@ -82,7 +81,7 @@ public struct HTTPClient: Sendable {
     }
 
     /// The URL without its query, which may hold a presigned signature.
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         String(url.prefix { $0 != "?" })
     }
 }
