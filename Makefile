@@ -9,7 +9,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bootstrap build serve seed check test test-all unit compat compat-postgres compat-mysql compat-replicas compat-mlflow bench clean
+.PHONY: bootstrap build serve seed check test test-all unit unit-here compat compat-postgres compat-mysql compat-replicas compat-mlflow bench clean
 
 # Everything (building, the full test run, the benchmarks' Python).
 bootstrap:
@@ -46,7 +46,9 @@ check:
 # on SQLite, PostgreSQL and MariaDB and through nginx to two replicas, and once against a real
 # `mlflow server` (check mode) to prove it describes MLflow. scripts/test-passes runs the passes
 # in the stages of TEST_STAGES (a `+` joins passes that run at once: the MLflow check-mode pass
-# needs neither the binary nor the database servers, so it runs beside `swift test`); each compat
+# runs `mlflow server` on SQLite and restarts no shared server, so it runs beside `swift test`,
+# which is mostly compiling; the engine passes follow one at a time, since the SQLite pass restarts
+# the database servers the others use); each compat
 # pass runs its tests on COMPAT_WORKERS pytest-xdist workers, then the serial ones alone
 # (scripts/compat-pass). Every pass's log is kept in .build/test-logs/NAME.log; `make test` fails
 # when any pass fails.

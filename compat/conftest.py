@@ -8,6 +8,10 @@ anything else (default "swiftrack") runs the binary at $SWIFTRACK_BIN.
 Backend: SWIFTRACK_COMPAT_ENGINE=postgres or mysql runs our binary on a fresh database of the
 server that scripts/with-databases started (SWIFTRACK_TEST_POSTGRES_URI / SWIFTRACK_TEST_MYSQL_URI);
 the default is a SQLite file.
+
+Parallel runs (pytest-xdist, `-n N`, as scripts/compat-pass does): each worker is a process of its
+own, so the session-scoped `server` fixture and the module globals below exist once per worker:
+every worker tests against its own server. Tests that must not share the machine are in SERIAL.
 """
 import os
 import shutil
