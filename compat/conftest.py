@@ -8,6 +8,10 @@ anything else (default "swiftrack") runs the binary at $SWIFTRACK_BIN.
 Backend: SWIFTRACK_COMPAT_ENGINE=postgres or mysql runs our binary on a fresh database of the
 server that scripts/with-databases started (SWIFTRACK_TEST_POSTGRES_URI / SWIFTRACK_TEST_MYSQL_URI);
 the default is a SQLite file.
+
+Parallel runs (pytest-xdist, `-n N`, as scripts/compat-pass does): each worker is a process of its
+own, so the session-scoped `server` fixture and the module globals below exist once per worker:
+every worker tests against its own server. Tests that must not share the machine are in SERIAL.
 """
 import os
 import shutil
@@ -151,7 +155,28 @@ def fresh_database_uri(tmp):
     return uri
 
 
+# Tests that must not run beside others (`make test` runs the compat passes with pytest-xdist,
+# `-m "not serial"` on several workers, then `-m serial` alone; scripts/compat-pass). A file named
+# here is serial as a whole; "file::test" names one test (every parametrization of it).
+SERIAL = {
+    # restarts the PostgreSQL and MariaDB servers that every other test of the run shares
+    "test_database_restart.py",
+    # three replicas behind nginx, one killed mid-load: a load whose timing others would disturb
+    "test_replicas.py",
+    # headless Chromium (a few hundred MB and a core each), and a page load that is timed
+    "test_ui_builtin.py",
+    "test_ui_mlflow.py",
+    # 2 GiB through the server with its RSS watched: disk and memory others would share
+    "test_artifacts.py::test_two_gib_round_trip_keeps_memory_flat",
+}
+
+
+@pytest.hookimpl(tryfirst=True)   # before `-m` selects: the serial marks must be on the items by then
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = os.path.basename(str(item.path))
+        if name in SERIAL or f"{name}::{item.originalname}" in SERIAL:
+            item.add_marker(pytest.mark.serial)
     if not IS_MLFLOW:
         return
     skip = pytest.mark.skip(reason="swiftrack_only: MLflow's behaviour here is deliberately not matched")
