@@ -24,11 +24,12 @@ struct AuditWriterServiceTests {
         let logged = Mutex<[String]>([])
         let metrics = AuditMetrics(registry: MetricsRegistry())
         let writer = AuditWriter(policy: .open, capacity: 100, maxBatch: 1, metrics: metrics,
-                                 log: { message in logged.withLock { $0.append(message) } }) { records in
-            entered.signal()
-            release.wait()
-            return AuditChainHead(sequence: 1, hash: "h1")
-        }
+                                 log: { message in logged.withLock { $0.append(message) } },
+                                 append: { _ in
+                                     entered.signal()
+                                     release.wait()
+                                     return AuditChainHead(sequence: 1, hash: "h1")
+                                 })
         writer.start()
         for index in 1...3 { _ = writer.submit(AuditFixtures.record(index)) }
         entered.wait()
