@@ -22,8 +22,19 @@ public final class SQLTrackingStore: TrackingStore {
         try createDefaultExperimentIfAbsent()
     }
 
+    /// Replicas starting together on one new database all try this: the insert that loses on
+    /// experiment 0 is skipped by the conflict clause, but one that loses on the unique name (PostgreSQL
+    /// checks that index before the arbiter's) is a constraint violation, and means the same thing.
     private func createDefaultExperimentIfAbsent() throws {
         let now = currentTimeMillis()
+        do {
+            try insertDefaultExperiment(now: now)
+        } catch is SQLConstraintViolation {
+            // Another replica created it meanwhile (or an experiment holds the name): nothing to do.
+        }
+    }
+
+    private func insertDefaultExperiment(now: Int64) throws {
         try database.write { connection in
             try connection.execute(
                 connection.dialect.insertUnlessPresent(
