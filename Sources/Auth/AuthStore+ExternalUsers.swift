@@ -59,8 +59,12 @@ extension AuthStore {
                 try connection.execute("DELETE FROM external_identities WHERE identity_key = ?", [.text(key)])
             }
             if let holder = try Self.user(connection, identity.username) {
-                let bound = try connection.queryFirst("SELECT 1 FROM external_identities WHERE user_id = ?",
-                                                      [.integer(holder.id)]) { _ in true } ?? false
+                let boundKey = try connection.queryFirst("SELECT identity_key FROM external_identities WHERE user_id = ?",
+                                                         [.integer(holder.id)]) { $0.string(0) }
+                // Under READ COMMITTED a sign-in of the same identity may have committed between the
+                // lookup by key above and this one: then the holder is this identity's own user.
+                if boundKey == key { return holder }
+                let bound = boundKey != nil
                 guard holder.passwordHash == Self.externalPasswordHash, !bound, claimExisting else {
                     throw Self.nameTaken(identity, byLocalAccount: holder.passwordHash != Self.externalPasswordHash,
                                          byIdentity: bound)
