@@ -57,7 +57,7 @@ public struct MLflowAPI: HTTPHandler {
             + (webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
             + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
         let version3 = access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? []
-        let apiRouter = Router(routes: apiRoutes, prefixes: ["/api/2.0", "/ajax-api/2.0"])
+        let apiRouter = Router(routes: apiRoutes, prefixes: Router.version2Prefixes)
         let router = Router(merging: apiRouter, with: ServerInfoRoutes(
             version: version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
             + UICompanionRoutes().routes
@@ -67,7 +67,7 @@ public struct MLflowAPI: HTTPHandler {
                 ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, tracking: store, artifacts: artifacts).routes
             } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
-            + ["/api/3.0", "/ajax-api/3.0"].flatMap { prefix in
+            + Router.version3Prefixes.flatMap { prefix in
                 version3.map { $0.at(prefix + $0.path) }
             })
         self.router = router
@@ -127,7 +127,8 @@ public struct MLflowAPI: HTTPHandler {
         request.isTLS = head.isTLS
         var resolved = request
         let secure = transport.resolve(&resolved)
-        if transport.refusal(path: resolved.path, secure: secure) != nil || isPublicRoute(resolved) {
+        if transport.refusal(path: resolved.path, secure: secure) != nil
+            || APIDestination(of: resolved, router: router).isPublic {
             return .proceed(.boundedMemory(maxBytes: Self.unauthenticatedBodyBytes))
         }
         switch access.authenticate(resolved) {
@@ -136,14 +137,6 @@ public struct MLflowAPI: HTTPHandler {
         case .failure(let refusal):
             return .refuse(answer(request, refused: refusal))
         }
-    }
-
-    /// Whether `request` goes to a route declared public (the artifact proxy and GraphQL never are).
-    private func isPublicRoute(_ request: HTTPRequest) -> Bool {
-        guard ArtifactProxyRoutes.servicePath(of: request.path) == nil, request.path != GraphQLEndpoint.path,
-              case .route(let route, _) = router.match(method: request.method, path: request.path),
-              case .publicRoute = route.access else { return false }
-        return true
     }
 
     /// Artifact uploads stream to a file in the upload directory; everything else is read into memory.

@@ -6,10 +6,8 @@ import TrackingCore
 /// and evaluation-dataset lists. Swiftrack stores no traces, so those answer empty, as MLflow's
 /// server does for an experiment without traces.
 struct UICompanionRoutes {
-    static let prefixes = ["/api/3.0", "/ajax-api/3.0"]
-
     var routes: [Route] {
-        Self.prefixes.flatMap { prefix in
+        Router.version3Prefixes.flatMap { prefix in
             [
                 Route("GET", prefix + "/mlflow/server-info", access: .publicRoute) { _ in jsonResponse(Self.serverInfo) },
                 Route("POST", prefix + "/mlflow/traces/search", access: .filteredSearch, Self.nothingStored),

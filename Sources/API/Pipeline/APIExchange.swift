@@ -39,6 +39,27 @@ enum APIDestination {
     case graphQL
     case routed(Router.Match)
 
+    /// Where `request` goes: the artifact proxy by prefix, GraphQL, or what the router matches.
+    init(of request: HTTPRequest, router: Router) {
+        if let servicePath = ArtifactProxyRoutes.servicePath(of: request.path) {
+            self = .artifactProxy(servicePath: servicePath)
+        } else if request.path == GraphQLEndpoint.path {
+            self = .graphQL
+        } else {
+            self = .routed(router.match(method: request.method, path: request.path))
+        }
+    }
+
+    /// The metrics label and audit route it names: the proxy's action, GraphQL's, the matched template.
+    func template(path: String) -> String? {
+        switch self {
+        case .artifactProxy(let servicePath): return ArtifactProxyRoutes.template(of: path, servicePath: servicePath)
+        case .graphQL: return GraphQLEndpoint.template
+        case .routed(.route(_, let template)): return template
+        case .routed: return nil
+        }
+    }
+
     /// Only a route declared public is answered without signing in.
     var isPublic: Bool {
         if case .routed(.route(let route, _)) = self, case .publicRoute = route.access { return true }

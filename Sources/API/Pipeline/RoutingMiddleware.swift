@@ -4,18 +4,9 @@ struct RoutingMiddleware: APIMiddleware {
     let router: Router
 
     func respond(to exchange: inout APIExchange, next: (inout APIExchange) -> HTTPResponse) -> HTTPResponse {
-        let path = exchange.request.path
-        if let servicePath = ArtifactProxyRoutes.servicePath(of: path) {
-            exchange.destination = .artifactProxy(servicePath: servicePath)
-            exchange.template = ArtifactProxyRoutes.template(of: path, servicePath: servicePath)
-        } else if path == GraphQLEndpoint.path {
-            exchange.destination = .graphQL
-            exchange.template = GraphQLEndpoint.template
-        } else {
-            let match = router.match(method: exchange.request.method, path: path)
-            exchange.destination = .routed(match)
-            if case .route(_, let template) = match { exchange.template = template }
-        }
+        let destination = APIDestination(of: exchange.request, router: router)
+        exchange.destination = destination
+        if let template = destination.template(path: exchange.request.path) { exchange.template = template }
         return next(&exchange)
     }
 }

@@ -82,9 +82,14 @@ struct Router: Sendable {
 }
 
 extension Router {
+    /// Where MLflow's 2.0 API is served: the REST path and the UI's twin.
+    static let version2Prefixes = ["/api/2.0", "/ajax-api/2.0"]
+    /// Where MLflow 3's routes are served.
+    static let version3Prefixes = ["/api/3.0", "/ajax-api/3.0"]
+
     /// `/api/2.0/mlflow/runs/get` → `/mlflow/runs/get`; paths outside the API prefixes as they are.
     static func unprefixed(_ template: String) -> String {
-        for prefix in ["/api/2.0", "/ajax-api/2.0", "/api/3.0", "/ajax-api/3.0"] where template.hasPrefix(prefix + "/") {
+        for prefix in version2Prefixes + version3Prefixes where template.hasPrefix(prefix + "/") {
             return String(template.dropFirst(prefix.count))
         }
         return template
