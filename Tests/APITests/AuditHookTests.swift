@@ -52,8 +52,8 @@ struct AuditHookTests {
         let missing = Reply(api.handle(request("GET", "/api/2.0/mlflow/runs/get?run_id=abc&password=hunter2")))
         #expect(missing.status == 404)
         let generated = try #require(missing.header("X-Request-Id"))
-        _ = api.handle(request("POST", "/api/2.0/mlflow/model-versions/create",
-                               #"{"name":"m","version":3,"experiment_id":5}"#))
+        // A field the route does not read (`experiment_id` here) is not recorded.
+        _ = api.handle(request("GET", "/api/2.0/mlflow/model-versions/get?name=m&version=3&experiment_id=5"))
         _ = api.handle(request("GET", "/api/2.0/mlflow/logged-models/m-42"))
         let records = sink.all
         #expect(records.count == 4)
@@ -66,7 +66,7 @@ struct AuditHookTests {
         #expect(records[1].requestId == generated)
         #expect(records[1].resources == AuditResources(runId: "abc"))
         #expect((records[1].status, records[1].errorCode) == (404, "RESOURCE_DOES_NOT_EXIST"))
-        #expect(records[2].resources == AuditResources(experimentId: "5", registeredModelName: "m", modelVersion: "3"))
+        #expect(records[2].resources == AuditResources(registeredModelName: "m", modelVersion: "3"))
         #expect(records[3].route == "/api/2.0/mlflow/logged-models/{model_id}")
         #expect(records[3].resources.loggedModelId == "m-42")
         #expect(!"\(records)".contains("hunter2"))

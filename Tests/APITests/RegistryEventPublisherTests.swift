@@ -69,7 +69,7 @@ struct RegistryEventPublisherTests {
             guard case .route(let route, let template) = router.match(method: method, path: http.path) else { return [] }
             let request = RouteRequest(http, template: template)
             _ = try? route.handler(request)
-            return request.changes.all
+            return request.events.registryChanges
         }
         #expect(try run("POST", "/mlflow/registered-models/set-tag", #"{"name":"m","key":"k","value":"v"}"#)
                 == [.registeredModelTagSet(name: "m", key: "k", value: "v")])

@@ -4,31 +4,25 @@ import JSON
 import TrackingCore
 
 extension AccessControl {
-    /// What follows a successful request (MLflow's after-request hooks): the creator of an
-    /// experiment or registered model gets MANAGE on it; users' own grants follow a renamed
-    /// model and go with a deleted one. Runs for admins too.
-    func afterSuccess(_ user: AuthUser, request: RouteRequest, response: HTTPResponse) throws {
-        switch request.method + " " + Router.unprefixed(request.template) {
-        case "POST /mlflow/experiments/create":
-            guard case .object(let members)? = try? JSONParser.parse(response.body),
-                  let id = Self.text(members.first { $0.0 == "experiment_id" }?.1) else { return }
-            try store.setGrant(user: user, .experiment, id, .manage)
-        case "POST /mlflow/registered-models/create":
-            // A model named `*` (made by an admin, or before names were checked) is never a grant pattern.
-            let name = try request.fields().registeredModelName()
-            guard name != AuthStore.everyResource else { return }
-            try store.setGrant(user: user, .registeredModel, name, .manage)
-        case "POST /mlflow/registered-models/rename":
-            let fields = try request.fields()
-            let (from, to) = (try fields.registeredModelName(), try fields.requiredString("new_name"))
-            guard from != AuthStore.everyResource, to != AuthStore.everyResource else { return }
-            try store.renameResource(.registeredModel, from: from, to: to)
-        case "DELETE /mlflow/registered-models/delete":
-            let name = try request.fields().registeredModelName()
-            guard name != AuthStore.everyResource else { return }
-            try store.deleteResourceGrants(.registeredModel, name)
-        default:
-            return
+    /// What follows a successful request (MLflow's after-request hooks), from what its handler did:
+    /// the creator of an experiment or registered model gets MANAGE on it; users' grants follow a
+    /// renamed model and go with a deleted one. Runs for admins too. A model named `*` (made by an
+    /// admin, or before names were checked) is never a grant pattern.
+    func afterSuccess(_ user: AuthUser, events: [RouteEvent]) throws {
+        for event in events {
+            switch event {
+            case .experimentCreated(let id):
+                try store.setGrant(user: user, .experiment, id, .manage)
+            case .registry(.registeredModelCreated(let name, _, _)) where name != AuthStore.everyResource:
+                try store.setGrant(user: user, .registeredModel, name, .manage)
+            case .registry(.registeredModelRenamed(let from, let to))
+                where from != AuthStore.everyResource && to != AuthStore.everyResource:
+                try store.renameResource(.registeredModel, from: from, to: to)
+            case .registry(.registeredModelDeleted(let name)) where name != AuthStore.everyResource:
+                try store.deleteResourceGrants(.registeredModel, name)
+            default:
+                continue
+            }
         }
     }
 }

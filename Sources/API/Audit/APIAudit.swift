@@ -1,5 +1,6 @@
 import Auth
 import Foundation
+import JSON
 import Observability
 import TrackingCore
 
@@ -16,10 +17,8 @@ struct APIAudit: Sendable {
         var response: HTTPResponse
         /// How the caller signed in (`basic`, `ldap`, `oidc`, `session`); nil for an anonymous request.
         var authMethod: String? = nil
-        /// The route's reading of the request, when a route ran: its identifiers are taken from
-        /// there rather than parsed again.
-        var fields: RequestFields? = nil
-        var parameters: PathParameters? = nil
+        /// What the request named and created (`AuditResources(rule:request:events:)`).
+        var resources = AuditResources()
     }
 
     func submit(_ request: HTTPRequest, _ outcome: Outcome, requestId: String, elapsed: Duration) -> AuditSubmission {
@@ -28,11 +27,18 @@ struct APIAudit: Sendable {
             timeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), requestId: requestId,
             user: outcome.caller?.username, roles: outcome.caller.map { roles?.roles(of: $0) ?? [] } ?? [],
             authMethod: outcome.caller == nil ? .none : AuditAuthMethod(rawValue: outcome.authMethod ?? "basic"), method: request.method, route: outcome.template,
-            resources: AuditResourceExtraction.resources(of: request, template: outcome.template, fields: outcome.fields,
-                                                         parameters: outcome.parameters, response: outcome.response),
+            resources: outcome.resources,
             clientAddress: request.remoteAddress, status: outcome.response.status,
-            errorCode: AuditResourceExtraction.errorCode(of: outcome.response), durationMicros: micros)
+            errorCode: Self.errorCode(of: outcome.response), durationMicros: micros)
         return sink.submit(record)
+    }
+
+    /// The `error_code` of a JSON error answer (status 400 and above), else nil.
+    static func errorCode(of response: HTTPResponse) -> String? {
+        guard response.status >= 400, response.file == nil, response.body.count <= 1 << 16,
+              response.headers.contains(where: { $0.name.lowercased() == "content-type" && $0.value.hasPrefix("application/json") }),
+              case .string(let code)? = (try? JSONParser.parse(response.body))?["error_code"] else { return nil }
+        return code
     }
 }
 

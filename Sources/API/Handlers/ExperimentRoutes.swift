@@ -38,6 +38,7 @@ struct ExperimentRoutes {
         }
         let id = try store.createExperiment(name: name, artifactLocation: artifactLocation.flatMap { $0.isEmpty ? nil : $0 },
                                             tags: tags)
+        request.events.emit(.experimentCreated(id: id))
         return jsonResponse(.object([("experiment_id", .string(id))]))
     }
 

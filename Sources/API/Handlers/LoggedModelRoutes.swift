@@ -36,6 +36,7 @@ struct LoggedModelRoutes {
             sourceRunId: try fields.string("source_run_id") ?? "",
             params: try fields.keyValues("params").map { Param(key: $0.key, value: $0.value) },
             tags: try fields.keyValues("tags").map { Tag(key: $0.key, value: $0.value) }))
+        request.events.emit(.loggedModelCreated(id: model.modelId))
         return jsonResponse(.object([("model", model.json)]))
     }
 

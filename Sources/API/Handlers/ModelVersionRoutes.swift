@@ -37,7 +37,7 @@ struct ModelVersionRoutes {
             runLink: try fields.string("run_link"), description: try fields.string("description"),
             modelId: try fields.string("model_id"), userId: request.user)
         let created = try registry.createModelVersion(createRequest)
-        request.changes.emit(.modelVersionCreated(
+        request.events.emit(.modelVersionCreated(
             name: name, version: created.version, source: created.source.flatMap { $0.isEmpty ? nil : $0 } ?? source,
             runId: createRequest.runId.flatMap { $0.isEmpty ? nil : $0 }, tags: createRequest.tags,
             description: createRequest.description.flatMap { $0.isEmpty ? nil : $0 }))
@@ -87,7 +87,7 @@ struct ModelVersionRoutes {
         let version = try fields.version()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try registry.setModelVersionTag(name: name, version: version, tag: tag)
-        request.changes.emit(.modelVersionTagSet(name: name, version: version, key: tag.key, value: tag.value))
+        request.events.emit(.modelVersionTagSet(name: name, version: version, key: tag.key, value: tag.value))
         return emptyJSONResponse
     }
 
@@ -97,7 +97,7 @@ struct ModelVersionRoutes {
         let version = try fields.version()
         let key = try fields.requiredString("key")
         try registry.deleteModelVersionTag(name: name, version: version, key: key)
-        request.changes.emit(.modelVersionTagDeleted(name: name, version: version, key: key))
+        request.events.emit(.modelVersionTagDeleted(name: name, version: version, key: key))
         return emptyJSONResponse
     }
 

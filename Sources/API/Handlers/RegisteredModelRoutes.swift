@@ -36,7 +36,7 @@ struct RegisteredModelRoutes {
         let tags = try fields.tags()
         let description = try fields.string("description") ?? ""
         let created = try registry.createRegisteredModel(name: name, tags: tags, description: description)
-        request.changes.emit(.registeredModelCreated(name: name, tags: tags, description: description))
+        request.events.emit(.registeredModelCreated(name: name, tags: tags, description: description))
         return answer(created)
     }
 
@@ -48,7 +48,9 @@ struct RegisteredModelRoutes {
         let fields = try request.fields()
         let name = try fields.registeredModelName()
         let newName = try fields.requiredString("new_name")
-        return answer(try registry.renameRegisteredModel(name: name, newName: newName))
+        let renamed = try registry.renameRegisteredModel(name: name, newName: newName)
+        request.events.emit(.registeredModelRenamed(from: name, to: newName))
+        return answer(renamed)
     }
 
     func update(_ request: RouteRequest) throws -> HTTPResponse {
@@ -59,7 +61,9 @@ struct RegisteredModelRoutes {
     }
 
     func delete(_ request: RouteRequest) throws -> HTTPResponse {
-        try registry.deleteRegisteredModel(name: try request.fields().registeredModelName())
+        let name = try request.fields().registeredModelName()
+        try registry.deleteRegisteredModel(name: name)
+        request.events.emit(.registeredModelDeleted(name: name))
         return emptyJSONResponse
     }
 
@@ -90,7 +94,7 @@ struct RegisteredModelRoutes {
         let name = try fields.registeredModelName()
         let tag = Tag(key: try fields.requiredString("key"), value: try fields.string("value") ?? "")
         try registry.setRegisteredModelTag(name: name, tag: tag)
-        request.changes.emit(.registeredModelTagSet(name: name, key: tag.key, value: tag.value))
+        request.events.emit(.registeredModelTagSet(name: name, key: tag.key, value: tag.value))
         return emptyJSONResponse
     }
 
@@ -99,7 +103,7 @@ struct RegisteredModelRoutes {
         let name = try fields.registeredModelName()
         let key = try fields.requiredString("key")
         try registry.deleteRegisteredModelTag(name: name, key: key)
-        request.changes.emit(.registeredModelTagDeleted(name: name, key: key))
+        request.events.emit(.registeredModelTagDeleted(name: name, key: key))
         return emptyJSONResponse
     }
 }

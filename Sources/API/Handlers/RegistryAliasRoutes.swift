@@ -21,7 +21,7 @@ struct RegistryAliasRoutes {
         let alias = try fields.requiredString("alias")
         let version = try fields.version()
         try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user)
-        request.changes.emit(.aliasSet(name: name, alias: alias, version: version))
+        request.events.emit(.aliasSet(name: name, alias: alias, version: version))
         return emptyJSONResponse
     }
 
@@ -30,7 +30,7 @@ struct RegistryAliasRoutes {
         let name = try fields.registeredModelName()
         let alias = try fields.requiredString("alias")
         try registry.deleteRegisteredModelAlias(name: name, alias: alias, userId: request.user)
-        request.changes.emit(.aliasDeleted(name: name, alias: alias))
+        request.events.emit(.aliasDeleted(name: name, alias: alias))
         return emptyJSONResponse
     }
 

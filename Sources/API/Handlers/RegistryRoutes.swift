@@ -18,9 +18,6 @@ struct RegistryRoutes {
 }
 
 extension RequestFields {
-    /// A model version number field (`version`), required; checked as an integer by the store.
-    func version() throws(MLflowError) -> String { try requiredString("version") }
-
     /// A search's `max_results`: intlike and at most `limit`, else MLflow's schema message (which prints the
     /// value as sent: `"1001"` from a query string).
     func maxResults(limit: Int, default defaultValue: Int) throws(MLflowError) -> Int {

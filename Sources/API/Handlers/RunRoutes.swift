@@ -33,6 +33,7 @@ struct RunRoutes {
                 try Validation.validatedTag(tag, path: "tags[\(index)]")
             }))
         events.runCreated()
+        request.events.emit(.runCreated(id: run.info.runId))
         return jsonResponse(.object([("run", run.json)]))
     }
 

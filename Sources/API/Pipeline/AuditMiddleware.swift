@@ -1,3 +1,4 @@
+import Observability
 import TrackingCore
 
 /// The audit log (docs/AUDIT.md): when the log fails closed and cannot take records, nothing runs
@@ -15,12 +16,27 @@ struct AuditMiddleware: APIMiddleware {
             response = next(&exchange)
         }
         let outcome = APIAudit.Outcome(template: exchange.template, caller: exchange.caller, response: response,
-                                       authMethod: exchange.authMethod, fields: try? exchange.routed?.fields(),
-                                       parameters: exchange.routed?.parameters)
+                                       authMethod: exchange.authMethod, resources: Self.resources(of: exchange))
         if audit.submit(exchange.request, outcome, requestId: exchange.requestId, elapsed: exchange.elapsed) == .refused,
            gated {
             response = MLflowError.auditUnavailable(carriedOut: true).response
         }
         return response
+    }
+
+    /// Bodies of requests refused before their route ran larger than this are not read for the record.
+    static let maxParsedBodyBytes = 1 << 20
+
+    /// The resources the route's access rule reads, from the route's own reading of the request; a
+    /// request refused before its route ran (401, 403, 503) is read here the same way, bounded.
+    static func resources(of exchange: APIExchange) -> AuditResources {
+        guard case .routed(.route(let route, let template))? = exchange.destination else { return AuditResources() }
+        if let routed = exchange.routed {
+            return AuditResources(rule: route.access, request: routed, events: routed.events.all)
+        }
+        guard exchange.request.bodyFile == nil, exchange.request.body.count <= maxParsedBodyBytes else {
+            return AuditResources()
+        }
+        return AuditResources(rule: route.access, request: RouteRequest(exchange.request, template: template), events: [])
     }
 }

@@ -85,12 +85,12 @@ struct RouteDispatcher: Sendable {
         guard afterwards, response.status < 400 else { return response }
         if let access, let caller = request.caller {
             do {
-                try access.afterSuccess(caller, request: request, response: response)
+                try access.afterSuccess(caller, events: request.events.all)
             } catch {
                 logError("\(request.method) \(request.path): updating grants after success failed: \(error)")
             }
         }
-        registryEvents?.publish(request.changes.all)
+        registryEvents?.publish(request.events.registryChanges)
         return response
     }
 

@@ -13,6 +13,9 @@ extension RequestFields {
     /// A registry route's `name`, required.
     func registeredModelName() throws(MLflowError) -> String { try requiredString("name") }
 
+    /// A model version number field (`version`), required; checked as an integer by the store.
+    func version() throws(MLflowError) -> String { try requiredString("version") }
+
     /// `run_id`, or the deprecated `run_uuid` when `run_id` is absent.
     func runId() throws(MLflowError) -> String {
         if let runId = try string("run_id"), !runId.isEmpty { return runId }

@@ -14,8 +14,8 @@ struct RouteRequest {
     let parameters: PathParameters
     /// The signed-in caller; nil when access control is off (or on a public route).
     let caller: AuthUser?
-    /// The registry changes the handler made, for the webhooks (published after a success).
-    let changes = RegistryChanges()
+    /// What the handler did (created ids, registry changes), for the audit log, grants and webhooks.
+    let events = RouteEvents()
     /// The promotion policy's say on a rollback's planned moves, asked inside the write that applies
     /// them (set when access control is on; admins are bound too).
     var approveRollback: @Sendable (String, RegistryRollbackPlan) throws -> Void = { _, _ in }

@@ -15,15 +15,9 @@ enum RegistryChange: Sendable, Equatable {
     case modelVersionTagDeleted(name: String, version: String, key: String)
     case aliasSet(name: String, alias: String, version: String)
     case aliasDeleted(name: String, alias: String)
+    /// No webhook event (MLflow has none); grants follow the model's new name.
+    case registeredModelRenamed(from: String, to: String)
+    /// No webhook event; grants on the model go with it.
+    case registeredModelDeleted(name: String)
 }
 
-/// The changes one request's handler emitted, in order (delivered only when it succeeds).
-final class RegistryChanges: Sendable {
-    private let emitted = Mutex<[RegistryChange]>([])
-
-    func emit(_ change: RegistryChange) {
-        emitted.withLock { $0.append(change) }
-    }
-
-    var all: [RegistryChange] { emitted.withLock { $0 } }
-}

@@ -67,6 +67,8 @@ struct RegistryEventPublisher: Sendable {
             case .aliasDeleted(let name, let alias):
                 return (try WebhookEvent(entity: isPromptModel(name) ? .promptAlias : .modelVersionAlias, action: .deleted),
                         .object([("name", .string(name)), ("alias", .string(alias))]))
+            case .registeredModelRenamed, .registeredModelDeleted:
+                return nil
             }
         } catch {
             return nil

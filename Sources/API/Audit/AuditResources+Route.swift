@@ -1,0 +1,44 @@
+import Observability
+
+extension AuditResources {
+    /// What a routed request names, read as its route's access rule reads it (the same accessors on
+    /// the same `RouteRequest`, so the record names the resource that was checked and used), plus the
+    /// ids its handler said it created. A field the route does not read is not recorded; a field that
+    /// does not parse is left out (the answer says why).
+    init(rule: AccessRule, request: RouteRequest, events: [RouteEvent]) {
+        self.init()
+        add(rule, request)
+        for event in events {
+            switch event {
+            case .experimentCreated(let id): experimentId = id
+            case .runCreated(let id): runId = id
+            case .loggedModelCreated(let id): loggedModelId = id
+            case .registry(.modelVersionCreated(let name, let version, _, _, _, _)):
+                (registeredModelName, modelVersion) = (name, version)
+            case .registry: continue
+            }
+        }
+    }
+
+    private mutating func add(_ rule: AccessRule, _ request: RouteRequest) {
+        let fields = try? request.fields()
+        switch rule {
+        case .experiment:
+            experimentId = try? fields?.experimentId()
+        case .run, .runNamed, .modelVersionSource:
+            runId = try? fields?.runId()
+        case .runs(_, let field):
+            if let ids = try? fields?.stringList(field), ids.count == 1 { runId = ids[0] }
+        case .loggedModel:
+            loggedModelId = request.parameters["model_id"]
+        case .registeredModel, .create(.registeredModel):
+            registeredModelName = try? fields?.registeredModelName()
+            modelVersion = try? fields?.version()
+        case .all(let rules):
+            for rule in rules { add(rule, request) }
+        case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
+             .notAGrantPattern, .noServerPath, .filteredSearch:
+            return
+        }
+    }
+}
