@@ -18,53 +18,37 @@ public struct MLflowAPI: HTTPHandler {
     private let transport: TransportSecurity
     private let logError: @Sendable (String) -> Void
 
-    /// `artifactsOnly` serves the artifact proxy alone (`--artifacts-only`): other API routes answer 503.
-    /// With `access`, requests need credentials, pass its rules, and searches answer what the caller may read.
-    /// `transport` says which proxies to believe, whether HTTPS is required, and the HSTS header.
-    /// With `audit`, every request's record goes to that sink (`docs/AUDIT.md`).
-    /// `ui` answers `/` and `/static-files/...` (the built-in UI, MLflow's, or none).
-    public init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
-                artifactsOnly: Bool = false, observability: APIObservability? = nil,
-                access: AccessControl? = nil, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
-                ui: (any WebSite)? = nil, webhooks: WebhookService? = nil,
-                logError: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.init(store: store, version: version, artifacts: artifacts, artifactsOnly: artifactsOnly,
-                  observability: observability, access: access, visibility: access, transport: transport, audit: audit,
-                  ui: ui, webhooks: webhooks, logError: logError)
-    }
-
-    /// `visibility` narrows the searches to what each caller may read (tests pass a stand-in).
-    init(store: any TrackingStore, version: String, artifacts: ArtifactService = .localOnly,
-         artifactsOnly: Bool = false, observability: APIObservability? = nil, access: AccessControl? = nil,
-         visibility: (any SearchVisibility)?, transport: TransportSecurity = .none, audit: (any AuditSink)? = nil,
-         ui: (any WebSite)? = nil, webhooks: WebhookService? = nil,
-         logError: @escaping @Sendable (String) -> Void = { _ in }) {
-        let registry = (store as? any RegistryStoreProviding)?.registryStore
-        let registryEvents = webhooks.map { service in
-            RegistryEventPublisher(isPromptModel: { name in
+    public init(_ parts: APIParts) {
+        let (stores, visibility, artifacts, access) = (parts.stores, parts.visibility, parts.artifacts, parts.access)
+        let store = stores.tracking
+        let registryEvents = parts.webhooks.map { service in
+            RegistryEventPublisher(isPromptModel: { [registry = stores.registry] name in
                 guard let model = try? registry?.getRegisteredModel(name: name) else { return false }
                 return model.tags.last { $0.key == RegistryEventPublisher.isPromptKey }?.value.lowercased() == "true"
             }, publish: { service.dispatcher.publish($0, data: $1) })
         }
-        let events = APIEvents(observability?.metrics)
+        let events = APIEvents(parts.observability?.metrics)
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
             + LoggingRoutes(store: store, events: events).routes
             + MetricRoutes(store: store).routes
-            + ((store as? any LoggedModelStore).map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
-            + RegistryRoutes(store: store, visibility: visibility).routes
+            + (stores.loggedModels.map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
+            + (stores.registry.map {
+                RegistryRoutes(registry: $0, transitionRequests: stores.transitionRequests, visibility: visibility).routes
+            } ?? [])
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
-            + (webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
+            + (parts.webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
             + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
         let version3 = access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? []
         let apiRouter = Router(routes: apiRoutes, prefixes: Router.version2Prefixes)
+        let observability = parts.observability
         let router = Router(merging: apiRouter, with: ServerInfoRoutes(
-            version: version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
+            version: parts.version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
             + UICompanionRoutes().routes
             + DatasetSummaryRoutes(store: store, visibility: visibility).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
-            + ((store as? any RegistryStoreProviding).map {
-                ModelVersionArtifactDownloadRoutes(registry: $0.registryStore, tracking: store, artifacts: artifacts).routes
+            + (stores.registry.map {
+                ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + Router.version3Prefixes.flatMap { prefix in
@@ -72,19 +56,20 @@ public struct MLflowAPI: HTTPHandler {
             })
         self.router = router
         self.access = access
-        self.transport = transport
+        self.transport = parts.transport
         self.artifacts = artifacts
-        self.logError = logError
+        self.logError = parts.logError
+        let (transport, ui) = (parts.transport, parts.ui)
         var stages: [any APIMiddleware] = [TransportMiddleware(transport: transport),
                                            ObservationMiddleware(observability: observability),
                                            RoutingMiddleware(router: router)]
-        if let audit {
+        if let audit = parts.audit {
             stages.append(AuditMiddleware(audit: APIAudit(sink: audit, roles: access.map { AuditRoleCache(store: $0.store) })))
         }
         stages += [InsecureRefusalMiddleware(transport: transport), SignInMiddleware(access: access, ui: ui)]
         let dispatcher = RouteDispatcher(router: router, artifactProxy: ArtifactProxyRoutes(service: artifacts),
-                                         artifactsOnly: artifactsOnly, access: access, graphQL: GraphQLEndpoint(),
-                                         registryEvents: registryEvents, logError: logError)
+                                         artifactsOnly: parts.artifactsOnly, access: access, graphQL: GraphQLEndpoint(),
+                                         registryEvents: registryEvents, logError: parts.logError)
         pipeline = APIPipeline(stages: stages, endpoint: { dispatcher.respond(to: &$0) })
     }
 

@@ -47,11 +47,6 @@ public protocol RegistryStore: Sendable {
                   approve: (RegistryRollbackPlan) throws -> Void) throws -> RegistryRollback
 }
 
-/// Something that can hand out the registry store living next to it (the API finds the registry this way).
-public protocol RegistryStoreProviding {
-    var registryStore: any RegistryStore { get }
-}
-
 /// Parameters of `model-versions/create`. `runId` / `modelId` nil means the request did not send the field.
 public struct CreateModelVersionRequest: Sendable {
     public var name: String

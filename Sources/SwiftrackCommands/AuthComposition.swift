@@ -7,7 +7,7 @@ import Storage
 /// Builds access control from the options: the auth configuration, its database, the admin.
 enum AuthComposition {
     static func accessControl(_ options: ServerOptions, environment: [String: String],
-                              tracking: any TrackingStore) throws -> (AccessControl, DatabaseComposition.Opened)? {
+                              stores: APIStores) throws -> (AccessControl, DatabaseComposition.Opened)? {
         guard options.authEnabled else { return nil }
         var file: INIFile?
         if let path = options.authConfigPath {
@@ -44,7 +44,7 @@ enum AuthComposition {
             Log.info("LDAP sign-in for users without a local password: \($0.uri)\($0.startTLS ? " with StartTLS" : "")")
             return LDAPCredentialVerifier(configuration: $0, store: store)
         }
-        return (AccessControl(store: store, defaultPermission: configuration.defaultPermission, tracking: tracking,
+        return (AccessControl(store: store, defaultPermission: configuration.defaultPermission, stores: stores,
                               promotion: configuration.promotion, bearer: bearer, browser: browser, ldap: ldap), opened)
     }
 

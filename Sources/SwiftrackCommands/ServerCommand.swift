@@ -39,20 +39,20 @@ enum ServerCommand {
                                            waitSecondsTotal: stats.waitSecondsTotal, timeoutsTotal: stats.timeouts)
             }
         }
+        let stores = APIStores(store)
         let auth = try AuthComposition.accessControl(options, environment: ProcessInfo.processInfo.environment,
-                                                     tracking: store)
+                                                     stores: stores)
         let audit = try AuditComposition.writer(options, metrics: observability.metrics.registry)
-        let webhooks = (store.registryStore as? any WebhookStore).map { webhookStore in
-            let sender = WebhookSender(policy: options.webhooks.policy, timeoutSeconds: options.webhooks.timeoutSeconds)
-            return WebhookService(store: webhookStore, sender: sender, dispatcher: WebhookDispatcher(
-                store: webhookStore, sender: sender, retry: options.webhooks.retry, log: { Log.error($0) }))
-        }
-        let api = MLflowAPI(store: store, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
-                            artifactsOnly: options.artifactsOnly, observability: observability,
-                            access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui,
-                            webhooks: webhooks) { message in
+        let webhookStore = store.registryStore
+        let sender = WebhookSender(policy: options.webhooks.policy, timeoutSeconds: options.webhooks.timeoutSeconds)
+        let webhooks = WebhookService(store: webhookStore, sender: sender, dispatcher: WebhookDispatcher(
+            store: webhookStore, sender: sender, retry: options.webhooks.retry, log: { Log.error($0) }))
+        let api = MLflowAPI(APIParts(stores: stores, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
+                                     artifactsOnly: options.artifactsOnly, observability: observability,
+                                     access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui,
+                                     webhooks: webhooks) { message in
             Log.error(message)
-        }
+        })
         let server = HTTPServer(configuration: options.http, handler: api)
         let metricsServer = options.metricsPort.map { port in
             var configuration = options.http

@@ -74,7 +74,7 @@ struct APIPipelineTests {
 
     @Test func signInAnswersADecidedRefusalAndLetsOnlyPublicRoutesPassUnsigned() throws {
         let harness = try AuthHarness(defaultPermission: .read)
-        let access = AccessControl(store: harness.auth, defaultPermission: .read, tracking: harness.store)
+        let access = AccessControl(store: harness.auth, defaultPermission: .read, stores: APIStores(harness.store))
         let stage = SignInMiddleware(access: access, ui: nil)
         let publicRoute = Route("GET", "/health", access: .publicRoute) { _ in reached }
         let privateRoute = Route("GET", "/mlflow/x", access: .signedIn) { _ in reached }

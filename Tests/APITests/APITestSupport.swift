@@ -16,7 +16,7 @@ final class APIHarness: @unchecked Sendable {
     init() throws {
         database = try SQLiteDatabase.temporary(readerCount: 1)
         store = try SQLTrackingStore(database: database, defaultArtifactRoot: "/tmp/x")
-        api = MLflowAPI(store: store, version: "test")
+        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test"))
     }
 
     /// A POST with a JSON body (text as given) and, unless nil, a Content-Type header.

@@ -20,8 +20,8 @@ final class AuthHarness: @unchecked Sendable {
         store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1), defaultArtifactRoot: "/tmp/x")
         auth = try AuthStore(database: try SQLiteDatabase.temporary(readerCount: 1), passwordIterations: 1_000)
         try auth.createUser(username: "admin", password: Self.password("admin"), isAdmin: true)
-        let access = AccessControl(store: auth, defaultPermission: defaultPermission, tracking: store)
-        api = MLflowAPI(store: store, version: "test", access: access)
+        let access = AccessControl(store: auth, defaultPermission: defaultPermission, stores: APIStores(store))
+        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", access: access))
     }
 
     /// The harness's password for a user.
@@ -203,8 +203,8 @@ struct AccessControlTests {
         try auth.createUser(username: "alice", password: AuthHarness.password("alice"))
         let observability = APIObservability(metrics: ServerMetrics(version: "t", mlflowVersion: "3.17.2"),
                                              log: RequestLog(format: .json) { line in lines.withLock { $0.append(line) } })
-        let api = MLflowAPI(store: store, version: "t", observability: observability,
-                            access: AccessControl(store: auth, defaultPermission: .read, tracking: store))
+        let api = MLflowAPI(APIParts(stores: APIStores(store), version: "t", observability: observability,
+                            access: AccessControl(store: auth, defaultPermission: .read, stores: APIStores(store))))
         let token = Data("alice:\(AuthHarness.password("alice"))".utf8).base64EncodedString()
         _ = api.handle(HTTPRequest(method: "GET", target: "/api/2.0/mlflow/experiments/get?experiment_id=0",
                                    headers: [(name: "Authorization", value: "Basic \(token)")]))

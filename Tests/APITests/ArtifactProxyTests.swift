@@ -27,7 +27,7 @@ private final class ProxyHarness: @unchecked Sendable {
                                         defaultArtifactRoot: "mlflow-artifacts:/")
         let service = ArtifactService(destination: serveArtifacts ? LocalArtifactRepository(root: destination) : nil,
                                       uploadDirectory: staging, scratchDirectory: staging, maxUploadBytes: 1000)
-        api = MLflowAPI(store: store, version: "test", artifacts: service, artifactsOnly: artifactsOnly)
+        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service, artifactsOnly: artifactsOnly))
     }
 
     /// A PUT as the HTTP server hands it over: the body staged in a file.

@@ -30,7 +30,7 @@ final class RecordingAuditSink: AuditSink {
 struct AuditHookTests {
     private func api(_ sink: RecordingAuditSink, access: AccessControl? = nil,
                      store: SQLTrackingStore) -> MLflowAPI {
-        MLflowAPI(store: store, version: "test", access: access, audit: sink)
+        MLflowAPI(APIParts(stores: APIStores(store), version: "test", access: access, audit: sink))
     }
 
     private func request(_ method: String, _ target: String, _ body: String = "",
@@ -83,7 +83,7 @@ struct AuditHookTests {
     @Test func theSignedInUserAndRolesAreRecordedAndPasswordsAreNot() throws {
         let harness = try AuthHarness(defaultPermission: .read)
         let sink = RecordingAuditSink()
-        let access = AccessControl(store: harness.auth, defaultPermission: .read, tracking: harness.store)
+        let access = AccessControl(store: harness.auth, defaultPermission: .read, stores: APIStores(harness.store))
         let api = api(sink, access: access, store: harness.store)
         let token = Data("admin:\(AuthHarness.password("admin"))".utf8).base64EncodedString()
         let reply = Reply(api.handle(request("POST", "/api/2.0/mlflow/users/create",
@@ -102,8 +102,8 @@ struct AuditHookTests {
         let sink = RecordingAuditSink(failsClosed: true)
         sink.healthy.store(false, ordering: .relaxed)
         let metrics = ServerMetrics(version: "t", mlflowVersion: "t")
-        let api = MLflowAPI(store: harness.store, version: "test",
-                            observability: APIObservability(metrics: metrics, log: nil), audit: sink)
+        let api = MLflowAPI(APIParts(stores: APIStores(harness.store), version: "test",
+                            observability: APIObservability(metrics: metrics, log: nil), audit: sink))
         let refused = Reply(api.handle(request("POST", "/api/2.0/mlflow/experiments/create", #"{"name":"never"}"#)))
         #expect(refused.status == 503)
         #expect(refused.errorCode == "TEMPORARILY_UNAVAILABLE")

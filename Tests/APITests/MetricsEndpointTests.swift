@@ -11,8 +11,8 @@ import Testing
     @Test func metricsLeaveTheAPIPortForTheirOwn() throws {
         let metrics = ServerMetrics(version: "t", mlflowVersion: "3.17.2")
         let store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1), defaultArtifactRoot: "/tmp/x")
-        let api = MLflowAPI(store: store, version: "3.17.2",
-                            observability: APIObservability(metrics: metrics, log: nil, servesMetricsRoute: false))
+        let api = MLflowAPI(APIParts(stores: APIStores(store), version: "3.17.2",
+                            observability: APIObservability(metrics: metrics, log: nil, servesMetricsRoute: false)))
         #expect(api.handle(HTTPRequest(method: "GET", target: "/health")).status == 200)
         #expect(api.handle(HTTPRequest(method: "GET", target: "/metrics")).status == 404)
 

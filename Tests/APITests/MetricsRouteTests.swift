@@ -13,7 +13,7 @@ import Testing
         let lines = Mutex<[String]>([])
         let log = RequestLog(format: .json) { line in lines.withLock { $0.append(line) } }
         let store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1), defaultArtifactRoot: "/tmp/x")
-        let api = MLflowAPI(store: store, version: "3.17.2", observability: APIObservability(metrics: metrics, log: log))
+        let api = MLflowAPI(APIParts(stores: APIStores(store), version: "3.17.2", observability: APIObservability(metrics: metrics, log: log)))
         let json = [(name: "Content-Type", value: "application/json")]
         let created = api.handle(HTTPRequest(method: "POST", target: "/api/2.0/mlflow/runs/create", headers: json,
                                              body: Array(#"{"experiment_id":"0"}"#.utf8)))

@@ -25,7 +25,7 @@ struct ModelVersionArtifactRouteTests {
                                             defaultArtifactRoot: root)
         let service = ArtifactService(destination: LocalArtifactRepository(root: destination),
                                       uploadDirectory: directory.path, scratchDirectory: directory.path)
-        let api = MLflowAPI(store: store, version: "test", artifacts: service)
+        let api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service))
         func send(_ method: String, _ target: String, _ body: String = "") -> HTTPResponse {
             api.handle(HTTPRequest(method: method, target: target,
                                    headers: [(name: "Content-Type", value: "application/json")], body: Array(body.utf8)))

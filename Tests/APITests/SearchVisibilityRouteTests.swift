@@ -41,9 +41,11 @@ private struct VisibilityFixture {
         }
         self.experiments = experiments
         let (e1, e2, e3) = (experiments[0], experiments[1], experiments[2])
-        api = MLflowAPI(store: harness.store, version: "test", visibility: StubVisibility(
+        var parts = APIParts(stores: APIStores(harness.store), version: "test")
+        parts.visibility = StubVisibility(
             experiments: ["alice": .only([e1, e3]), "bob": .allExcept(["0", e1]), "admin": .all],
-            models: ["alice": .only(["m1"]), "bob": .allExcept(["m1"]), "admin": .all]))
+            models: ["alice": .only(["m1"]), "bob": .allExcept(["m1"]), "admin": .all])
+        api = MLflowAPI(parts)
     }
 
     func send(_ method: String, _ target: String, _ body: String = "", as user: String?) -> Reply {

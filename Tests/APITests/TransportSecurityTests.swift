@@ -71,7 +71,7 @@ struct TransportSecurityTests {
     @Test func theAPIRefusesPlainRequestsAndMarksSecureAnswers() throws {
         let store = try APIHarness().store
         let transport = TransportSecurity(trustedProxies: [try #require(AddressRange("127.0.0.1"))], requireHTTPS: true)
-        let api = MLflowAPI(store: store, version: "test", transport: transport)
+        let api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", transport: transport))
         let plain = Reply(api.handle(request(from: "127.0.0.1")))
         #expect(plain.status == 403 && plain.errorCode == "PERMISSION_DENIED")
         #expect(plain.message?.contains("accepts only HTTPS") == true)

@@ -66,14 +66,14 @@ struct WebSiteTests {
         let site = try #require(DirectoryWebSite(root: root))
         let database = try SQLiteDatabase.temporary(readerCount: 1)
         let store = try SQLTrackingStore(database: database, defaultArtifactRoot: "/tmp/x")
-        let api = MLflowAPI(store: store, version: "test", ui: site)
+        let api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", ui: site))
         #expect(api.handle(HTTPRequest(method: "GET", target: "/")).file?.path.hasSuffix("/index.html") == true)
         #expect(api.handle(HTTPRequest(method: "GET", target: "/static-files/static/js/main.js")).status == 200)
         #expect(api.handle(HTTPRequest(method: "GET", target: "/static-files/..%2fsecret.txt")).status == 404)
         #expect(api.handle(HTTPRequest(method: "POST", target: "/")).status != 200)
         #expect(api.handle(HTTPRequest(method: "GET", target: "/api/2.0/mlflow/experiments/search?max_results=1"))
             .status == 200)
-        let none = MLflowAPI(store: store, version: "test")
+        let none = MLflowAPI(APIParts(stores: APIStores(store), version: "test"))
         #expect(none.handle(HTTPRequest(method: "GET", target: "/")).status == 404)
     }
 }

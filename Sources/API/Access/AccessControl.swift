@@ -26,7 +26,7 @@ public final class AccessControl: Sendable {
     /// Basic credentials of users without a local password checked by an LDAP bind, when configured.
     let ldap: LDAPCredentialVerifier?
 
-    public init(store: AuthStore, defaultPermission: Permission, tracking: any TrackingStore,
+    public init(store: AuthStore, defaultPermission: Permission, stores: APIStores,
                 promotion: PromotionPolicy = PromotionPolicy(), verifier: CredentialVerifier? = nil,
                 bearer: BearerAuthenticator? = nil, browser: BrowserSignIn? = nil, ldap: LDAPCredentialVerifier? = nil) {
         self.bearer = bearer
@@ -36,10 +36,10 @@ public final class AccessControl: Sendable {
         self.defaultPermission = defaultPermission
         self.promotion = promotion
         self.verifier = verifier ?? CredentialVerifier(store: store)
-        self.tracking = tracking
-        self.registry = (tracking as? any RegistryStoreProviding)?.registryStore
-        self.loggedModels = tracking as? any LoggedModelStore
-        self.transitionRequests = registry as? any TransitionRequestStore
+        self.tracking = stores.tracking
+        self.registry = stores.registry
+        self.loggedModels = stores.loggedModels
+        self.transitionRequests = stores.transitionRequests
     }
 
     // MARK: Authentication

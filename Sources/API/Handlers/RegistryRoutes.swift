@@ -1,19 +1,19 @@
 import Storage
 import TrackingCore
 
-/// The model registry's routes (model_registry.proto), present when the tracking store has a registry next to it.
+/// The model registry's routes (model_registry.proto), present when the API has a registry store.
 struct RegistryRoutes {
-    let store: any TrackingStore
+    let registry: any RegistryStore
+    let transitionRequests: (any TransitionRequestStore)?
     /// With access control, what each caller may read: the searches answer only that.
     var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
-        guard let registry = (store as? any RegistryStoreProviding)?.registryStore else { return [] }
-        return RegisteredModelRoutes(registry: registry, visibility: visibility).routes
+        RegisteredModelRoutes(registry: registry, visibility: visibility).routes
             + ModelVersionRoutes(registry: registry, visibility: visibility).routes
             + RegistryAliasRoutes(registry: registry).routes
             + RegistryRollbackRoutes(registry: registry).routes
-            + ((registry as? any TransitionRequestStore).map { TransitionRequestRoutes(store: $0).routes } ?? [])
+            + (transitionRequests.map { TransitionRequestRoutes(store: $0).routes } ?? [])
     }
 }
 

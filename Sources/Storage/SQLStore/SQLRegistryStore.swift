@@ -79,7 +79,8 @@ public final class SQLRegistryStore: RegistryStore {
     }
 }
 
-extension SQLTrackingStore: RegistryStoreProviding {
-    /// The registry on the same database (migrated by this store's initialiser).
-    public var registryStore: any RegistryStore { SQLRegistryStore(migrated: database) }
+extension SQLTrackingStore {
+    /// The registry on the same database (migrated by this store's initialiser): registered models,
+    /// versions, transition requests and webhooks.
+    public var registryStore: SQLRegistryStore { SQLRegistryStore(migrated: database) }
 }
