@@ -15,13 +15,11 @@ import requests
 
 from browser import Browser, available
 from helpers import own_run_source
-from conftest import (SWIFTRACK_BIN, _free_port, auth_server_environment, start_logged, stop_process_group,
+from conftest import (SWIFTRACK_BIN, _free_port, fresh_database_uri, auth_server_environment, start_logged, stop_process_group,
                       wait_for_health)
 
 pytestmark = [
     pytest.mark.swiftrack_only,
-    pytest.mark.skipif(os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") != "sqlite",
-                       reason="the UI does not depend on the engine: runs in the SQLite pass"),
 ]
 needs_browser = pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
 BIG_POINTS = 100_000
@@ -30,7 +28,7 @@ SMALL_RUNS = 60
 
 def start_server(tmp, extra=(), env=None):
     port = _free_port()
-    cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
+    cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", fresh_database_uri(tmp),
            "--artifacts-destination", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),
            *extra]
     log_path = os.path.join(tmp, "server.log")

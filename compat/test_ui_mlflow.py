@@ -14,12 +14,10 @@ import pytest
 import requests
 
 from browser import Browser, available
-from conftest import SWIFTRACK_BIN, _free_port, start_logged, stop_process_group, wait_for_health
+from conftest import SWIFTRACK_BIN, _free_port, fresh_database_uri, start_logged, stop_process_group, wait_for_health
 
 pytestmark = [
     pytest.mark.swiftrack_only,
-    pytest.mark.skipif(os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") != "sqlite",
-                       reason="the UI does not depend on the engine: runs in the SQLite pass"),
 ]
 VENV = os.path.dirname(os.path.dirname(sys.executable))
 
@@ -30,7 +28,7 @@ def server():
     port = _free_port()
     # The wheel's UI is found from the virtual environment, as `mlflow server` users have it.
     env = dict(os.environ, VIRTUAL_ENV=VENV)
-    cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", f"sqlite:///{tmp}/mlflow.db",
+    cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", fresh_database_uri(tmp),
            "--artifacts-destination", os.path.join(tmp, "artifacts"), "--host", "127.0.0.1", "--port", str(port),
            "--ui", "mlflow"]
     log_path = os.path.join(tmp, "server.log")
