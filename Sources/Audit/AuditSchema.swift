@@ -23,7 +23,7 @@ public enum AuditSchema {
     ]
 
     private static func version1(_ dialect: SQLDialect) -> [String] {
-        let options = dialect == .mysql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : ""
+        let options = dialect.tableOptions
         return [
             """
             CREATE TABLE audit_records (

@@ -6,7 +6,7 @@ import SQL
 /// attempts made, the last answer or error, and when the next attempt is due.
 enum Schema007 {
     static func statements(for dialect: SQLDialect) -> [String] {
-        let table = dialect == .mysql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : ""
+        let table = dialect.tableOptions
         return [
             """
             CREATE TABLE webhooks (

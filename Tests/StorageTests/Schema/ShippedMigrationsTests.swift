@@ -1,0 +1,81 @@
+import Audit
+import Auth
+import Testing
+@testable import SQL
+@testable import Storage
+
+/// A shipped migration is never edited: databases it already migrated keep its old shape while fresh
+/// ones would take the new. The schema snapshots catch a change in the resulting schema; this pins
+/// the SQL text itself, byte for byte, so a refactor of how the statements are spelled (the DDL
+/// helpers on `SQLDialect`) cannot change what any engine runs, not even whitespace.
+///
+/// Each entry is a 64-bit FNV-1a of one migration's statements on one engine. A new migration adds
+/// its entries here (the failure message prints them); an existing entry never changes.
+@Suite("Shipped migrations")
+struct ShippedMigrationsTests {
+    static let pinned: [String: String] = [
+        "audit 1 mysql": "522e8c41269fa938",
+        "audit 1 postgres": "b3bbed99b8b0e41c",
+        "audit 1 sqlite": "b3bbed99b8b0e41c",
+        "audit 2 mysql": "b1bd1a599ff136ce",
+        "audit 2 postgres": "b1bd1a599ff136ce",
+        "audit 2 sqlite": "b1bd1a599ff136ce",
+        "auth 1 mysql": "bee7146150720407",
+        "auth 1 postgres": "f6ebf40e6be85517",
+        "auth 1 sqlite": "9627217f8441a03f",
+        "auth 2 mysql": "9cee77dff454431f",
+        "auth 2 postgres": "2538e4390cecab2b",
+        "auth 2 sqlite": "fb7017278a4037b1",
+        "auth 3 mysql": "dc6fbb8b1074f8b4",
+        "auth 3 postgres": "2443fc36f008e35a",
+        "auth 3 sqlite": "b48fb54873f43108",
+        "tracking 1 mysql": "009f270702954923",
+        "tracking 1 postgres": "21d43d1d813af294",
+        "tracking 1 sqlite": "9bace6e231235478",
+        "tracking 2 mysql": "cbf29ce484222325",
+        "tracking 2 postgres": "cbf29ce484222325",
+        "tracking 2 sqlite": "4faaa92579e66729",
+        "tracking 3 mysql": "cbf29ce484222325",
+        "tracking 3 postgres": "cbf29ce484222325",
+        "tracking 3 sqlite": "449ee83d2e3b09c3",
+        "tracking 4 mysql": "cbf29ce484222325",
+        "tracking 4 postgres": "cbf29ce484222325",
+        "tracking 4 sqlite": "0e900823a6f18a3b",
+        "tracking 5 mysql": "cbf29ce484222325",
+        "tracking 5 postgres": "cbf29ce484222325",
+        "tracking 5 sqlite": "ea21ec1dbcd47b67",
+        "tracking 6 mysql": "c8de995bd4afd942",
+        "tracking 6 postgres": "e24cc31c1b2e29dc",
+        "tracking 6 sqlite": "7460fde2a007636a",
+        "tracking 7 mysql": "a02fe438c1cb3eea",
+        "tracking 7 postgres": "0f1daa655e4fd588",
+        "tracking 7 sqlite": "0f1daa655e4fd588",
+    ]
+
+    @Test func everyShippedMigrationKeepsItsSQL() {
+        var actual: [String: String] = [:]
+        for schema in SnapshotSchema.all {
+            for migration in schema.migrations {
+                for (engine, dialect) in [("sqlite", SQLDialect.sqlite), ("postgres", .postgres), ("mysql", .mysql)] {
+                    actual["\(schema.name) \(migration.version) \(engine)"] =
+                        Self.fingerprint(migration.statements(for: dialect))
+                }
+            }
+        }
+        let changed = Set(actual.keys).union(Self.pinned.keys).sorted().filter { Self.pinned[$0] != actual[$0] }
+        let lines = changed.map { "\"\($0)\": \"\(actual[$0] ?? "")\"," }.joined(separator: "\n")
+        #expect(changed.isEmpty, "migration SQL differs from the pinned text (a shipped migration was edited, or a new one needs pinning):\n\(lines)")
+    }
+
+    /// FNV-1a over the UTF-8 bytes of the statements, each followed by a separator no statement holds.
+    static func fingerprint(_ statements: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for statement in statements {
+            for byte in statement.utf8 + [0] {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
