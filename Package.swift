@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -108,3 +108,14 @@ let package = Package(
                                                                   "TrackingCore", "SQL"]),
     ]
 )
+
+// Every Swift target: an existential is written `any P` (its cost visible where it is paid), and an
+// import is internal unless a target says `public import`, so no module (above all a C shim's types)
+// leaks through another's interface without saying so.
+for target in package.targets where target.type != .system && target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .treatWarning("ExistentialAny", as: .error),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

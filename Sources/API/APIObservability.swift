@@ -1,4 +1,4 @@
-import Observability
+public import Observability
 
 /// What the API reports about itself: Prometheus series and, optionally, a request log.
 public struct APIObservability: Sendable {

@@ -1,8 +1,8 @@
 import Artifacts
-import HTTPTransport
-import Observability
+public import HTTPTransport
+public import Observability
 import Storage
-import Webhooks
+public import Webhooks
 
 /// What the composition root hands the API: the stores and each optional part. A part left nil is
 /// off (no access control, no audit, no webhooks, no UI).

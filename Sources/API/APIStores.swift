@@ -1,4 +1,4 @@
-import Storage
+public import Storage
 
 /// The stores the API serves, each capability named: a route group exists when its store does,
 /// and nothing is found by casting. `APIStores(store)` is Swiftrack's SQL store with all of them.

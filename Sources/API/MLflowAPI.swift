@@ -1,6 +1,6 @@
 import Artifacts
 import Auth
-import HTTPTransport
+public import HTTPTransport
 import JSON
 import Observability
 import Storage

@@ -1,5 +1,5 @@
-import HTTPTransport
-import Observability
+public import HTTPTransport
+public import Observability
 
 /// The handler of `--metrics-port`: `/metrics` (and `/health`, for probes) on a port of its own,
 /// so an operator can keep the series off the port that clients reach. Everything else is 404.

@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 import URLCoding
 
 /// The one place that decides whether an artifact path from a request is allowed

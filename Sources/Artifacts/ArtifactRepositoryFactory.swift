@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// Chooses the repository for an artifact root URI by its scheme.
 public struct ArtifactRepositoryFactory: Sendable {

@@ -1,5 +1,5 @@
 import Crypto
-import Observability
+public import Observability
 
 /// Links records into the hash chain: each hash covers the record's canonical bytes (with its
 /// sequence number and mode) followed by the previous record's hash; the first record follows

@@ -1,5 +1,5 @@
-import Foundation
-import Lifecycle
+public import Foundation
+public import Lifecycle
 import Synchronization
 
 /// Writes checkpoints of the heads the server itself produced into a directory

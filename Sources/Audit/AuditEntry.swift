@@ -1,4 +1,4 @@
-import Observability
+public import Observability
 
 /// A record as stored: its place in the chain, the previous record's hash and its own.
 public struct AuditEntry: Sendable, Equatable {

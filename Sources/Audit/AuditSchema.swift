@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 
 /// The audit database's tables, versioned in `audit_schema_version` (apart from the tracking
 /// schema's table, so the two could share a database, though a dedicated one is the point).

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
-import Lifecycle
-import Observability
+public import Lifecycle
+public import Observability
 import Synchronization
 
 /// The `AuditSink` the server uses: records wait in an `AuditQueue` and a thread of its own

@@ -1,5 +1,5 @@
-import Observability
-import SQL
+public import Observability
+public import SQL
 import TrackingCore
 
 /// The audit log in a SQL database of its own (SQLite, PostgreSQL or MySQL): appends batches

@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 
 /// The auth database's tables, versioned in `auth_schema_version` (so they may share a database
 /// with the tracking schema). As in MLflow 3's basic-auth database, every grant is a role

@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 import TrackingCore
 
 /// Users, roles and grants in their own database (any engine `Storage` opens), with MLflow's

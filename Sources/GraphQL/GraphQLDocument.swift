@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// A parsed GraphQL request document: the operations and fragments MLflow's UI sends to `/graphql`.
 /// Only what execution needs is kept; types of variable definitions are kept as text for messages.

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// Runs one operation of a document: picks the operation, checks the variables it declares,
 /// validates it (`GraphQLValidator`), then resolves each selected field and shapes the answer as

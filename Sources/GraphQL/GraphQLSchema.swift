@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// The types a GraphQL schema answers with, described as MLflow's graphene schema describes its
 /// protos: every object is read from a REST answer's JSON (snake_case keys, camelCase fields).

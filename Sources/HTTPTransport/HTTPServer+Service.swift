@@ -1,4 +1,4 @@
-import Lifecycle
+public import Lifecycle
 
 /// The server as one of the process's services: `start` binds and serves, `stop(deadline:)`
 /// drains in-flight requests (up to the grace period) and ends the workers.

@@ -1,4 +1,4 @@
-import Dispatch
+public import Dispatch
 
 extension ContinuousClock.Instant {
     /// The same moment for a semaphore wait (`DispatchSemaphore.wait(timeout:)`); a deadline in

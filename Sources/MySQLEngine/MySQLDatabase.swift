@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 
 /// Opens a MySQL/MariaDB backend store: a `PooledSQLDatabase` over Connector/C connections.
 public enum MySQLDatabase {

@@ -19,7 +19,7 @@ enum MySQLErrors {
     static let connectionFailures: Set<UInt32> = [2002, 2003, 2006, 2013, 2055, 1927, 1053, 2057, 2014]
 
     /// The error for `code` and the engine's `message`, in what `context` was doing.
-    static func error(code: UInt32, message: String, context: String) -> Error {
+    static func error(code: UInt32, message: String, context: String) -> any Error {
         let text = "\(context): MySQL error \(code): \(message)"
         if constraintViolations.contains(code) { return SQLConstraintViolation(message: text) }
         if transientFailures.contains(code) { return SQLTransientFailure(message: text) }
@@ -28,12 +28,12 @@ enum MySQLErrors {
     }
 
     /// The last error on the connection.
-    static func error(connection: UnsafeMutablePointer<MYSQL>, context: String) -> Error {
+    static func error(connection: UnsafeMutablePointer<MYSQL>, context: String) -> any Error {
         error(code: mysql_errno(connection), message: String(cString: mysql_error(connection)), context: context)
     }
 
     /// The last error on a prepared statement.
-    static func error(statement: UnsafeMutablePointer<MYSQL_STMT>, context: String) -> Error {
+    static func error(statement: UnsafeMutablePointer<MYSQL_STMT>, context: String) -> any Error {
         error(code: mysql_stmt_errno(statement), message: String(cString: mysql_stmt_error(statement)),
               context: context)
     }

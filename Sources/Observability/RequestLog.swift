@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// One line per answered request on standard error: plain text or JSON (`--log-format json`).

@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 
 /// Opens a PostgreSQL backend store: a `PooledSQLDatabase` over libpq connections.
 public enum PostgresDatabase {

@@ -26,7 +26,7 @@ enum PostgresErrors {
     ///   so the write runs again;
     /// - 22001 (a value longer than its column): INVALID_PARAMETER_VALUE, since it is the request's;
     /// - anything else: an internal error carrying the SQLSTATE and the server's message.
-    static func error(_ result: OpaquePointer?, connection: OpaquePointer) -> Error {
+    static func error(_ result: OpaquePointer?, connection: OpaquePointer) -> any Error {
         let state = sqlstate(result)
         let text = message(result, connection: connection)
         if PQstatus(connection) == CONNECTION_BAD || state.hasPrefix("08")

@@ -47,7 +47,7 @@ public final class PooledSQLDatabase: SQLDatabase, Sendable {
     }
 
     private struct CommitFailed: Error {
-        let underlying: Error
+        let underlying: any Error
     }
 
     private func transaction<T>(write: Bool, _ body: (any SQLConnection) throws -> T) throws -> T {

@@ -121,13 +121,13 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return statement
     }
 
-    static func error(code: Int32, connection: OpaquePointer, context: String) -> Error {
+    static func error(code: Int32, connection: OpaquePointer, context: String) -> any Error {
         error(code: code, message: "\(context): \(String(cString: sqlite3_errmsg(connection)))")
     }
 
     /// Constraint violations are thrown as `SQLiteConstraintViolation` (callers map them);
     /// everything else as an internal error carrying SQLite's message.
-    static func error(code: Int32, message: String) -> Error {
+    static func error(code: Int32, message: String) -> any Error {
         if code & 0xFF == SQLITE_CONSTRAINT { return SQLConstraintViolation(message: message) }
         return MLflowError.internalError("SQLite error \(code): \(message)")
     }

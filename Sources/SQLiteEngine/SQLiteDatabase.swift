@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import SQL
+public import SQL
 import Synchronization
 import TrackingCore
 

@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// Permanent deletion for `swiftrack gc`: reads what is in the `deleted` lifecycle stage and removes
 /// a run, a logged model or an experiment with every row that belongs to it. Each call is one

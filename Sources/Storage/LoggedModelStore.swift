@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// MLflow 3 logged models and run outputs. Engines implement it beside `TrackingStore`;
 /// each call is one transaction and failures are thrown as `MLflowError`.

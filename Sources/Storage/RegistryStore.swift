@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// The model registry store: every engine implements it. Each call is one transaction; failures are
 /// thrown as `MLflowError` with MLflow's `SqlAlchemyStore` messages. Versions are taken as the request

@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// The tracking store: every engine (SQLite, PostgreSQL, MySQL) implements it.
 /// Each call is one transaction; failures are thrown as `MLflowError`.

@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// Transition requests: asking for a model version to be moved into a stage or under an alias,
 /// and deciding once. Each call is one transaction; approving makes the move in the same one.

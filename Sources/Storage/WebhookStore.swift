@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// Registry webhooks and the record of their deliveries (MLflow's webhook store methods, plus
 /// Swiftrack's delivery log). The URL's address policy is the caller's: the store checks MLflow's

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+public import HTTPTransport
 
 /// The built-in browser UI (`--ui builtin`, the default): plain HTML, CSS and JavaScript modules
 /// from `web/`, embedded in the binary by `scripts/embed-web`. The page is public: it asks for

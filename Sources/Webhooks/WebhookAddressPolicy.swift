@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TrackingCore
+public import TrackingCore
 
 /// Which addresses a webhook may be sent to (SSRF safety). By default only public addresses:
 /// loopback, private (RFC 1918, CGNAT, fc00::/7), link-local (169.254/16 with the cloud metadata

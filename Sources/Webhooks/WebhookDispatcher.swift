@@ -1,11 +1,11 @@
 import Crypto
 import Dispatch
 import Foundation
-import JSON
-import Lifecycle
-import Storage
+public import JSON
+public import Lifecycle
+public import Storage
 import Synchronization
-import TrackingCore
+public import TrackingCore
 
 /// Sends recorded deliveries off the request path: `threads` threads take the deliveries that are
 /// due (so one slow receiver does not hold up the others), make one attempt each, record it, and schedules a retry after the policy's backoff on a

@@ -1,6 +1,6 @@
-import Foundation
-import JSON
-import TrackingCore
+public import Foundation
+public import JSON
+public import TrackingCore
 
 /// The bodies MLflow sends (mlflow/webhooks/types.py and delivery.py): `{"entity", "action",
 /// "timestamp", "data"}`, written as Python's `json.dumps` does by default (`", "` and `": "`

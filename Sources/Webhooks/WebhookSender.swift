@@ -1,5 +1,5 @@
 import OutboundHTTP
-import TrackingCore
+public import TrackingCore
 
 /// One POST of a signed payload to a webhook, through the address policy: the host is resolved and
 /// checked now, and libcurl connects only to the checked address (no second lookup for DNS

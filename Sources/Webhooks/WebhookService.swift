@@ -1,7 +1,7 @@
 import Foundation
-import JSON
-import Storage
-import TrackingCore
+public import JSON
+public import Storage
+public import TrackingCore
 
 /// What the webhook routes and the registry's events need: the store, the sender (address policy)
 /// and the dispatcher. Built by the composition root when the registry store keeps webhooks.

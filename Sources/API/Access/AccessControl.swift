@@ -1,4 +1,4 @@
-import Auth
+public import Auth
 import Foundation
 import HTTPTransport
 import Storage

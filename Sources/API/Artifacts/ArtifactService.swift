@@ -1,4 +1,4 @@
-import Artifacts
+public import Artifacts
 import TrackingCore
 
 /// How the server reaches artifacts: the proxied destination (`--serve-artifacts`), the

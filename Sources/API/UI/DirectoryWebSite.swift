@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+public import HTTPTransport
 
 /// A UI served from a folder on disk: MLflow's prebuilt UI (`mlflow/server/js/build` in the
 /// installed wheel), for `--ui mlflow`. Only regular files inside the folder are served: `..`,

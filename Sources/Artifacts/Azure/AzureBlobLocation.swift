@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// `wasbs://container@account.blob.core.windows.net/prefix`, or the same place as
 /// `https://account.blob.core.windows.net/container/prefix`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Crypto
 
 /// A service SAS for one blob (signed with the account key, service version 2020-12-06 and

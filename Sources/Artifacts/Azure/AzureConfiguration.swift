@@ -1,5 +1,5 @@
-import Foundation
-import TrackingCore
+public import Foundation
+public import TrackingCore
 import Crypto
 
 /// How to reach Azure Blob Storage and sign for it, built from an environment dictionary (the

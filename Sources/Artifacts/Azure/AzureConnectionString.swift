@@ -1,5 +1,5 @@
 import Crypto
-import TrackingCore
+public import TrackingCore
 
 /// `Key=Value;...` storage connection strings (`AZURE_STORAGE_CONNECTION_STRING`).
 public struct AzureConnectionString: Sendable, Equatable {

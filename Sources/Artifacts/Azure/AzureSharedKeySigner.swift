@@ -1,5 +1,5 @@
 import Crypto
-import OutboundHTTP
+public import OutboundHTTP
 /// Azure Storage Shared Key authorisation (service version 2015-02-21 and later): the
 /// string-to-sign of a request and its `Authorization: SharedKey account:signature` header.
 public struct AzureSharedKeySigner: Sendable {

@@ -1,6 +1,6 @@
-import Foundation
-import TrackingCore
-import Crypto
+public import Foundation
+public import TrackingCore
+public import Crypto
 
 /// The signed JWT (RS256) a service account exchanges for an access token (RFC 7523).
 public enum GCSJWTAssertion {

@@ -1,5 +1,5 @@
 import Foundation
-import TrackingCore
+public import TrackingCore
 
 /// The fields of a service-account JSON key file that the token exchange needs.
 public struct GCSServiceAccountKey: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 /// `scheme://bucket/prefix` (S3, GCS): the bucket and the object name prefix (no leading or
 /// trailing `/`).

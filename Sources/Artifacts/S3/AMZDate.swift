@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// SigV4's timestamps: `20130524T000000Z` and its date part `20130524`, always UTC.
 public struct AMZDate: Sendable, Equatable {

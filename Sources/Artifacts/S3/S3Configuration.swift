@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How to reach S3 and sign for it, built from an environment dictionary (the process's by
 /// default) so tests can pass their own.

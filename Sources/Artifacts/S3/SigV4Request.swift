@@ -1,4 +1,4 @@
-import OutboundHTTP
+public import OutboundHTTP
 /// What SigV4 signs of a request: method, host, the already URI-encoded path, the raw query
 /// parameters and the headers to sign (besides `host`, which is always signed).
 public struct SigV4Request: Sendable, Equatable {

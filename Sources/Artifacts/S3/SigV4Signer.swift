@@ -1,5 +1,5 @@
 import Crypto
-import OutboundHTTP
+public import OutboundHTTP
 /// AWS Signature Version 4 (AWS4-HMAC-SHA256): header signing and query presigning.
 public struct SigV4Signer: Sendable {
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"

@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 import JSON
 
 /// The signing keys of a JWKS document, by key id: RSA keys (`n`, `e`) for RS256 and P-256 keys

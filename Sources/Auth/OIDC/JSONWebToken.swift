@@ -1,5 +1,5 @@
 import Crypto
-import JSON
+public import JSON
 
 /// A compact JWS (`header.payload.signature`, base64url without padding) taken apart; nothing
 /// is checked here but its shape (OIDCTokenVerifier checks the rest).

@@ -1,5 +1,5 @@
-import SQL
-import TrackingCore
+public import SQL
+public import TrackingCore
 
 /// `GarbageCollectionStore` on any `SQLDatabase`: one SQL for the three engines. It shares the
 /// tracking store's database (the registry's pointers are read from the same tables).

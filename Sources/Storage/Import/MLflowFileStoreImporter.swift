@@ -1,5 +1,5 @@
 import Foundation
-import SQL
+public import SQL
 import TrackingCore
 
 /// Copies an MLflow file store (`./mlruns`: `<experiment>/meta.yaml`, `<experiment>/<run>/meta.yaml`,

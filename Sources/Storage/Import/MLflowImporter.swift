@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 import TrackingCore
 
 /// Rows read from the source and written to the destination, per table.

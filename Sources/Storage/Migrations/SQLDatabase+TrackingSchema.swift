@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 
 /// The tracking schema's migrations as the default of the SQL core's generic machinery: what the
 /// stores, `swiftrack db upgrade` and `gc` mean when they name no other schema.

@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 
 /// The registered migrations of the tracking schema, in order. Append; never edit a shipped one.
 ///

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?) throws {

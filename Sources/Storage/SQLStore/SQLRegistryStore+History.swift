@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     public func history(name: String) throws -> [RegistryHistoryEntry] {

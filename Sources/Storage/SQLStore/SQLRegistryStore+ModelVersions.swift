@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     /// The number is the model's counter (one past the highest ever used), so numbers are never reused

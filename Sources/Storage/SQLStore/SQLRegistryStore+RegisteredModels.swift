@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     public func createRegisteredModel(name: String, tags: [Tag], description: String?) throws -> RegisteredModel {

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     /// Plans from the history and applies the plan inside one write transaction, after checking that

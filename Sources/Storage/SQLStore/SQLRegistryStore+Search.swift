@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     public func searchRegisteredModels(_ query: RegistrySearchQuery) throws -> Page<RegisteredModel> {

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore {
     /// Moves a version to a stage; with `archiveExistingVersions` the other versions in that (active)

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLRegistryStore: TransitionRequestStore {
     public func createTransitionRequest(name: String, version: String, target: TransitionRequest.Target,

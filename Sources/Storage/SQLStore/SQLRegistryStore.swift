@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 import TrackingCore
 
 /// The model registry on any `SQLDatabase`, with MLflow's `SqlAlchemyStore` semantics and messages.

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     public func createExperiment(name: String, artifactLocation: String?, tags: [Tag]) throws -> String {

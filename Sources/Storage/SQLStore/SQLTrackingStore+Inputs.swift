@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     /// Datasets are shared per (experiment, name, digest); a dataset is linked to a run once, and

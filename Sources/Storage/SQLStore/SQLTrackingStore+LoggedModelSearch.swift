@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     /// Compiles the query to a SELECT of model ids (one more than a page, to know whether another

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore: LoggedModelStore {
     public func createLoggedModel(_ request: CreateLoggedModelRequest) throws -> LoggedModel {

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     /// All or nothing in one transaction (MLflow commits params, metrics and tags separately).

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     /// Every observation of a metric in MLflow's order (timestamp, step, value), paged by offset.

@@ -1,5 +1,5 @@
 import SQL
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     public func createRun(_ request: CreateRunRequest) throws -> Run {

@@ -1,4 +1,4 @@
-import TrackingCore
+public import TrackingCore
 
 extension SQLTrackingStore {
     /// Compiles the query to a SELECT of ids (one row more than a page, to know if another

@@ -1,5 +1,5 @@
 import Foundation
-import SQL
+public import SQL
 import TrackingCore
 
 /// The tracking store on any `SQLDatabase` (SQLite, PostgreSQL, MySQL/MariaDB), with MLflow's

@@ -1,5 +1,5 @@
-import SQL
-import TrackingCore
+public import SQL
+public import TrackingCore
 
 /// Compiles an experiments/search request into one SELECT of experiment ids, in result order.
 public enum ExperimentSearchCompiler {

@@ -1,5 +1,5 @@
-import SQL
-import TrackingCore
+public import SQL
+public import TrackingCore
 
 /// Compiles a logged-models/search request into one SELECT of model ids in result order, with
 /// MLflow's semantics: deleted models never match; a metric filter matches any observation; a

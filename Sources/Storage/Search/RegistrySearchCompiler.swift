@@ -1,5 +1,5 @@
-import SQL
-import TrackingCore
+public import SQL
+public import TrackingCore
 
 /// Compiles registered-models/search and model-versions/search into one SELECT of keys in result order,
 /// as MLflow's SqlAlchemyStore filters and orders them (prompts left out unless the filter asks for them).

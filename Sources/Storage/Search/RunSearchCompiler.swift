@@ -1,5 +1,5 @@
-import SQL
-import TrackingCore
+public import SQL
+public import TrackingCore
 
 /// Compiles a runs/search request into one SELECT of run ids, in result order.
 public enum RunSearchCompiler {

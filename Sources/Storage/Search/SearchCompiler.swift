@@ -1,4 +1,4 @@
-import SQL
+public import SQL
 import TrackingCore
 
 /// A compiled SELECT and its bound values; placeholders are `?` (engines rewrite them if needed).

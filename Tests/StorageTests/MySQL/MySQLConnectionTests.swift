@@ -361,7 +361,7 @@ struct MySQLServerInCI {
 /// A result computed on another thread (so a test can block two connections against each other).
 private final class BackgroundResult<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<T, Error>?
+    private var result: Result<T, any Error>?
 
     init(_ body: @escaping @Sendable () throws -> T) {
         Thread.detachNewThread {
@@ -370,7 +370,7 @@ private final class BackgroundResult<T: Sendable>: @unchecked Sendable {
         }
     }
 
-    func wait() -> Result<T, Error> {
+    func wait() -> Result<T, any Error> {
         done.wait()
         return result!
     }

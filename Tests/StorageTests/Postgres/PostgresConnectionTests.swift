@@ -113,7 +113,7 @@ struct PostgresConnectionTests {
         try first.execute("UPDATE t SET n = n + 1 WHERE id = ?", [.integer(1)])
         try second.execute("UPDATE t SET n = n + 1 WHERE id = ?", [.integer(2)])
         // Each now wants the row the other holds.
-        let outcomes = Mutex<[Int: Error]>([:])
+        let outcomes = Mutex<[Int: any Error]>([:])
         let connections = [first, second]
         let targets: [Int64] = [2, 1]
         DispatchQueue.concurrentPerform(iterations: 2) { index in
