@@ -158,3 +158,16 @@ def test_metrics_port_keeps_the_series_off_the_api_port():
         os.killpg(proc.pid, signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.mark.swiftrack_only
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="needs Debian's prometheus package (scripts/bootstrap)")
+def test_metrics_pass_prometheus_linter(server, api, unique):
+    """`promtool check metrics` (Prometheus' own linter) finds nothing to say about /metrics once every
+    kind of series is there: totals read at scrape time (CPU seconds, the pool's waits) are counters."""
+    eid = api.create_experiment(f"lint-{unique}")
+    api.post("runs/create", {"experiment_id": eid})
+    text = requests.get(server + "/metrics", timeout=10).text
+    assert "# TYPE process_cpu_seconds_total counter" in text
+    checked = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+    assert (checked.returncode, checked.stdout + checked.stderr) == (0, "")

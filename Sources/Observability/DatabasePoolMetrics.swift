@@ -27,11 +27,11 @@ extension ServerMetrics {
         _ = registry.gauge("swiftrack_db_pool_in_use", help: "Connections lent to requests now.") {
             [(.none, Double(read().inUse))]
         }
-        _ = registry.gauge("swiftrack_db_pool_wait_seconds_total",
+        _ = registry.counter("swiftrack_db_pool_wait_seconds_total",
                            help: "Time requests spent waiting for a pooled connection, in total.") {
             [(.none, read().waitSecondsTotal)]
         }
-        _ = registry.gauge("swiftrack_db_pool_timeouts_total",
+        _ = registry.counter("swiftrack_db_pool_timeouts_total",
                            help: "Requests answered 503 because no connection freed up in time.") {
             [(.none, Double(read().timeoutsTotal))]
         }

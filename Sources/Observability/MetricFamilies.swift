@@ -1,14 +1,18 @@
 import Synchronization
 
-/// A monotonically increasing count per label set.
+/// A monotonically increasing count per label set, counted here or read at scrape time from a
+/// total kept elsewhere (the kernel's CPU time, the pool's waits): Prometheus' `rate()` and its
+/// linter need the `counter` type for such totals.
 public final class Counter: Sendable {
     public let name: String
     public let help: String
     private let values = Mutex<[MetricLabels: Double]>([:])
+    private let reader: (@Sendable () -> [(MetricLabels, Double)])?
 
-    init(name: String, help: String) {
+    init(name: String, help: String, reader: (@Sendable () -> [(MetricLabels, Double)])? = nil) {
         self.name = name
         self.help = help
+        self.reader = reader
     }
 
     public func increment(_ labels: MetricLabels = .none, by amount: Double = 1) {
@@ -19,7 +23,8 @@ public final class Counter: Sendable {
 
     func render(into out: inout String) {
         out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
-        for (labels, value) in values.withLock({ $0 }).sorted(by: { $0.key.rendered() < $1.key.rendered() }) {
+        let series = reader?() ?? values.withLock { $0 }.sorted { $0.key.rendered() < $1.key.rendered() }.map { ($0.key, $0.value) }
+        for (labels, value) in series {
             out += "\(name)\(labels.rendered()) \(PrometheusNumber.format(value))\n"
         }
     }

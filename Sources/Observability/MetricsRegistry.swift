@@ -12,8 +12,8 @@ public final class MetricsRegistry: Sendable {
 
     public init() {}
 
-    public func counter(_ name: String, help: String) -> Counter {
-        let counter = Counter(name: name, help: help)
+    public func counter(_ name: String, help: String, reader: (@Sendable () -> [(MetricLabels, Double)])? = nil) -> Counter {
+        let counter = Counter(name: name, help: help, reader: reader)
         families.withLock { $0.append(.counter(counter)) }
         return counter
     }

@@ -32,7 +32,7 @@ public final class ServerMetrics: Sendable {
         _ = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
             [(.none, ProcessStats.residentBytes())]
         }
-        _ = registry.gauge("process_cpu_seconds_total", help: "Total user and system CPU time in seconds.") {
+        _ = registry.counter("process_cpu_seconds_total", help: "Total user and system CPU time in seconds.") {
             [(.none, ProcessStats.cpuSeconds())]
         }
         _ = registry.gauge("process_open_fds", help: "Open file descriptors.") {

@@ -55,7 +55,7 @@ import Testing
         let rss = text.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
         #expect((rss?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 1_000_000)
         #expect(text.contains("process_open_fds "))
-        #expect(text.contains("process_cpu_seconds_total "))
+        #expect(text.contains("# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total "))
     }
 
     @Test func databasePoolSeriesAreReadAtEachScrape() {
@@ -69,6 +69,8 @@ import Testing
                      "swiftrack_db_pool_wait_seconds_total 1.5", "swiftrack_db_pool_timeouts_total 2"] {
             #expect(text.contains("\n" + line + "\n"), "missing \(line)")
         }
+        #expect(text.contains("# TYPE swiftrack_db_pool_wait_seconds_total counter\n"))
+        #expect(text.contains("# TYPE swiftrack_db_pool_timeouts_total counter\n"))
         inUse.withLock { $0 = 7 }
         #expect(metrics.registry.exposition().contains("\nswiftrack_db_pool_in_use 7\n"))
     }
