@@ -46,7 +46,7 @@ let package = Package(
         // One target per engine over the core and its C driver; only the composition root (and
         // tests) know all three.
         .target(name: "SQLiteEngine", dependencies: ["SQL", "TrackingCore", "CSQLite", "Lifecycle"]),
-        .target(name: "PostgreSQLEngine", dependencies: ["SQL", "TrackingCore", "CPostgres"]),
+        .target(name: "PostgreSQLEngine", dependencies: ["SQL", "TrackingCore", "CPostgres", "Lifecycle"]),
         .target(name: "MySQLEngine", dependencies: ["SQL", "TrackingCore", "CMariaDB"]),
         // The tracking, registry, webhook and gc stores over the SQL core; their schema, search
         // compilers and importers. Knows no engine.

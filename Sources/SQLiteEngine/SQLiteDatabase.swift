@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Lifecycle
 public import SQL
 import Synchronization
 import TrackingCore
@@ -14,7 +15,7 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
     public let path: String
     private let writer: Mutex<SQLiteConnection>
     private let groupCommit = SQLiteGroupCommit()
-    private let checkpointer: SQLiteCheckpointer
+    private let checkpointer: PeriodicService
     private let idleReaders: Mutex<[SQLiteConnection]>
     private let readerSlots: DispatchSemaphore
     /// A directory to delete when the database goes away (set by `temporary()`).
@@ -46,7 +47,7 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
         let count = max(1, readerCount)
         var readers: [SQLiteConnection] = []
         for _ in 0..<count { readers.append(try SQLiteConnection(path: path, queryOnly: true)) }
-        self.checkpointer = SQLiteCheckpointer(connection: try SQLiteConnection(path: path))
+        self.checkpointer = SQLiteCheckpointer.service(connection: try SQLiteConnection(path: path))
         self.writer = Mutex(writerConnection)
         self.idleReaders = Mutex(readers)
         self.readerSlots = DispatchSemaphore(value: count)

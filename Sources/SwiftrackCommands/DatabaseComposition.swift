@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import MySQLEngine
 import PostgreSQLEngine
 import SQL
@@ -13,6 +14,20 @@ enum DatabaseComposition {
         let description: String
         /// Run at a clean shutdown (SQLite folds its write-ahead log back into the file).
         let close: @Sendable () -> Void
+        /// The engine's upkeep beside the server (PostgreSQL: fresh planner statistics), if any.
+        var upkeep: (any Service)? = nil
+        /// Brings the planner's statistics up to date after a bulk load (PostgreSQL's ANALYZE; the
+        /// other engines keep theirs themselves).
+        var afterBulkLoad: @Sendable () throws -> Void = {}
+
+        init(database: any SQLDatabase, description: String, upkeep: (any Service)? = nil,
+             afterBulkLoad: @escaping @Sendable () throws -> Void = {}, close: @escaping @Sendable () -> Void) {
+            self.database = database
+            self.description = description
+            self.upkeep = upkeep
+            self.afterBulkLoad = afterBulkLoad
+            self.close = close
+        }
     }
 
     static func open(_ uriText: String, poolSize: Int, poolTimeoutSeconds: Int, readers: Int) throws -> Opened {
@@ -32,7 +47,9 @@ enum DatabaseComposition {
             }
         case .postgresql:
             let database = try PostgresDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
-            return Opened(database: database, description: "postgresql \(location(uri)), pool \(poolSize)") {}
+            return Opened(database: database, description: "postgresql \(location(uri)), pool \(poolSize)",
+                          upkeep: PostgresStatisticsKeeper.service(database) { Log.error($0) },
+                          afterBulkLoad: { try PostgresStatisticsKeeper.analyzeAll(database) }) {}
         case .mysql:
             let database = try MySQLDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
             return Opened(database: database, description: "mysql \(location(uri)), pool \(poolSize)") {}

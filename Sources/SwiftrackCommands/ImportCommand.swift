@@ -50,6 +50,7 @@ enum ImportCommand {
         print("importing from \(source.description) into \(destination.description)")
         let started = Date()
         let report = try MLflowImporter(source: source.database, destination: destination.database).run()
+        try destination.afterBulkLoad()
         return try finish(report, started: started)
     }
 
@@ -67,6 +68,7 @@ enum ImportCommand {
         print("importing from file store \(path) into \(destination.description)")
         let started = Date()
         let report = try MLflowFileStoreImporter(root: path, destination: destination.database).run()
+        try destination.afterBulkLoad()
         return try finish(report, started: started)
     }
 

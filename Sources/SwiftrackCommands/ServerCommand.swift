@@ -89,6 +89,7 @@ enum ServerCommand {
         var members: [ServiceGroup.Member] = [
             .init(ClosureService("tracking database", stop: { _ in opened.close() }), stopBudget: .seconds(10)),
         ]
+        if let upkeep = opened.upkeep { members.append(.init(upkeep, stopBudget: .seconds(5))) }
         if let auth {
             members.append(.init(ClosureService("auth database", stop: { _ in auth.close() }), stopBudget: .seconds(5)))
         }
