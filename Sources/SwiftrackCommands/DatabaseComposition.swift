@@ -49,7 +49,7 @@ enum DatabaseComposition {
             let database = try PostgresDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
             return Opened(database: database, description: "postgresql \(location(uri)), pool \(poolSize)",
                           upkeep: PostgresStatisticsKeeper.service(database) { Log.error($0) },
-                          afterBulkLoad: { try PostgresStatisticsKeeper.analyzeAll(database) }) {}
+                          afterBulkLoad: { try PostgresStatisticsKeeper.analyzeAll(database) }, close: {})
         case .mysql:
             let database = try MySQLDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
             return Opened(database: database, description: "mysql \(location(uri)), pool \(poolSize)") {}
