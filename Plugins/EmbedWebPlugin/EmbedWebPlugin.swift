@@ -19,12 +19,11 @@ struct EmbedWebPlugin: BuildToolPlugin {
         let web = context.package.directoryURL.appending(path: "web", directoryHint: .isDirectory)
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedAssets.swift")
         let tool = try context.tool(named: "EmbedWeb").url
-        var files: [URL] = []
+        var files: [(name: String, url: URL)] = []
         var folders = [web]
         try Self.walk(web, files: &files, folders: &folders)
         let planned = context.pluginWorkDirectoryURL.appending(path: "planned-files.txt")
-        let names = files.map { String($0.path(percentEncoded: false).dropFirst(web.path(percentEncoded: false).count)) }
-        let list = Data(names.map { $0 + "\n" }.joined().utf8)
+        let list = Data(files.map { $0.name + "\n" }.joined().utf8)
         // Rewritten only when it differs, so planning again with the same files runs nothing.
         if (try? Data(contentsOf: planned)) != list {
             try list.write(to: planned, options: .atomic)
@@ -35,24 +34,26 @@ struct EmbedWebPlugin: BuildToolPlugin {
                 executable: tool,
                 arguments: [web.path(percentEncoded: false), output.path(percentEncoded: false),
                             planned.path(percentEncoded: false)],
-                inputFiles: [tool, planned] + folders + files,
+                inputFiles: [tool, planned] + folders + files.map(\.url),
                 outputFiles: [output]),
         ]
     }
 
-    /// The regular, non-hidden files and the folders under `folder`, as EmbedWeb's WebFolder reads
-    /// them (hidden names and symbolic links are left out at any depth).
-    static func walk(_ folder: URL, files: inout [URL], folders: inout [URL]) throws {
+    /// The regular, non-hidden files (by name relative to web/, with `/`) and the folders under
+    /// `folder`, as EmbedWeb's WebFolder reads them (hidden names and symbolic links are left out at
+    /// any depth).
+    static func walk(_ folder: URL, prefix: String = "", files: inout [(name: String, url: URL)],
+                     folders: inout [URL]) throws {
         let manager = FileManager.default
         for name in try manager.contentsOfDirectory(atPath: folder.path(percentEncoded: false)).sorted()
         where !name.hasPrefix(".") {
             let url = folder.appending(path: name)
             // attributesOfItem does not follow a link (lstat), so a link is seen as one.
             switch try manager.attributesOfItem(atPath: url.path(percentEncoded: false))[.type] as? FileAttributeType {
-            case .typeRegular?: files.append(url)
+            case .typeRegular?: files.append((prefix + name, url))
             case .typeDirectory?:
                 folders.append(url)
-                try walk(url, files: &files, folders: &folders)
+                try walk(url, prefix: prefix + name + "/", files: &files, folders: &folders)
             default: continue
             }
         }
