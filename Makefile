@@ -28,8 +28,8 @@ seed:
 	@scripts/bootstrap python
 	$(PYTHON) scripts/seed-demo --tracking-uri http://$(HOST):$(PORT)
 
-# The quick loop before a commit: the lint pass (scripts/lint), the web-asset freshness check
-# (scripts/embed-web --check), a debug build with the tests, then `swift test` on SQLite only: the
+# The quick loop before a commit: the lint pass (scripts/lint), a debug build with the tests (which
+# also embeds web/ through the EmbedWeb build-tool plugin), then `swift test` on SQLite only: the
 # database variables and CI are taken out of its environment, so the PostgreSQL, MariaDB and LDAP
 # suites skip themselves and no server is started. 28 to 41 s on this 2-core machine with a warm
 # build, as other builds load it (lint 18 s, the 734 unit tests 19 to 28 s; December 2026); a
@@ -37,7 +37,6 @@ seed:
 check:
 	@scripts/bootstrap check
 	scripts/lint
-	scripts/embed-web --check
 	$(SWIFT) build --build-tests
 	env -u CI -u SWIFTRACK_TEST_POSTGRES_URI -u SWIFTRACK_TEST_MYSQL_URI -u SWIFTRACK_TEST_LDAP_URI \
 		-u SWIFTRACK_TEST_POSTGRES_DIR -u SWIFTRACK_TEST_MYSQL_DIR $(SWIFT) test --skip-build

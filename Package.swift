@@ -70,8 +70,12 @@ let package = Package(
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
                                            "Observability", "Auth", "Webhooks"]),
-        // The built-in browser UI: web/'s files embedded by scripts/embed-web, served as a WebSite.
-        .target(name: "WebUI", dependencies: ["HTTPTransport"]),
+        // The built-in browser UI: web/'s files, embedded at build time by EmbedWebPlugin, served as a WebSite.
+        .target(name: "WebUI", dependencies: ["HTTPTransport"], plugins: ["EmbedWebPlugin"]),
+        // The build-tool plugin that lists web/'s files (its inputs) and runs EmbedWeb, the host tool
+        // that writes them as the Swift table WebUI compiles. Neither is linked into swiftrack.
+        .executableTarget(name: "EmbedWeb"),
+        .plugin(name: "EmbedWebPlugin", capability: .buildTool(), dependencies: ["EmbedWeb"]),
         // The composition root: command-line parsing, the commands and the wiring of every part. A
         // library, so its tests can import it.
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
@@ -102,7 +106,8 @@ let package = Package(
         .testTarget(name: "AuthTests", dependencies: ["Auth", "SQLiteEngine", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "Webhooks", "GraphQL", "HTTPTransport", "Storage", "Artifacts",
                                                   "TrackingCore", "JSON", "Auth", "Observability", "SQLiteEngine"]),
-        .testTarget(name: "WebUITests", dependencies: ["WebUI", "API", "HTTPTransport", "Storage"]),
+        // Also EmbedWeb's literal quoting (the generator is a testable executable).
+        .testTarget(name: "WebUITests", dependencies: ["WebUI", "EmbedWeb", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
         .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPTransport", "Storage",
                                                                   "TrackingCore", "SQL"]),

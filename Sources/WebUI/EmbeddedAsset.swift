@@ -1,6 +1,6 @@
 import Foundation
 
-/// One file of the built-in UI as the generator wrote it into `EmbeddedAssets`: its name under
+/// One file of the built-in UI as EmbedWeb wrote it into `EmbeddedAssets` at build time: its name under
 /// `web/` and its bytes, given as text or as base64.
 struct EmbeddedAsset: Sendable {
     let name: String
@@ -11,7 +11,7 @@ struct EmbeddedAsset: Sendable {
         self.bytes = Array(text.utf8)
     }
 
-    /// Binary files (images); malformed base64 (a hand-edited generated file) gives no bytes.
+    /// Binary files (images) and text a literal would not keep exactly; malformed base64 gives no bytes.
     init(name: String, base64: String) {
         self.name = name
         self.bytes = Data(base64Encoded: base64).map { Array($0) } ?? []

@@ -2,7 +2,7 @@ import Foundation
 public import HTTPTransport
 
 /// The built-in browser UI (`--ui builtin`, the default): plain HTML, CSS and JavaScript modules
-/// from `web/`, embedded in the binary by `scripts/embed-web`. The page is public: it asks for
+/// from `web/`, embedded in the binary at build time (Plugins/EmbedWebPlugin). The page is public: it asks for
 /// credentials itself and sends them with each API call.
 ///
 /// Caching: `index.html` and unversioned names are revalidated every time (`no-cache` with an
