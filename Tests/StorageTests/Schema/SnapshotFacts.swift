@@ -4,14 +4,9 @@
 /// by columns, names dropped (each engine names constraints its own way). It reads the text that
 /// `SchemaDescription.text` writes, in each reader's spelling of constraints.
 struct SnapshotFacts: Sendable, Equatable {
-    struct Column: Sendable, Equatable {
-        var name: String
-        var type: String
-        var notNull: Bool
-        var defaultValue: String?
-        /// The snapshot's generated-key marker (`identity by default`, `auto_increment`, `rowid`...).
-        var extra: String?
-    }
+    /// A column as the snapshot writes it (`extra`: the generated-key marker, `identity by default`,
+    /// `auto_increment`, `rowid`...).
+    typealias Column = SchemaDescription.Column
 
     struct ForeignKey: Sendable, Hashable, CustomStringConvertible {
         var columns: [String]
