@@ -23,6 +23,8 @@ let package = Package(
                        providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap",
                        providers: [.apt(["libldap-dev"])]),
+        // glibc's <malloc.h> (mallopt, malloc_trim): the server's memory policy.
+        .systemLibrary(name: "CMalloc"),
 
         // Services with threads of their own (start; stop within a deadline) and the group that starts
         // them in order and stops them in reverse. Depends on nothing, so every owner of a service can.
@@ -81,7 +83,7 @@ let package = Package(
         .target(name: "SwiftrackCommands", dependencies: ["API", "WebUI", "HTTPTransport", "Storage", "Artifacts", "TrackingCore",
                                                          "Observability", "Auth", "Audit", "URLCoding", "SQL",
                                                          "SQLiteEngine", "PostgreSQLEngine", "MySQLEngine", "OutboundHTTP",
-                                                         "Webhooks", "Lifecycle"]),
+                                                         "Webhooks", "Lifecycle", "CMalloc"]),
         // The executable: main.swift hands the process's arguments to SwiftrackCommands.
         .executableTarget(name: "swiftrack", dependencies: ["SwiftrackCommands"]),
 
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "EmbedWeb", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.
         .testTarget(name: "SwiftrackCommandsTests", dependencies: ["SwiftrackCommands", "Artifacts", "HTTPTransport", "Storage",
-                                                                  "TrackingCore", "SQL"]),
+                                                                  "TrackingCore", "SQL", "CMalloc"]),
     ]
 )
 

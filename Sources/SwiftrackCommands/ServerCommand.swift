@@ -12,6 +12,7 @@ import Webhooks
 enum ServerCommand {
     static func run(_ options: ServerOptions) throws -> Int32 {
         let started = Date()
+        MemoryPolicy.apply()
         blockTerminationSignals()
         let artifactRoot = ServerOptions.resolvedArtifactRoot(options.effectiveDefaultArtifactRoot)
         let artifacts = try ArtifactComposition.service(options)
@@ -90,6 +91,7 @@ enum ServerCommand {
             .init(ClosureService("tracking database", stop: { _ in opened.close() }), stopBudget: .seconds(10)),
         ]
         if let upkeep = opened.upkeep { members.append(.init(upkeep, stopBudget: .seconds(5))) }
+        members.append(.init(MemoryPolicy.trimmer(), stopBudget: .seconds(2)))
         if let auth {
             members.append(.init(ClosureService("auth database", stop: { _ in auth.close() }), stopBudget: .seconds(5)))
         }
