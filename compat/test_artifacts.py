@@ -60,7 +60,8 @@ def test_sklearn_model_round_trip(experiment, unique):
     y = np.array([0, 1, 1, 0])
     model = LogisticRegression().fit(x, y)
     with mlflow.start_run() as run:
-        info = mlflow.sklearn.log_model(model, name="model", input_example=x[:1])
+        info = mlflow.sklearn.log_model(model, name="model", input_example=x[:1],
+                                        pip_requirements=["scikit-learn"])
     assert info.model_id.startswith("m-")
     by_run = mlflow.pyfunc.load_model(f"runs:/{run.info.run_id}/model")
     by_id = mlflow.pyfunc.load_model(f"models:/{info.model_id}")

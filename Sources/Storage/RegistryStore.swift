@@ -28,12 +28,15 @@ public protocol RegistryStore: Sendable {
     func searchModelVersions(_ query: RegistrySearchQuery) throws -> Page<ModelVersion>
     func setModelVersionTag(name: String, version: String, tag: Tag) throws
     func deleteModelVersionTag(name: String, version: String, key: String) throws
+    /// `approve` judges the move inside the write, after the version was found under the model's lock.
     func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
-                                     userId: String?) throws -> ModelVersion
+                                     userId: String?, approve: (RegistryMove) throws -> Void) throws -> ModelVersion
     func getModelVersionDownloadURI(name: String, version: String) throws -> String
 
     // Aliases
-    func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?) throws
+    /// `approve` as for `transitionModelVersionStage`.
+    func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?,
+                                 approve: (RegistryMove) throws -> Void) throws
     func deleteRegisteredModelAlias(name: String, alias: String, userId: String?) throws
     /// `latest` (any case) is the highest version; an unknown alias of an existing model is a 400.
     func getModelVersionByAlias(name: String, alias: String) throws -> ModelVersion
@@ -95,5 +98,17 @@ extension RegistryStore {
     /// A rollback that no policy inspects.
     public func rollback(name: String, target: RegistryRollbackTarget, userId: String?) throws -> RegistryRollback {
         try rollback(name: name, target: target, userId: userId, approve: { _ in })
+    }
+
+    /// A stage move that no policy inspects.
+    public func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
+                                            userId: String?) throws -> ModelVersion {
+        try transitionModelVersionStage(name: name, version: version, stage: stage,
+                                        archiveExistingVersions: archiveExistingVersions, userId: userId, approve: { _ in })
+    }
+
+    /// An alias move that no policy inspects.
+    public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?) throws {
+        try setRegisteredModelAlias(name: name, alias: alias, version: version, userId: userId, approve: { _ in })
     }
 }

@@ -11,10 +11,20 @@ public protocol TransitionRequestStore: Sendable {
     /// Oldest first.
     func transitionRequests(_ query: TransitionRequestQuery) throws -> [TransitionRequest]
     /// Marks a pending request approved and makes its move, atomically; `archiveExistingVersions`
-    /// nil keeps what the request asked. Returns the request and the moved version.
-    func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?,
-                                  userId: String?) throws -> (request: TransitionRequest, version: ModelVersion)
+    /// nil keeps what the request asked; `approve` judges the move (with the request's author) inside
+    /// the write. Returns the request and the moved version.
+    func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?, userId: String?,
+                                  approve: (RegistryMove) throws -> Void) throws -> (request: TransitionRequest, version: ModelVersion)
     /// Ends a pending request without a move: `.rejected` by a reviewer, `.cancelled` by its author.
     func closeTransitionRequest(id: Int64, as status: TransitionRequest.Status, comment: String?,
                                 userId: String?) throws -> TransitionRequest
+}
+
+extension TransitionRequestStore {
+    /// An approval that no policy inspects.
+    public func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?,
+                                         userId: String?) throws -> (request: TransitionRequest, version: ModelVersion) {
+        try approveTransitionRequest(id: id, archiveExistingVersions: archiveExistingVersions, comment: comment,
+                                     userId: userId, approve: { _ in })
+    }
 }

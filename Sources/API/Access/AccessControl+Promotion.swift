@@ -4,35 +4,49 @@ import Storage
 import TrackingCore
 
 extension AccessControl {
-    /// Separation of duties (`PromotionPolicy`): moving a version into a protected stage or
-    /// alias needs the governance role, and not being the one who created that version. It
-    /// binds admins too: an admin who should promote takes the governance role like anyone else.
-    /// Transition requests are decided under the same policy (`checkTransitionDecision`); a
-    /// rollback is checked on the moves it plans, inside its write (`approveRollback`).
-    /// Fields are read with the accessors the handlers use, from the same `RouteRequest`.
-    func checkPromotion(_ user: AuthUser, request: RouteRequest) throws {
-        let method = request.method
-        let path = Router.unprefixed(request.template)
-        try checkTransitionDecision(user, method: method, path: path, request: request)
-        guard method == "POST" else { return }
-        switch path {
-        case "/mlflow/model-versions/transition-stage":
-            let fields = try request.fields()
-            let stage = try ModelStage.canonical(try fields.requiredString("stage"))
-            guard promotion.protects(stage: stage.rawValue) else { return }
-            let target = "stage '\(stage.rawValue)'"
-            try requireGovernance(user, "moving a version to \(target)")
-            try requireNotCreator(user, name: try fields.registeredModelName(), version: try fields.version(), target: target)
-        case "/mlflow/registered-models/alias":
-            let fields = try request.fields()
-            let alias = try fields.requiredString("alias")
-            guard promotion.protects(alias: alias) else { return }
-            let target = "alias '\(alias)'"
-            try requireGovernance(user, "moving a version to \(target)")
-            try requireNotCreator(user, name: try fields.registeredModelName(), version: try fields.version(), target: target)
+    /// Separation of duties (`PromotionPolicy`): moving a version into a protected stage or alias
+    /// needs the governance role, and not being the one who created that version. It binds admins
+    /// too: an admin who should promote takes the governance role like anyone else. Every move is
+    /// judged inside the write that makes it (`approveMove`, `approveRollback`), on the version that
+    /// write found under its model's lock; what is checked before the handler runs is only the
+    /// rules declared as `.transitionDecision` (rejecting and cancelling requests).
+    func checkSeparationOfDuties(_ user: AuthUser, _ rule: AccessRule, _ request: RouteRequest) throws {
+        switch rule {
+        case .transitionDecision(let decision):
+            try checkTransitionDecision(user, decision, request: request)
+        case .all(let rules):
+            for rule in rules { try checkSeparationOfDuties(user, rule, request) }
         default:
             return
         }
+    }
+
+    /// A stage or alias move (direct, or approving a transition request), judged inside its write.
+    /// A direct move into a protected target needs the governance role and a caller other than the
+    /// version's creator (who must be recorded); approving a request also needs a caller other than
+    /// the request's author (who must be recorded), the author being the first pair of eyes.
+    func approveMove(_ user: AuthUser, _ move: RegistryMove) throws {
+        guard protects(move.target) else { return }
+        let target = move.target.description
+        if let requestId = move.requestId {
+            try requireGovernance(user, "approving a move to \(target)")
+            guard let author = move.requestedBy, !author.isEmpty else {
+                throw Self.denied("transition request \(requestId) has no recorded author, so approving it cannot show "
+                                  + "four eyes: ask again as a signed-in user.")
+            }
+            if author == user.username {
+                throw Self.denied("\(user.username) asked for transition request \(requestId) and may not approve it "
+                                  + "themselves (four eyes): another holder of the '\(promotion.governanceRole)' role must.")
+            }
+            if let creator = move.creator, creator == user.username {
+                throw Self.denied("\(user.username) created version \(move.version) of '\(move.name)' and may not move "
+                                  + "it to \(target) themselves (four eyes): another holder of the "
+                                  + "'\(promotion.governanceRole)' role must.")
+            }
+            return
+        }
+        try requireGovernance(user, "moving a version to \(target)")
+        try requireNotCreator(user, name: move.name, version: move.version, creator: move.creator, target: target)
     }
 
     /// A rollback's planned moves, checked inside the write that applies them: each move that puts a
@@ -62,10 +76,8 @@ extension AccessControl {
         }
     }
 
-    /// Four eyes: the version's creator may not promote it. A version that cannot be found, or whose
-    /// creator is unknown (created with access control off, or imported), cannot show a second pair of
-    /// eyes on this path and is refused: a transition request (asked by one user, approved by
-    /// another) promotes it instead.
+    /// Four eyes, for a rollback's planned move: the version is read here (the rollback's plan is
+    /// judged inside its write, which holds the model's lock).
     func requireNotCreator(_ user: AuthUser, name: String, version: String, target: String) throws {
         guard let registry else { throw Self.denied("there is no model registry to check version \(version) in.") }
         let found: ModelVersion
@@ -74,7 +86,14 @@ extension AccessControl {
         } catch let error as MLflowError where error.code == .resourceDoesNotExist {
             throw Self.denied("there is no version \(version) of '\(name)' you may see.")
         }
-        guard let creator = found.userId, !creator.isEmpty else {
+        try requireNotCreator(user, name: name, version: version, creator: found.userId, target: target)
+    }
+
+    /// Four eyes: the version's creator may not promote it. A version whose creator is unknown
+    /// (created with access control off, or imported) cannot show a second pair of eyes on this path
+    /// and is refused: a transition request (asked by one user, approved by another) promotes it instead.
+    func requireNotCreator(_ user: AuthUser, name: String, version: String, creator: String?, target: String) throws {
+        guard let creator, !creator.isEmpty else {
             throw Self.denied("version \(version) of '\(name)' has no recorded creator, so moving it to \(target) "
                               + "directly cannot show four eyes: ask for it with a transition request, which "
                               + "another holder of the '\(promotion.governanceRole)' role approves.")

@@ -17,47 +17,20 @@ extension AccessControl {
         }
     }
 
-    /// Separation of duties for transition requests (admins are bound too):
-    /// - approving or rejecting a request for a protected stage or alias needs the governance
-    ///   role; approving it also needs someone other than its author and the version's creator
-    ///   (when the creator is known: the request's author is the first pair of eyes);
-    /// - only the author (or an admin) cancels a request.
-    func checkTransitionDecision(_ user: AuthUser, method: String, path: String, request: RouteRequest) throws {
-        let approving = method == "POST" && path == "/mlflow/transition-requests/approve"
-        let rejecting = method == "POST" && path == "/mlflow/transition-requests/reject"
-        let cancelling = method == "DELETE" && path == "/mlflow/transition-requests/delete"
-        guard approving || rejecting || cancelling else { return }
+    /// Separation of duties for closing a transition request without a move (admins are bound too):
+    /// rejecting a request for a protected stage or alias needs the governance role; only its author
+    /// (or an admin) cancels one. Approving is judged inside its write (`approveMove`).
+    func checkTransitionDecision(_ user: AuthUser, _ decision: TransitionDecision, request: RouteRequest) throws {
         let found = try transitionRequest(id: try request.fields().transitionRequestId(), for: user)
-        if cancelling {
+        switch decision {
+        case .cancel:
             guard user.isAdmin || found.requestedBy == user.username else {
                 throw Self.denied("only its author (\(found.requestedBy ?? "unknown")) or an admin may cancel "
                                   + "transition request \(found.id).")
             }
-            return
-        }
-        guard protects(found.target) else { return }
-        let verb = approving ? "approving" : "rejecting"
-        try requireGovernance(user, "\(verb) a move to \(found.target.description)")
-        guard approving else { return }
-        guard let author = found.requestedBy, !author.isEmpty else {
-            throw Self.denied("transition request \(found.id) has no recorded author, so approving it cannot show four "
-                              + "eyes: ask again as a signed-in user.")
-        }
-        if author == user.username {
-            throw Self.denied("\(user.username) asked for transition request \(found.id) and may not approve it "
-                              + "themselves (four eyes): another holder of the '\(promotion.governanceRole)' role must.")
-        }
-        guard let registry else { throw Self.denied("there is no model registry to check the request against.") }
-        let version: ModelVersion
-        do {
-            version = try registry.getModelVersion(name: found.name, version: found.version)
-        } catch let error as MLflowError where error.code == .resourceDoesNotExist {
-            throw Self.denied("there is no version \(found.version) of '\(found.name)' you may see.")
-        }
-        if let creator = version.userId, creator == user.username {
-            throw Self.denied("\(user.username) created version \(found.version) of '\(found.name)' and may not move it "
-                              + "to \(found.target.description) themselves (four eyes): another holder of the "
-                              + "'\(promotion.governanceRole)' role must.")
+        case .reject:
+            guard protects(found.target) else { return }
+            try requireGovernance(user, "rejecting a move to \(found.target.description)")
         }
     }
 

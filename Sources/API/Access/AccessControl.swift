@@ -147,10 +147,20 @@ public final class AccessControl: Sendable {
     /// the handler's own 400 for a missing or malformed identifier, or 503 when a permission could
     /// not be looked up: a lookup that fails refuses, it never lets the request through.
     func authorize(_ user: AuthUser, _ rule: AccessRule, _ request: RouteRequest) throws {
-        do {
-            try checkPromotion(user, request: request)
+        try failingClosed {
+            try checkSeparationOfDuties(user, rule, request)
             if user.isAdmin { return }
             try check(rule, user: user, request: request)
+        }
+    }
+
+    /// Runs a permission check, passing on its refusals (PERMISSION_DENIED, the handler's own 400s)
+    /// and turning every other failure into 503: a lookup that fails refuses, it never lets the
+    /// request through. The checks judged inside a write (`approveMove`, `approveRollback`) run
+    /// through it too, so their failures read the same as the ones checked before the handler.
+    func failingClosed(_ check: () throws -> Void) throws {
+        do {
+            try check()
         } catch let error as MLflowError where error.code.httpStatus < 500 {
             throw error
         } catch let error as MLflowError {

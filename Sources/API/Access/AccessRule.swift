@@ -47,8 +47,18 @@ indirect enum AccessRule: Sendable {
     case noServerPath(field: String)
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch
+    /// Deciding a transition request other than approving it (whose policy is judged inside its
+    /// write, `AccessControl.approveMove`): rejecting one for a protected target needs the governance
+    /// role; only its author cancels one. Binds admins too.
+    case transitionDecision(TransitionDecision)
     /// Every rule in turn.
     case all([AccessRule])
+}
+
+/// A decision on a transition request that closes it without a move.
+enum TransitionDecision: Sendable {
+    case reject
+    case cancel
 }
 
 /// Where a write names the logged models it touches besides its run.

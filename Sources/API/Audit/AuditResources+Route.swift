@@ -37,7 +37,7 @@ extension AuditResources {
         case .all(let rules):
             for rule in rules { add(rule, request) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
-             .notAGrantPattern, .noServerPath, .filteredSearch:
+             .notAGrantPattern, .noServerPath, .filteredSearch, .transitionDecision:
             return
         }
     }

@@ -108,7 +108,8 @@ struct ModelVersionRoutes {
         let stage = try fields.requiredString("stage")
         let archive = try fields.bool("archive_existing_versions") ?? false
         return answer(try registry.transitionModelVersionStage(
-            name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user))
+            name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user,
+            approve: request.approveMove))
     }
 
     func downloadURI(_ request: RouteRequest) throws -> HTTPResponse {

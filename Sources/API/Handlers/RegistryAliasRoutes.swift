@@ -20,7 +20,8 @@ struct RegistryAliasRoutes {
         let name = try fields.registeredModelName()
         let alias = try fields.requiredString("alias")
         let version = try fields.version()
-        try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user)
+        try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user,
+                                             approve: request.approveMove)
         request.events.emit(.aliasSet(name: name, alias: alias, version: version))
         return emptyJSONResponse
     }

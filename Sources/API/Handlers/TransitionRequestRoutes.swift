@@ -15,8 +15,10 @@ struct TransitionRequestRoutes {
             Route("POST", "/mlflow/transition-requests/create", access: .registeredModel(.update, mustExist: true), create),
             Route("GET", "/mlflow/transition-requests/list", access: .registeredModel(.read, mustExist: true), list),
             Route("POST", "/mlflow/transition-requests/approve", access: .transitionRequest(.update), approve),
-            Route("POST", "/mlflow/transition-requests/reject", access: .transitionRequest(.update), reject),
-            Route("DELETE", "/mlflow/transition-requests/delete", access: .transitionRequest(.read), cancel),
+            Route("POST", "/mlflow/transition-requests/reject",
+                  access: .all([.transitionRequest(.update), .transitionDecision(.reject)]), reject),
+            Route("DELETE", "/mlflow/transition-requests/delete",
+                  access: .all([.transitionRequest(.read), .transitionDecision(.cancel)]), cancel),
         ]
     }
 
@@ -47,7 +49,7 @@ struct TransitionRequestRoutes {
         let fields = try request.fields()
         let result = try store.approveTransitionRequest(
             id: try fields.transitionRequestId(), archiveExistingVersions: try fields.bool("archive_existing_versions"),
-            comment: try fields.string("comment"), userId: request.user)
+            comment: try fields.string("comment"), userId: request.user, approve: request.approveMove)
         return jsonResponse(.object([("request", result.request.json), ("model_version", result.version.json)]))
     }
 

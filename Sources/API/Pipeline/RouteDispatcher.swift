@@ -74,7 +74,10 @@ struct RouteDispatcher: Sendable {
         if let access {
             if let caller = request.caller {
                 try access.authorize(caller, route.access, request)
-                request.approveRollback = { name, plan in try access.approveRollback(caller, name: name, plan: plan) }
+                request.approveRollback = { name, plan in
+                    try access.failingClosed { try access.approveRollback(caller, name: name, plan: plan) }
+                }
+                request.approveMove = { move in try access.failingClosed { try access.approveMove(caller, move) } }
             } else if case .publicRoute = route.access {
             } else {
                 // Unreachable through the pipeline (it signs in first); fails closed if a path ever gets here.

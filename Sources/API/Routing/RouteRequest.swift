@@ -19,6 +19,9 @@ struct RouteRequest {
     /// The promotion policy's say on a rollback's planned moves, asked inside the write that applies
     /// them (set when access control is on; admins are bound too).
     var approveRollback: @Sendable (String, RegistryRollbackPlan) throws -> Void = { _, _ in }
+    /// The promotion policy's say on a stage or alias move (direct, or a transition request's
+    /// approval), asked inside the write that makes it, on the version that write found.
+    var approveMove: @Sendable (RegistryMove) throws -> Void = { _ in }
     /// The fields, parsed once when the request was matched (a parse failure is kept and thrown on use).
     private let parsed: Result<RequestFields, MLflowError>
 

@@ -2,13 +2,16 @@ import SQL
 public import TrackingCore
 
 extension SQLRegistryStore {
-    public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?) throws {
+    public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?,
+                                        approve: (RegistryMove) throws -> Void) throws {
         try Validation.validateModelName(name)
         try Validation.validateAliasName(alias)
         try Validation.validateAliasNameNotReserved(alias)
         let number = try Validation.modelVersionNumber(version)
         let now = currentTimeMillis()
         try database.write { connection in
+            try approve(RegistryMove(name: name, version: String(number), target: .alias(alias),
+                                     creator: try Self.lockedVersionCreator(connection, name, number)))
             try Self.moveAlias(connection, name, alias, number, userId: userId, now: now)
         }
     }

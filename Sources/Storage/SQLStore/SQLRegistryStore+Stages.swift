@@ -4,8 +4,8 @@ public import TrackingCore
 extension SQLRegistryStore {
     /// Moves a version to a stage; with `archiveExistingVersions` the other versions in that (active)
     /// stage are archived. Stages are compared as text, so this works on every engine.
-    public func transitionModelVersionStage(name: String, version: String, stage: String,
-                                            archiveExistingVersions: Bool, userId: String?) throws -> ModelVersion {
+    public func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
+                                            userId: String?, approve: (RegistryMove) throws -> Void) throws -> ModelVersion {
         let target = try ModelStage.canonical(stage)
         if archiveExistingVersions && !ModelStage.active.contains(target) {
             throw MLflowError.invalidParameter(
@@ -15,6 +15,8 @@ extension SQLRegistryStore {
         let number = try Self.checkedKey(name, version)
         let now = currentTimeMillis()
         return try database.write { connection in
+            try approve(RegistryMove(name: name, version: String(number), target: .stage(target),
+                                     creator: try Self.lockedVersionCreator(connection, name, number)))
             try Self.moveStage(connection, name, number, target, archiveExistingVersions: archiveExistingVersions,
                                userId: userId, now: now)
             return try Self.loadVersion(connection, name, number)

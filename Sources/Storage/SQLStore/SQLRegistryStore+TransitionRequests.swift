@@ -58,8 +58,8 @@ extension SQLRegistryStore: TransitionRequestStore {
         }
     }
 
-    public func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?,
-                                         userId: String?) throws -> (request: TransitionRequest, version: ModelVersion) {
+    public func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?, userId: String?,
+                                         approve: (RegistryMove) throws -> Void) throws -> (request: TransitionRequest, version: ModelVersion) {
         try TransitionRequest.validateComment(comment)
         let now = currentTimeMillis()
         return try database.write { connection in
@@ -67,6 +67,9 @@ extension SQLRegistryStore: TransitionRequestStore {
             let archive = archiveExistingVersions ?? request.archiveExistingVersions
             try Self.validate(request.target, archiveExistingVersions: archive)
             let number = Int64(request.version) ?? 0
+            try approve(RegistryMove(name: request.name, version: request.version, target: request.target,
+                                     creator: try Self.lockedVersionCreator(connection, request.name, number),
+                                     requestId: request.id, requestedBy: request.requestedBy))
             switch request.target {
             case .stage(let stage):
                 try Self.moveStage(connection, request.name, number, stage, archiveExistingVersions: archive,

@@ -41,6 +41,15 @@ public final class SQLRegistryStore: RegistryStore {
 
     /// MLflow's `_get_sql_model_version`: name and version are checked; returns the version's current stage.
     @discardableResult
+    /// The version's creator (nil when not recorded), read after locking its model as `requireVersion`
+    /// does: what a move's approval judges, in the transaction that makes the move.
+    static func lockedVersionCreator(_ connection: any SQLConnection, _ name: String, _ version: Int64) throws -> String? {
+        try requireVersion(connection, name, version)
+        return try connection.queryFirst("SELECT user_id FROM model_versions WHERE name = ? AND version = ?",
+                                         [.text(name), .integer(version)]) { $0.optionalString(0) } ?? nil
+    }
+
+    @discardableResult
     static func requireVersion(_ connection: any SQLConnection, _ name: String, _ version: Int64) throws -> ModelStage {
         if connection.dialect != .sqlite {
             _ = try connection.queryFirst("SELECT 1 FROM registered_models WHERE name = ?" + connection.forUpdate,

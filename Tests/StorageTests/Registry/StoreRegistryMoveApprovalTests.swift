@@ -1,0 +1,103 @@
+import Dispatch
+import Synchronization
+import Testing
+@testable import Storage
+import TrackingCore
+
+/// A stage or alias move is judged inside the write that makes it (`approve:`), on the version that
+/// write found: what the policy sees is what moves, and a refusal changes nothing.
+@Suite("Registry store: moves approved inside their write")
+struct StoreRegistryMoveApprovalTests {
+    private func fixture(_ engine: TestEngine) throws -> RegistryFixture {
+        let fixture = try RegistryFixture(engine)
+        try fixture.model("m")
+        _ = try fixture.registry.createModelVersion(CreateModelVersionRequest(name: "m", source: "s3://b/1", userId: "alice"))
+        return fixture
+    }
+
+    @Test(arguments: TestEngine.all) func theApprovalSeesTheMoveAsItsWriteDoes(engine: TestEngine) throws {
+        let fixture = try fixture(engine)
+        let seen = Mutex<[RegistryMove]>([])
+        let record: (RegistryMove) throws -> Void = { move in seen.withLock { $0.append(move) } }
+        _ = try fixture.registry.transitionModelVersionStage(name: "m", version: "1", stage: "production",
+                                                             archiveExistingVersions: false, userId: "gil",
+                                                             approve: record)
+        try fixture.registry.setRegisteredModelAlias(name: "m", alias: "champion", version: "1", userId: "gil",
+                                                     approve: record)
+        let asked = try fixture.registry.createTransitionRequest(
+            name: "m", version: "1", target: .stage(.staging), archiveExistingVersions: false, comment: nil, userId: "sam")
+        _ = try fixture.registry.approveTransitionRequest(id: asked.id, archiveExistingVersions: nil, comment: nil,
+                                                          userId: "gil", approve: record)
+        #expect(seen.withLock { $0 } == [
+            RegistryMove(name: "m", version: "1", target: .stage(.production), creator: "alice"),
+            RegistryMove(name: "m", version: "1", target: .alias("champion"), creator: "alice"),
+            RegistryMove(name: "m", version: "1", target: .stage(.staging), creator: "alice",
+                         requestId: asked.id, requestedBy: "sam"),
+        ])
+    }
+
+    @Test(arguments: TestEngine.all) func aRefusedMoveChangesNothing(engine: TestEngine) throws {
+        let fixture = try fixture(engine)
+        let refuse: (RegistryMove) throws -> Void = { _ in throw MLflowError(.permissionDenied, "no") }
+        let before = try fixture.registry.history(name: "m")
+        #expect(registryError {
+            _ = try fixture.registry.transitionModelVersionStage(name: "m", version: "1", stage: "Production",
+                                                                 archiveExistingVersions: true, userId: "gil",
+                                                                 approve: refuse)
+        } == MLflowError(.permissionDenied, "no"))
+        #expect(registryError {
+            try fixture.registry.setRegisteredModelAlias(name: "m", alias: "champion", version: "1", userId: "gil",
+                                                         approve: refuse)
+        } == MLflowError(.permissionDenied, "no"))
+        let asked = try fixture.registry.createTransitionRequest(
+            name: "m", version: "1", target: .stage(.production), archiveExistingVersions: false, comment: nil,
+            userId: "sam")
+        #expect(registryError {
+            _ = try fixture.registry.approveTransitionRequest(id: asked.id, archiveExistingVersions: nil, comment: nil,
+                                                              userId: "gil", approve: refuse)
+        } == MLflowError(.permissionDenied, "no"))
+        let version = try fixture.registry.getModelVersion(name: "m", version: "1")
+        #expect(version.currentStage == .none && version.aliases.isEmpty)
+        #expect(try fixture.registry.history(name: "m") == before)
+        #expect(try fixture.registry.transitionRequest(id: asked.id).status == .pending)
+    }
+
+    /// The hole this closes: two models swap names while moves of "a"'s version 1 are judged. The
+    /// version each approval judged is the version its write moved, whichever model held the name.
+    @Test(arguments: TestEngine.all) func aRenameRaceCannotSwapTheVersionJudged(engine: TestEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        for (name, creator) in [("a", "alice"), ("b", "bob")] {
+            try fixture.model(name)
+            _ = try fixture.registry.createModelVersion(CreateModelVersionRequest(name: name, source: "s3://b/\(name)",
+                                                                                  userId: creator))
+        }
+        let mismatches = Mutex<[String]>([])
+        let judgedBoth = Mutex<Set<String>>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for round in 0..<40 {
+                do {
+                    if worker == 0 {
+                        _ = try fixture.registry.renameRegisteredModel(name: "a", newName: "swap")
+                        _ = try fixture.registry.renameRegisteredModel(name: "b", newName: "a")
+                        _ = try fixture.registry.renameRegisteredModel(name: "swap", newName: "b")
+                    } else {
+                        let judged = Mutex<String?>(nil)
+                        let moved = try fixture.registry.transitionModelVersionStage(
+                            name: "a", version: "1", stage: round.isMultiple(of: 2) ? "Staging" : "None",
+                            archiveExistingVersions: false, userId: "gil",
+                            approve: { move in judged.withLock { $0 = move.creator } })
+                        let creator = judged.withLock { $0 }
+                        if creator != moved.userId { mismatches.withLock { $0.append("\(creator ?? "-") → \(moved.userId ?? "-")") } }
+                        if let creator { _ = judgedBoth.withLock { $0.insert(creator) } }
+                    }
+                } catch let error as MLflowError where error.code == .resourceDoesNotExist {
+                    continue   // "a" was between names at that moment
+                } catch {
+                    mismatches.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(mismatches.withLock { $0 }.isEmpty)
+        #expect(!judgedBoth.withLock { $0 }.isEmpty)
+    }
+}
