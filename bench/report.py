@@ -134,7 +134,7 @@ def loader_sentence(results, by, keys):
                      f"{max(x['wrk_cores'] for x in api):.2f} of a core")
     if not parts:
         return ""
-    return ("**The loader.** wrk (2 threads, one per core) is not what limits these numbers: " + "; ".join(parts) +
+    return ("**The loader.** wrk is not what limits these numbers: " + "; ".join(parts) +
             ". Where a server's API scenario runs far below its own /health ceiling while wrk uses a fraction "
             "of a core, the server (or its database) sets the pace.")
 
@@ -157,8 +157,8 @@ def markdown(data):
          + (f", PostgreSQL {v['postgresql']}" if v.get("postgresql") else ""), "",
          "Each server runs alone, in its default configuration, on loopback, pre-filled over HTTP with the same "
          f"data ({meta['search_runs']:,} runs with 2 metrics, 3 params and a tag for the search; one run with a "
-         f"{meta['history_steps']:,}-step metric for the history). The load comes from wrk (`-t 2 --latency "
-         f"--timeout {meta['wrk_timeout_s']}s`, the Lua scripts in `bench/wrk/`, keep-alive connections, closed "
+         f"{meta['history_steps']:,}-step metric for the history). The load comes from wrk (`-t 2` or one thread per "
+         f"connection, `--latency --timeout {meta['wrk_timeout_s']}s`, the Lua scripts in `bench/wrk/`, keep-alive connections, closed "
          "loop: a connection sends its next request when the previous answer arrived). Latencies are wrk's "
          "percentiles in ms; an answer that is not 2xx counts as an error. The search is measured twice: first "
          "right after the pre-fill (no warm-up: planner statistics may be stale), and again after every other "
@@ -172,11 +172,16 @@ def markdown(data):
           "process tree; its cold start includes the Python imports and creating the schema). FastTrackML is the "
           "`fml` binary of the `fasttrackml` PyPI wheel (installed `--no-deps`: the wheel pins `mlflow<3` for its "
           "Python helpers). runs/search: `metrics.acc > 0.5 and params.model = 'rf'`, `order_by metrics.acc DESC`, "
-          "100 per page. log-metric writes one run, log-batch one run per connection. In the mixed workload wrk "
-          "cannot pin a run to a connection (its Lua API names neither), so each wrk thread keeps a queue of runs "
-          "in progress, about one per connection (`bench/wrk/mixed.lua`). `bench/loadgen` (a thread per client) "
-          "no longer drives this suite: it reported FastTrackML at 763 runs/create per second where wrk drives "
-          "the same build to 4,300-4,700. Raw JSON: `bench/results/` (not committed).", "",
+          "100 per page. log-metric writes one run; log-batch and mixed keep a run per connection and so run "
+          "with one connection per wrk thread (`-t N -c N`: wrk's Lua state is the thread's, and its callbacks "
+          "do not name the connection); the other scenarios use `-t 2`. Mixed: each connection sends a run's "
+          "next request once the previous one is answered; runs/s counts the runs finished within the window, "
+          "which starts with none in progress, so where one run (8 round trips) takes a good part of the "
+          "window it trails req/s ÷ 8: the ratio column uses req/s. The server is left to go idle between "
+          "windows (it may still be working through requests queued before wrk closed its connections). "
+          "`bench/loadgen` (a thread per client) no longer drives this suite: issue 22 found it reporting "
+          "FastTrackML at 763 runs/create per second where wrk drove the same build to 4,300-4,700. "
+          "Raw JSON: `bench/results/` (not committed).", "",
           "![requests per second, side by side](bench-chart.png)", "", END_MARK]
     return "\n".join(L) + "\n"
 
