@@ -101,12 +101,12 @@ COMPAT_MLFLOW_WORKERS ?= 1
 compat-mlflow: bootstrap
 	SWIFTRACK_COMPAT_TARGET=mlflow COMPAT_WORKERS=$(COMPAT_MLFLOW_WORKERS) scripts/compat-pass compat
 
-# Side by side with mlflow server and FastTrackML (bench/run.py); writes docs/BENCHMARKS.md's
-# "Side by side" section and docs/bench-chart.png. `make bench BENCH_ARGS=--quick` for a smoke run.
+# Side by side with mlflow server and FastTrackML on SQLite and PostgreSQL, driven by wrk
+# (bench/run.py); writes docs/BENCHMARKS.md's "Side by side" section and docs/bench-chart.png.
+# `make bench BENCH_ARGS=--quick` for a smoke run.
 bench: bootstrap
 	$(RELEASE)
 	bench/setup
-	$(SWIFT) build -c release --package-path bench/loadgen
 	bench/.venv/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
