@@ -169,6 +169,13 @@ def test_metrics_pass_prometheus_linter(server, api, unique):
     api.post("runs/create", {"experiment_id": eid})
     text = requests.get(server + "/metrics", timeout=10).text
     assert "# TYPE process_cpu_seconds_total counter" in text
+    if os.environ.get("SWIFTRACK_COMPAT_ENGINE", "sqlite") == "sqlite":
+        writes = _series(text, "swiftrack_sqlite_writes_total")[""]
+        transactions = _series(text, "swiftrack_sqlite_write_transactions_total")[""]
+        assert 2 <= transactions <= writes, (transactions, writes)
+        assert _series(text, "swiftrack_sqlite_writer_busy_seconds_total")[""] > 0
+    else:
+        assert _series(text, "swiftrack_db_pool_size")[""] >= 1
     checked = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert (checked.returncode, checked.stdout + checked.stderr) == (0, "")
 

@@ -94,6 +94,9 @@ public final class SQLiteDatabase: SQLDatabase, Sendable {
         }
     }
 
+    /// The writer's totals since the database opened (group commit's batches, writes, busy time).
+    public var writerStatistics: SQLiteWriterStatistics { groupCommit.statistics }
+
     /// Runs `body` on the writer connection with no transaction around it (migrations manage their own).
     @discardableResult
     public func withConnection<T: Sendable>(_ body: (any SQLConnection) throws -> T) throws -> T {

@@ -19,6 +19,10 @@ final class SQLiteGroupCommit: Sendable {
     }
 
     private let state = Mutex(State())
+    private let totals = Mutex(SQLiteWriterStatistics())
+
+    /// What the writer has done so far (read by `/metrics`).
+    var statistics: SQLiteWriterStatistics { totals.withLock { $0 } }
 
     /// Returns once `write` has run in a batch that `runBatch` committed (or failed).
     func perform(_ write: SQLiteWrite, runBatch: ([SQLiteWrite]) -> Void) {
@@ -36,7 +40,14 @@ final class SQLiteGroupCommit: Sendable {
             state.queued.removeFirst(count)
             return batch
         }
+        let started = ContinuousClock.now
         runBatch(batch)
+        let busy = ContinuousClock.now - started
+        totals.withLock { totals in
+            totals.batches += 1
+            totals.writes += batch.count
+            totals.busySeconds += Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18
+        }
         for finished in batch { finished.dropBody() }   // even those a failed BEGIN never ran
         let next = state.withLock { state -> SQLiteWrite? in
             if let first = state.queued.first { return first }
@@ -46,6 +57,15 @@ final class SQLiteGroupCommit: Sendable {
         next?.wake(.lead)
         for other in batch where other !== write { other.wake(.done) }
     }
+}
+
+/// The writer's totals: how many transactions (batches) it committed, how many writes they carried
+/// (writes ÷ batches is how well group commit shares them), and the seconds it spent running them
+/// (its utilisation: one writer busy all the time is where SQLite's write throughput ends).
+public struct SQLiteWriterStatistics: Sendable, Equatable {
+    public var batches = 0
+    public var writes = 0
+    public var busySeconds = 0.0
 }
 
 /// One caller's write: its body, the error it ended with, and how its caller is woken.

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import MySQLEngine
+import Observability
 import PostgreSQLEngine
 import SQL
 import SQLiteEngine
@@ -19,13 +20,17 @@ enum DatabaseComposition {
         /// Brings the planner's statistics up to date after a bulk load (PostgreSQL's ANALYZE; the
         /// other engines keep theirs themselves).
         var afterBulkLoad: @Sendable () throws -> Void = {}
+        /// Registers the engine's series on `/metrics` (SQLite's writer, a pool's connections).
+        var observe: @Sendable (ServerMetrics) -> Void = { _ in }
 
         init(database: any SQLDatabase, description: String, upkeep: (any Service)? = nil,
-             afterBulkLoad: @escaping @Sendable () throws -> Void = {}, close: @escaping @Sendable () -> Void) {
+             afterBulkLoad: @escaping @Sendable () throws -> Void = {},
+             observe: @escaping @Sendable (ServerMetrics) -> Void = { _ in }, close: @escaping @Sendable () -> Void) {
             self.database = database
             self.description = description
             self.upkeep = upkeep
             self.afterBulkLoad = afterBulkLoad
+            self.observe = observe
             self.close = close
         }
     }
@@ -42,17 +47,33 @@ enum DatabaseComposition {
         case .sqlite:
             let path = sqlitePath(uri)
             let database = try SQLiteDatabase(path: path, readerCount: readers)
-            return Opened(database: database, description: "sqlite \(path)") {
+            return Opened(database: database, description: "sqlite \(path)", observe: { metrics in
+                metrics.observeSQLiteWriter {
+                    let totals = database.writerStatistics
+                    return SQLiteWriterReading(batches: totals.batches, writes: totals.writes, busySeconds: totals.busySeconds)
+                }
+            }) {
                 do { try database.checkpoint() } catch { Log.error("WAL checkpoint at shutdown failed: \(error)") }
             }
         case .postgresql:
             let database = try PostgresDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
             return Opened(database: database, description: "postgresql \(location(uri)), pool \(poolSize)",
                           upkeep: PostgresStatisticsKeeper.service(database) { Log.error($0) },
-                          afterBulkLoad: { try PostgresStatisticsKeeper.analyzeAll(database) }, close: {})
+                          afterBulkLoad: { try PostgresStatisticsKeeper.analyzeAll(database) },
+                          observe: { observePool(database, $0) }, close: {})
         case .mysql:
             let database = try MySQLDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
-            return Opened(database: database, description: "mysql \(location(uri)), pool \(poolSize)") {}
+            return Opened(database: database, description: "mysql \(location(uri)), pool \(poolSize)",
+                          observe: { observePool(database, $0) }, close: {})
+        }
+    }
+
+    private static func observePool(_ database: PooledSQLDatabase, _ metrics: ServerMetrics) {
+        let pool = database.pool
+        metrics.observeDatabasePool {
+            let stats = pool.statistics
+            return DatabasePoolReading(size: stats.size, open: stats.open, inUse: stats.inUse,
+                                       waitSecondsTotal: stats.waitSecondsTotal, timeoutsTotal: stats.timeouts)
         }
     }
 

@@ -33,14 +33,7 @@ enum ServerCommand {
             servesMetricsRoute: options.metricsPort == nil)
         observability.metrics.watchDiskSpace(DiskSpaceComposition.localStores(options))
         observability.metrics.observeHeap(MemoryPolicy.reading)
-        if let pooled = opened.database as? PooledSQLDatabase {
-            let pool = pooled.pool
-            observability.metrics.observeDatabasePool {
-                let stats = pool.statistics
-                return DatabasePoolReading(size: stats.size, open: stats.open, inUse: stats.inUse,
-                                           waitSecondsTotal: stats.waitSecondsTotal, timeoutsTotal: stats.timeouts)
-            }
-        }
+        opened.observe(observability.metrics)
         let stores = APIStores(store)
         let auth = try AuthComposition.accessControl(options, environment: ProcessInfo.processInfo.environment,
                                                      stores: stores)

@@ -87,6 +87,11 @@ struct SQLiteGroupCommitTests {
         let stored = try database.read { try $0.query("SELECT v FROM t", []) { $0.string(0) } }
         #expect(Set(stored) == Set(answers.withLock { $0 }))
         #expect(stored.count == threads * (writesEach - refusedEach))
+        // The writer counted every write (refused ones too) and how many transactions carried them.
+        let totals = database.writerStatistics
+        #expect(totals.writes == threads * writesEach)
+        #expect(totals.batches >= (threads * writesEach) / SQLiteGroupCommit.maxBatch && totals.batches <= totals.writes)
+        #expect(totals.busySeconds > 0)
     }
 }
 
