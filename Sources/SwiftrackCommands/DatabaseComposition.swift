@@ -47,14 +47,16 @@ enum DatabaseComposition {
         case .sqlite:
             let path = sqlitePath(uri)
             let database = try SQLiteDatabase(path: path, readerCount: readers)
-            return Opened(database: database, description: "sqlite \(path)", observe: { metrics in
+            let observe: @Sendable (ServerMetrics) -> Void = { metrics in
                 metrics.observeSQLiteWriter {
                     let totals = database.writerStatistics
                     return SQLiteWriterReading(batches: totals.batches, writes: totals.writes, busySeconds: totals.busySeconds)
                 }
-            }) {
+            }
+            let close: @Sendable () -> Void = {
                 do { try database.checkpoint() } catch { Log.error("WAL checkpoint at shutdown failed: \(error)") }
             }
+            return Opened(database: database, description: "sqlite \(path)", observe: observe, close: close)
         case .postgresql:
             let database = try PostgresDatabase.open(uri: uri, poolSize: poolSize, poolTimeout: timeout)
             return Opened(database: database, description: "postgresql \(location(uri)), pool \(poolSize)",
