@@ -64,10 +64,12 @@ extension AccessControl {
                                                    + "to mean every resource.")
             }
         case .noServerPath(let field):
-            guard let location = try request.fields().string(field), !location.isEmpty,
-                  ModelSourceRules.isLocal(location) else { return }
-            throw Self.denied("only an admin may place an experiment's artifacts on the server's disk "
-                              + "('\(location)'); leave artifact_location out, or name an object store.")
+            guard let location = try request.fields().string(field), !location.isEmpty else { return }
+            if ModelSourceRules.isLocal(location) {
+                throw Self.denied("only an admin may place an experiment's artifacts on the server's disk "
+                                  + "('\(location)'); leave artifact_location out, or name an object store.")
+            }
+            try checkProxiedLocation(location)
         case .transitionDecision:
             return   // checked for every caller first (`checkSeparationOfDuties`)
         case .all(let rules):

@@ -43,7 +43,10 @@ indirect enum AccessRule: Sendable {
     /// creator's MANAGE on a model named `*` would be MANAGE on every model.
     case notAGrantPattern(field: String)
     /// An experiment's `artifact_location` on the server's own disk (a path or `file:` URI) is for
-    /// admins: anyone else could point runs at files the server reads.
+    /// admins: anyone else could point runs at files the server reads. So is a proxied location
+    /// (`mlflow-artifacts:`) inside, around or equal to another experiment's, or at the proxy's root:
+    /// the experiment owning a proxy path is the one with the longest location before it
+    /// (`AccessControl.artifactOwners`), so such a location would take another's files.
     case noServerPath(field: String)
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch
