@@ -213,12 +213,12 @@ def test_verify_accepts_the_chain_then_names_an_edited_and_a_deleted_record(sess
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert f"{len(records)} records" in verified.stdout
 
-    failed = next(r for r in records if r["status"] == 404)
+    failed = next(r for r in records if r["status"] == 403)
     session.sql(f"UPDATE audit_records SET status = 200 WHERE seq = {failed['seq']}")
     edited = session.swiftrack("verify")
     assert edited.returncode == 1
     assert f"record {failed['seq']}" in edited.stdout and "edited" in edited.stdout
-    session.sql(f"UPDATE audit_records SET status = 404 WHERE seq = {failed['seq']}")
+    session.sql(f"UPDATE audit_records SET status = 403 WHERE seq = {failed['seq']}")
     assert session.swiftrack("verify").returncode == 0
 
     victim = records[3]["seq"]
