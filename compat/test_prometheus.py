@@ -171,3 +171,50 @@ def test_metrics_pass_prometheus_linter(server, api, unique):
     assert "# TYPE process_cpu_seconds_total counter" in text
     checked = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert (checked.returncode, checked.stdout + checked.stderr) == (0, "")
+
+
+def _series(text, name):
+    """The values of `name`'s samples in an exposition text, by their label text."""
+    found = {}
+    for line in text.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            labels, _, value = line.rpartition(" ")
+            found[labels[len(name):]] = float(value)
+    return found
+
+
+@pytest.mark.swiftrack_only
+@pytest.mark.timeout(120)
+def test_the_heap_keeps_two_arenas_under_concurrent_load(server, api, unique):
+    """`MemoryPolicy` caps glibc's arenas at two before the server's threads start: 16 clients at once
+    (writes and a long history) leave the heap with no more than two, where glibc's default gives each
+    busy worker thread an arena of its own."""
+    import threading
+    eid = api.create_experiment(f"heap-{unique}")
+    run_id = api.post("runs/create", {"experiment_id": eid}).json()["run"]["info"]["run_id"]
+    metrics = [{"key": "loss", "value": i / 7, "timestamp": 1, "step": i} for i in range(1000)]
+    api.post("runs/log-batch", {"run_id": run_id, "metrics": metrics})
+    errors = []
+
+    def client(n):
+        session = requests.Session()
+        for i in range(40):
+            batch = [{"key": f"k{n}", "value": i, "timestamp": 1, "step": i}]
+            for reply in (session.post(server + "/api/2.0/mlflow/runs/log-batch", json={"run_id": run_id, "metrics": batch},
+                                       timeout=30),
+                          session.get(server + "/api/2.0/mlflow/metrics/get-history",
+                                      params={"run_id": run_id, "metric_key": "loss"}, timeout=30)):
+                if reply.status_code != 200:
+                    errors.append(reply.text)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    text = requests.get(server + "/metrics", timeout=10).text
+    arenas = _series(text, "swiftrack_heap_arenas")
+    assert list(arenas) == [""] and 1 <= arenas[""] <= 2, arenas
+    heap = _series(text, "swiftrack_heap_bytes")
+    assert set(heap) == {'{state="in_use"}', '{state="free"}'} and heap['{state="in_use"}'] > 0, heap

@@ -106,8 +106,7 @@ public final class AuthStore: Sendable {
         try database.write { connection in
             let roleId = try Self.personalRole(connection, user)
             if let found = try Self.grant(connection, roleId: roleId, type, resource) {
-                try connection.execute("UPDATE role_permissions SET permission = ? WHERE id = ?",
-                                       [.text(permission.rawValue), .integer(found.id)])
+                try Self.reissueGrant(connection, found, permission)
             } else {
                 try Self.insertGrant(connection, roleId: roleId, type, resource, permission)
             }
@@ -122,8 +121,7 @@ public final class AuthStore: Sendable {
     public func updateGrant(username: String, _ type: ResourceType, _ resource: String, _ permission: Permission) throws {
         try database.write { connection in
             let found = try Self.requireDirectGrant(connection, username, type, resource)
-            try connection.execute("UPDATE role_permissions SET permission = ? WHERE id = ?",
-                                   [.text(permission.rawValue), .integer(found.id)])
+            try Self.reissueGrant(connection, found, permission)
         }
     }
 
@@ -135,21 +133,35 @@ public final class AuthStore: Sendable {
     }
 
     /// Users' own grants on the resource follow it to its new name (a renamed registered model);
-    /// named roles keep theirs, as in MLflow.
-    public func renameResource(_ type: ResourceType, from old: String, to new: String) throws {
+    /// named roles keep theirs, as in MLflow. Only the grants issued up to `watermark` (read before the
+    /// rename ran) move: a grant made on the old name after the rename, such as the creator's MANAGE
+    /// on a new model that took the freed name, stays with that new model.
+    public func renameResource(_ type: ResourceType, from old: String, to new: String, grantedUpTo watermark: Int64) throws {
         try database.write { connection in
             try connection.execute(
                 "UPDATE role_permissions SET resource_pattern = ? WHERE resource_type = ? AND resource_pattern = ? AND "
-                    + Self.onPersonalRole, [.text(new), .text(type.rawValue), .text(old)])
+                    + "id <= ? AND " + Self.onPersonalRole,
+                [.text(new), .text(type.rawValue), .text(old), .integer(watermark)])
         }
     }
 
-    /// Users' own grants on a deleted resource go with it (a later one of that name starts clean).
-    public func deleteResourceGrants(_ type: ResourceType, _ resource: String) throws {
+    /// Users' own grants on a deleted resource go with it (a later one of that name starts clean);
+    /// as for `renameResource`, only the grants issued up to `watermark`.
+    public func deleteResourceGrants(_ type: ResourceType, _ resource: String, grantedUpTo watermark: Int64) throws {
         try database.write { connection in
             try connection.execute(
-                "DELETE FROM role_permissions WHERE resource_type = ? AND resource_pattern = ? AND " + Self.onPersonalRole,
-                [.text(type.rawValue), .text(resource)])
+                "DELETE FROM role_permissions WHERE resource_type = ? AND resource_pattern = ? AND id <= ? AND "
+                    + Self.onPersonalRole,
+                [.text(type.rawValue), .text(resource), .integer(watermark)])
+        }
+    }
+
+    /// The newest grant issued so far. A grant is never changed in place (`reissueGrant`), and ids
+    /// are never reused (AUTOINCREMENT on SQLite, sequences elsewhere), so the grants with an id up to
+    /// a watermark are exactly those that stood, unchanged, when it was read.
+    public func grantWatermark() throws -> Int64 {
+        try database.read { connection in
+            try connection.queryFirst("SELECT COALESCE(MAX(id), 0) FROM role_permissions") { $0.int64(0) } ?? 0
         }
     }
 
@@ -305,6 +317,16 @@ public final class AuthStore: Sendable {
         try connection.execute(
             "INSERT INTO role_permissions (role_id, resource_type, resource_pattern, permission) VALUES (?, ?, ?, ?)",
             [.integer(roleId), .text(type.rawValue), .text(type.canonical(resource)), .text(permission.rawValue)])
+    }
+
+    /// Changes a grant by replacing its row: the new row's id is past every watermark read before,
+    /// so a rename that started earlier does not carry the changed grant along.
+    static func reissueGrant(_ connection: any SQLConnection, _ found: RolePermission, _ permission: Permission) throws {
+        try connection.execute("DELETE FROM role_permissions WHERE id = ?", [.integer(found.id)])
+        try connection.execute(
+            "INSERT INTO role_permissions (role_id, resource_type, resource_pattern, permission) VALUES (?, ?, ?, ?)",
+            [.integer(found.roleId), .text(found.resourceType.rawValue), .text(found.resourcePattern),
+             .text(permission.rawValue)])
     }
 
     static func requireDirectGrant(_ connection: any SQLConnection, _ username: String, _ type: ResourceType,

@@ -1,5 +1,7 @@
 import CMalloc
+import Glibc
 import Lifecycle
+import Observability
 
 /// How the server's process holds its heap (glibc's allocator).
 ///
@@ -20,5 +22,25 @@ enum MemoryPolicy {
     /// Returns the heap's free pages to the kernel every `interval` seconds.
     static func trimmer(interval: Double = 10) -> PeriodicService {
         PeriodicService("malloc-trim", interval: interval) { _ = malloc_trim(0) }
+    }
+
+    /// The heap as `/metrics` shows it: the arena count from `malloc_info`'s XML (one `<heap nr=`
+    /// element per arena), the bytes from `mallinfo2`.
+    static func reading() -> HeapReading {
+        let info = mallinfo2()
+        return HeapReading(arenas: arenaCount(), inUseBytes: Double(info.uordblks + info.hblkhd),
+                           freeBytes: Double(info.fordblks))
+    }
+
+    static func arenaCount() -> Int {
+        var buffer: UnsafeMutablePointer<CChar>?
+        var size = 0
+        guard let stream = open_memstream(&buffer, &size) else { return 0 }
+        _ = malloc_info(0, stream)
+        fclose(stream)
+        defer { free(buffer) }
+        guard let buffer else { return 0 }
+        return String(decoding: UnsafeRawBufferPointer(start: buffer, count: size), as: UTF8.self)
+            .components(separatedBy: "<heap nr=").count - 1
     }
 }

@@ -32,6 +32,7 @@ enum ServerCommand {
             log: RequestLog.Format(rawValue: options.logFormat).map { RequestLog(format: $0) },
             servesMetricsRoute: options.metricsPort == nil)
         observability.metrics.watchDiskSpace(DiskSpaceComposition.localStores(options))
+        observability.metrics.observeHeap(MemoryPolicy.reading)
         if let pooled = opened.database as? PooledSQLDatabase {
             let pool = pooled.pool
             observability.metrics.observeDatabasePool {

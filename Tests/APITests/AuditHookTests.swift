@@ -72,6 +72,25 @@ struct AuditHookTests {
         #expect(!"\(records)".contains("hunter2"))
     }
 
+    /// A rule that reads a field by name records that field: a logged model's `source_run_id`, a
+    /// model version's `run_id` and `model_id` (and not a `run_id` the rule never read).
+    @Test func theRecordNamesTheFieldsTheRuleRead() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink()
+        let api = api(sink, store: harness.store)
+        _ = api.handle(request("POST", "/api/2.0/mlflow/logged-models",
+                               #"{"experiment_id":"0","source_run_id":"r-source","run_id":"r-ignored"}"#))
+        _ = api.handle(request("POST", "/api/2.0/mlflow/model-versions/create",
+                               #"{"name":"m","source":"s3://b/m","run_id":"r-version","model_id":"m-7"}"#))
+        let records = sink.all
+        #expect(records.count == 2)
+        #expect(records.first?.resources.experimentId == "0")
+        #expect(records.first?.resources.runId == "r-source")
+        #expect(records.last?.resources.runId == "r-version")
+        #expect(records.last?.resources.loggedModelId == "m-7")
+        #expect(records.last?.resources.registeredModelName == "m")
+    }
+
     @Test func requestIdsThatAreNotPrintableOrTooLongAreReplacedOrCut() {
         #expect(RequestID.resolve("  ok-1 ") == "ok-1")
         #expect(RequestID.resolve(String(repeating: "a", count: 300)).count == 128)

@@ -7,8 +7,11 @@ extension AccessControl {
     /// What follows a successful request (MLflow's after-request hooks), from what its handler did:
     /// the creator of an experiment or registered model gets MANAGE on it; users' grants follow a
     /// renamed model and go with a deleted one. Runs for admins too. A model named `*` (made by an
-    /// admin, or before names were checked) is never a grant pattern.
-    func afterSuccess(_ user: AuthUser, events: [RouteEvent]) throws {
+    /// admin, or before names were checked) is never a grant pattern. Only the grants issued up to
+    /// `grantWatermark` (read before the handler ran, on routes that declare `movesGrants`) move:
+    /// a grant made on the freed name in between belongs to whatever took the name. Without a
+    /// watermark (a route that should have declared it) nothing moves, and that is logged.
+    func afterSuccess(_ user: AuthUser, events: [RouteEvent], grantWatermark: Int64?) throws {
         for event in events {
             switch event {
             case .experimentCreated(let id):
@@ -17,13 +20,23 @@ extension AccessControl {
                 try store.setGrant(user: user, .registeredModel, name, .manage)
             case .registry(.registeredModelRenamed(let from, let to))
                 where from != AuthStore.everyResource && to != AuthStore.everyResource:
-                try store.renameResource(.registeredModel, from: from, to: to)
+                try store.renameResource(.registeredModel, from: from, to: to,
+                                         grantedUpTo: try declared(grantWatermark, event))
             case .registry(.registeredModelDeleted(let name)) where name != AuthStore.everyResource:
-                try store.deleteResourceGrants(.registeredModel, name)
+                try store.deleteResourceGrants(.registeredModel, name, grantedUpTo: try declared(grantWatermark, event))
             default:
                 continue
             }
         }
+    }
+
+    func grantWatermark() throws -> Int64 { try store.grantWatermark() }
+
+    private func declared(_ watermark: Int64?, _ event: RouteEvent) throws -> Int64 {
+        guard let watermark else {
+            throw MLflowError(.internalError, "\(event) moves grants, but its route did not declare movesGrants.")
+        }
+        return watermark
     }
 }
 

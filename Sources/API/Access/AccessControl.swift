@@ -159,9 +159,9 @@ public final class AccessControl: Sendable {
     /// and turning every other failure into 503: a lookup that fails refuses, it never lets the
     /// request through. The checks judged inside a write (`approveMove`, `approveRollback`) run
     /// through it too, so their failures read the same as the ones checked before the handler.
-    func failingClosed(_ check: () throws -> Void) throws {
+    func failingClosed<Value>(_ check: () throws -> Value) throws -> Value {
         do {
-            try check()
+            return try check()
         } catch let error as MLflowError where error.code.httpStatus < 500 {
             throw error
         } catch let error as MLflowError {

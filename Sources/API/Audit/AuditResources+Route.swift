@@ -25,8 +25,14 @@ extension AuditResources {
         switch rule {
         case .experiment:
             experimentId = try? fields?.experimentId()
-        case .run, .runNamed, .modelVersionSource:
+        case .run:
             runId = try? fields?.runId()
+        case .runNamed(_, let field):
+            runId = (try? fields?.string(field)) ?? nil
+        case .modelVersionSource:
+            // The fields `checkModelVersionSource` reads (besides the source URI).
+            runId = (try? fields?.string("run_id")) ?? nil
+            loggedModelId = (try? fields?.string("model_id")) ?? nil
         case .runs(_, let field):
             if let ids = try? fields?.stringList(field), ids.count == 1 { runId = ids[0] }
         case .loggedModel:

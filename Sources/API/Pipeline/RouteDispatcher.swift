@@ -71,9 +71,11 @@ struct RouteDispatcher: Sendable {
     /// the handler with the same value, then (`afterwards`) updates grants and publishes events.
     private func run(_ route: Route, _ reading: RouteRequest, afterwards: Bool) throws -> HTTPResponse {
         var request = reading
+        var grantWatermark: Int64?
         if let access {
             if let caller = request.caller {
                 try access.authorize(caller, route.access, request)
+                if route.movesGrants { grantWatermark = try access.failingClosed { try access.grantWatermark() } }
                 request.approveRollback = { name, plan in
                     try access.failingClosed { try access.approveRollback(caller, name: name, plan: plan) }
                 }
@@ -88,7 +90,7 @@ struct RouteDispatcher: Sendable {
         guard afterwards, response.status < 400 else { return response }
         if let access, let caller = request.caller {
             do {
-                try access.afterSuccess(caller, events: request.events.all)
+                try access.afterSuccess(caller, events: request.events.all, grantWatermark: grantWatermark)
             } catch {
                 logError("\(request.method) \(request.path): updating grants after success failed: \(error)")
             }

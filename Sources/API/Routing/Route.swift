@@ -12,18 +12,24 @@ struct Route: Sendable {
     let method: String
     let path: String
     let access: AccessRule
+    /// The handler renames or deletes what users' grants are keyed by (a registered model's name):
+    /// the dispatcher reads the grant watermark before it runs, so only the grants that stood
+    /// before the change follow it (`AccessControl.afterSuccess`).
+    let movesGrants: Bool
     let handler: RouteHandler
 
-    init(_ method: String, _ path: String, access: AccessRule, _ handler: @escaping RouteHandler) {
+    init(_ method: String, _ path: String, access: AccessRule, movesGrants: Bool = false,
+         _ handler: @escaping RouteHandler) {
         self.method = method
         self.path = path
         self.access = access
+        self.movesGrants = movesGrants
         self.handler = handler
     }
 
     /// The same route under another path (a prefix added).
     func at(_ path: String) -> Route {
-        Route(method, path, access: access, handler)
+        Route(method, path, access: access, movesGrants: movesGrants, handler)
     }
 }
 

@@ -65,9 +65,9 @@ struct AuthStoreTests {
         #expect(try store.effectivePermission(userId: alice.id, .registeredModel, "model-a") == .use)
         #expect(try store.effectivePermission(userId: alice.id, .registeredModel, "other") == .use)
         #expect(try store.grants(userId: alice.id, .registeredModel) == ["model-a": .read, "*": .use])
-        try store.renameResource(.registeredModel, from: "model-a", to: "model-b")
+        try store.renameResource(.registeredModel, from: "model-a", to: "model-b", grantedUpTo: try store.grantWatermark())
         #expect(try store.directGrant(username: "alice", .registeredModel, "model-b") == .read)
-        try store.deleteResourceGrants(.registeredModel, "model-b")
+        try store.deleteResourceGrants(.registeredModel, "model-b", grantedUpTo: try store.grantWatermark())
         #expect(throws: MLflowError.notFound("Permission for user=alice on resource_type=registered_model, resource_id=model-b not found.")) {
             try store.directGrant(username: "alice", .registeredModel, "model-b")
         }
@@ -83,6 +83,38 @@ struct AuthStoreTests {
         try store.deleteUser(username: "alice")
         let again = try store.createUser(username: "alice", password: "alice-password")
         #expect(try store.grants(userId: again.id, .registeredModel) == [:])
+    }
+
+    /// The break-in review's race: bob (EDIT on model x) renames x to y while his own create of a new
+    /// x lands in between, whose creator grant raised his row on "x" to MANAGE; the rename's grant
+    /// move then carried that MANAGE to y. A changed grant is a new row past the watermark the
+    /// rename read first, so it stays on the new x, and so do grants made on the freed name.
+    @Test(arguments: TestEngine.all) func aRenameMovesOnlyTheGrantsThatStoodBeforeIt(engine: TestEngine) throws {
+        let store = try makeStore(engine)
+        let bob = try store.createUser(username: "bob", password: "bob-password")
+        let carol = try store.createUser(username: "carol", password: "carol-password")
+        try store.createGrant(username: "bob", .registeredModel, "x", .edit)
+        try store.createGrant(username: "carol", .registeredModel, "x", .read)
+        let watermark = try store.grantWatermark()
+        // In the rename's window: bob creates the new x (MANAGE for its creator), an admin grants dave.
+        try store.setGrant(user: bob, .registeredModel, "x", .manage)
+        let dave = try store.createUser(username: "dave", password: "dave-password")
+        try store.createGrant(username: "dave", .registeredModel, "x", .read)
+        #expect(try store.grantWatermark() > watermark)
+        try store.renameResource(.registeredModel, from: "x", to: "y", grantedUpTo: watermark)
+        #expect(try store.effectivePermission(userId: bob.id, .registeredModel, "y") == nil)
+        #expect(try store.effectivePermission(userId: bob.id, .registeredModel, "x") == .manage)
+        #expect(try store.effectivePermission(userId: carol.id, .registeredModel, "y") == .read)
+        #expect(try store.effectivePermission(userId: carol.id, .registeredModel, "x") == nil)
+        #expect(try store.effectivePermission(userId: dave.id, .registeredModel, "x") == .read)
+        // A change through the admin API is a new row too; a delete takes only what stood before it.
+        let beforeDelete = try store.grantWatermark()
+        try store.updateGrant(username: "carol", .registeredModel, "y", .edit)
+        try store.deleteResourceGrants(.registeredModel, "y", grantedUpTo: beforeDelete)
+        #expect(try store.effectivePermission(userId: carol.id, .registeredModel, "y") == .edit)
+        try store.deleteResourceGrants(.registeredModel, "x", grantedUpTo: try store.grantWatermark())
+        #expect(try store.effectivePermission(userId: bob.id, .registeredModel, "x") == nil)
+        #expect(try store.effectivePermission(userId: dave.id, .registeredModel, "x") == nil)
     }
 
     @Test(arguments: TestEngine.all) func theSchemaSharesADatabaseWithTheTrackingSchema(engine: TestEngine) throws {
