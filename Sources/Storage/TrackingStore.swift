@@ -14,6 +14,8 @@ public protocol TrackingStore: Sendable {
     func restoreExperiment(id: String) throws
     func setExperimentTag(id: String, tag: Tag) throws
     func deleteExperimentTag(id: String, key: String) throws
+    /// Where a new experiment's artifacts go when it names no location: `<root>/<experiment id>`.
+    var defaultArtifactRoot: String { get }
     /// Every experiment (active or deleted) whose artifact location contains `fragment` as exact,
     /// case-sensitive text (`_` and `%` are themselves; "" matches every location), with that location:
     /// the candidates from which the artifact proxy picks the experiment owning a path.

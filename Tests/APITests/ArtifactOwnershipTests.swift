@@ -186,6 +186,14 @@ struct ArtifactOwnershipTests {
                         + "admin may choose it.")
         }
         #expect(harness.createExperiment("bob-bad", at: "mlflow-artifacts:/a/../\(victim)", as: "bob").status == 400)
+        // Nor where a future experiment's default location will be: ids come in order, and
+        // `<id>/models` taken now would own that experiment's logged models later.
+        for location in ["mlflow-artifacts:/99", "mlflow-artifacts:/42/models", "mlflow-artifacts://h:5000/7/x/"] {
+            expectError(harness.createExperiment("future-\(location.count)", at: location, as: "bob"), 403,
+                        "PERMISSION_DENIED", "Permission denied: the artifact location '\(location)' lies where the server "
+                        + "puts new experiments' artifacts (the default root, then an experiment id); only an admin may "
+                        + "choose it.")
+        }
         // A location of its own is fine, and its creator (MANAGE) uses it.
         let own = try #require(harness.createExperiment("bob-own", at: "mlflow-artifacts:/team2", as: "bob")
             .json?["experiment_id"]?.stringValue)

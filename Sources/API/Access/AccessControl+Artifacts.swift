@@ -57,7 +57,9 @@ extension AccessControl {
 
     /// A non-admin may not give a new experiment an `mlflow-artifacts:` location inside another
     /// experiment's location (by the ownership rule it would take the outer one's files there), around
-    /// one (it would take what lies between), equal to one, or at the destination's root.
+    /// one (it would take what lies between), equal to one, or at the destination's root; nor one where
+    /// the server will put a future experiment's artifacts (`<default root>/<id>`: ids are sequential,
+    /// so `.../7/models` taken now would own experiment 7's logged models later).
     func checkProxiedLocation(_ location: String) throws {
         guard ProxiedArtifactURI.isProxied(location) else { return }
         let path = try ProxiedArtifactURI.destinationPath(of: location)
@@ -70,6 +72,24 @@ extension AccessControl {
                 if path == other || path.hasPrefix(other + "/") || other.hasPrefix(path + "/") { throw refusal }
             }
         }
+        if let root = Self.proxiedPath(tracking.defaultArtifactRoot), Self.isNumberedLayout(path, under: root) {
+            throw Self.denied("the artifact location '\(location)' lies where the server puts new experiments' "
+                              + "artifacts (the default root, then an experiment id); only an admin may choose it.")
+        }
+    }
+
+    /// Whether `path` is `root/<digits>` or lies below it: the place of an experiment's default location.
+    static func isNumberedLayout(_ path: String, under root: String) -> Bool {
+        let rest: Substring
+        if root.isEmpty {
+            rest = Substring(path)
+        } else if path.hasPrefix(root + "/") {
+            rest = path.dropFirst(root.count + 1)
+        } else {
+            return false
+        }
+        guard let first = rest.split(separator: "/").first else { return false }
+        return first.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// The experiments whose proxied location resolves to a non-empty path that shares `path`'s first
