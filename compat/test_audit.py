@@ -170,8 +170,9 @@ def test_records_name_the_user_route_outcome_and_resources(session):
                 model_version=facts["version"], status=200, **user)
     assert find(records, "model-versions/get", registered_model_name=facts["model"], model_version=facts["version"],
                 status=200, **user)
+    # A non-admin is refused an unknown experiment as a hidden one (no existence oracle), with 403.
     failed = find(records, "experiments/get", experiment_id="987654321", **user)
-    assert [(r["status"], r["error_code"]) for r in failed] == [(404, "RESOURCE_DOES_NOT_EXIST")]
+    assert [(r["status"], r["error_code"]) for r in failed] == [(403, "PERMISSION_DENIED")]
     refused = [r for r in records if r["route"] == "unauthenticated"]
     assert [(r["user"], r["auth_method"], r["status"], r["method"]) for r in refused] == [(None, "none", 401, "GET")]
     tagged = [r for r in records if r["request_id"] == "compat-audit-1"]
@@ -212,12 +213,12 @@ def test_verify_accepts_the_chain_then_names_an_edited_and_a_deleted_record(sess
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert f"{len(records)} records" in verified.stdout
 
-    failed = next(r for r in records if r["status"] == 404)
+    failed = next(r for r in records if r["status"] == 403)
     session.sql(f"UPDATE audit_records SET status = 200 WHERE seq = {failed['seq']}")
     edited = session.swiftrack("verify")
     assert edited.returncode == 1
     assert f"record {failed['seq']}" in edited.stdout and "edited" in edited.stdout
-    session.sql(f"UPDATE audit_records SET status = 404 WHERE seq = {failed['seq']}")
+    session.sql(f"UPDATE audit_records SET status = 403 WHERE seq = {failed['seq']}")
     assert session.swiftrack("verify").returncode == 0
 
     victim = records[3]["seq"]

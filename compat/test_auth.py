@@ -557,6 +557,81 @@ def test_object_store_sources_must_lie_in_a_readable_run_and_users_are_listed_by
     assert _call(auth_server, ADMIN, "GET", "users/list").status_code == 200
 
 
+# MLflow 3.17's server judges a proxy path by a leading numeric experiment id only, so there bob
+# reads, lists and downloads the file (checked in check mode without the mark).
+@pytest.mark.swiftrack_only
+def test_deny_holds_for_an_experiment_proxied_under_a_named_location(auth_server, auth_client, as_user):
+    """The break-in review's artifact-proxy attack (t5.py) through the real client: an experiment at
+    mlflow-artifacts:/teamx-<x>, bob denied it, reads its run's file through the proxy."""
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    bob = new_user(auth_client, "proxy-bob")
+    tag = uuid.uuid4().hex[:8]
+    as_user(ADMIN)
+    admin = MlflowClient(tracking_uri=auth_server)
+    experiment = admin.create_experiment(f"teamx-{tag}", artifact_location=f"mlflow-artifacts:/teamx-{tag}")
+    run = admin.create_run(experiment)
+    admin.log_text(run.info.run_id, "team x secret", "secret.txt")
+    path = run.info.artifact_uri[len("mlflow-artifacts:/"):]
+    assert path == f"teamx-{tag}/{run.info.run_id}/artifacts"
+    proxy = auth_server + "/api/2.0/mlflow-artifacts/artifacts"
+    assert requests.get(f"{proxy}/{path}/secret.txt", auth=ADMIN, timeout=15).text == "team x secret"
+    auth_client.grant_user_permission(bob[0], "experiment", experiment, "DENY")
+
+    assert _call(auth_server, bob, "GET", "runs/get", params={"run_id": run.info.run_id}).status_code == 403
+    assert requests.get(auth_server + "/get-artifact", params={"run_id": run.info.run_id, "path": "secret.txt"},
+                        auth=bob, timeout=15).status_code == 403
+    read = requests.get(f"{proxy}/{path}/secret.txt", auth=bob, timeout=15)
+    assert read.status_code == 403 and "team x secret" not in read.text, read.text
+    for listed in (path, f"teamx-{tag}", f"teamx-{tag}/{run.info.run_id}"):
+        listing = requests.get(proxy, params={"path": listed}, auth=bob, timeout=15)
+        assert listing.status_code == 403 and "secret.txt" not in listing.text, (listed, listing.text)
+    assert requests.put(f"{proxy}/{path}/planted.txt", data=b"x", auth=bob, timeout=15).status_code == 403
+    as_user(bob)
+    with pytest.raises(requests.HTTPError) as refused:   # the client's artifact repository raises requests' error
+        mlflow.artifacts.download_artifacts(artifact_uri=f"{run.info.artifact_uri}/secret.txt",
+                                            tracking_uri=auth_server)
+    assert refused.value.response.status_code == 403
+    # Nor may bob give an experiment of his a location inside the admin's, to own its files.
+    client = MlflowClient(tracking_uri=auth_server)
+    with pytest.raises(MlflowException) as caught:
+        client.create_experiment(f"inside-{tag}", artifact_location=run.info.artifact_uri)
+    assert caught.value.error_code == "PERMISSION_DENIED" and "overlaps the artifacts" in caught.value.message
+    # A location of his own works end to end.
+    own = client.create_experiment(f"bobs-{tag}", artifact_location=f"mlflow-artifacts:/bobs-{tag}")
+    own_run = client.create_run(own).info.run_id
+    client.log_text(own_run, "bob's own", "mine.txt")
+    assert open(client.download_artifacts(own_run, "mine.txt", tempfile.mkdtemp())).read() == "bob's own"
+
+
+@pytest.mark.swiftrack_only   # MLflow answers 404 for an unknown run and 403 for a hidden one
+def test_a_hidden_run_and_model_are_refused_like_missing_ones(auth_server, auth_client):
+    owner, other = new_user(auth_client, "oracle-owner"), new_user(auth_client, "oracle-other")
+    tag = uuid.uuid4().hex[:8]
+    experiment = _call(auth_server, owner, "POST", "experiments/create", {"name": f"oracle-{tag}"}).json()["experiment_id"]
+    run = _call(auth_server, owner, "POST", "runs/create", {"experiment_id": experiment}).json()["run"]["info"]["run_id"]
+    model = f"oracle-model-{tag}"
+    assert _call(auth_server, owner, "POST", "registered-models/create", {"name": model}).status_code == 200
+    owners = auth_client_for(auth_server, owner)
+    owners.grant_user_permission(other[0], "experiment", experiment, "DENY")
+    owners.grant_user_permission(other[0], "registered_model", model, "DENY")
+
+    def answer(path, params, hidden):
+        reply = _call(auth_server, other, "GET", path, params=params)
+        return reply.status_code, reply.text.replace(hidden, "<id>")
+
+    missing_run = "0" * 32
+    assert answer("runs/get", {"run_id": run}, run) == answer("runs/get", {"run_id": missing_run}, missing_run)
+    assert answer("runs/get", {"run_id": run}, run)[0] == 403
+    assert answer("registered-models/get-latest-versions", {"name": model}, model) == \
+        answer("registered-models/get-latest-versions", {"name": "no-such-" + tag}, "no-such-" + tag)
+    name = f"oracle-{tag}"
+    assert answer("experiments/get-by-name", {"experiment_name": name}, name) == \
+        answer("experiments/get-by-name", {"experiment_name": "no-such-" + tag}, "no-such-" + tag)
+    assert answer("experiments/get-by-name", {"experiment_name": name}, name)[0] == 404
+
+
 @pytest.fixture(scope="module")
 def proxied_auth_server():
     """A server of its own behind a trusted "proxy" (the test, on loopback), so requests can come

@@ -14,6 +14,12 @@ public protocol TrackingStore: Sendable {
     func restoreExperiment(id: String) throws
     func setExperimentTag(id: String, tag: Tag) throws
     func deleteExperimentTag(id: String, key: String) throws
+    /// Where a new experiment's artifacts go when it names no location: `<root>/<experiment id>`.
+    var defaultArtifactRoot: String { get }
+    /// Every experiment (active or deleted) whose artifact location contains `fragment` as exact,
+    /// case-sensitive text (`_` and `%` are themselves; "" matches every location), with that location:
+    /// the candidates from which the artifact proxy picks the experiment owning a path.
+    func experimentArtifactLocations(containing fragment: String) throws -> [ExperimentArtifactLocation]
 
     // Runs
     func createRun(_ request: CreateRunRequest) throws -> Run
@@ -47,6 +53,16 @@ extension TrackingStore {
     /// Engines without their own wording log one param as a batch of one.
     public func logParam(runId: String, param: Param) throws {
         try logBatch(runId: runId, metrics: [], params: [param], tags: [])
+    }
+}
+
+/// An experiment's id and its artifact location as stored.
+public struct ExperimentArtifactLocation: Sendable, Equatable {
+    public var experimentId: String
+    public var artifactLocation: String
+    public init(experimentId: String, artifactLocation: String) {
+        self.experimentId = experimentId
+        self.artifactLocation = artifactLocation
     }
 }
 

@@ -235,6 +235,9 @@ struct AccessControlTests {
         #expect(harness.send("GET", "/metrics", as: "u").status == 403)
     }
 
+    // The harness's experiments keep their artifacts under /tmp/x, not behind the proxy: a proxy path
+    // that merely starts with an experiment's id holds none of its artifacts, so even a reader of that
+    // experiment is refused (ArtifactOwnershipTests covers experiments whose artifacts are proxied).
     @Test func artifactPathsAreCheckedAgainstTheirExperiment() throws {
         let harness = try AuthHarness(defaultPermission: .noPermissions)
         try harness.addUser("u")
@@ -243,7 +246,7 @@ struct AccessControlTests {
         #expect(harness.send("GET", listing, as: "u").status == 403)
         #expect(harness.send("GET", "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/../0/x", as: "u").status == 400)
         try harness.auth.createGrant(username: "u", .experiment, experiment, .read)
-        #expect(harness.send("GET", listing, as: "u").status != 403)
+        #expect(harness.send("GET", listing, as: "u").status == 403)
         #expect(harness.send("DELETE", "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/\(run)/artifacts/f",
                              as: "u").status == 403)
     }

@@ -15,13 +15,14 @@ extension AccessControl {
         case .admin:
             throw Self.denied("\(request.method) \(Router.unprefixed(request.template)) is for admins only.")
         case .experiment(let need, _):
-            try require(need, user, .experiment, try request.fields().experimentId())
+            try requireExperiment(need, user, try request.fields().experimentId())
         case .experimentByName(let need):
+            // MLflow's own 404 for a missing name, which the client reads as "absent" (`set_experiment`
+            // then creates it); a hidden experiment gets the same answer.
             let name = try request.fields().experimentName()
-            guard let experiment = try tracking.getExperimentByName(name) else {
-                throw MLflowError.notFound("Could not find experiment with name \(name)")
-            }
-            try require(need, user, .experiment, experiment.experimentId)
+            let absent = MLflowError.notFound("Could not find experiment with name \(name)")
+            guard let experiment = try tracking.getExperimentByName(name) else { throw absent }
+            try require(need, user, .experiment, experiment.experimentId, unseen: absent)
         case .run(let need):
             try requireRun(need, user, try request.fields().runId())
         case .runNamed(let need, let field):
@@ -29,10 +30,7 @@ extension AccessControl {
             try requireRun(need, user, runId)
         case .runs(let need, let field):
             for runId in try request.fields().stringList(field) {
-                guard let experimentId = try tracking.experimentId(ofRun: runId) else {
-                    throw MLflowError.notFound("Run with id=\(runId) not found")
-                }
-                try require(need, user, .experiment, experimentId)
+                try requireRun(need, user, runId)
             }
         case .loggedModel(let need):
             guard let modelId = request.parameters["model_id"] else {
@@ -43,15 +41,16 @@ extension AccessControl {
             for modelId in try request.fields().loggedModelIds(reference) {
                 try requireLoggedModel(need, user, modelId)
             }
-        case .registeredModel(let need, let mustExist):
+        case .registeredModel(let need, _):
+            // Known or not (`mustExist`), an unknown model is refused like one the caller may not read.
             let name = try request.fields().registeredModelName()
-            if mustExist { try requireRegisteredModelExists(name) }
-            try require(need, user, .registeredModel, name)
+            try require(need, user, .registeredModel, name, exists: { try registeredModelExists(name) })
         case .modelVersionSource:
             try checkModelVersionSource(user, fields: try request.fields())
         case .transitionRequest(let need):
-            let found = try transitionRequest(id: try request.fields().transitionRequestId(), for: user)
-            try require(need, user, .registeredModel, found.name)
+            let id = try request.fields().transitionRequestId()
+            let found = try transitionRequest(id: id, for: user)
+            try require(need, user, .registeredModel, found.name, unseen: Self.unseenTransitionRequest(id))
         case .create(let type):
             let name = type == .registeredModel ? try request.fields().registeredModelName() : nil
             // Creating is allowed unless a grant denies it; the default permission does not apply.
@@ -64,10 +63,12 @@ extension AccessControl {
                                                    + "to mean every resource.")
             }
         case .noServerPath(let field):
-            guard let location = try request.fields().string(field), !location.isEmpty,
-                  ModelSourceRules.isLocal(location) else { return }
-            throw Self.denied("only an admin may place an experiment's artifacts on the server's disk "
-                              + "('\(location)'); leave artifact_location out, or name an object store.")
+            guard let location = try request.fields().string(field), !location.isEmpty else { return }
+            if ModelSourceRules.isLocal(location) {
+                throw Self.denied("only an admin may place an experiment's artifacts on the server's disk "
+                                  + "('\(location)'); leave artifact_location out, or name an object store.")
+            }
+            try checkProxiedLocation(location)
         case .transitionDecision:
             return   // checked for every caller first (`checkSeparationOfDuties`)
         case .all(let rules):
@@ -75,37 +76,63 @@ extension AccessControl {
         }
     }
 
-    /// The run's experiment needs `need`; an unknown run is refused (403), never passed.
-    func requireRun(_ need: Permission.Need, _ user: AuthUser, _ runId: String) throws {
-        guard let experimentId = try tracking.experimentId(ofRun: runId) else {
-            throw Self.denied("there is no run \(runId) you may see.")
-        }
-        try require(need, user, .experiment, experimentId)
+    /// The experiment needs `need`; an unknown one is refused (403) as one the caller may not read.
+    func requireExperiment(_ need: Permission.Need, _ user: AuthUser, _ experimentId: String) throws {
+        try require(need, user, .experiment, experimentId, exists: {
+            do {
+                _ = try tracking.getExperiment(id: experimentId)
+                return true
+            } catch let error as MLflowError where error.code == .resourceDoesNotExist {
+                return false
+            }
+        })
     }
 
-    /// The logged model's experiment needs `need`; an unknown model is refused (403).
+    /// The run's experiment needs `need`; an unknown run is refused (403), never passed, with the
+    /// words a run the caller may not read gets (which never name its experiment).
+    func requireRun(_ need: Permission.Need, _ user: AuthUser, _ runId: String) throws {
+        let unseen = Self.denied("there is no run \(runId) you may see.")
+        guard let experimentId = try tracking.experimentId(ofRun: runId) else { throw unseen }
+        try require(need, user, .experiment, experimentId, unseen: unseen)
+    }
+
+    /// The logged model's experiment needs `need`; an unknown model is refused (403) as a hidden one is.
     func requireLoggedModel(_ need: Permission.Need, _ user: AuthUser, _ modelId: String) throws {
         let model = try loggedModel(modelId)
-        try require(need, user, .experiment, model.experimentId)
+        try require(need, user, .experiment, model.experimentId, unseen: Self.unseenLoggedModel(modelId))
+    }
+
+    static func unseenLoggedModel(_ modelId: String) -> MLflowError {
+        denied("there is no logged model \(modelId) you may see.")
+    }
+
+    static func unseenTransitionRequest(_ id: Int64) -> MLflowError {
+        denied("there is no transition request \(id) you may see.")
     }
 
     /// The logged model, deleted or not; 403 when there is none (or no logged-model store).
     func loggedModel(_ modelId: String) throws -> LoggedModel {
-        guard let loggedModels else { throw Self.denied("there is no logged model \(modelId) you may see.") }
+        guard let loggedModels else { throw Self.unseenLoggedModel(modelId) }
         do {
             return try loggedModels.getLoggedModel(id: modelId, allowDeleted: true)
         } catch let error as MLflowError where error.code == .resourceDoesNotExist {
-            throw Self.denied("there is no logged model \(modelId) you may see.")
+            throw Self.unseenLoggedModel(modelId)
         }
     }
 
     /// 403 when the registered model does not exist (or there is no registry); lookup failures propagate.
     func requireRegisteredModelExists(_ name: String) throws {
-        guard let registry else { throw Self.denied("there is no registered model '\(name)' you may see.") }
+        guard try registeredModelExists(name) else { throw Self.unseen(.registeredModel, name) }
+    }
+
+    /// Whether the registered model exists (false without a registry); lookup failures propagate.
+    func registeredModelExists(_ name: String) throws -> Bool {
+        guard let registry else { return false }
         do {
             _ = try registry.getRegisteredModel(name: name)
+            return true
         } catch let error as MLflowError where error.code == .resourceDoesNotExist {
-            throw Self.denied("there is no registered model '\(name)' you may see.")
+            return false
         }
     }
 

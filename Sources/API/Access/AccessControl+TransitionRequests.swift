@@ -6,15 +6,21 @@ import TrackingCore
 extension AccessControl {
     /// The transition request `id` (read by the handler's own accessor): a lookup that fails
     /// refuses; an unknown request is 404 for an admin (as the handler would answer) and 403 for
-    /// anyone else, so ids cannot be probed.
+    /// anyone else, so ids cannot be probed; a request for a model the caller may not read gets that
+    /// same 403 (before the governance rules, whose words would show it exists and where it goes).
     func transitionRequest(id: Int64, for user: AuthUser) throws -> TransitionRequest {
-        guard let transitionRequests else { throw Self.denied("there is no transition request \(id) you may see.") }
+        guard let transitionRequests else { throw Self.unseenTransitionRequest(id) }
+        let found: TransitionRequest
         do {
-            return try transitionRequests.transitionRequest(id: id)
+            found = try transitionRequests.transitionRequest(id: id)
         } catch let error as MLflowError where error.code == .resourceDoesNotExist {
             if user.isAdmin { throw error }
-            throw Self.denied("there is no transition request \(id) you may see.")
+            throw Self.unseenTransitionRequest(id)
         }
+        if !user.isAdmin, !(try permission(user, .registeredModel, found.name).canRead) {
+            throw Self.unseenTransitionRequest(id)
+        }
+        return found
     }
 
     /// Separation of duties for closing a transition request without a move (admins are bound too):

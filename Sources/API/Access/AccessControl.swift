@@ -148,9 +148,10 @@ public final class AccessControl: Sendable {
     /// not be looked up: a lookup that fails refuses, it never lets the request through.
     func authorize(_ user: AuthUser, _ rule: AccessRule, _ request: RouteRequest) throws {
         try failingClosed {
+            // The route's rule first: its refusal of a resource the caller may not read is the same
+            // whether or not it exists, where the separation-of-duties words would tell.
+            if !user.isAdmin { try check(rule, user: user, request: request) }
             try checkSeparationOfDuties(user, rule, request)
-            if user.isAdmin { return }
-            try check(rule, user: user, request: request)
         }
     }
 
@@ -182,13 +183,26 @@ public final class AccessControl: Sendable {
         return granted.priority >= defaultPermission.priority ? granted : defaultPermission
     }
 
-    func require(_ need: Permission.Need, _ user: AuthUser, _ type: ResourceType, _ resource: String) throws {
+    /// `need` on a resource. One the caller may not read is refused with `unseen`, the words an
+    /// unknown resource of its kind gets (by default `unseen(type, resource)`), and so is one that
+    /// `exists` says is not there: the answer shows nothing of whether a hidden resource exists, and
+    /// names nothing else (a run's experiment). Only a caller who may read it learns what is missing.
+    func require(_ need: Permission.Need, _ user: AuthUser, _ type: ResourceType, _ resource: String,
+                 unseen: MLflowError? = nil, exists: () throws -> Bool = { true }) throws {
         let level = try permission(user, type, resource)
+        guard level.canRead else { throw unseen ?? Self.unseen(type, resource) }
+        if try !exists() { throw unseen ?? Self.unseen(type, resource) }
         guard level.allows(need) else {
             let what = type == .experiment ? "experiment \(resource)" : "registered model '\(resource)'"
             throw Self.denied("\(Self.verb(need)) \(what) needs \(Self.minimum(need)) permission; "
                               + "\(user.username) has \(level.rawValue).")
         }
+    }
+
+    /// The refusal of an experiment or registered model the caller may not see, whether or not it exists.
+    static func unseen(_ type: ResourceType, _ resource: String) -> MLflowError {
+        denied(type == .experiment ? "there is no experiment \(resource) you may see."
+                                   : "there is no registered model '\(resource)' you may see.")
     }
 
     static func verb(_ need: Permission.Need) -> String {

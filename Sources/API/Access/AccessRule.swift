@@ -12,23 +12,27 @@ indirect enum AccessRule: Sendable {
     case signedIn
     /// Admins only.
     case admin
-    /// The experiment named by `experiment_id` needs the capability.
+    /// The experiment named by `experiment_id` needs the capability; an unknown one is refused (403)
+    /// like one the caller may not read.
     case experiment(Permission.Need, field: String)
-    /// The experiment found by `experiment_name` (404 when there is none).
+    /// The experiment found by `experiment_name`: MLflow's 404 when there is none, and the same 404
+    /// for one the caller may not read.
     case experimentByName(Permission.Need)
     /// The run (`run_id`, else `run_uuid`) of an experiment that needs the capability; an unknown run is 403.
     case run(Permission.Need)
     /// A run named by an optional field (`source_run_id`): when given, as `.run`.
     case runNamed(Permission.Need, field: String)
-    /// Every run listed in a repeated field (`run_id`, `run_ids`); an unknown run is 404.
+    /// Every run listed in a repeated field (`run_id`, `run_ids`); an unknown run is 403, as for `.run`.
     case runs(Permission.Need, field: String)
     /// The logged model named by the `{model_id}` path parameter; its experiment needs the capability.
     case loggedModel(Permission.Need)
     /// The logged models a write also touches (`model_id` of a message, or of each element of a
     /// repeated message): each one's experiment needs the capability; an unknown one is 403.
     case loggedModelsNamed(Permission.Need, LoggedModelReference)
-    /// The registered model named by `name`. `mustExist`: an unknown model is 403 (versions,
-    /// deletes), else an unknown name resolves to the default permission.
+    /// The registered model named by `name`. An unknown model is refused (403) like one the caller
+    /// may not read, whatever `mustExist` says: letting an unknown name through to the handler's 404
+    /// while a hidden one got 403 told which names exist. `mustExist` is no longer read (the route
+    /// tables still state it).
     case registeredModel(Permission.Need, mustExist: Bool)
     /// What a new model version is made from (`model-versions/create`): READ on its run, its
     /// logged model, a registered model its `models:/` source names, and an object-store source
@@ -43,7 +47,10 @@ indirect enum AccessRule: Sendable {
     /// creator's MANAGE on a model named `*` would be MANAGE on every model.
     case notAGrantPattern(field: String)
     /// An experiment's `artifact_location` on the server's own disk (a path or `file:` URI) is for
-    /// admins: anyone else could point runs at files the server reads.
+    /// admins: anyone else could point runs at files the server reads. So is a proxied location
+    /// (`mlflow-artifacts:`) inside, around or equal to another experiment's, or at the proxy's root:
+    /// the experiment owning a proxy path is the one with the longest location before it
+    /// (`AccessControl.artifactOwners`), so such a location would take another's files.
     case noServerPath(field: String)
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch

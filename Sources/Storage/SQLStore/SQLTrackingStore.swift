@@ -7,7 +7,7 @@ import TrackingCore
 /// dialect (`SQLDialect+Upsert`, the search compilers, `latestMetricUpsert`) and the schema.
 public final class SQLTrackingStore: TrackingStore {
     let database: any SQLDatabase
-    let defaultArtifactRoot: String
+    public let defaultArtifactRoot: String
 
     /// The run tag that mirrors a run's name.
     static let runNameTagKey = "mlflow.runName"
