@@ -3,6 +3,7 @@ import Auth
 import Foundation
 import HTTPTransport
 import JSON
+import Observability
 import SQLiteEngine
 @testable import Storage
 import Testing
@@ -18,7 +19,7 @@ private final class OwnedProxyHarness: @unchecked Sendable {
     let auth: AuthStore
     let api: MLflowAPI
 
-    init(defaultPermission: Permission) throws {
+    init(defaultPermission: Permission, audit: (any AuditSink)? = nil) throws {
         directory = try TemporaryDirectory()
         let destination = directory.path + "/artifacts"
         staging = directory.path + "/staging"
@@ -33,7 +34,8 @@ private final class OwnedProxyHarness: @unchecked Sendable {
         let access = AccessControl(store: auth, defaultPermission: defaultPermission, stores: APIStores(store))
         let service = ArtifactService(destination: LocalArtifactRepository(root: destination),
                                       uploadDirectory: staging, scratchDirectory: staging, maxUploadBytes: 10_000)
-        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service, access: access))
+        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service, access: access,
+                                 audit: audit))
     }
 
     private func headers(_ user: String) -> [(name: String, value: String)] {
@@ -119,6 +121,20 @@ struct ArtifactOwnershipTests {
                     + "carol has READ.")
         try harness.grant("carol", experiment, .edit)
         #expect(try harness.upload(run.path + "/more.txt", "x", as: "carol").status == 200)
+    }
+
+    // The audit record of a proxied request names the experiment its check found owning the path.
+    @Test func theAuditRecordNamesTheOwningExperiment() throws {
+        let sink = RecordingAuditSink()
+        let harness = try OwnedProxyHarness(defaultPermission: .read, audit: sink)
+        let experiment = try harness.experiment("teamx", at: "mlflow-artifacts:/teamx-2")
+        let run = try harness.run(in: experiment)
+        #expect(try harness.upload(run.path + "/a.txt", "a", as: "admin").status == 200)
+        #expect(harness.download(run.path + "/a.txt", as: "bob").status == 200)
+        #expect(harness.download("orphan/none.txt", as: "bob").status == 403)
+        let proxied = sink.all.filter { $0.route.contains("mlflow-artifacts") }
+        #expect(proxied.map(\.resources.experimentId) == [experiment, experiment, nil])
+        #expect(proxied.map(\.user) == ["admin", "bob", "bob"])
     }
 
     // A path no experiment owns is the admin's alone, whatever the default permission allows.

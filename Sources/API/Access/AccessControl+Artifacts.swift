@@ -10,8 +10,13 @@ extension AccessControl {
     /// uploads and multipart uploads, MANAGE for deletes. A path no experiment owns is refused to
     /// everyone but admins, with the same words as an owner the caller may not read; a lookup that
     /// fails is 503.
-    func authorizeArtifact(_ user: AuthUser, _ proxied: ArtifactProxyRequest) throws {
-        if user.isAdmin { return }
+    @discardableResult
+    func authorizeArtifact(_ user: AuthUser, _ proxied: ArtifactProxyRequest) throws -> [String] {
+        if user.isAdmin {
+            // Admins pass; the owners are looked up for the audit record only, which goes without
+            // them should the lookup fail.
+            do { return try artifactOwners(of: proxied.path) } catch { return [] }
+        }
         let need: Permission.Need
         switch proxied.action {
         case .list, .download: need = .read
@@ -22,7 +27,7 @@ extension AccessControl {
         guard !segments.contains(where: { $0 == ".." || $0 == "." }) else {
             throw Self.denied("artifact paths may not contain '.' or '..' segments.")
         }
-        try failingClosed {
+        return try failingClosed {
             let unseen = Self.denied("there are no artifacts at '\(proxied.path)' you may see.")
             let owners = try artifactOwners(of: proxied.path)
             guard !owners.isEmpty else { throw unseen }
@@ -35,6 +40,7 @@ extension AccessControl {
                                       + "\(Self.minimum(need)) permission; \(user.username) has \(level.rawValue).")
                 }
             }
+            return owners
         }
     }
 

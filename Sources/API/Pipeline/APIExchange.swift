@@ -23,6 +23,8 @@ struct APIExchange {
     var template = "unmatched"
     /// The route's one reading of the request, once a route ran (the audit record reads its fields).
     var routed: RouteRequest?
+    /// The experiments an artifact proxy path belongs to, as its access check found them.
+    var artifactOwners: [String] = []
 
     init(_ request: HTTPRequest, requestId: String) {
         self.request = request

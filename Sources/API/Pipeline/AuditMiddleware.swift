@@ -30,6 +30,10 @@ struct AuditMiddleware: APIMiddleware {
     /// The resources the route's access rule reads, from the route's own reading of the request; a
     /// request refused before its route ran (401, 403, 503) is read here the same way, bounded.
     static func resources(of exchange: APIExchange) -> AuditResources {
+        if case .artifactProxy? = exchange.destination {
+            // The owning experiment as the access check found it (one, unless locations coincide).
+            return exchange.artifactOwners.count == 1 ? AuditResources(experimentId: exchange.artifactOwners[0]) : AuditResources()
+        }
         guard case .routed(.route(let route, let template))? = exchange.destination else { return AuditResources() }
         if let routed = exchange.routed {
             return AuditResources(rule: route.access, request: routed, events: routed.events.all)

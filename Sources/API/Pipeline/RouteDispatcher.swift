@@ -22,6 +22,7 @@ struct RouteDispatcher: Sendable {
         let caller = exchange.caller
         var template = exchange.template
         var routed: RouteRequest?
+        var artifactOwners: [String] = []
         let destination = exchange.destination
         let response = respond(to: request) {
             switch destination {
@@ -30,7 +31,7 @@ struct RouteDispatcher: Sendable {
                 case .request(let proxied):
                     if let access {
                         guard let caller else { throw AccessControl.denied("the artifact proxy needs a signed-in caller.") }
-                        try access.authorizeArtifact(caller, proxied)
+                        artifactOwners = try access.authorizeArtifact(caller, proxied)
                     }
                     return try artifactProxy.handle(proxied, request)
                 case .methodNotAllowed(let allowed):
@@ -58,6 +59,7 @@ struct RouteDispatcher: Sendable {
         }
         exchange.template = template
         exchange.routed = routed
+        exchange.artifactOwners = artifactOwners
         return response
     }
 
