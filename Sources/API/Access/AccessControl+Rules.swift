@@ -41,8 +41,8 @@ extension AccessControl {
             for modelId in try request.fields().loggedModelIds(reference) {
                 try requireLoggedModel(need, user, modelId)
             }
-        case .registeredModel(let need, _):
-            // Known or not (`mustExist`), an unknown model is refused like one the caller may not read.
+        case .registeredModel(let need):
+            // An unknown model is refused like one the caller may not read.
             let name = try request.fields().registeredModelName()
             try require(need, user, .registeredModel, name, exists: { try registeredModelExists(name) })
         case .modelVersionSource:

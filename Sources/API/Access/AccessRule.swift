@@ -30,10 +30,9 @@ indirect enum AccessRule: Sendable {
     /// repeated message): each one's experiment needs the capability; an unknown one is 403.
     case loggedModelsNamed(Permission.Need, LoggedModelReference)
     /// The registered model named by `name`. An unknown model is refused (403) like one the caller
-    /// may not read, whatever `mustExist` says: letting an unknown name through to the handler's 404
-    /// while a hidden one got 403 told which names exist. `mustExist` is no longer read (the route
-    /// tables still state it).
-    case registeredModel(Permission.Need, mustExist: Bool)
+    /// may not read: letting an unknown name through to the handler's 404 while a hidden one got
+    /// 403 told which names exist.
+    case registeredModel(Permission.Need)
     /// What a new model version is made from (`model-versions/create`): READ on its run, its
     /// logged model, a registered model its `models:/` source names, and an object-store source
     /// only inside the artifact root of a run or logged model the caller may read.

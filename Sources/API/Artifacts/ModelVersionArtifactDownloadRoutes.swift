@@ -14,8 +14,8 @@ struct ModelVersionArtifactDownloadRoutes {
     /// MLflow serves the route without a prefix only; the `/ajax-api` twin is ours, for symmetry.
     var routes: [Route] {
         [
-            Route("GET", "/model-versions/get-artifact", access: .registeredModel(.read, mustExist: true), download),
-            Route("GET", "/ajax-api/2.0/mlflow/model-versions/get-artifact", access: .registeredModel(.read, mustExist: true), download),
+            Route("GET", "/model-versions/get-artifact", access: .registeredModel(.read), download),
+            Route("GET", "/ajax-api/2.0/mlflow/model-versions/get-artifact", access: .registeredModel(.read), download),
         ]
     }
 

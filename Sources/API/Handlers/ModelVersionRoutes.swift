@@ -12,15 +12,15 @@ struct ModelVersionRoutes {
     var routes: [Route] {
         [
             Route("POST", "/mlflow/model-versions/create",
-                  access: .all([.registeredModel(.update, mustExist: true), .modelVersionSource]), create),
-            Route("GET", "/mlflow/model-versions/get", access: .registeredModel(.read, mustExist: true), get),
-            Route("PATCH", "/mlflow/model-versions/update", access: .registeredModel(.update, mustExist: true), update),
-            Route("DELETE", "/mlflow/model-versions/delete", access: .registeredModel(.delete, mustExist: true), delete),
+                  access: .all([.registeredModel(.update), .modelVersionSource]), create),
+            Route("GET", "/mlflow/model-versions/get", access: .registeredModel(.read), get),
+            Route("PATCH", "/mlflow/model-versions/update", access: .registeredModel(.update), update),
+            Route("DELETE", "/mlflow/model-versions/delete", access: .registeredModel(.delete), delete),
             Route("GET", "/mlflow/model-versions/search", access: .filteredSearch, search),
-            Route("POST", "/mlflow/model-versions/set-tag", access: .registeredModel(.update, mustExist: true), setTag),
-            Route("DELETE", "/mlflow/model-versions/delete-tag", access: .registeredModel(.delete, mustExist: true), deleteTag),
-            Route("POST", "/mlflow/model-versions/transition-stage", access: .registeredModel(.update, mustExist: true), transitionStage),
-            Route("GET", "/mlflow/model-versions/get-download-uri", access: .registeredModel(.read, mustExist: true), downloadURI),
+            Route("POST", "/mlflow/model-versions/set-tag", access: .registeredModel(.update), setTag),
+            Route("DELETE", "/mlflow/model-versions/delete-tag", access: .registeredModel(.delete), deleteTag),
+            Route("POST", "/mlflow/model-versions/transition-stage", access: .registeredModel(.update), transitionStage),
+            Route("GET", "/mlflow/model-versions/get-download-uri", access: .registeredModel(.read), downloadURI),
         ]
     }
 

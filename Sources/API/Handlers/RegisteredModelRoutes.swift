@@ -13,18 +13,18 @@ struct RegisteredModelRoutes {
         [
             Route("POST", "/mlflow/registered-models/create",
                   access: .all([.notAGrantPattern(field: "name"), .create(.registeredModel)]), create),
-            Route("GET", "/mlflow/registered-models/get", access: .registeredModel(.read, mustExist: false), get),
+            Route("GET", "/mlflow/registered-models/get", access: .registeredModel(.read), get),
             Route("POST", "/mlflow/registered-models/rename",
-                  access: .all([.notAGrantPattern(field: "new_name"), .registeredModel(.update, mustExist: false)]),
+                  access: .all([.notAGrantPattern(field: "new_name"), .registeredModel(.update)]),
                   movesGrants: true, rename),
-            Route("PATCH", "/mlflow/registered-models/update", access: .registeredModel(.update, mustExist: false), update),
-            Route("DELETE", "/mlflow/registered-models/delete", access: .registeredModel(.delete, mustExist: true),
+            Route("PATCH", "/mlflow/registered-models/update", access: .registeredModel(.update), update),
+            Route("DELETE", "/mlflow/registered-models/delete", access: .registeredModel(.delete),
                   movesGrants: true, delete),
             Route("GET", "/mlflow/registered-models/search", access: .filteredSearch, search),
-            Route("POST", "/mlflow/registered-models/get-latest-versions", access: .registeredModel(.read, mustExist: true), latestVersions),
-            Route("GET", "/mlflow/registered-models/get-latest-versions", access: .registeredModel(.read, mustExist: true), latestVersions),
-            Route("POST", "/mlflow/registered-models/set-tag", access: .registeredModel(.update, mustExist: false), setTag),
-            Route("DELETE", "/mlflow/registered-models/delete-tag", access: .registeredModel(.update, mustExist: false), deleteTag),
+            Route("POST", "/mlflow/registered-models/get-latest-versions", access: .registeredModel(.read), latestVersions),
+            Route("GET", "/mlflow/registered-models/get-latest-versions", access: .registeredModel(.read), latestVersions),
+            Route("POST", "/mlflow/registered-models/set-tag", access: .registeredModel(.update), setTag),
+            Route("DELETE", "/mlflow/registered-models/delete-tag", access: .registeredModel(.update), deleteTag),
         ]
     }
 

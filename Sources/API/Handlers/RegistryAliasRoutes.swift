@@ -9,9 +9,9 @@ struct RegistryAliasRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/registered-models/alias", access: .registeredModel(.update, mustExist: true), set),
-            Route("DELETE", "/mlflow/registered-models/alias", access: .registeredModel(.delete, mustExist: true), delete),
-            Route("GET", "/mlflow/registered-models/alias", access: .registeredModel(.read, mustExist: true), get),
+            Route("POST", "/mlflow/registered-models/alias", access: .registeredModel(.update), set),
+            Route("DELETE", "/mlflow/registered-models/alias", access: .registeredModel(.delete), delete),
+            Route("GET", "/mlflow/registered-models/alias", access: .registeredModel(.read), get),
         ]
     }
 

@@ -10,8 +10,8 @@ struct RegistryRollbackRoutes {
 
     var routes: [Route] {
         [
-            Route("GET", "/swiftrack/registered-models/history", access: .registeredModel(.read, mustExist: true), history),
-            Route("POST", "/swiftrack/registered-models/rollback", access: .registeredModel(.update, mustExist: true), rollback),
+            Route("GET", "/swiftrack/registered-models/history", access: .registeredModel(.read), history),
+            Route("POST", "/swiftrack/registered-models/rollback", access: .registeredModel(.update), rollback),
         ]
     }
 

@@ -12,8 +12,8 @@ struct TransitionRequestRoutes {
 
     var routes: [Route] {
         [
-            Route("POST", "/mlflow/transition-requests/create", access: .registeredModel(.update, mustExist: true), create),
-            Route("GET", "/mlflow/transition-requests/list", access: .registeredModel(.read, mustExist: true), list),
+            Route("POST", "/mlflow/transition-requests/create", access: .registeredModel(.update), create),
+            Route("GET", "/mlflow/transition-requests/list", access: .registeredModel(.read), list),
             Route("POST", "/mlflow/transition-requests/approve", access: .transitionRequest(.update), approve),
             Route("POST", "/mlflow/transition-requests/reject",
                   access: .all([.transitionRequest(.update), .transitionDecision(.reject)]), reject),
