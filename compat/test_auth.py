@@ -605,6 +605,29 @@ def test_deny_holds_for_an_experiment_proxied_under_a_named_location(auth_server
     assert open(client.download_artifacts(own_run, "mine.txt", tempfile.mkdtemp())).read() == "bob's own"
 
 
+# MLflow's server stores any artifact_location a user gives.
+@pytest.mark.swiftrack_only
+def test_a_user_cannot_point_an_experiment_at_a_host_or_a_bucket(auth_server, auth_client, as_user):
+    """Break-in review 2: bob's experiment at mlflow-artifacts://<his host>/pub made the real client
+    send each reader's Basic credentials to his host; an s3:// location lent him the server's cloud
+    credentials. Only an admin chooses such a place; bob's own place in the store still works."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    bob = new_user(auth_client, "loc-bob")
+    tag = uuid.uuid4().hex[:8]
+    as_user(bob)
+    client = MlflowClient(tracking_uri=auth_server)
+    for location in ("mlflow-artifacts://127.0.0.1:9/pub", "http://127.0.0.1:9/api/2.0/mlflow-artifacts/artifacts/p",
+                     "s3://some-bucket/p", "gs://b/p", "Mlflow-artifacts:/p"):
+        with pytest.raises(MlflowException) as caught:
+            client.create_experiment(f"loc-{tag}-{len(location)}", artifact_location=location)
+        assert caught.value.error_code == "PERMISSION_DENIED", location
+        assert "only an admin may choose where an experiment's artifacts live" in caught.value.message
+    assert client.get_experiment_by_name(f"loc-{tag}-{len('s3://some-bucket/p')}") is None
+    own = client.create_experiment(f"loc-own-{tag}", artifact_location=f"mlflow-artifacts:/loc-own-{tag}")
+    assert client.get_experiment(own).artifact_location == f"mlflow-artifacts:/loc-own-{tag}"
+
+
 @pytest.mark.swiftrack_only   # MLflow answers 404 for an unknown run and 403 for a hidden one
 def test_a_hidden_run_and_model_are_refused_like_missing_ones(auth_server, auth_client):
     owner, other = new_user(auth_client, "oracle-owner"), new_user(auth_client, "oracle-other")

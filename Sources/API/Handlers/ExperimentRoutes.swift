@@ -12,7 +12,7 @@ struct ExperimentRoutes {
     var routes: [Route] {
         [
             Route("POST", "/mlflow/experiments/create",
-                  access: .all([.create(.experiment), .noServerPath(field: "artifact_location")]), create),
+                  access: .all([.create(.experiment), .artifactLocation(field: "artifact_location")]), create),
             Route("GET", "/mlflow/experiments/get", access: .experiment(.read, field: "experiment_id"), get),
             Route("GET", "/mlflow/experiments/get-by-name", access: .experimentByName(.read), getByName),
             Route("POST", "/mlflow/experiments/search", access: .filteredSearch, search),
