@@ -51,12 +51,12 @@ public enum ArtifactPath {
         }
         let scalars = Array(candidate.unicodeScalars)
         if scalars.count >= 2, scalars[1] == ":" { return true }
-        return candidate.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+        return PathSegments.climbs(candidate)
     }
 
     /// Drops empty and `.` segments; the result never starts or ends with `/`.
     static func normalized(_ path: String) -> String {
-        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        PathSegments.split(path).filter { !PathSegments.same($0, ".") }.joined(separator: "/")
     }
 
     /// `base/relative`, or `base` alone when `relative` is empty.

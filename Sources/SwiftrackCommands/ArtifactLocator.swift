@@ -40,7 +40,7 @@ struct ArtifactLocator {
             if next == last { break }
             forms.append(next)
         }
-        return forms.contains { $0.split(separator: "/", omittingEmptySubsequences: false).contains("..") }
+        return forms.contains { PathSegments.climbs($0) }
     }
 
     /// The local directory `uri` names, if it is on local disk.

@@ -137,6 +137,39 @@ struct ArtifactOwnershipTests {
         #expect(proxied.map(\.user) == ["admin", "bob", "bob"])
     }
 
+    // Break-in review 2: a `..` hidden behind a combining mark or a Prepend character, which
+    // Swift's split by Character did not see, wrote outside the destination; a Prepend character
+    // before a `/` in one's own run answered 500.
+    @Test func aSegmentHiddenInAGraphemeIsStillASegment() throws {
+        let harness = try OwnedProxyHarness(defaultPermission: .noPermissions)
+        let escape = harness.createExperiment("esc", at: "mlflow-artifacts:/../\u{301}Q", as: "bob")
+        #expect(escape.status == 400 || escape.status == 403, "\(escape.text)")
+        for target in ["%2E%2E/%CC%81Q", "..%2F%CC%81Q", "x%D8%80/../%CC%81Q"] {
+            let file = harness.staging + "/upload-\(UUID().uuidString)"
+            try Data("outside".utf8).write(to: URL(fileURLWithPath: file))
+            for user in ["bob", "admin"] {
+                let reply = Reply(harness.api.handle(HTTPRequest(
+                    method: "PUT", target: "/api/2.0/mlflow-artifacts/artifacts/" + target,
+                    headers: [(name: "Authorization", value: "Basic " + Data("\(user):\(AuthHarness.password(user))".utf8)
+                        .base64EncodedString())], bodyFile: file)))
+                #expect(reply.status == 400 || reply.status == 403, "\(user) \(target): \(reply.text)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: harness.directory.path + "/\u{301}Q"))
+        // A name with a Prepend character before its `/` is an ordinary directory of one's own run.
+        let own = try #require(harness.createExperiment("own", at: "mlflow-artifacts:/own-\(UUID().uuidString.prefix(8))",
+                                                        as: "bob").json?["experiment_id"]?.stringValue)
+        let run = try #require(harness.api("POST", "/runs/create", #"{"experiment_id":"\#(own)"}"#, as: "bob")
+            .json?["run"]?["info"])
+        let path = try ProxiedArtifactURI.destinationPath(of: try #require(run["artifact_uri"]?.stringValue))
+        let stored = try harness.upload(path + "/d\u{600}/f.txt", "prepend", as: "bob")
+        #expect(stored.status == 200, "\(stored.text)")
+        let read = harness.download(path + "/d%D8%80/f.txt", as: "bob")
+        #expect(read.status == 200, "\(read.text)")
+        let onDisk = harness.directory.path + "/artifacts/" + path + "/d\u{600}/f.txt"
+        #expect(FileManager.default.contents(atPath: onDisk) == Data("prepend".utf8))
+    }
+
     // A path no experiment owns is the admin's alone, whatever the default permission allows.
     @Test func aPathNoExperimentOwnsIsRefusedToNonAdmins() throws {
         let harness = try OwnedProxyHarness(defaultPermission: .manage)

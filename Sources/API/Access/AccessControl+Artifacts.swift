@@ -23,8 +23,7 @@ extension AccessControl {
         case .upload, .multipart: need = .update
         case .delete: need = .manage
         }
-        let segments = proxied.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard !segments.contains(where: { $0 == ".." || $0 == "." }) else {
+        guard !PathSegments.climbs(proxied.path, orDot: true) else {
             throw Self.denied("artifact paths may not contain '.' or '..' segments.")
         }
         return try failingClosed {
@@ -54,7 +53,7 @@ extension AccessControl {
         var longest = 0
         for candidate in try proxiedLocations(near: path) {
             let resolved = candidate.path
-            guard path == resolved || path.hasPrefix(resolved + "/") else { continue }
+            guard PathSegments.isWithin(path, directory: resolved) else { continue }
             if resolved.count > longest { (owners, longest) = ([], resolved.count) }
             if resolved.count == longest { owners.append(candidate.experimentId) }
         }
@@ -75,7 +74,9 @@ extension AccessControl {
         try failingClosed {
             for candidate in try proxiedLocations(near: path) {
                 let other = candidate.path
-                if path == other || path.hasPrefix(other + "/") || other.hasPrefix(path + "/") { throw refusal }
+                if PathSegments.isWithin(path, directory: other) || PathSegments.isWithin(other, directory: path) {
+                    throw refusal
+                }
             }
         }
         if let root = Self.proxiedPath(tracking.defaultArtifactRoot), Self.isNumberedLayout(path, under: root) {
@@ -89,20 +90,20 @@ extension AccessControl {
         let rest: Substring
         if root.isEmpty {
             rest = Substring(path)
-        } else if path.hasPrefix(root + "/") {
-            rest = path.dropFirst(root.count + 1)
+        } else if PathSegments.isWithin(path, directory: root), !PathSegments.same(path, root) {
+            rest = Substring(path.utf8.dropFirst(root.utf8.count + (root.utf8.last == UInt8(ascii: "/") ? 0 : 1)))
         } else {
             return false
         }
-        guard let first = rest.split(separator: "/").first else { return false }
-        return first.allSatisfy { $0.isASCII && $0.isNumber }
+        guard let first = PathSegments.split(rest).first else { return false }
+        return first.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// The experiments whose proxied location resolves to a non-empty path that shares `path`'s first
     /// segment (every location that could own it or lie inside it names that segment, which narrows the
     /// store's scan), with the resolved path.
     private func proxiedLocations(near path: String) throws -> [(experimentId: String, path: String)] {
-        guard let first = path.split(separator: "/").first else { return [] }
+        guard let first = PathSegments.split(path).first else { return [] }
         return try tracking.experimentArtifactLocations(containing: String(first)).compactMap { stored in
             guard let resolved = Self.proxiedPath(stored.artifactLocation), !resolved.isEmpty else { return nil }
             return (stored.experimentId, resolved)

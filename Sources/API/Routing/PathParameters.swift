@@ -1,4 +1,5 @@
 import HTTPTransport
+import TrackingCore
 
 /// The values of a route pattern's `{name}` segments in a request path
 /// (`/mlflow/logged-models/{model_id}` against `/api/2.0/mlflow/logged-models/m-1` gives model_id = m-1).
@@ -29,7 +30,7 @@ enum RoutePattern {
     static func isPattern(_ path: String) -> Bool { path.contains("{") }
 
     static func segments(_ path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: false)
+        PathSegments.split(path, omittingEmpty: false)
     }
 
     /// "model_id" for the segment `{model_id}`, nil for a literal segment.

@@ -1,5 +1,6 @@
 import Foundation
 public import HTTPTransport
+import TrackingCore
 
 /// A UI served from a folder on disk: MLflow's prebuilt UI (`mlflow/server/js/build` in the
 /// installed wheel), for `--ui mlflow`. Only regular files inside the folder are served: `..`,
@@ -16,11 +17,11 @@ public struct DirectoryWebSite: WebSite {
     }
 
     public func file(_ name: String, request: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse? {
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = PathSegments.split(name, omittingEmpty: false)
         guard !name.isEmpty, !name.hasPrefix("/"), !name.contains("\\"), !name.contains("\0"),
-              parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") }) else { return nil }
+              parts.allSatisfy({ !$0.isEmpty && $0.utf8.first != UInt8(ascii: ".") }) else { return nil }
         let path = URL(fileURLWithPath: root + "/" + name).resolvingSymlinksInPath().path
-        guard path.hasPrefix(root + "/") else { return nil }
+        guard PathSegments.isWithin(path, directory: root), !PathSegments.same(path, root) else { return nil }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let attributes = try? FileManager.default.attributesOfItem(atPath: path),

@@ -49,7 +49,7 @@ public struct LocalArtifactRepository: ArtifactRepository {
 
     public func store(localPath: String, as path: String) throws {
         let destination = try resolved(path)
-        let parent = (destination as NSString).deletingLastPathComponent
+        let parent = PathSegments.parent(destination)
         try makeDirectories(parent, for: path)
         // The parent may only now exist: check again that no link leads out of the root.
         _ = try resolved(path)
@@ -85,7 +85,7 @@ public struct LocalArtifactRepository: ArtifactRepository {
         var probe = directory
         while !probe.isEmpty, probe != "/", !Self.isDirectory(probe) {
             missing.append(probe)
-            probe = (probe as NSString).deletingLastPathComponent
+            probe = PathSegments.parent(probe)
         }
         for created in missing.reversed() where mkdir(created, 0o777) != 0 {
             let code = errno
@@ -139,13 +139,15 @@ public struct LocalArtifactRepository: ArtifactRepository {
         let realRoot = Self.realPath(root) ?? root
         var probe = candidate
         var suffix: [String] = []
-        while Self.realPath(probe) == nil, probe.count > root.count {
-            suffix.insert((probe as NSString).lastPathComponent, at: 0)
-            probe = (probe as NSString).deletingLastPathComponent
+        while Self.realPath(probe) == nil, probe.utf8.count > root.utf8.count {
+            suffix.insert(PathSegments.last(probe), at: 0)
+            probe = PathSegments.parent(probe)
         }
         guard let realProbe = Self.realPath(probe) else { return candidate }
         let real = ([realProbe] + suffix).joined(separator: "/")
-        guard real == realRoot || real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else {
+        // A `..` left in the missing part would climb once made: the proxy refuses those already.
+        guard !suffix.contains(where: { PathSegments.same($0, "..") }),
+              PathSegments.isWithin(real, directory: realRoot) else {
             throw MLflowError.invalidParameter("Invalid path")
         }
         return candidate

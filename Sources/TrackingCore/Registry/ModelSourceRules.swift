@@ -55,7 +55,7 @@ public enum ModelSourceRules {
         var sourcePath = ModelSourceURI(unquoted).path
         while sourcePath.hasSuffix("/") { sourcePath.removeLast() }
         sourcePath = collapsingSlashes(sourcePath)
-        if sourcePath.contains("\0") || unquoted.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+        if sourcePath.contains("\0") || PathSegments.climbs(unquoted) {
             return true
         }
         return lexicallyResolved(sourcePath, currentDirectory: currentDirectory) != sourcePath
@@ -81,7 +81,7 @@ public enum ModelSourceRules {
 
     public static func normalizedParts(_ uri: String) -> (String, String, [String]) {
         let parsed = ModelSourceURI(uri)
-        let parts = parsed.path.split(separator: "/").map { PercentUnquote.unquoteFully(String($0)) }
+        let parts = PathSegments.split(parsed.path).map { PercentUnquote.unquoteFully(String($0)) }
         return (parsed.scheme, parsed.netloc.lowercased(), parts)
     }
 

@@ -5,9 +5,10 @@ enum PosixPath {
         var initialSlashes = path.hasPrefix("/") ? 1 : 0
         if path.hasPrefix("//") && !path.hasPrefix("///") { initialSlashes = 2 }
         var components: [Substring] = []
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if component.isEmpty || component == "." { continue }
-            if component != ".." || (initialSlashes == 0 && components.isEmpty) || components.last == ".." {
+        for component in PathSegments.split(path, omittingEmpty: false) {
+            if component.isEmpty || PathSegments.same(component, ".") { continue }
+            let climbs = PathSegments.same(component, "..")
+            if !climbs || (initialSlashes == 0 && components.isEmpty) || components.last.map({ PathSegments.same($0, "..") }) == true {
                 components.append(component)
             } else if !components.isEmpty {
                 components.removeLast()
