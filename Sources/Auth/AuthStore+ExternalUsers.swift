@@ -72,6 +72,7 @@ extension AuthStore {
                 try Self.insertIdentity(connection, identity, key: key, userId: holder.id)
                 return holder
             }
+            try Self.refuseLookAlike(connection, identity.username)
             let id = try connection.insertReturningKey(
                 "INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, ?)",
                 [.text(identity.username), .text(Self.externalPasswordHash), .integer(isAdmin ? 1 : 0)], keyColumn: "id")

@@ -29,6 +29,7 @@ public final class AuthStore: Sendable {
         let hash = PasswordHash.make(password, iterations: passwordIterations)
         do {
             return try database.write { connection in
+                try Self.refuseLookAlike(connection, username)
                 let id = try connection.insertReturningKey(
                     "INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, ?)",
                     [.text(username), .text(hash), .integer(isAdmin ? 1 : 0)], keyColumn: "id")
@@ -327,6 +328,17 @@ public final class AuthStore: Sendable {
             "INSERT INTO role_permissions (role_id, resource_type, resource_pattern, permission) VALUES (?, ?, ?, ?)",
             [.integer(found.roleId), .text(found.resourceType.rawValue), .text(found.resourcePattern),
              .text(permission.rawValue)])
+    }
+
+    /// Refuses a new name that is canonically equal to an existing one in another spelling
+    /// (`ren\u{E9}` beside `rene\u{301}`, `\u{212A}ate` beside `Kate`): such a pair reads as one
+    /// person in every listing and in any comparison that is not byte for byte.
+    static func refuseLookAlike(_ connection: any SQLConnection, _ username: String) throws {
+        let existing = try connection.query("SELECT username FROM users", []) { $0.string(0) }
+        if let twin = existing.first(where: { $0 == username && !$0.utf8.elementsEqual(username.utf8) }) {
+            throw MLflowError(.resourceAlreadyExists, "User (username=\(username)) already exists as '\(twin)', the same "
+                              + "name in another Unicode spelling.")
+        }
     }
 
     static func requireDirectGrant(_ connection: any SQLConnection, _ username: String, _ type: ResourceType,

@@ -307,6 +307,26 @@ struct GraphQLCallBudgetTests {
 /// What the break-in review found after the first fixes (issue 20's closing check).
 @Suite("Access: the break-in review")
 struct BreakInReviewTests {
+    // Break-in review 2: an account whose name is canonically equal to another's (made before
+    // such names were refused) acted on that account: read it, changed its password.
+    @Test func aLookAlikeNameActsOnNoOtherAccount() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        try harness.addUser("ren\u{E9}")
+        try harness.auth.database.write { connection in
+            try connection.execute("INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, 0)",
+                                   [.text("rene\u{301}"), .text(PasswordHash.make(AuthHarness.password("rene\u{301}"),
+                                                                                   iterations: 1_000))])
+        }
+        let victim = "ren\u{E9}"
+        let read = harness.api("GET", "/mlflow/users/get?username=ren%C3%A9", as: "rene\u{301}")
+        #expect(read.status == 403, "\(read.text)")
+        let body = JSONWriter.string(.object([("username", .string(victim)), ("password", .string("pwned-password-1")),
+                                             ("current_password", .string(AuthHarness.password("rene\u{301}")))]))
+        let changed = harness.api("PATCH", "/mlflow/users/update-password", body, as: "rene\u{301}")
+        #expect(changed.status == 403, "\(changed.text)")
+        #expect(harness.api("GET", "/mlflow/users/get?username=ren%C3%A9", as: victim).status == 200)
+    }
+
     // An experiment pointed at a server file with a NUL, so its run's artifacts were that file.
     @Test func artifactLocationsCannotNameServerFiles() throws {
         let harness = try AuthHarness(defaultPermission: .read)

@@ -25,6 +25,9 @@ extension AccessControl {
     /// A direct move into a protected target needs the governance role and a caller other than the
     /// version's creator (who must be recorded); approving a request also needs a caller other than
     /// the request's author (who must be recorded), the author being the first pair of eyes.
+    ///
+    /// Four eyes compare names with Swift's `==` (canonical equivalence) on purpose: it refuses
+    /// more, so two spellings of one name count as the same pair of eyes.
     func approveMove(_ user: AuthUser, _ move: RegistryMove) throws {
         guard protects(move.target) else { return }
         let target = move.target.description

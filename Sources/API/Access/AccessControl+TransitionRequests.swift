@@ -30,7 +30,7 @@ extension AccessControl {
         let found = try transitionRequest(id: try request.fields().transitionRequestId(), for: user)
         switch decision {
         case .cancel:
-            guard user.isAdmin || found.requestedBy == user.username else {
+            guard user.isAdmin || found.requestedBy.map({ PathSegments.same($0, user.username) }) == true else {
                 throw Self.denied("only its author (\(found.requestedBy ?? "unknown")) or an admin may cancel "
                                   + "transition request \(found.id).")
             }

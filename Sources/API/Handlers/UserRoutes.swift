@@ -69,7 +69,7 @@ struct UserRoutes {
         let fields = try request.fields()
         let username = try Self.required(fields, "username"), password = try Self.required(fields, "password")
         try Self.requireSelfOrAdmin(caller, username)
-        if caller.username == username {
+        if PathSegments.same(caller.username, username) {
             guard let current = AccessControl.text(fields.raw("current_password")) else {
                 throw MLflowError.invalidParameter("Current password is required when changing your own password.")
             }
@@ -179,8 +179,11 @@ struct UserRoutes {
         return user
     }
 
+    /// Names are compared byte for byte, as the auth store looks them up: Swift's `==` takes
+    /// canonically equal names (`ren\u{E9}`, `rene\u{301}`; `\u{212A}ate`, `Kate`) for one, and let
+    /// one account act on the other's (break-in review 2).
     static func requireSelfOrAdmin(_ caller: AuthUser, _ username: String) throws {
-        guard caller.isAdmin || caller.username == username else {
+        guard caller.isAdmin || PathSegments.same(caller.username, username) else {
             throw AccessControl.denied("\(caller.username) may act on their own account only.")
         }
     }

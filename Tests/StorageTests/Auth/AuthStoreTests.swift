@@ -117,6 +117,21 @@ struct AuthStoreTests {
         #expect(try store.effectivePermission(userId: dave.id, .registeredModel, "x") == nil)
     }
 
+    /// Break-in review 2: two names that Swift's `==` takes for one (canonically equal) were two
+    /// accounts, and one acted on the other's. A second spelling of an existing name is refused.
+    @Test(arguments: TestEngine.all) func aNameInAnotherUnicodeSpellingIsTaken(engine: TestEngine) throws {
+        let store = try makeStore(engine)
+        _ = try store.createUser(username: "ren\u{E9}", password: "victim-password-1")
+        _ = try store.createUser(username: "Kate", password: "victim-password-2")
+        #expect(throws: MLflowError(.resourceAlreadyExists, "User (username=rene\u{301}) already exists as "
+                                    + "'ren\u{E9}', the same name in another Unicode spelling.")) {
+            try store.createUser(username: "rene\u{301}", password: "attacker-password-1")
+        }
+        #expect(throws: MLflowError.self) { try store.createUser(username: "\u{212A}ate", password: "attacker-password-2") }
+        #expect(try store.user(named: "rene\u{301}") == nil)
+        _ = try store.createUser(username: "rene", password: "other-password-1")   // a different name is fine
+    }
+
     @Test(arguments: TestEngine.all) func theSchemaSharesADatabaseWithTheTrackingSchema(engine: TestEngine) throws {
         let database = try engine.makeDatabase()
         _ = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a")
