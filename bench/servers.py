@@ -92,6 +92,15 @@ def children_cpu(parent):
     return total
 
 
+def machine_busy_seconds():
+    """CPU seconds all cores of the machine spent busy so far (not idle, not waiting on I/O):
+    what the processes measured used, plus whatever else runs beside them."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
 class Server:
     def __init__(self, name, work, store, swiftrack_bin):
         self.name, self.work, self.store, self.swiftrack_bin = name, work, store, swiftrack_bin
