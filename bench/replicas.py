@@ -82,6 +82,9 @@ def measure(level, script, duration, script_args):
     # columns add up and compare with the machine's: a share of wrk's own window would overstate
     # the processes that also work while wrk starts its threads.
     seconds = r["wall_s"] = t1 - t0
+    r["cpu_s"] = {"wrk": r["wrk_cpu_s"], "nginx": after["nginx"] - before["nginx"], "db": after["db"] - before["db"],
+                  "replicas": [b - a for a, b in zip(before["replicas"], after["replicas"])],
+                  "machine": after["machine"] - before["machine"]}
     r["wrk_cores"] = r["wrk_cpu_s"] / seconds
     r["replica_cores"] = [(b - a) / seconds for a, b in zip(before["replicas"], after["replicas"])]
     r["nginx_cores"] = (after["nginx"] - before["nginx"]) / seconds
@@ -176,13 +179,19 @@ def main():
             database = cluster.create_database("replicas")
             ids = {}
             for count in args.counts:
-                data["levels"].append(bench_level(count, cluster, database, ids, args))
+                try:
+                    data["levels"].append(bench_level(count, cluster, database, ids, args))
+                except Exception as e:  # noqa: BLE001 - one level failing must not lose the others
+                    log(f"!! {count} replica(s): {e}")
+                    data.setdefault("failures", {})[str(count)] = str(e)
             meta["versions"] = {"swiftrack": run.swiftrack_version(), "wrk": wrkdriver.version(),
                                 "nginx": nginx.version(), "postgresql": cluster.version()}
         meta["prefill"] = ids
         meta["seconds"] = time.time() - started
         with open(path, "w") as f:
             json.dump(data, f, indent=1)
+        if not data["levels"]:
+            raise SystemExit("no replica count could be measured")
     report.write_section(args.markdown, replicas_report.markdown(data), replicas_report.START_MARK,
                          replicas_report.END_MARK)
     log(f"wrote {args.markdown}")

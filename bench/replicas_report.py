@@ -91,7 +91,7 @@ def markdown(data):
          + (f" {meta['note']}" if meta.get("note") else ""), "",
          f"**This machine has {m['nproc']} cores, shared by every replica, nginx, PostgreSQL and wrk. More replicas "
          "cannot add CPU here: once the processes together use the cores, a second or third replica only splits the "
-         "same CPU more ways (and adds a proxy hop's worth of scheduling). What the table can show is which process "
+         "same CPU more ways (with more threads to schedule and more PostgreSQL connections). What the table can show is which process "
          "takes the cores; how throughput grows with replicas on machines of their own needs that topology.**", "",
          "| scenario | replicas | req/s | ÷ 1 replica | p50 / p99 ms | errors | wrk | nginx | each replica | "
          "PostgreSQL | all measured | machine busy (cores) |",
@@ -112,5 +112,7 @@ def markdown(data):
     for level in levels:
         L.append(f"| {level['replicas']} | " + ", ".join(f"{x:.1f}" for x in level.get("idle_rss_mib", [])) +
                  " MiB | " + ", ".join(f"{x:.1f}" for x in level.get("peak_rss_mib", [])) + " MiB |")
+    if data.get("failures"):
+        L += ["", "Not measured:", ""] + [f"- {n} replica(s): `{why[:300]}`" for n, why in data["failures"].items()]
     L += ["", "Raw JSON: `bench/results/replicas.json` (not committed).", "", END_MARK]
     return "\n".join(L) + "\n"
