@@ -9,7 +9,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: bootstrap build serve seed check test test-all unit unit-here compat compat-postgres compat-mysql compat-replicas compat-mlflow bench clean
+.PHONY: bootstrap build serve seed check test test-all unit unit-here compat compat-postgres compat-mysql compat-replicas compat-mlflow bench bench-replicas bench-soak clean
 
 # Everything (building, the full test run, the benchmarks' Python).
 bootstrap:
@@ -108,6 +108,22 @@ bench: bootstrap
 	$(RELEASE)
 	bench/setup
 	bench/.venv/bin/python bench/run.py $(BENCH_ARGS)
+
+# 1, 2 and 3 Swiftrack replicas behind nginx on one PostgreSQL database, wrk through the proxy
+# (bench/replicas.py); writes docs/BENCHMARKS.md's replicas section. About 6 min with the defaults.
+# `make bench-replicas BENCH_ARGS="--replicas 1,2 --duration 3 --warmup 0"` for a smoke run.
+bench-replicas: bootstrap
+	$(RELEASE)
+	bench/setup
+	bench/.venv/bin/python bench/replicas.py $(BENCH_ARGS)
+
+# One server under the mixed workload at 64 connections for an hour, a wrk window per minute
+# (bench/soak.py); writes the soak section and docs/soak-chart.png. `BENCH_ARGS="--engine postgres"`
+# for PostgreSQL, `BENCH_ARGS="--minutes 2"` for a smoke run.
+bench-soak: bootstrap
+	$(RELEASE)
+	bench/setup
+	bench/.venv/bin/python bench/soak.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

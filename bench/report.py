@@ -139,6 +139,12 @@ def loader_sentence(results, by, keys):
             "of a core, the server (or its database) sets the pace.")
 
 
+def machine_line(m):
+    """The machine of a run (run.machine()), as a list item."""
+    return (f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']:.0f} GiB RAM, Linux {m['kernel']}, "
+            f"load average {m['loadavg']} at the start")
+
+
 def markdown(data):
     meta = data["meta"]
     m, v = meta["machine"], meta["versions"]
@@ -150,8 +156,7 @@ def markdown(data):
     L = [START_MARK, "", f"## Side by side ({today})", "",
          f"`make bench` (`bench/run.py --engines {','.join(meta['engines'])}`, {mode}; the whole suite took "
          f"{meta['seconds'] / 60:.0f} min) at swiftrack commit `{v['swiftrack']}`.", "",
-         f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']:.0f} GiB RAM, Linux {m['kernel']}, "
-         f"load average {m['loadavg']} at the start",
+         machine_line(m),
          f"- versions: Swiftrack `{v['swiftrack']}` (release build), MLflow {v.get('mlflow', '?')}, "
          f"FastTrackML {v.get('fasttrackml', '?')}, wrk {v.get('wrk', '?')}"
          + (f", PostgreSQL {v['postgresql']}" if v.get("postgresql") else ""), "",
@@ -186,11 +191,13 @@ def markdown(data):
     return "\n".join(L) + "\n"
 
 
-def write_section(path, section):
+def write_section(path, section, start=START_MARK, end=END_MARK):
+    """Replaces what lies between `start` and `end` in `path` (both kept), or appends `section`
+    (which carries its own markers) when the file has none."""
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    if START_MARK in text and END_MARK in text:
-        before = text.split(START_MARK)[0]
-        after = text.split(END_MARK, 1)[1]
+    if start in text and end in text:
+        before = text.split(start)[0]
+        after = text.split(end, 1)[1]
         text = before + section.rstrip("\n") + after
     else:
         text = text.rstrip("\n") + "\n\n" + section

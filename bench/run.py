@@ -59,9 +59,13 @@ def git(*args):
     return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True, timeout=10).stdout.strip()
 
 
+def swiftrack_version():
+    """The commit measured (the release binary is assumed to be built from the work tree)."""
+    return git("rev-parse", "--short", "HEAD") + (" + changes" if git("status", "--porcelain") else "")
+
+
 def versions(pg_version):
-    v = {"swiftrack": git("rev-parse", "--short", "HEAD") + (" + changes" if git("status", "--porcelain") else ""),
-         "wrk": wrkdriver.version()}
+    v = {"swiftrack": swiftrack_version(), "wrk": wrkdriver.version()}
     try:
         v["mlflow"] = subprocess.run([os.path.join(VENV_BIN, "python"), "-c", "import mlflow; print(mlflow.__version__)"],
                                      capture_output=True, text=True, timeout=60).stdout.strip()

@@ -83,6 +83,21 @@ def group_usage(pgid):
     return rss, cpu
 
 
+def group_rss_anon(pgid):
+    """KiB of anonymous memory (heap, stacks) resident in a process group: its RSS without the
+    file pages it maps (a SQLite database read through mmap counts in RSS up to the map's size)."""
+    total = 0
+    for pid, fields in _processes():
+        if int(fields[2]) != pgid:
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith("RssAnon:"))
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def children_cpu(parent):
     """CPU seconds of a process and its direct children (PostgreSQL's postmaster and backends)."""
     total = 0.0
@@ -90,6 +105,15 @@ def children_cpu(parent):
         if pid == parent or int(fields[1]) == parent:
             total += _cpu(fields)
     return total
+
+
+def machine_busy_seconds():
+    """CPU seconds all cores of the machine spent busy so far (not idle, not waiting on I/O):
+    what the processes measured used, plus whatever else runs beside them."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 class Server:

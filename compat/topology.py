@@ -3,6 +3,7 @@ PostgreSQL database (and one audit database), one artifact store, behind a real 
 configured from deploy/compose/nginx/swiftrack.conf (only the addresses, ports and certificate
 paths are rewritten). Used by compat/test_replicas.py and by the `replicas` target of the compat
 suite (SWIFTRACK_COMPAT_TARGET=replicas)."""
+import importlib.util
 import os
 import signal
 import subprocess
@@ -12,6 +13,12 @@ from conftest import SWIFTRACK_BIN, _free_port, create_database_uri, start_logge
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UPSTREAM_LINES = ["server swiftrack-1:5000 max_fails=1 fail_timeout=5s;",
                   "server swiftrack-2:5000 max_fails=1 fail_timeout=5s;"]
+# nginx's main configuration has one copy, in bench/nginx.py (the replica benchmark runs nginx the
+# same way); loaded by path so that bench/'s other modules do not shadow anything on sys.path.
+_spec = importlib.util.spec_from_file_location("bench_nginx", os.path.join(ROOT, "bench", "nginx.py"))
+_bench_nginx = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_bench_nginx)
+nginx_main_config = _bench_nginx.main_config
 
 
 def make_certificate(tmp):
@@ -21,31 +28,6 @@ def make_certificate(tmp):
                     "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
     return cert, key
-
-
-def nginx_main_config(tmp, site):
-    """An nginx.conf running as a foreground process in `tmp` that includes `site`."""
-    main = os.path.join(tmp, "nginx.conf")
-    temp = os.path.join(tmp, "nginx-temp")
-    os.makedirs(temp, exist_ok=True)
-    with open(main, "w") as f:
-        f.write(f"""
-user root root;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {tmp}/nginx-access.log;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {site};
-}}
-""")
-    return main
 
 
 class Topology:
