@@ -131,18 +131,23 @@ public struct MLflowAPI: HTTPHandler {
             : .memory
     }
 
+    /// The transport's refusals go through the same stages as any answer (request id, metrics, log
+    /// line, audit record naming the signed-in caller); the body was never handed over.
     public func reject(_ rejection: HTTPRejection, request: HTTPTransport.HTTPRequest) -> HTTPTransport.HTTPResponse {
+        let response: HTTPResponse
         switch rejection {
         case .bodyTooLarge(let limit):
-            var response = MLflowError(.invalidParameterValue,
-                                       "Request body exceeds the limit of \(limit) bytes.").response
-            response.status = 413
-            return response
+            var tooLarge = MLflowError(.invalidParameterValue, "Request body exceeds the limit of \(limit) bytes.").response
+            tooLarge.status = 413
+            response = tooLarge
         case .serverShuttingDown:
-            return MLflowError(.temporarilyUnavailable, "The server is shutting down.").response
+            response = MLflowError(.temporarilyUnavailable, "The server is shutting down.").response
         case .bodyNotStored(let reason):
             logError("\(request.method) \(request.path): request body not stored: \(reason)")
-            return MLflowError.internalError("The request body could not be stored.").response
+            response = MLflowError.internalError("The request body could not be stored.").response
         }
+        var exchange = APIExchange(request, requestId: RequestID.resolve(request.header("x-request-id")))
+        exchange.transportRejection = response
+        return pipeline.respond(to: &exchange)
     }
 }

@@ -59,9 +59,12 @@ public final class RequestLog: Sendable {
             + "\(millis) ms id=\(escaped(entry.requestId))\(entry.user.map { " user=\(escaped($0))" } ?? "")\n"
     }
 
-    /// Line breaks and other controls: C0, DEL, C1, and the Unicode line and paragraph separators.
+    /// Line breaks and other controls: C0, DEL, C1, the Unicode line and paragraph separators, and
+    /// the format characters (bidi overrides such as U+202E, U+0600...), which make a line read
+    /// otherwise than it is written (break-in review 2).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+            || scalar.properties.generalCategory == .format
     }
 
     /// Control characters as `\n`, `\r`, `\t` or `\u{...}`, and `\` doubled so an escape cannot be faked.

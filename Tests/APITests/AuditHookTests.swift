@@ -116,6 +116,26 @@ struct AuditHookTests {
         #expect(!"\(records)".contains("very-secret-1") && !"\(records)".contains(token))
     }
 
+    /// Break-in review 2: a body over the limit was answered 413 outside the pipeline, with no record.
+    @Test func theTransportsRefusalsAreRecordedUnderTheirCaller() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        let sink = RecordingAuditSink()
+        let access = AccessControl(store: harness.auth, defaultPermission: .read, stores: APIStores(harness.store))
+        let api = api(sink, access: access, store: harness.store)
+        let token = Data("admin:\(AuthHarness.password("admin"))".utf8).base64EncodedString()
+        let signedIn = request("POST", "/api/2.0/mlflow/experiments/create",
+                               headers: [(name: "Authorization", value: "Basic \(token)"), (name: "X-Request-Id", value: "big-1")])
+        let tooLarge = Reply(api.reject(.bodyTooLarge(limit: 5000), request: signedIn))
+        expectError(tooLarge, 413, "INVALID_PARAMETER_VALUE", "Request body exceeds the limit of 5000 bytes.")
+        _ = api.reject(.bodyTooLarge(limit: 5000), request: request("POST", "/api/2.0/mlflow/experiments/create"))
+        let records = sink.all
+        #expect(records.count == 2)
+        #expect((records.first?.route, records.first?.status, records.first?.user, records.first?.requestId)
+                == ("/api/2.0/mlflow/experiments/create", 413, "admin", "big-1"))
+        #expect(records.first?.errorCode == "INVALID_PARAMETER_VALUE")
+        #expect((records.last?.route, records.last?.status, records.last?.user) == ("unauthenticated", 401, nil))
+    }
+
     @Test func failingClosedRefusesRequestsBeforeTheyRunButSparesMetrics() throws {
         let harness = try APIHarness()
         let sink = RecordingAuditSink(failsClosed: true)

@@ -115,4 +115,16 @@ import Testing
                 + "200 1.2 ms id=r\\t1 user=bob\\nid=x \\\\u{A}\n")
         #expect(line.filter { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{85}" }.count == 1)
     }
+
+    /// Break-in review 2: a bidi override (U+202E) or another format character made a line read
+    /// otherwise than it was written; they are escaped like controls.
+    @Test func formatCharactersAreEscapedToo() {
+        var forged = entry()
+        forged.path = "/x\u{202E}nimda/\u{600}"
+        forged.user = "eve\u{202E}nimda\u{200B}"
+        let line = RequestLog.text(forged)
+        #expect(line.contains("/x%E2%80%AEnimda/%D8%80 "), "\(line)")
+        #expect(line.contains("user=eve\\u{202E}nimda\\u{200B}"), "\(line)")
+        #expect(!line.unicodeScalars.contains { $0.properties.generalCategory == .format })
+    }
 }

@@ -16,6 +16,9 @@ struct APIExchange {
     var uiPage: UIPage?
     /// A refusal decided before the body was read (`MLflowAPI.admit`): the sign-in stage answers it.
     var decidedRefusal: AccessRefusal?
+    /// An answer the transport decided while reading the request (its body too large or not stored,
+    /// the server shutting down): given once the caller signed in, so its records name them.
+    var transportRejection: HTTPResponse?
     var caller: AuthUser?
     /// How the caller signed in (`basic`, `ldap`, `oidc`, `session`).
     var authMethod: String?

@@ -29,6 +29,10 @@ struct SignInMiddleware: APIMiddleware {
                 exchange.request.user = signIn.user.username
             }
         }
+        if let rejected = exchange.transportRejection {
+            exchange.template = exchange.destination?.template(path: request.path) ?? "unmatched"
+            return rejected
+        }
         if let page = exchange.uiPage, let response = page.serve() {   // MLflow's page, after signing in
             exchange.template = "ui"
             return response
