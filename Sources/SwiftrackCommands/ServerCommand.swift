@@ -18,7 +18,7 @@ enum ServerCommand {
         let artifacts = try ArtifactComposition.service(options)
         let opened = try DatabaseComposition.open(options.backendStoreURI, poolSize: options.dbPoolSize,
                                                   poolTimeoutSeconds: options.dbPoolTimeoutSeconds,
-                                                  readers: max(2, options.http.workers))
+                                                  readers: min(max(2, options.http.workers), ServerOptions.sqliteReaders))
         let store: SQLTrackingStore
         do {
             store = try SQLTrackingStore(database: opened.database, defaultArtifactRoot: artifactRoot)

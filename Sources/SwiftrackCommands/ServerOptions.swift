@@ -5,6 +5,11 @@ import Observability
 
 /// `swiftrack server`'s options: each flag keeps `mlflow server`'s name and has environment twins.
 struct ServerOptions {
+    /// Handler threads on SQLite unless told otherwise (see `parse`).
+    static let sqliteWorkers = 32
+    /// SQLite reader connections: as many as the cores can keep busy twice over, whatever the workers.
+    static var sqliteReaders: Int { max(2, HTTPServerConfiguration.processorCount * 2) }
+
     var backendStoreURI = "sqlite:///mlruns/mlflow.db"
     /// nil: `mlflow-artifacts:/` when serving artifacts, else `./mlruns/artifacts` (MLflow's rule).
     var defaultArtifactRoot: String?
@@ -113,8 +118,9 @@ struct ServerOptions {
                                        env SWIFTRACK_HOST, MLFLOW_HOST
           --port PORT                  port to listen on, 0 for any free one (default 5000)
                                        env SWIFTRACK_PORT, MLFLOW_PORT
-          --workers N                  handler threads (default 2 x cores; with PostgreSQL or MySQL
-                                       at least --db-pool-size)
+          --workers N                  handler threads (default 2 x cores; on SQLite at least 32,
+                                       so concurrent writes share transactions; with PostgreSQL or
+                                       MySQL at least --db-pool-size)
                                        env SWIFTRACK_WORKERS, MLFLOW_WORKERS
           --max-body-bytes N           largest request body accepted (default 67108864)
                                        env SWIFTRACK_MAX_BODY_BYTES
@@ -193,6 +199,13 @@ struct ServerOptions {
         // unless told otherwise, run as many workers as pooled connections so the pool is used.
         if workers == nil, !backendStoreURI.lowercased().hasPrefix("sqlite") {
             http.workers = max(http.workers, dbPoolSize)
+        }
+        // On SQLite a write waits for the one writer, and the writes waiting together share one
+        // transaction (group commit): more workers make larger batches. runs/create at 64 clients
+        // on 2 cores: 4 workers 6,640 req/s (1.2 writes per transaction), 16 7,735, 32 8,739,
+        // 64 8,213. Readers stay at 2 x cores (`sqliteReaders`): more would only hold more caches.
+        if workers == nil, backendStoreURI.lowercased().hasPrefix("sqlite") {
+            http.workers = max(http.workers, Self.sqliteWorkers)
         }
         if let limit = try integer("connection-limit", "SWIFTRACK_CONNECTION_LIMIT", range: 1...100_000) {
             http.connectionLimit = limit

@@ -35,7 +35,8 @@ import Testing
         #expect(parsed.artifactsDestination == "./mlruns/artifacts")
         // Serving artifacts, new experiments get proxied locations (MLflow's rule).
         #expect(parsed.effectiveDefaultArtifactRoot == "mlflow-artifacts:/")
-        #expect(parsed.http.workers == defaultWorkers)
+        // SQLite: enough workers that concurrent writes share transactions.
+        #expect(parsed.http.workers == max(defaultWorkers, 32))
         #expect(parsed.artifactsOnly == false)
         #expect(parsed.logFormat == "text")
         #expect(parsed.authEnabled == false)
@@ -69,8 +70,9 @@ import Testing
         #expect(try options(["--backend-store-uri", "mysql://u:p@db/mlflow"]).http.workers
                 == max(defaultWorkers, 20))
         #expect(try options(["--backend-store-uri", "mysql://u:p@db/mlflow", "--db-pool-size", "50"]).http.workers == 50)
-        // SQLite has one writer: the pool size does not raise the workers.
-        #expect(try options(["--db-pool-size", "50"]).http.workers == defaultWorkers)
+        // SQLite has one writer: the pool size does not raise the workers; a given count is kept.
+        #expect(try options(["--db-pool-size", "50"]).http.workers == max(defaultWorkers, 32))
+        #expect(try options(["--workers", "3"]).http.workers == 3)
     }
 
     @Test func environmentTwinsAreRead() throws {
