@@ -25,6 +25,7 @@ import prefill  # noqa: E402
 import replicas_report  # noqa: E402
 import report  # noqa: E402
 import run  # noqa: E402
+import suite  # noqa: E402
 import wrkdriver  # noqa: E402
 from servers import HERE, ROOT, Server, free_port, group_usage, machine_busy_seconds  # noqa: E402
 
@@ -161,15 +162,8 @@ def parse_args():
 def main():
     args = parse_args()
     path = os.path.join(args.results, "replicas.json")
-    if args.from_results:
-        with open(path) as f:
-            data = json.load(f)
-    else:
-        if not wrkdriver.available():
-            raise SystemExit("wrk missing: run bench/setup (it installs Debian's wrk)")
-        if not os.access(args.swiftrack_bin, os.X_OK):
-            raise SystemExit(f"{args.swiftrack_bin} missing: swift build -c release")
-        os.makedirs(args.results, exist_ok=True)
+    data = suite.saved_or_ready(path, args.from_results, args.swiftrack_bin)
+    if data is None:
         started = time.time()
         meta = {"started": started, "duration": args.duration, "warmup": args.warmup, "clients": CLIENTS,
                 "search_runs": args.search_runs, "balance": args.balance, "counts": args.counts,

@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import postgres  # noqa: E402
 import prefill  # noqa: E402
 import report  # noqa: E402
+import suite  # noqa: E402
 import wrkdriver  # noqa: E402
 from servers import HERE, ROOT, VENV_BIN, Server  # noqa: E402
 
@@ -241,15 +242,8 @@ def parse_args():
 def main():
     args = parse_args()
     path = os.path.join(args.results, "results.json")
-    if args.from_results:
-        with open(path) as f:
-            data = json.load(f)
-    else:
-        if not wrkdriver.available():
-            raise SystemExit("wrk missing: run bench/setup (it installs Debian's wrk)")
-        if "swiftrack" in args.servers and not os.access(args.swiftrack_bin, os.X_OK):
-            raise SystemExit(f"{args.swiftrack_bin} missing: swift build -c release")
-        os.makedirs(args.results, exist_ok=True)
+    data = suite.saved_or_ready(path, args.from_results, args.swiftrack_bin if "swiftrack" in args.servers else None)
+    if data is None:
         started = time.time()
         meta = {"started": started, "quick": args.quick, "duration": args.duration, "repeats": args.repeats,
                 "warmup": args.warmup, "search_runs": args.search_runs, "history_steps": args.history_steps,
