@@ -72,24 +72,36 @@ struct StoreRegistryMoveApprovalTests {
                                                                                   userId: creator))
         }
         let mismatches = Mutex<[String]>([])
-        let judgedBoth = Mutex<Set<String>>([])
+        let judged = Mutex<[String]>([])
+        let finished = Atomic<Bool>(false)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for round in 0..<40 {
-                do {
-                    if worker == 0 {
+            if worker == 0 {
+                // Swap the two models' names until the other worker has made its moves.
+                while !finished.load(ordering: .acquiring) {
+                    do {
                         _ = try fixture.registry.renameRegisteredModel(name: "a", newName: "swap")
                         _ = try fixture.registry.renameRegisteredModel(name: "b", newName: "a")
                         _ = try fixture.registry.renameRegisteredModel(name: "swap", newName: "b")
-                    } else {
-                        let judged = Mutex<String?>(nil)
-                        let moved = try fixture.registry.transitionModelVersionStage(
-                            name: "a", version: "1", stage: round.isMultiple(of: 2) ? "Staging" : "None",
-                            archiveExistingVersions: false, userId: "gil",
-                            approve: { move in judged.withLock { $0 = move.creator } })
-                        let creator = judged.withLock { $0 }
-                        if creator != moved.userId { mismatches.withLock { $0.append("\(creator ?? "-") → \(moved.userId ?? "-")") } }
-                        if let creator { _ = judgedBoth.withLock { $0.insert(creator) } }
+                    } catch {
+                        mismatches.withLock { $0.append("rename: \(error)") }
+                        break
                     }
+                }
+                return
+            }
+            defer { finished.store(true, ordering: .releasing) }
+            var attempts = 0
+            while judged.withLock({ $0.count }) < 40, attempts < 10_000 {
+                attempts += 1
+                do {
+                    let creator = Mutex<String?>(nil)
+                    let moved = try fixture.registry.transitionModelVersionStage(
+                        name: "a", version: "1", stage: attempts.isMultiple(of: 2) ? "Staging" : "None",
+                        archiveExistingVersions: false, userId: "gil",
+                        approve: { move in creator.withLock { $0 = move.creator } })
+                    let seen = creator.withLock { $0 }
+                    if seen != moved.userId { mismatches.withLock { $0.append("\(seen ?? "-") → \(moved.userId ?? "-")") } }
+                    judged.withLock { $0.append(seen ?? "-") }
                 } catch let error as MLflowError where error.code == .resourceDoesNotExist {
                     continue   // "a" was between names at that moment
                 } catch {
@@ -98,6 +110,6 @@ struct StoreRegistryMoveApprovalTests {
             }
         }
         #expect(mismatches.withLock { $0 }.isEmpty)
-        #expect(!judgedBoth.withLock { $0 }.isEmpty)
+        #expect(judged.withLock { $0.count } == 40)
     }
 }
