@@ -4,7 +4,7 @@ public import SQL
 ///
 /// SQLite grew through versions 1–5. PostgreSQL and MySQL arrived at version 5: their version 1
 /// creates the whole version-5 schema and 2–5 are recorded with nothing to do. From version 6
-/// on, every migration is written for all three engines.
+/// on, every migration is written for all three engines (8 is SQLite's storage layout only).
 public enum TrackingMigrations {
     public static let all: [Migration] = [
         Migration(version: 1, sqlite: Schema001.statements,
@@ -17,6 +17,7 @@ public enum TrackingMigrations {
                   mysql: Schema006.statements(for: .mysql)),
         Migration(version: 7, sqlite: Schema007.statements(for: .sqlite), postgres: Schema007.statements(for: .postgres),
                   mysql: Schema007.statements(for: .mysql)),
+        Migration(version: 8, sqlite: Schema008.sqlite, postgres: [], mysql: []),
     ]
 
     /// The version a fully migrated database records.

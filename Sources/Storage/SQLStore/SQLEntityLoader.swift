@@ -2,14 +2,10 @@ import SQL
 import TrackingCore
 
 /// Loads whole experiments and runs for a list of ids with a fixed number of queries per chunk
-/// (`WHERE id IN (...)` per table), never one query per entity. Results keep the ids' order.
+/// (`WHERE id IN (...)` per table, see `SQLKeyList`), never one query per entity. Results keep the ids' order.
 enum SQLEntityLoader {
     /// Ids per IN list: far below SQLite's variable limit, and the statement text stays cacheable.
     static let chunkSize = 500
-
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
 
     // MARK: Experiments
 
@@ -17,13 +13,12 @@ enum SQLEntityLoader {
         var byKey: [Int64: Experiment] = [:]
         for start in stride(from: 0, to: keys.count, by: chunkSize) {
             let chunk = Array(keys[start..<min(start + chunkSize, keys.count)])
-            let bindings = chunk.map(SQLValue.integer)
-            let marks = placeholders(chunk.count)
+            let list = SQLKeyList(chunk, dialect: connection.dialect)
             for experiment in try connection.query(
                 """
                 SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time
-                FROM experiments WHERE experiment_id IN (\(marks))
-                """, bindings, { row in
+                FROM experiments WHERE \(list.contains("experiment_id"))
+                """, list.bindings, { row in
                     Experiment(experimentId: String(row.int64(0)), name: row.string(1),
                                artifactLocation: row.string(2),
                                lifecycleStage: LifecycleStage(rawValue: row.string(3)) ?? .active,
@@ -32,8 +27,8 @@ enum SQLEntityLoader {
                 byKey[Int64(experiment.experimentId) ?? 0] = experiment
             }
             let tags = try connection.query(
-                "SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (\(marks)) ORDER BY experiment_id, key",
-                bindings) { row in (row.int64(0), Tag(key: row.string(1), value: row.string(2))) }
+                "SELECT experiment_id, key, value FROM experiment_tags WHERE \(list.contains("experiment_id")) ORDER BY experiment_id, key",
+                list.bindings) { row in (row.int64(0), Tag(key: row.string(1), value: row.string(2))) }
             for (key, tag) in tags { byKey[key]?.tags.append(tag) }
         }
         return keys.compactMap { byKey[$0] }
@@ -54,13 +49,12 @@ enum SQLEntityLoader {
 
     private static func loadChunk(_ ids: [String], _ connection: any SQLConnection, includeModelInputs: Bool,
                                   into byId: inout [String: Run]) throws {
-        let bindings = ids.map(SQLValue.text)
-        let marks = placeholders(ids.count)
+        let keys = SQLKeyList(ids, dialect: connection.dialect)
         let infos = try connection.query(
             """
             SELECT run_uuid, name, experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
-            FROM runs WHERE run_uuid IN (\(marks))
-            """, bindings) { row in
+            FROM runs WHERE \(keys.contains("run_uuid"))
+            """, keys.bindings) { row in
                 RunInfo(runId: row.string(0), runName: row.string(1), experimentId: String(row.int64(2)),
                         userId: row.string(3), status: RunStatus(rawValue: row.string(4)) ?? .running,
                         startTime: row.optionalInt64(5), endTime: row.optionalInt64(6),
@@ -71,29 +65,29 @@ enum SQLEntityLoader {
         if infos.isEmpty { return }
 
         for (runId, metric) in try connection.query(
-            "SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (\(marks)) ORDER BY run_uuid, key",
-            bindings, { row in (row.string(0), metricFromRow(row, keyColumn: 1)) }) {
+            "SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE \(keys.contains("run_uuid")) ORDER BY run_uuid, key",
+            keys.bindings, { row in (row.string(0), metricFromRow(row, keyColumn: 1)) }) {
             byId[runId]?.metrics.append(metric)
         }
         for (runId, param) in try connection.query(
-            "SELECT run_uuid, key, value FROM params WHERE run_uuid IN (\(marks)) ORDER BY run_uuid, key",
-            bindings, { row in (row.string(0), Param(key: row.string(1), value: row.string(2))) }) {
+            "SELECT run_uuid, key, value FROM params WHERE \(keys.contains("run_uuid")) ORDER BY run_uuid, key",
+            keys.bindings, { row in (row.string(0), Param(key: row.string(1), value: row.string(2))) }) {
             byId[runId]?.params.append(param)
         }
         for (runId, tag) in try connection.query(
-            "SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (\(marks)) ORDER BY run_uuid, key",
-            bindings, { row in (row.string(0), Tag(key: row.string(1), value: row.string(2))) }) {
+            "SELECT run_uuid, key, value FROM tags WHERE \(keys.contains("run_uuid")) ORDER BY run_uuid, key",
+            keys.bindings, { row in (row.string(0), Tag(key: row.string(1), value: row.string(2))) }) {
             byId[runId]?.tags.append(tag)
             // MLflow falls back to the tag when the name column is empty.
             if tag.key == SQLTrackingStore.runNameTagKey, byId[runId]?.info.runName.isEmpty == true {
                 byId[runId]?.info.runName = tag.value
             }
         }
-        try loadDatasetInputs(marks, bindings, connection, into: &byId)
-        try loadModelIO(marks, bindings, connection, includeModelInputs: includeModelInputs, into: &byId)
+        try loadDatasetInputs(keys, connection, into: &byId)
+        try loadModelIO(keys, connection, includeModelInputs: includeModelInputs, into: &byId)
     }
 
-    private static func loadDatasetInputs(_ marks: String, _ bindings: [SQLValue], _ connection: any SQLConnection,
+    private static func loadDatasetInputs(_ keys: SQLKeyList, _ connection: any SQLConnection,
                                           into byId: inout [String: Run]) throws {
         let rows = try connection.query(
             """
@@ -102,9 +96,9 @@ enum SQLEntityLoader {
             FROM inputs i
             JOIN datasets d ON d.dataset_uuid = i.source_id
             LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid
-            WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id IN (\(marks))
+            WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND \(keys.contains("i.destination_id"))
             ORDER BY i.destination_id, i.rowid, t.rowid
-            """, bindings) { row in
+            """, keys.bindings) { row in
                 (runId: row.string(0), inputId: row.string(1),
                  dataset: Dataset(name: row.string(2), digest: row.string(3), sourceType: row.string(4),
                                   source: row.string(5), schema: row.optionalString(6), profile: row.optionalString(7)),
@@ -123,14 +117,14 @@ enum SQLEntityLoader {
         }
     }
 
-    private static func loadModelIO(_ marks: String, _ bindings: [SQLValue], _ connection: any SQLConnection,
+    private static func loadModelIO(_ keys: SQLKeyList, _ connection: any SQLConnection,
                                     includeModelInputs: Bool, into byId: inout [String: Run]) throws {
         let rows = try connection.query(
             """
             SELECT source_id, source_type, destination_id, step FROM inputs
-            WHERE source_type IN ('RUN_INPUT', 'RUN_OUTPUT') AND source_id IN (\(marks))
+            WHERE source_type IN ('RUN_INPUT', 'RUN_OUTPUT') AND \(keys.contains("source_id"))
             ORDER BY rowid
-            """, bindings) { row in (row.string(0), row.string(1), row.string(2), row.int64(3)) }
+            """, keys.bindings) { row in (row.string(0), row.string(1), row.string(2), row.int64(3)) }
         for (runId, sourceType, modelId, step) in rows {
             if sourceType == "RUN_OUTPUT" {
                 byId[runId]?.modelOutputs.append(ModelOutput(modelId: modelId, step: step))

@@ -17,14 +17,13 @@ enum SQLLoggedModelLoader {
 
     private static func loadChunk(_ ids: [String], _ connection: any SQLConnection,
                                   into byId: inout [String: LoggedModel]) throws {
-        let bindings = ids.map(SQLValue.text)
-        let marks = SQLEntityLoader.placeholders(ids.count)
+        let keys = SQLKeyList(ids, dialect: connection.dialect)
         let models = try connection.query(
             """
             SELECT model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms,
                    status, status_message, model_type, source_run_id, lifecycle_stage
-            FROM logged_models WHERE model_id IN (\(marks))
-            """, bindings) { row in
+            FROM logged_models WHERE \(keys.contains("model_id"))
+            """, keys.bindings) { row in
                 LoggedModel(modelId: row.string(0), experimentId: String(row.int64(1)), name: row.string(2),
                             artifactLocation: row.string(3), creationTimestamp: row.int64(4),
                             lastUpdatedTimestamp: row.int64(5),
@@ -36,20 +35,20 @@ enum SQLLoggedModelLoader {
         for model in models { byId[model.modelId] = model }
         if models.isEmpty { return }
         for (modelId, tag) in try connection.query(
-            "SELECT model_id, tag_key, tag_value FROM logged_model_tags WHERE model_id IN (\(marks)) ORDER BY rowid",
-            bindings, { row in (row.string(0), Tag(key: row.string(1), value: row.string(2))) }) {
+            "SELECT model_id, tag_key, tag_value FROM logged_model_tags WHERE \(keys.contains("model_id")) ORDER BY rowid",
+            keys.bindings, { row in (row.string(0), Tag(key: row.string(1), value: row.string(2))) }) {
             byId[modelId]?.tags.append(tag)
         }
         for (modelId, param) in try connection.query(
-            "SELECT model_id, param_key, param_value FROM logged_model_params WHERE model_id IN (\(marks)) ORDER BY rowid",
-            bindings, { row in (row.string(0), Param(key: row.string(1), value: row.string(2))) }) {
+            "SELECT model_id, param_key, param_value FROM logged_model_params WHERE \(keys.contains("model_id")) ORDER BY rowid",
+            keys.bindings, { row in (row.string(0), Param(key: row.string(1), value: row.string(2))) }) {
             byId[modelId]?.params.append(param)
         }
         for metric in try connection.query(
             """
             SELECT model_id, metric_name, metric_value, metric_timestamp_ms, metric_step, run_id, dataset_name, dataset_digest
-            FROM logged_model_metrics WHERE model_id IN (\(marks)) ORDER BY rowid
-            """, bindings, { row in
+            FROM logged_model_metrics WHERE \(keys.contains("model_id")) ORDER BY rowid
+            """, keys.bindings, { row in
                 Metric(key: row.string(1), value: row.isNull(2) ? .nan : row.double(2), timestamp: row.int64(3),
                        step: row.int64(4), runId: row.string(5), modelId: row.string(0),
                        datasetName: row.optionalString(6), datasetDigest: row.optionalString(7))

@@ -28,20 +28,19 @@ enum SQLRegistryLoader {
         var byKey: [String: [Int64: ModelVersion]] = [:]
         for start in stride(from: 0, to: names.count, by: SQLEntityLoader.chunkSize) {
             let chunk = Array(names[start..<min(start + SQLEntityLoader.chunkSize, names.count)])
-            let bindings = chunk.map(SQLValue.text)
-            let marks = SQLEntityLoader.placeholders(chunk.count)
+            let keys = SQLKeyList(chunk, dialect: connection.dialect)
             for version in try connection.query(
-                "SELECT \(versionColumns) FROM model_versions WHERE name IN (\(marks))", bindings, version) {
+                "SELECT \(versionColumns) FROM model_versions WHERE \(keys.contains("name"))", keys.bindings, version) {
                 byKey[version.name, default: [:]][Int64(version.version) ?? 0] = version
             }
             let tags = try connection.query(
-                "SELECT name, version, key, value FROM model_version_tags WHERE name IN (\(marks)) ORDER BY name, version, key",
-                bindings) { ($0.string(0), $0.int64(1), Tag(key: $0.string(2), value: $0.string(3))) }
+                "SELECT name, version, key, value FROM model_version_tags WHERE \(keys.contains("name")) ORDER BY name, version, key",
+                keys.bindings) { ($0.string(0), $0.int64(1), Tag(key: $0.string(2), value: $0.string(3))) }
             for (name, number, tag) in tags { byKey[name]?[number]?.tags.append(tag) }
             if withAliases {
                 let aliases = try connection.query(
-                    "SELECT name, version, alias FROM registered_model_aliases WHERE name IN (\(marks)) ORDER BY name, alias",
-                    bindings) { ($0.string(0), $0.int64(1), $0.string(2)) }
+                    "SELECT name, version, alias FROM registered_model_aliases WHERE \(keys.contains("name")) ORDER BY name, alias",
+                    keys.bindings) { ($0.string(0), $0.int64(1), $0.string(2)) }
                 for (name, number, alias) in aliases { byKey[name]?[number]?.aliases.append(alias) }
             }
         }
@@ -53,27 +52,26 @@ enum SQLRegistryLoader {
         var byName: [String: RegisteredModel] = [:]
         for start in stride(from: 0, to: names.count, by: SQLEntityLoader.chunkSize) {
             let chunk = Array(names[start..<min(start + SQLEntityLoader.chunkSize, names.count)])
-            let bindings = chunk.map(SQLValue.text)
-            let marks = SQLEntityLoader.placeholders(chunk.count)
+            let keys = SQLKeyList(chunk, dialect: connection.dialect)
             for model in try connection.query(
-                "SELECT name, creation_time, last_updated_time, description FROM registered_models WHERE name IN (\(marks))",
-                bindings, { row in
+                "SELECT name, creation_time, last_updated_time, description FROM registered_models WHERE \(keys.contains("name"))",
+                keys.bindings, { row in
                     RegisteredModel(name: row.string(0), creationTimestamp: row.optionalInt64(1),
                                     lastUpdatedTimestamp: row.optionalInt64(2), description: row.optionalString(3))
                 }) {
                 byName[model.name] = model
             }
             let tags = try connection.query(
-                "SELECT name, key, value FROM registered_model_tags WHERE name IN (\(marks)) ORDER BY name, key",
-                bindings) { ($0.string(0), Tag(key: $0.string(1), value: $0.string(2))) }
+                "SELECT name, key, value FROM registered_model_tags WHERE \(keys.contains("name")) ORDER BY name, key",
+                keys.bindings) { ($0.string(0), Tag(key: $0.string(1), value: $0.string(2))) }
             for (name, tag) in tags { byName[name]?.tags.append(tag) }
             let aliases = try connection.query(
-                "SELECT name, alias, version FROM registered_model_aliases WHERE name IN (\(marks)) ORDER BY name, alias",
-                bindings) { ($0.string(0), RegisteredModelAlias(alias: $0.string(1), version: String($0.int64(2)))) }
+                "SELECT name, alias, version FROM registered_model_aliases WHERE \(keys.contains("name")) ORDER BY name, alias",
+                keys.bindings) { ($0.string(0), RegisteredModelAlias(alias: $0.string(1), version: String($0.int64(2)))) }
             for (name, alias) in aliases { byName[name]?.aliases.append(alias) }
             let stages = try connection.query(
-                "SELECT name, version, current_stage FROM model_versions WHERE name IN (\(marks)) ORDER BY name, version",
-                bindings) { ($0.string(0), $0.int64(1), $0.string(2)) }
+                "SELECT name, version, current_stage FROM model_versions WHERE \(keys.contains("name")) ORDER BY name, version",
+                keys.bindings) { ($0.string(0), $0.int64(1), $0.string(2)) }
             let latestKeys = latestPerStage(stages)
             for version in try modelVersions(latestKeys, connection, withAliases: false) {
                 byName[version.name]?.latestVersions.append(version)

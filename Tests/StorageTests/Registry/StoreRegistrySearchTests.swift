@@ -37,6 +37,23 @@ struct StoreRegistrySearchTests {
         #expect(try names(fixture, orderBy: ["last_updated_timestamp"]).last == "alpha")
     }
 
+    /// The loaders read a page by its keys (on PostgreSQL as one array parameter): names with
+    /// the array syntax's own characters come back whole, with their tags and versions.
+    @Test(arguments: TestEngine.all) func namesWithArraySyntaxLoadWhole(engine: TestEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        let odd = ["a,b", "{braces}", "quote\"d", "back\\slash", "NULL", " spaced ", "\"", "é,ü"]
+        for name in odd {
+            try fixture.model(name, versions: 1)
+            try fixture.registry.setRegisteredModelTag(name: name, tag: Tag(key: "of", value: name))
+        }
+        let page = try fixture.registry.searchRegisteredModels(RegistrySearchQuery(maxResults: 100)).items
+        #expect(Set(page.map(\.name)) == Set(odd))
+        for model in page {
+            #expect(model.tags == [Tag(key: "of", value: model.name)])
+            #expect(model.latestVersions.map(\.name) == [model.name])
+        }
+    }
+
     @Test(arguments: TestEngine.all) func registeredModelsPaging(engine: TestEngine) throws {
         let fixture = try fixtureWithModels(engine)
         let first = try fixture.registry.searchRegisteredModels(RegistrySearchQuery(maxResults: 2))

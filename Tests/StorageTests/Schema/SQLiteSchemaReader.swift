@@ -15,6 +15,10 @@ enum SQLiteSchemaReader {
     private static func table(_ name: String, sql: String, _ connection: any SQLConnection) throws
         -> SchemaDescription.Table {
         var table = SchemaDescription.Table(name: name)
+        // A WITHOUT ROWID table is stored in its primary key's order (migration 8).
+        let withoutRowid = try connection.queryFirst(
+            "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", [.text(name)]) { $0.int64(0) != 0 }
+        if withoutRowid == true { table.options = "without rowid" }
         let columns = try connection.query(
             "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", [.text(name)]
         ) { row in

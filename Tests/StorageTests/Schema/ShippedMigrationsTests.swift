@@ -50,6 +50,9 @@ struct ShippedMigrationsTests {
         "tracking 7 mysql": "a02fe438c1cb3eea",
         "tracking 7 postgres": "0f1daa655e4fd588",
         "tracking 7 sqlite": "0f1daa655e4fd588",
+        "tracking 8 mysql": "cbf29ce484222325",
+        "tracking 8 postgres": "cbf29ce484222325",
+        "tracking 8 sqlite": "894f319829fa1684",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
