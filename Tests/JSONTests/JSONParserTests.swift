@@ -35,6 +35,14 @@ import Testing
 }
 
 @Suite struct JSONWriterTests {
+    @Test func writesEveryIntegerAsItsDecimalDigits() {
+        let numbers: [Int64] = [0, 7, -1, 10, -10, 1_700_000_000_000, .max, .min, .max - 1, .min + 1]
+        for number in numbers {
+            #expect(JSONWriter.string(.integer(number)) == String(number))
+        }
+        #expect(JSONWriter.string(.array(numbers.prefix(3).map(JSONValue.integer))) == "[0,7,-1]")
+    }
+
     @Test func writesCompactOrderedObjects() {
         let value = JSONValue.object([("b", .integer(1)), ("a", .array([.bool(false), .null])), ("s", .string("q\"\n\u{01}"))])
         #expect(JSONWriter.string(value) == #"{"b":1,"a":[false,null],"s":"q\"\n\u0001"}"#)
