@@ -63,6 +63,32 @@ struct AccessReviewTests {
         #expect(create(#""source":"runs:/\#(run)/model","run_id":"\#(run)""#).status == 200)
     }
 
+    /// A prompt version names no artifacts: its placeholder source needs nothing readable, but a
+    /// run it names does, a source that is no placeholder is refused, and the tag's last value
+    /// decides (as in the store) whether the request is a prompt at all.
+    @Test func promptVersionsAreJudgedByTheTagsTheStoreReads() throws {
+        let (harness, _, run, _, _) = try harness()
+        #expect(harness.api("POST", "/mlflow/registered-models/create",
+                            #"{"name":"mallorys-prompt","tags":[{"key":"mlflow.prompt.is_prompt","value":"true"}]}"#,
+                            as: "mallory").status == 200)
+        func create(_ fields: String, tags: String = #"[{"key":"mlflow.prompt.is_prompt","value":"true"}]"#) -> Reply {
+            harness.api("POST", "/mlflow/model-versions/create", #"{"name":"mallorys-prompt","tags":\#(tags),\#(fields)}"#,
+                        as: "mallory")
+        }
+        #expect(create(#""source":"dummy-source""#).status == 200)
+        #expect(create(#""source":"prompt-template""#).status == 200)
+        let named = create(#""source":"dummy-source","run_id":"\#(run)""#)
+        #expect(named.status == 403, "\(named.text)")
+        let disguised = create(#""source":"s3://bucket/model""#)
+        #expect(disguised.status == 400, "\(disguised.text)")
+        #expect(disguised.message?.contains("Invalid prompt source") == true)
+        // "true" then "false": not a prompt, so the placeholder is an ordinary local path outside any run.
+        let flipped = create(#""source":"dummy-source""#, tags: #"[{"key":"mlflow.prompt.is_prompt","value":"true"},{"key":"mlflow.prompt.is_prompt","value":"false"}]"#)
+        #expect(flipped.status == 403, "\(flipped.text)")
+        #expect(try registry(harness).getModelVersion(name: "mallorys-prompt", version: "2").source == "prompt-template")
+        #expect(throws: MLflowError.self) { try registry(harness).getModelVersion(name: "mallorys-prompt", version: "3") }
+    }
+
     // Hole 2: a transition request id spelled so that a stricter parser misses it.
     @Test func everySpellingOfARequestIdMeetsTheGovernanceRule() throws {
         let (harness, _, _, _, model) = try harness(.read)

@@ -10,10 +10,16 @@ extension AccessControl {
     /// `models:/<model_id>` or `runs:/<run_id>` source too, and any other source (object store,
     /// `mlflow-artifacts:`, local path) must lie inside the artifact root of the run or logged model
     /// named, so a version cannot be pointed at bytes its creator may not read.
+    ///
+    /// A prompt version (judged by `PromptVersionSource` on the request's tags, as the store
+    /// judges it) names no artifacts: its source must be a placeholder, and only a `run_id` or
+    /// `model_id` it names must be readable.
     func checkModelVersionSource(_ user: AuthUser, fields: RequestFields) throws {
         let source = try fields.requiredString("source")
+        let isPrompt = PromptVersionSource.isPromptRequest(try fields.tags())
+        if isPrompt { try PromptVersionSource.validate(source) }
         let uri = ModelSourceURI(source)
-        let parsedModelsURI = uri.scheme == "models" ? ModelsURI(source) : nil
+        let parsedModelsURI = isPrompt || uri.scheme != "models" ? nil : ModelsURI(source)
         switch parsedModelsURI {
         case .version(let name, _)?, .stage(let name, _)?, .latest(let name)?, .alias(let name, _)?:
             try requireRegisteredModelExists(name)
@@ -37,6 +43,7 @@ extension AccessControl {
             try requireLoggedModel(.read, user, modelId)
             roots.append(try loggedModel(modelId).artifactLocation)
         }
+        if isPrompt { return }
         if case .modelId(let modelId)? = parsedModelsURI {
             try requireLoggedModel(.read, user, modelId)
             return

@@ -15,6 +15,12 @@ extension SQLRegistryStore {
     /// lineage, then require the run (or logged model) named in the request to contain the source.
     static func resolveSource(_ request: CreateModelVersionRequest, _ connection: any SQLConnection) throws
         -> ResolvedModelSource {
+        if PromptVersionSource.isPromptRequest(request.tags) {
+            // A prompt version names no artifacts: its source is a placeholder, kept as given.
+            try PromptVersionSource.validate(request.source)
+            return ResolvedModelSource(source: request.source, storageLocation: request.source,
+                                       runId: request.runId ?? "", modelId: request.modelId)
+        }
         if let scheme = ModelSourceRules.rejectedHostAddressedScheme(request.source) {
             throw MLflowError.invalidParameter(ModelSourceRules.hostAddressedMessage(scheme: scheme))
         }
