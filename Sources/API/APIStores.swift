@@ -7,18 +7,21 @@ public struct APIStores: Sendable {
     public var loggedModels: (any LoggedModelStore)?
     public var registry: (any RegistryStore)?
     public var transitionRequests: (any TransitionRequestStore)?
+    public var traces: (any TraceStore)?
 
     public init(tracking: any TrackingStore, loggedModels: (any LoggedModelStore)? = nil,
-                registry: (any RegistryStore)? = nil, transitionRequests: (any TransitionRequestStore)? = nil) {
+                registry: (any RegistryStore)? = nil, transitionRequests: (any TransitionRequestStore)? = nil,
+                traces: (any TraceStore)? = nil) {
         self.tracking = tracking
         self.loggedModels = loggedModels
         self.registry = registry
         self.transitionRequests = transitionRequests
+        self.traces = traces
     }
 
     /// The tracking store and the registry beside it on one database.
     public init(_ store: SQLTrackingStore) {
         let registry = store.registryStore
-        self.init(tracking: store, loggedModels: store, registry: registry, transitionRequests: registry)
+        self.init(tracking: store, loggedModels: store, registry: registry, transitionRequests: registry, traces: store)
     }
 }

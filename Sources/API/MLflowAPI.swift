@@ -39,7 +39,9 @@ public struct MLflowAPI: HTTPHandler {
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
             + (parts.webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
             + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
-        let version3 = access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? []
+            + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version2 } ?? [])
+        let version3 = (access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? [])
+            + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version3 } ?? [])
         let apiRouter = Router(routes: apiRoutes, prefixes: Router.version2Prefixes)
         let observability = parts.observability
         let router = Router(merging: apiRouter, with: ServerInfoRoutes(

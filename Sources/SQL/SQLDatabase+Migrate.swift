@@ -32,41 +32,59 @@ extension SQLDatabase {
                         versionTable: String = "schema_version") throws -> [Int] {
         try withConnection { connection in
             try Self.withMigrationLock(connection) {
-                try connection.executeScript("""
-                    CREATE TABLE IF NOT EXISTS \(versionTable) (
-                        version INTEGER NOT NULL PRIMARY KEY,
-                        applied_at BIGINT NOT NULL
-                    )
-                    """)
-                var appliedNow: [Int] = []
-                for migration in try MigrationPlan.pending(applied: try Self.appliedVersions(connection, versionTable),
-                                                           registered: migrations) {
-                    let applied = try connection.transaction(write: true) { () -> Bool in
-                        guard !(try Self.appliedVersions(connection, versionTable).contains(migration.version)) else {
-                            return false
-                        }
-                        for statement in migration.statements(for: connection.dialect) {
-                            try connection.executeScript(statement)
-                        }
-                        try connection.execute("INSERT INTO \(versionTable) (version, applied_at) VALUES (?, ?)",
-                                               [.integer(Int64(migration.version)), .integer(currentTimeMillis())])
-                        return true
-                    }
-                    if applied { appliedNow.append(migration.version) }
-                }
-                return appliedNow
+                try Self.migrateLocked(connection, migrations, versionTable: versionTable)
             }
         }
     }
 
+    /// `migrate`'s work on a connection that holds the migration lock.
+    private static func migrateLocked(_ connection: any SQLConnection, _ migrations: [Migration],
+                                      versionTable: String) throws -> [Int] {
+        try connection.executeScript("""
+            CREATE TABLE IF NOT EXISTS \(versionTable) (
+                version INTEGER NOT NULL PRIMARY KEY,
+                applied_at BIGINT NOT NULL
+            )
+            """)
+        var appliedNow: [Int] = []
+        for migration in try MigrationPlan.pending(applied: try appliedVersions(connection, versionTable),
+                                                   registered: migrations) {
+            let applied = try connection.transaction(write: true) { () -> Bool in
+                guard !(try appliedVersions(connection, versionTable).contains(migration.version)) else {
+                    return false
+                }
+                for statement in migration.statements(for: connection.dialect) {
+                    try connection.executeScript(statement)
+                }
+                try connection.execute("INSERT INTO \(versionTable) (version, applied_at) VALUES (?, ?)",
+                                       [.integer(Int64(migration.version)), .integer(currentTimeMillis())])
+                return true
+            }
+            if applied { appliedNow.append(migration.version) }
+        }
+        return appliedNow
+    }
+
     /// What a store does on start: a new database gets the whole schema; a current one is used as
     /// is; an older one is refused with `SchemaOutOfDate` (the server never upgrades by surprise).
+    ///
+    /// Anything but current is decided again under the migration lock: a replica that started
+    /// while another was migrating a new database saw that one's first versions only (each is
+    /// committed on its own), and must wait for the rest rather than refuse a half-made schema.
     public func prepareSchema(_ migrations: [Migration],
                               versionTable: String = "schema_version") throws {
-        switch try schemaStatus(migrations, versionTable: versionTable) {
-        case .empty: try migrate(migrations, versionTable: versionTable)
-        case .current: break
-        case .behind(let at, _): throw SchemaOutOfDate(current: at, required: migrations.last?.version ?? 0)
+        if case .current = try schemaStatus(migrations, versionTable: versionTable) { return }
+        try withConnection { connection in
+            try Self.withMigrationLock(connection) {
+                let applied = try Self.hasSchemaTable(connection, versionTable)
+                    ? try Self.appliedVersions(connection, versionTable) : []
+                if applied.isEmpty {
+                    _ = try Self.migrateLocked(connection, migrations, versionTable: versionTable)
+                    return
+                }
+                if try MigrationPlan.pending(applied: applied, registered: migrations).isEmpty { return }
+                throw SchemaOutOfDate(current: applied.max() ?? 0, required: migrations.last?.version ?? 0)
+            }
         }
     }
 

@@ -41,6 +41,15 @@ extension AccessControl {
             for modelId in try request.fields().loggedModelIds(reference) {
                 try requireLoggedModel(need, user, modelId)
             }
+        case .trace(let need):
+            guard let traceId = request.parameters["trace_id"] else { throw Self.denied("the route names no trace.") }
+            try requireTrace(need, user, traceId)
+        case .traces(let need, let field):
+            for traceId in try request.fields().stringList(field) {
+                try requireTrace(need, user, traceId)
+            }
+        case .newTrace(let need):
+            try requireExperiment(need, user, try request.fields().startedTrace().experimentId)
         case .registeredModel(let need):
             // An unknown model is refused like one the caller may not read.
             let name = try request.fields().registeredModelName()
@@ -101,6 +110,14 @@ extension AccessControl {
     func requireLoggedModel(_ need: Permission.Need, _ user: AuthUser, _ modelId: String) throws {
         let model = try loggedModel(modelId)
         try require(need, user, .experiment, model.experimentId, unseen: Self.unseenLoggedModel(modelId))
+    }
+
+    /// The trace's experiment needs `need`; an unknown trace (or no trace store) is refused (403)
+    /// with the words a hidden one gets.
+    func requireTrace(_ need: Permission.Need, _ user: AuthUser, _ traceId: String) throws {
+        let unseen = Self.denied("there is no trace \(traceId) you may see.")
+        guard let traces, let experimentId = try traces.experimentId(ofTrace: traceId) else { throw unseen }
+        try require(need, user, .experiment, experimentId, unseen: unseen)
     }
 
     static func unseenLoggedModel(_ modelId: String) -> MLflowError {

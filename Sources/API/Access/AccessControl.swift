@@ -19,6 +19,7 @@ public final class AccessControl: Sendable {
     let registry: (any RegistryStore)?
     let loggedModels: (any LoggedModelStore)?
     let transitionRequests: (any TransitionRequestStore)?
+    let traces: (any TraceStore)?
     /// Bearer tokens from an OpenID Connect provider, when configured (`--oidc-issuer`).
     let bearer: BearerAuthenticator?
     /// Browser sessions from the authorization-code sign-in (`/oidc/login`), when configured.
@@ -40,6 +41,7 @@ public final class AccessControl: Sendable {
         self.registry = stores.registry
         self.loggedModels = stores.loggedModels
         self.transitionRequests = stores.transitionRequests
+        self.traces = stores.traces
     }
 
     // MARK: Authentication

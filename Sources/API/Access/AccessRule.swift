@@ -29,6 +29,12 @@ indirect enum AccessRule: Sendable {
     /// The logged models a write also touches (`model_id` of a message, or of each element of a
     /// repeated message): each one's experiment needs the capability; an unknown one is 403.
     case loggedModelsNamed(Permission.Need, LoggedModelReference)
+    /// The trace named by the `{trace_id}` path parameter (or each of a `trace_ids` list): its
+    /// experiment needs the capability; an unknown trace is 403, as a hidden one is.
+    case trace(Permission.Need)
+    case traces(Permission.Need, field: String)
+    /// A new trace (`StartTraceV3`): the experiment its `trace_location` names needs the capability.
+    case newTrace(Permission.Need)
     /// The registered model named by `name`. An unknown model is refused (403) like one the caller
     /// may not read: letting an unknown name through to the handler's 404 while a hidden one got
     /// 403 told which names exist.

@@ -37,13 +37,16 @@ extension AuditResources {
             if let ids = try? fields?.stringList(field), ids.count == 1 { runId = ids[0] }
         case .loggedModel:
             loggedModelId = request.parameters["model_id"]
+        case .newTrace:
+            experimentId = try? fields?.startedTrace().experimentId
         case .registeredModel, .create(.registeredModel):
             registeredModelName = try? fields?.registeredModelName()
             modelVersion = try? fields?.version()
         case .all(let rules):
             for rule in rules { add(rule, request) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
-             .notAGrantPattern, .artifactLocation, .filteredSearch, .transitionDecision:
+             .notAGrantPattern, .artifactLocation, .filteredSearch, .transitionDecision, .trace, .traces:
+            // A trace's id is in the recorded path.
             return
         }
     }

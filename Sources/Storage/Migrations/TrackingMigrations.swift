@@ -18,6 +18,8 @@ public enum TrackingMigrations {
         Migration(version: 7, sqlite: Schema007.statements(for: .sqlite), postgres: Schema007.statements(for: .postgres),
                   mysql: Schema007.statements(for: .mysql)),
         Migration(version: 8, sqlite: Schema008.sqlite, postgres: [], mysql: []),
+        Migration(version: 9, sqlite: Schema009.statements(for: .sqlite), postgres: Schema009.statements(for: .postgres),
+                  mysql: Schema009.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

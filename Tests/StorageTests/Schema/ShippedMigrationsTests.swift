@@ -53,6 +53,9 @@ struct ShippedMigrationsTests {
         "tracking 8 mysql": "cbf29ce484222325",
         "tracking 8 postgres": "cbf29ce484222325",
         "tracking 8 sqlite": "894f319829fa1684",
+        "tracking 9 mysql": "d142ebe2018db4f6",
+        "tracking 9 postgres": "bb84dd0da6e12ca0",
+        "tracking 9 sqlite": "bb84dd0da6e12ca0",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {

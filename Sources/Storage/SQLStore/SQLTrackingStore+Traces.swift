@@ -1,0 +1,152 @@
+import SQL
+public import TrackingCore
+
+extension SQLTrackingStore: TraceStore {
+    public func startTrace(_ request: TraceInfo) throws -> TraceInfo {
+        let info = try Validation.validatedTraceInfo(request)
+        let experimentKey = try Self.experimentKey(info.experimentId)
+        return try database.write { connection in
+            let location = try Self.activeExperimentArtifactLocation(connection, experimentKey)
+            if try Self.traceExperiment(connection, info.traceId) != nil {
+                throw MLflowError(.resourceAlreadyExists, "Trace with ID '\(info.traceId)' already exists.")
+            }
+            try connection.execute(
+                """
+                INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status,
+                                        client_request_id, request_preview, response_preview)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(info.traceId), .integer(experimentKey), .integer(info.requestTime),
+                 info.executionDuration.map(SQLValue.integer) ?? .null, .text(info.state.rawValue),
+                 info.clientRequestId.map(SQLValue.text) ?? .null, info.requestPreview.map(SQLValue.text) ?? .null,
+                 info.responsePreview.map(SQLValue.text) ?? .null])
+            let artifacts = ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts")
+            // The server decides where a trace's artifacts live, whatever the client sent.
+            let tags = Self.lastValues(info.tags).filter { $0.0 != TraceKeys.artifactLocation }
+                + [(TraceKeys.artifactLocation, artifacts)]
+            for (key, value) in tags {
+                try connection.execute("INSERT INTO trace_tags (request_id, key, value) VALUES (?, ?, ?)",
+                                       [.text(info.traceId), .text(key), .text(value)])
+            }
+            for (key, value) in Self.lastValues(info.metadata) {
+                try connection.execute("INSERT INTO trace_request_metadata (request_id, key, value) VALUES (?, ?, ?)",
+                                       [.text(info.traceId), .text(key), .text(value)])
+            }
+            return try Self.loadTrace(connection, info.traceId)
+        }
+    }
+
+    public func getTraceInfo(traceId: String) throws -> TraceInfo {
+        try database.read { connection in try Self.loadTrace(connection, traceId) }
+    }
+
+    public func batchGetTraceInfos(traceIds: [String], experimentIds: [String]?) throws -> [TraceInfo] {
+        let wanted = try experimentIds.map { Set(try $0.map(Self.experimentKey).map(String.init)) }
+        let found = try database.read { connection in try SQLTraceLoader.traces(traceIds, connection) }
+        return found.filter { wanted?.contains($0.experimentId) ?? true }
+    }
+
+    public func searchTraces(_ query: TraceSearchQuery) throws -> Page<TraceInfo> {
+        let offset = try PageToken.decode(query.pageToken)
+        let pageSize = max(0, query.maxResults)
+        let compiled = try TraceSearchCompiler.compile(
+            experimentIds: query.experimentIds, filter: query.filter, orderBy: query.orderBy,
+            limit: pageSize + 1, offset: offset, dialect: database.dialect)
+        return try database.read { connection in
+            let ids = try connection.query(compiled.sql, compiled.bindings) { $0.string(0) }
+            let page = Array(ids.prefix(pageSize))
+            let next = ids.count > pageSize ? PageToken.encode(offset: offset + pageSize) : nil
+            return Page(items: try SQLTraceLoader.traces(page, connection), nextPageToken: next)
+        }
+    }
+
+    public func setTraceTag(traceId: String, key: String, value: String) throws {
+        let tag = try Validation.validatedTraceTag(key: key, value: value)
+        try database.write { connection in
+            try Self.requireTrace(connection, traceId)
+            try connection.execute(
+                connection.dialect.upsert(into: "trace_tags", columns: ["request_id", "key", "value"],
+                                          conflict: ["request_id", "key"], update: ["value"]),
+                [.text(traceId), .text(tag.key), .text(tag.value)])
+        }
+    }
+
+    public func deleteTraceTag(traceId: String, key: String) throws {
+        try database.write { connection in
+            try Self.requireTrace(connection, traceId)
+            let deleted = try connection.execute("DELETE FROM trace_tags WHERE request_id = ? AND key = ?",
+                                                 [.text(traceId), .text(key)])
+            guard deleted > 0 else {
+                throw MLflowError.notFound("No trace tag with key '\(key)' for trace with ID '\(traceId)'")
+            }
+        }
+    }
+
+    public func deleteTraces(experimentId: String, maxTimestampMillis: Int64?, maxTraces: Int?,
+                             traceIds: [String]) throws -> Int {
+        try Validation.validateTraceDeletion(maxTimestampMillis: maxTimestampMillis, maxTraces: maxTraces,
+                                             traceIds: traceIds)
+        let experimentKey = try Self.experimentKey(experimentId)
+        return try database.write { connection in
+            var sql = "SELECT request_id FROM trace_info WHERE experiment_id = ?"
+            var bindings: [SQLValue] = [.integer(experimentKey)]
+            if let maxTimestampMillis {
+                sql += " AND timestamp_ms <= ? ORDER BY timestamp_ms, request_id"
+                bindings.append(.integer(maxTimestampMillis))
+                if let maxTraces {
+                    sql += " LIMIT ?"
+                    bindings.append(.integer(Int64(maxTraces)))
+                }
+            } else {
+                let keys = SQLKeyList(traceIds, dialect: connection.dialect)
+                sql += " AND " + keys.contains("request_id")
+                bindings += keys.bindings
+            }
+            let doomed = try connection.query(sql, bindings) { $0.string(0) }
+            for start in stride(from: 0, to: doomed.count, by: SQLEntityLoader.chunkSize) {
+                let keys = SQLKeyList(Array(doomed[start..<min(start + SQLEntityLoader.chunkSize, doomed.count)]),
+                                      dialect: connection.dialect)
+                // Children first: the cascade is declared, but not every engine's connection enforces it.
+                for table in ["trace_tags", "trace_request_metadata", "trace_info"] {
+                    try connection.execute("DELETE FROM \(table) WHERE \(keys.contains("request_id"))", keys.bindings)
+                }
+            }
+            return doomed.count
+        }
+    }
+
+    public func experimentId(ofTrace traceId: String) throws -> String? {
+        try database.read { connection in try Self.traceExperiment(connection, traceId).map(String.init) }
+    }
+
+    // MARK: Helpers
+
+    static func traceExperiment(_ connection: any SQLConnection, _ traceId: String) throws -> Int64? {
+        try connection.queryFirst("SELECT experiment_id FROM trace_info WHERE request_id = ?", [.text(traceId)]) {
+            $0.int64(0)
+        }
+    }
+
+    static func requireTrace(_ connection: any SQLConnection, _ traceId: String) throws {
+        guard try traceExperiment(connection, traceId) != nil else { throw traceNotFound(traceId) }
+    }
+
+    static func traceNotFound(_ traceId: String) -> MLflowError {
+        .notFound("Trace with ID '\(traceId)' not found.")
+    }
+
+    static func loadTrace(_ connection: any SQLConnection, _ traceId: String) throws -> TraceInfo {
+        guard let info = try SQLTraceLoader.traces([traceId], connection).first else { throw traceNotFound(traceId) }
+        return info
+    }
+
+    /// Key-value pairs with each key once, the last value winning (as a protobuf map reads them).
+    static func lastValues(_ pairs: [Tag]) -> [(String, String)] {
+        var order: [String] = []
+        var values: [String: String] = [:]
+        for pair in pairs {
+            if values.updateValue(pair.value, forKey: pair.key) == nil { order.append(pair.key) }
+        }
+        return order.compactMap { key in values[key].map { (key, $0) } }
+    }
+}

@@ -1,0 +1,46 @@
+extension Validation {
+    /// The longest trace id, client request id and preview the store keeps (MLflow's columns).
+    public static let maxTraceIdLength = 50
+    public static let maxTracePreviewLength = 1000
+
+    /// A trace record as `startTrace` stores it: ids within their columns, tag keys named as run tag
+    /// keys are, tag and metadata values truncated to MLflow's 8,000 characters, previews to 1,000.
+    public static func validatedTraceInfo(_ info: TraceInfo) throws(MLflowError) -> TraceInfo {
+        guard !info.traceId.isEmpty else { throw .invalidParameter(missingValue("trace_id")) }
+        try checkLength("trace_id", maxTraceIdLength, info.traceId)
+        if let clientRequestId = info.clientRequestId { try checkLength("client_request_id", maxTraceIdLength, clientRequestId) }
+        var checked = info
+        checked.tags = try info.tags.map { tag throws(MLflowError) in try validatedTraceTag(key: tag.key, value: tag.value) }
+        checked.metadata = try info.metadata.map { entry throws(MLflowError) in
+            try checkLength("trace_metadata key", maxEntityKeyLength, entry.key)
+            return Tag(key: entry.key, value: truncated(entry.value, to: maxTagValueLength))
+        }
+        checked.requestPreview = info.requestPreview.map { truncated($0, to: maxTracePreviewLength) }
+        checked.responsePreview = info.responsePreview.map { truncated($0, to: maxTracePreviewLength) }
+        return checked
+    }
+
+    /// MLflow's `_validate_trace_tag`: a tag name, at most 250 characters; the value truncated to 8,000.
+    public static func validatedTraceTag(key: String, value: String) throws(MLflowError) -> Tag {
+        try validateName(key, path: "key")
+        try checkLength("key", maxEntityKeyLength, key)
+        return Tag(key: key, value: truncated(value, to: maxTagValueLength))
+    }
+
+    /// MLflow's rules for traces/delete-traces: by age or by ids, never both; a count only with an age.
+    public static func validateTraceDeletion(maxTimestampMillis: Int64?, maxTraces: Int?,
+                                             traceIds: [String]) throws(MLflowError) {
+        if maxTimestampMillis == nil && traceIds.isEmpty {
+            throw .invalidParameter("Either `max_timestamp_millis` or `trace_ids` must be specified.")
+        }
+        if maxTimestampMillis != nil && !traceIds.isEmpty {
+            throw .invalidParameter("Only one of `max_timestamp_millis` and `trace_ids` can be specified.")
+        }
+        if !traceIds.isEmpty && maxTraces != nil {
+            throw .invalidParameter("`max_traces` can't be specified if `trace_ids` is specified.")
+        }
+        if let maxTraces, maxTraces <= 0 {
+            throw .invalidParameter("`max_traces` must be a positive integer, received \(maxTraces).")
+        }
+    }
+}
