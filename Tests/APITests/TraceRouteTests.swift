@@ -55,7 +55,12 @@ struct TraceRouteTests {
                                  (Self.startBody("tr-1", experiment: experiment, time: "yesterday"), "request_time"),
                                  (Self.startBody("", experiment: experiment), "trace_id"),
                                  (Self.startBody("tr-1", experiment: ""), "experiment"),
-                                 (Self.startBody(String(repeating: "x", count: 51), experiment: experiment), "trace_id")] {
+                                 (Self.startBody(String(repeating: "x", count: 51), experiment: experiment), "trace_id"),
+                                 (Self.startBody("../../0/x", experiment: experiment), "trace_id"),
+                                 (Self.startBody("..", experiment: experiment), "trace_id"),
+                                 (Self.startBody("tr%2F..", experiment: experiment), "trace_id"),
+                                 (Self.startBody("tr-\\u0000", experiment: experiment), "trace_id"),
+                                 (Self.startBody("tr-é", experiment: experiment), "trace_id")] {
             let reply = v3(harness, "POST", "/traces", body, as: "admin")
             #expect(reply.status == 400, "\(body): \(reply.text)")
             #expect(reply.message?.contains(fragment) == true, "\(reply.text)")

@@ -8,6 +8,13 @@ extension Validation {
     public static func validatedTraceInfo(_ info: TraceInfo) throws(MLflowError) -> TraceInfo {
         guard !info.traceId.isEmpty else { throw .invalidParameter(missingValue("trace_id")) }
         try checkLength("trace_id", maxTraceIdLength, info.traceId)
+        // The id becomes a folder of the experiment's artifact location (`traces/<id>/artifacts`):
+        // only characters that cannot climb out of it or name another folder.
+        guard !info.traceId.hasPrefix("."), info.traceId.unicodeScalars.allSatisfy(isTraceIdCharacter) else {
+            throw .invalidParameter(invalidValue("trace_id", PythonFormatting.jsonString(info.traceId),
+                                                 "Trace IDs may contain only ASCII letters, digits, '-', '_', '.' and ':', "
+                                                     + "and may not start with '.'."))
+        }
         if let clientRequestId = info.clientRequestId { try checkLength("client_request_id", maxTraceIdLength, clientRequestId) }
         var checked = info
         checked.tags = try info.tags.map { tag throws(MLflowError) in try validatedTraceTag(key: tag.key, value: tag.value) }
@@ -18,6 +25,11 @@ extension Validation {
         checked.requestPreview = info.requestPreview.map { truncated($0, to: maxTracePreviewLength) }
         checked.responsePreview = info.responsePreview.map { truncated($0, to: maxTracePreviewLength) }
         return checked
+    }
+
+    private static func isTraceIdCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                           || "-_.:".unicodeScalars.contains(scalar))
     }
 
     /// MLflow's `_validate_trace_tag`: a tag name, at most 250 characters; the value truncated to 8,000.
