@@ -42,6 +42,7 @@ public struct MLflowAPI: HTTPHandler {
             + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version2 } ?? [])
         let version3 = (access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? [])
             + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version3 } ?? [])
+            + (stores.assessments.map { AssessmentRoutes(store: $0).version3 } ?? [])
         let apiRouter = Router(routes: apiRoutes, prefixes: Router.version2Prefixes)
         let observability = parts.observability
         let router = Router(merging: apiRouter, with: ServerInfoRoutes(

@@ -41,3 +41,16 @@ public struct TraceSearchQuery: Sendable {
         self.pageToken = pageToken
     }
 }
+
+/// Feedback and expectations on traces (MLflow 3's assessments), stored beside the traces.
+public protocol AssessmentStore: Sendable {
+    /// Records an assessment of an existing trace (an id `a-<hex>` when none is given); one that
+    /// `overrides` another marks that one invalid (MLflow's 404 when it is not the trace's).
+    func createAssessment(_ assessment: Assessment) throws -> Assessment
+    func getAssessment(traceId: String, assessmentId: String) throws -> Assessment
+    /// Changes name, value (a feedback's with its error, or an expectation's), rationale and metadata
+    /// (merged); source, span and kind stay.
+    func updateAssessment(traceId: String, assessmentId: String, _ update: AssessmentUpdate) throws -> Assessment
+    /// Deletes it (an unknown id is no error, as MLflow); the assessment it overrode counts again.
+    func deleteAssessment(traceId: String, assessmentId: String) throws
+}

@@ -85,6 +85,31 @@ struct TraceRouteTests {
             let reply = v3(harness, method, path, body, as: "mallory")
             #expect(reply.status == 403, "\(method) \(path): \(reply.text)")
         }
+        // Assessments act on the path's trace: hidden from her as the trace is.
+        let assessed = v3(harness, "POST", "/traces/tr-secret/assessments",
+                          #"{"assessment":{"assessment_name":"q","source":{"source_type":"HUMAN"},"feedback":{"value":1}}}"#,
+                          as: "admin")
+        let assessmentId = try #require(assessed.json?["assessment"]?["assessment_id"]?.stringValue)
+        for (method, path, body) in [("POST", "/traces/tr-secret/assessments",
+                                      #"{"assessment":{"assessment_name":"q","source":{"source_type":"HUMAN"},"feedback":{"value":0}}}"#),
+                                     ("GET", "/traces/tr-secret/assessments/\(assessmentId)", ""),
+                                     ("PATCH", "/traces/tr-secret/assessments/\(assessmentId)",
+                                      #"{"assessment":{"rationale":"mine"},"update_mask":"rationale"}"#),
+                                     ("DELETE", "/traces/tr-secret/assessments/\(assessmentId)", "")] {
+            let reply = v3(harness, method, path, body, as: "mallory")
+            #expect(reply.status == 403, "\(method) \(path): \(reply.text)")
+        }
+        // Her own trace in the path and the admin's in the body: the body may only repeat the path.
+        #expect(v3(harness, "POST", "/traces", Self.startBody("tr-hers", experiment: own), as: "mallory").status == 200)
+        let crossed = v3(harness, "POST", "/traces/tr-hers/assessments",
+                         #"{"assessment":{"trace_id":"tr-secret","assessment_name":"q","source":{"source_type":"HUMAN"},"feedback":{"value":0}}}"#,
+                         as: "mallory")
+        #expect(crossed.status == 400, "\(crossed.text)")
+        let kept = v3(harness, "GET", "/traces/tr-secret/assessments/\(assessmentId)", as: "admin").json?["assessment"]
+        #expect(kept?["feedback"]?["value"]?.intValue == 1)
+        #expect(kept?["rationale"] == nil)
+        #expect(v3(harness, "GET", "/traces/tr-secret", as: "admin").json?["trace"]?["trace_info"]?["assessments"]?
+            .arrayValue?.count == 1)
         // An unknown trace gets the same answer as a hidden one.
         let unknown = v3(harness, "GET", "/traces/tr-nothing", as: "mallory")
         let hidden = v3(harness, "GET", "/traces/tr-secret", as: "mallory")
@@ -101,9 +126,9 @@ struct TraceRouteTests {
                         #"{"locations":[{"mlflow_experiment":{"experiment_id":"\#(experiment)"}}]}"#, as: "mallory")
         #expect(search.status == 200)
         #expect(search.json?["traces"] == nil, "\(search.text)")
-        let kept = v3(harness, "GET", "/traces/tr-secret", as: "admin").json?["trace"]?["trace_info"]
-        #expect(kept?["tags"]?["mlflow.traceName"]?.stringValue == "chat")
-        #expect(kept?["tags"]?["k"] == nil)
+        let keptTrace = v3(harness, "GET", "/traces/tr-secret", as: "admin").json?["trace"]?["trace_info"]
+        #expect(keptTrace?["tags"]?["mlflow.traceName"]?.stringValue == "chat")
+        #expect(keptTrace?["tags"]?["k"] == nil)
         #expect(v3(harness, "GET", "/traces/tr-planted", as: "admin").status == 404)
         // With READ granted she reads it, but still may not change it.
         try harness.auth.createGrant(username: "mallory", .experiment, experiment, .read)

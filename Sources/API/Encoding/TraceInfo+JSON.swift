@@ -17,6 +17,7 @@ extension TraceInfo {
         if let executionDuration { members.append(("execution_duration", .string(ProtoTime.duration(millis: executionDuration)))) }
         if state != .unspecified { members.append(("state", .string(state.rawValue))) }
         if !metadata.isEmpty { members.append(("trace_metadata", .object(metadata.map { ($0.key, .string($0.value)) }))) }
+        if !assessments.isEmpty { members.append(("assessments", .array(assessments.map(\.json)))) }
         if !tags.isEmpty { members.append(("tags", .object(tags.map { ($0.key, .string($0.value)) }))) }
         return .object(members)
     }

@@ -20,6 +20,8 @@ public enum TrackingMigrations {
         Migration(version: 8, sqlite: Schema008.sqlite, postgres: [], mysql: []),
         Migration(version: 9, sqlite: Schema009.statements(for: .sqlite), postgres: Schema009.statements(for: .postgres),
                   mysql: Schema009.statements(for: .mysql)),
+        Migration(version: 10, sqlite: Schema010.statements(for: .sqlite), postgres: Schema010.statements(for: .postgres),
+                  mysql: Schema010.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

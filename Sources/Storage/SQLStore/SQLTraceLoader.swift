@@ -1,7 +1,7 @@
 import SQL
 import TrackingCore
 
-/// Loads whole trace records (info, tags, request metadata) for a list of ids with three queries
+/// Loads whole trace records (info, tags, request metadata, assessments) for a list of ids with four queries
 /// per chunk; results keep the ids' order, unknown ids are left out.
 enum SQLTraceLoader {
     static func traces(_ ids: [String], _ connection: any SQLConnection) throws -> [TraceInfo] {
@@ -33,6 +33,13 @@ enum SQLTraceLoader {
                 ORDER BY request_id, key
                 """, keys.bindings, { ($0.string(0), Tag(key: $0.string(1), value: $0.optionalString(2) ?? "")) }) {
                 byId[id]?.metadata.append(entry)
+            }
+            for assessment in try connection.query(
+                """
+                SELECT \(SQLAssessmentRows.columns) FROM assessments WHERE \(keys.contains("trace_id"))
+                ORDER BY trace_id, created_timestamp, assessment_id
+                """, keys.bindings, SQLAssessmentRows.assessment) {
+                byId[assessment.traceId]?.assessments.append(assessment)
             }
         }
         return ids.compactMap { byId[$0] }

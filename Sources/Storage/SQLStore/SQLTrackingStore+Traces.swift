@@ -107,8 +107,9 @@ extension SQLTrackingStore: TraceStore {
                 let keys = SQLKeyList(Array(doomed[start..<min(start + SQLEntityLoader.chunkSize, doomed.count)]),
                                       dialect: connection.dialect)
                 // Children first: the cascade is declared, but not every engine's connection enforces it.
-                for table in ["trace_tags", "trace_request_metadata", "trace_info"] {
-                    try connection.execute("DELETE FROM \(table) WHERE \(keys.contains("request_id"))", keys.bindings)
+                for table in ["assessments", "trace_tags", "trace_request_metadata", "trace_info"] {
+                    let column = table == "assessments" ? "trace_id" : "request_id"
+                    try connection.execute("DELETE FROM \(table) WHERE \(keys.contains(column))", keys.bindings)
                 }
             }
             return doomed.count

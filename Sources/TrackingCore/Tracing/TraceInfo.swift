@@ -15,6 +15,8 @@ public struct TraceInfo: Sendable, Equatable {
     public var tags: [Tag]
     /// Request metadata by key (one value each), sorted by key.
     public var metadata: [Tag]
+    /// Its feedback and expectations, oldest first.
+    public var assessments: [Assessment] = []
 
     public init(traceId: String, experimentId: String, clientRequestId: String? = nil, requestTime: Int64,
                 executionDuration: Int64? = nil, state: TraceState, requestPreview: String? = nil,

@@ -56,6 +56,9 @@ struct ShippedMigrationsTests {
         "tracking 9 mysql": "d142ebe2018db4f6",
         "tracking 9 postgres": "bb84dd0da6e12ca0",
         "tracking 9 sqlite": "bb84dd0da6e12ca0",
+        "tracking 10 mysql": "9b863f4ecd0224a3",
+        "tracking 10 postgres": "9ff07cd07812a42d",
+        "tracking 10 sqlite": "9ff07cd07812a42d",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
