@@ -9,6 +9,22 @@ public enum OTLPAnyValue: Sendable, Equatable {
     case array([OTLPAnyValue])
     case keyValueList([OTLPKeyValue])
     case bytes([UInt8])
+
+    /// Structural equality in which a NaN equals a NaN (as `JSONValue`'s does), so a decoded request
+    /// equals itself decoded again; IEEE equality would make any request holding a NaN unequal.
+    public static func == (lhs: OTLPAnyValue, rhs: OTLPAnyValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.empty, .empty): return true
+        case let (.string(a), .string(b)): return a == b
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.int(a), .int(b)): return a == b
+        case let (.double(a), .double(b)): return a == b || (a.isNaN && b.isNaN)
+        case let (.array(a), .array(b)): return a == b
+        case let (.keyValueList(a), .keyValueList(b)): return a == b
+        case let (.bytes(a), .bytes(b)): return a == b
+        default: return false
+        }
+    }
 }
 
 /// OTLP's `KeyValue`: one attribute.

@@ -8,6 +8,12 @@ public enum OTLPTraceRequestDecoder {
     /// is a recursion of the decoder, so a hostile body must not choose it.
     public static let maxAnyValueDepth = 32
 
+    /// The JSON parser's nesting limit for an OTLP/JSON body: deep enough for attribute values nested
+    /// `maxAnyValueDepth` deep (the envelope down to an attribute's value is 10 levels, and each key-value
+    /// list level adds 4: `kvlistValue`, `values`, the pair, `value`), so both encodings allow the same
+    /// nesting; the parser's default (64) would stop JSON at about 14 list levels.
+    public static let maxJSONDepth = 12 + 4 * maxAnyValueDepth
+
     /// A protobuf body.
     public static func decodeProtobuf(_ body: [UInt8]) throws(OTLPDecodingError) -> OTLPExportRequest {
         try body.withUnsafeBufferPointer { buffer in
@@ -22,7 +28,8 @@ public enum OTLPTraceRequestDecoder {
         }.get()
     }
 
-    /// An OTLP/JSON document, already parsed by `JSONParser`.
+    /// An OTLP/JSON document, already parsed by `JSONParser` (with `maxJSONDepth`, or deep values
+    /// within `maxAnyValueDepth` may not reach the decoder).
     public static func decodeJSON(_ document: JSONValue) throws(OTLPDecodingError) -> OTLPExportRequest {
         var decoder = OTLPJSONDecoding()
         return try decoder.request(document)
@@ -32,7 +39,7 @@ public enum OTLPTraceRequestDecoder {
     public static func decodeJSON(_ body: [UInt8]) throws(OTLPDecodingError) -> OTLPExportRequest {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(body)
+            document = try JSONParser.parse(body, maxDepth: maxJSONDepth)
         } catch {
             throw OTLPDecodingError("invalid JSON: \(error.message)", at: .byteOffset(error.offset))
         }
