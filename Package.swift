@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "URLCoding"),
         // A GraphQL reader, validator and executor over JSON values (MLflow's UI speaks it); knows no HTTP.
         .target(name: "GraphQL", dependencies: ["JSON"]),
+        // A strict reader of OTLP trace export requests (protobuf wire format and OTLP/JSON); knows no HTTP.
+        .target(name: "OTLP", dependencies: ["JSON"]),
         // libmicrohttpd wrapper; knows nothing of MLflow.
         .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding", "Lifecycle"]),
         // The domain: pure Swift, no I/O.
@@ -90,6 +92,8 @@ let package = Package(
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON"]),
+        // Fixtures/make_fixtures.py writes OTLPFixtures.swift with the real protobuf library.
+        .testTarget(name: "OTLPTests", dependencies: ["OTLP", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "Lifecycle"]),
