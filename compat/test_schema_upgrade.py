@@ -10,20 +10,23 @@ import pytest
 
 from conftest import SWIFTRACK_BIN, _free_port
 
-# Everything migrations 2-7 added (SQLite's history): the run start-time index, the registry,
-# logged models, the registry-history move columns (on a table migration 3 made), transition requests
-# and webhooks.
-LATER_TABLES = ["webhook_deliveries", "webhook_events", "webhooks", "transition_requests", "logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models",
+# Everything migrations 2-10 added (SQLite's history): the run start-time index, the registry,
+# logged models, the registry-history move columns (on a table migration 3 made), transition requests,
+# webhooks, traces and their assessments. (Migration 8 rebuilds tables of version 1: it runs again.)
+LATER_TABLES = ["assessments", "trace_request_metadata", "trace_tags", "trace_info",
+                "webhook_deliveries", "webhook_events", "webhooks", "transition_requests", "logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models",
                 "model_version_tags", "model_versions", "registered_model_aliases", "registered_model_tags",
                 "registry_history", "registered_models"]
 
 
 def _version_one_database(path):
-    """A store at schema version 1: made whole by `db upgrade`, then cut back to migration 1."""
+    """A store at schema version 1: made whole by `db upgrade`, then cut back to migration 1.
+    Returns the latest version."""
     done = subprocess.run([SWIFTRACK_BIN, "db", "upgrade", f"sqlite:///{path}"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(path) as db:
+        latest = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
         db.execute("PRAGMA foreign_keys=OFF")
         db.execute("DROP INDEX index_runs_start_time")
         for table in LATER_TABLES:
@@ -31,13 +34,15 @@ def _version_one_database(path):
         db.execute("DELETE FROM schema_version WHERE version > 1")
         db.execute("INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage) "
                    "VALUES (7, 'kept', '/a/7', 'active')")
+    return latest
 
 
 @pytest.mark.swiftrack_only
 def test_older_schema_is_refused_until_db_upgrade():
     tmp = tempfile.mkdtemp(prefix="compat-upgrade-")
     path = os.path.join(tmp, "old.db")
-    _version_one_database(path)
+    latest = _version_one_database(path)
+    assert latest >= 10
     uri = f"sqlite:///{path}"
 
     port = _free_port()
@@ -49,11 +54,12 @@ def test_older_schema_is_refused_until_db_upgrade():
 
     upgraded = subprocess.run([SWIFTRACK_BIN, "db", "upgrade", uri], capture_output=True, text=True, timeout=60)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "applied migrations 2, 3, 4, 5, 6, 7" in upgraded.stdout
+    later = list(range(2, latest + 1))
+    assert f"applied migrations {', '.join(map(str, later))} " in upgraded.stdout
     again = subprocess.run([SWIFTRACK_BIN, "db", "upgrade", uri], capture_output=True, text=True, timeout=60)
     assert "schema is up to date" in again.stdout
 
     with sqlite3.connect(path) as db:
-        assert [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7]
+        assert [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")] == [1] + later
         assert db.execute("SELECT name FROM experiments WHERE experiment_id = 7").fetchone() == ("kept",)
         assert db.execute("SELECT COUNT(*) FROM registered_models").fetchone() == (0,)
