@@ -127,3 +127,28 @@ def test_rest_errors_are_mlflows(api, experiment):
                                                    "mlflow_experiment": {"experiment_id": experiment}}],
                                    "filter": "trace.nope = 'x'"})
     assert_error(r, 400, "INVALID_PARAMETER_VALUE")
+
+
+def test_the_uis_trace_artifact_read_returns_the_spans(server, api, experiment):
+    _, trace_id = _traced_call(7)
+    assert _eventually(lambda: mlflow.get_trace(trace_id))
+    for version in ("2.0", "3.0"):
+        r = api.get(f"/ajax-api/{version}/mlflow/get-trace-artifact", params={"request_id": trace_id})
+        assert r.status_code == 200, r.text[:300]
+        names = sorted(span["name"] for span in r.json()["spans"])
+        assert names == ["inner", "outer"]
+    missing = api.get("/ajax-api/2.0/mlflow/get-trace-artifact", params={"request_id": "tr-" + "0" * 32})
+    assert missing.status_code == 404, missing.text[:300]
+    assert missing.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+    bare = api.get("/ajax-api/2.0/mlflow/get-trace-artifact")
+    assert bare.status_code == 400, bare.text[:300]
+
+
+@pytest.mark.swiftrack_only
+@pytest.mark.parametrize("path", ["../traces.json", "/etc/passwd", "%2e%2e/x", "a/../../b"])
+def test_trace_attachment_paths_cannot_climb(server, api, experiment, path):
+    _, trace_id = _traced_call(8)
+    assert _eventually(lambda: mlflow.get_trace(trace_id))
+    r = api.get("/ajax-api/2.0/mlflow/get-trace-artifact", params={"request_id": trace_id, "path": path})
+    assert r.status_code in (400, 404), r.text[:300]
+    assert "spans" not in r.text

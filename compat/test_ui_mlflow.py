@@ -135,6 +135,9 @@ def test_mlflows_ui_shows_experiments_and_models_in_a_real_browser(server, seede
 COMPARE_PAGE_UI_BUG = "reading 'includes'"
 # Without sign-in there are no users: MLflow's server answers this 404 too, and the UI reads it so.
 NO_AUTH = "/mlflow/users/current"
+# Chromium's own report when a layout change lands inside a ResizeObserver callback (the trace
+# drawer resizes its panes as it opens): no request failed and no script threw.
+RESIZE_OBSERVER_NOTICE = "ResizeObserver loop completed with undelivered notifications"
 
 
 @pytest.mark.timeout(300)
@@ -163,5 +166,42 @@ def test_mlflows_ui_run_pages_load_with_every_request_answered(server, seeded):
         # The run pages read the run through /graphql (and the chart its sampled history).
         assert graphql and all(status == 200 for _, _, status in graphql), graphql
         assert any("mlflowGetRun" in body for body in bodies), bodies
+    finally:
+        browser.close()
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+def test_mlflows_ui_shows_a_trace_with_its_spans(server):
+    """MLflow 3's GenAI views: an experiment's traces list a traced call (its input, output, state) and
+    the trace drawer shows its span with inputs and outputs, read through get-trace-artifact."""
+    import mlflow
+    from mlflow import MlflowClient
+    experiment = MlflowClient(tracking_uri=server).create_experiment(f"ui-traces-{uuid.uuid4().hex[:6]}")
+    mlflow.set_tracking_uri(server)
+    mlflow.set_experiment(experiment_id=experiment)
+
+    @mlflow.trace
+    def answer_question(question):
+        return "forty-two"
+
+    answer_question("meaning of life?")
+    trace_id = mlflow.get_last_active_trace_id()
+    mlflow.flush_trace_async_logging()
+    browser = Browser()
+    try:
+        browser.open(server + f"/#/experiments/{experiment}/traces", ready="text:forty-two", timeout=60)
+        browser.settle(timeout=20)
+        browser.screenshot("mlflow-ui-traces")
+        assert "meaning of life?" in browser.text() and "OK" in browser.text()
+        assert browser.calls("/ajax-api/3.0/mlflow/traces/search")
+        assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
+        browser.open(server + f"/#/experiments/{experiment}/traces?selectedEvaluationId={trace_id}",
+                     ready="text:answer_question", timeout=60)
+        browser.settle(timeout=20)
+        browser.screenshot("mlflow-ui-trace")
+        reads = browser.calls("/mlflow/get-trace-artifact")
+        assert reads and all(status == 200 for _, _, status in reads), reads
+        assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
     finally:
         browser.close()

@@ -53,6 +53,7 @@ public struct MLflowAPI: HTTPHandler {
             + (stores.registry.map {
                 ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
+            + (stores.traces.map { TraceArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + Router.version3Prefixes.flatMap { prefix in
                 version3.map { $0.at(prefix + $0.path) }

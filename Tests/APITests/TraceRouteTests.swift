@@ -85,6 +85,13 @@ struct TraceRouteTests {
             let reply = v3(harness, method, path, body, as: "mallory")
             #expect(reply.status == 403, "\(method) \(path): \(reply.text)")
         }
+        // The UI's read of the trace's spans, by the query's trace id.
+        for target in ["/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-secret",
+                       "/ajax-api/3.0/mlflow/get-trace-artifact?request_id=tr-secret&path=a.png",
+                       "/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-nothing"] {
+            let reply = harness.send("GET", target, as: "mallory")
+            #expect(reply.status == 403, "\(target): \(reply.text)")
+        }
         // Assessments act on the path's trace: hidden from her as the trace is.
         let assessed = v3(harness, "POST", "/traces/tr-secret/assessments",
                           #"{"assessment":{"assessment_name":"q","source":{"source_type":"HUMAN"},"feedback":{"value":1}}}"#,

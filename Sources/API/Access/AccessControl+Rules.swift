@@ -48,6 +48,10 @@ extension AccessControl {
             for traceId in try request.fields().stringList(field) {
                 try requireTrace(need, user, traceId)
             }
+        case .traceNamed(let need, let field):
+            // A missing id is the handler's own 400; present, it must name a trace she may see.
+            guard let traceId = try request.fields().string(field), !traceId.isEmpty else { return }
+            try requireTrace(need, user, traceId)
         case .newTrace(let need):
             try requireExperiment(need, user, try request.fields().startedTrace().experimentId)
         case .registeredModel(let need):

@@ -33,6 +33,8 @@ indirect enum AccessRule: Sendable {
     /// experiment needs the capability; an unknown trace is 403, as a hidden one is.
     case trace(Permission.Need)
     case traces(Permission.Need, field: String)
+    /// The trace named by a string field (`get-trace-artifact`'s `request_id` query parameter).
+    case traceNamed(Permission.Need, field: String)
     /// A new trace (`StartTraceV3`): the experiment its `trace_location` names needs the capability.
     case newTrace(Permission.Need)
     /// The registered model named by `name`. An unknown model is refused (403) like one the caller

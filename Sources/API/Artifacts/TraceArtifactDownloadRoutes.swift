@@ -1,0 +1,38 @@
+import Artifacts
+import HTTPTransport
+import Storage
+import TrackingCore
+
+/// `/ajax-api/{2,3}.0/mlflow/get-trace-artifact?request_id=..[&path=..]`: the MLflow UI's read of a
+/// trace's spans (`traces.json` under the trace's `mlflow.artifactLocation`) or, with `path`, of
+/// one of its attachments (`attachments/<path>`), as MLflow's `get_trace_artifact_handler`.
+struct TraceArtifactDownloadRoutes {
+    let store: any TraceStore
+    let artifacts: ArtifactService
+
+    var routes: [Route] {
+        ["/ajax-api/2.0/mlflow/get-trace-artifact", "/ajax-api/3.0/mlflow/get-trace-artifact"].map {
+            Route("GET", $0, access: .traceNamed(.read, field: "request_id"), download)
+        }
+    }
+
+    func download(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        guard let traceId = try fields.string("request_id"), !traceId.isEmpty else {
+            throw MLflowError(.badRequest, "Request must include the \"request_id\" query parameter.")
+        }
+        let relative: String
+        if let path = try fields.string("path"), !path.isEmpty {
+            relative = "attachments/" + (try ArtifactPath.validated(path))
+        } else {
+            relative = "traces.json"
+        }
+        let trace = try store.getTraceInfo(traceId: traceId)
+        guard let root = trace.tag(TraceKeys.artifactLocation), !root.isEmpty else {
+            throw MLflowError.notFound("Trace with ID '\(traceId)' has no artifact location.")
+        }
+        let (repository, path) = try artifacts.locate(root: root, relative: relative)
+        return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
+                                             scratchDirectory: artifacts.scratchDirectory)
+    }
+}
