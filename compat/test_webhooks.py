@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import os
 import signal
 import subprocess
@@ -309,9 +310,13 @@ def test_test_webhook(hooks, receiver):
 
 @pytest.mark.timeout(40)
 def test_test_webhook_unreachable(hooks):
-    port = _free_port()
-    hook = hooks.create_webhook(name="nobody", url=f"http://127.0.0.1:{port}/x", events=["registered_model.created"])
-    result = hooks.test_webhook(hook.webhook_id)
+    # A port bound here and never listened on refuses connections, and no other process can take it
+    # meanwhile (a port that was merely free was once taken by a server another test started).
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        hook = hooks.create_webhook(name="nobody", url=f"http://127.0.0.1:{port}/x", events=["registered_model.created"])
+        result = hooks.test_webhook(hook.webhook_id)
     assert result.success is False
     assert result.response_status is None
     assert result.error_message.startswith("Failed to test webhook: ")
