@@ -20,32 +20,27 @@ struct AssessmentRoutes {
     }
 
     func create(_ request: RouteRequest) throws -> HTTPResponse {
-        let traceId = try parameter(request, "trace_id")
+        let traceId = try request.parameters.required("trace_id")
         let created = try store.createAssessment(try request.fields().newAssessment(traceId: traceId))
         return jsonResponse(.object([("assessment", created.json)]))
     }
 
     func get(_ request: RouteRequest) throws -> HTTPResponse {
-        let assessment = try store.getAssessment(traceId: try parameter(request, "trace_id"),
-                                                 assessmentId: try parameter(request, "assessment_id"))
+        let assessment = try store.getAssessment(traceId: try request.parameters.required("trace_id"),
+                                                 assessmentId: try request.parameters.required("assessment_id"))
         return jsonResponse(.object([("assessment", assessment.json)]))
     }
 
     func update(_ request: RouteRequest) throws -> HTTPResponse {
-        let updated = try store.updateAssessment(traceId: try parameter(request, "trace_id"),
-                                                 assessmentId: try parameter(request, "assessment_id"),
+        let updated = try store.updateAssessment(traceId: try request.parameters.required("trace_id"),
+                                                 assessmentId: try request.parameters.required("assessment_id"),
                                                  try request.fields().assessmentUpdate())
         return jsonResponse(.object([("assessment", updated.json)]))
     }
 
     func delete(_ request: RouteRequest) throws -> HTTPResponse {
-        try store.deleteAssessment(traceId: try parameter(request, "trace_id"),
-                                   assessmentId: try parameter(request, "assessment_id"))
+        try store.deleteAssessment(traceId: try request.parameters.required("trace_id"),
+                                   assessmentId: try request.parameters.required("assessment_id"))
         return emptyJSONResponse
-    }
-
-    private func parameter(_ request: RouteRequest, _ name: String) throws -> String {
-        guard let value = request.parameters[name], !value.isEmpty else { throw RequestFields.missing(name) }
-        return value
     }
 }

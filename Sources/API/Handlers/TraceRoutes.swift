@@ -43,7 +43,7 @@ struct TraceRoutes {
     }
 
     func info(_ request: RouteRequest) throws -> HTTPResponse {
-        let info = try store.getTraceInfo(traceId: try traceId(request))
+        let info = try store.getTraceInfo(traceId: try request.parameters.required("trace_id"))
         return jsonResponse(.object([("trace", info.traceJSON)]))
     }
 
@@ -84,13 +84,13 @@ struct TraceRoutes {
 
     func setTag(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
-        try store.setTraceTag(traceId: try traceId(request), key: try fields.requiredString("key"),
+        try store.setTraceTag(traceId: try request.parameters.required("trace_id"), key: try fields.requiredString("key"),
                               value: try fields.string("value") ?? "")
         return emptyJSONResponse
     }
 
     func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
-        try store.deleteTraceTag(traceId: try traceId(request), key: try request.fields().requiredString("key"))
+        try store.deleteTraceTag(traceId: try request.parameters.required("trace_id"), key: try request.fields().requiredString("key"))
         return emptyJSONResponse
     }
 
@@ -101,10 +101,5 @@ struct TraceRoutes {
             maxTraces: try fields.int64("max_traces").map { Int(clamping: $0) },
             traceIds: try fields.stringList("request_ids"))
         return jsonResponse(.object([("traces_deleted", .integer(Int64(deleted)))]))
-    }
-
-    private func traceId(_ request: RouteRequest) throws -> String {
-        guard let id = request.parameters["trace_id"], !id.isEmpty else { throw RequestFields.missing("trace_id") }
-        return id
     }
 }

@@ -23,6 +23,12 @@ struct PathParameters: Sendable, Equatable {
     }
 
     subscript(name: String) -> String? { values[name] }
+
+    /// A parameter the route's pattern names, non-empty; MLflow's missing-parameter 400 otherwise.
+    func required(_ name: String) throws(MLflowError) -> String {
+        guard let value = values[name], !value.isEmpty else { throw RequestFields.missing(name) }
+        return value
+    }
 }
 
 /// `{name}` segments in a route path.
