@@ -33,4 +33,10 @@ extension SQLDialect {
         case .mysql: return "rowid BIGINT NOT NULL AUTO_INCREMENT UNIQUE"
         }
     }
+
+    /// A text column for values that may run to megabytes (a span's JSON): `TEXT` holds a gigabyte
+    /// on SQLite and PostgreSQL, but only 64 KiB on MySQL, where it is `LONGTEXT` (4 GiB).
+    public var longTextType: String {
+        self == .mysql ? "LONGTEXT" : "TEXT"
+    }
 }

@@ -1,13 +1,22 @@
 public import TrackingCore
 
-/// MLflow 3's trace records (`TraceInfoV3`): created by the client when a trace ends, then read,
-/// searched, tagged and deleted. Engines implement it beside `TrackingStore`, one transaction per
-/// call, failures thrown as `MLflowError`. The spans are not here yet: the client writes them as a
-/// `traces.json` artifact under the trace's `mlflow.artifactLocation` tag, which `startTrace` sets.
+/// MLflow 3's traces (`TraceInfoV3` and their spans): recorded by the client when a trace ends,
+/// spans arriving before through OTLP, then read, searched, tagged and deleted. Engines implement it
+/// beside `TrackingStore`, one transaction per call, failures thrown as `MLflowError`. A trace's
+/// spans are either here (`logSpans`, tag `mlflow.trace.spansLocation` = `TRACKING_STORE`) or, from
+/// a client that did not send them through OTLP, a `traces.json` artifact under the trace's
+/// `mlflow.artifactLocation` tag, which the store sets.
 public protocol TraceStore: Sendable {
     /// Records a trace in an active experiment, adding the `mlflow.artifactLocation` tag
-    /// (`<experiment location>/traces/<trace id>/artifacts`); a trace id already recorded is refused.
+    /// (`<experiment location>/traces/<trace id>/artifacts`) and the `mlflow.trace.infoFinalized`
+    /// metadata. A trace already there (its spans came first) takes these values, tags and metadata;
+    /// one in another experiment is refused.
     func startTrace(_ info: TraceInfo) throws -> TraceInfo
+    /// Records spans an OTLP request delivered for an active experiment (MLflow's `log_spans`), the
+    /// traces they belong to created or updated from them; a trace of another experiment is refused.
+    func logSpans(experimentId: String, _ batches: [TraceSpanBatch]) throws
+    /// The stored spans of each trace, in start order; a trace with none stored is left out.
+    func spans(ofTraces traceIds: [String]) throws -> [String: [TraceSpan]]
     /// MLflow's 404 "Trace with ID '<id>' not found." for an unknown id.
     func getTraceInfo(traceId: String) throws -> TraceInfo
     /// The traces found among `traceIds`, in that order (unknown ids left out), optionally only

@@ -22,6 +22,8 @@ public enum TrackingMigrations {
                   mysql: Schema009.statements(for: .mysql)),
         Migration(version: 10, sqlite: Schema010.statements(for: .sqlite), postgres: Schema010.statements(for: .postgres),
                   mysql: Schema010.statements(for: .mysql)),
+        Migration(version: 11, sqlite: Schema011.statements(for: .sqlite), postgres: Schema011.statements(for: .postgres),
+                  mysql: Schema011.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -7,30 +7,41 @@ extension SQLTrackingStore: TraceStore {
         let experimentKey = try Self.experimentKey(info.experimentId)
         return try database.write { connection in
             let location = try Self.activeExperimentArtifactLocation(connection, experimentKey)
-            if try Self.traceExperiment(connection, info.traceId) != nil {
-                throw MLflowError(.resourceAlreadyExists, "Trace with ID '\(info.traceId)' already exists.")
-            }
+            // The client calls this when the trace ends; its spans may have arrived first (OTLP) and
+            // made the trace. Created unless present, then the row is locked and takes this call's
+            // values, which are final (MLflow's merge): a repeat for the row just made.
+            try connection.execute(
+                connection.dialect.insertUnlessPresent(
+                    into: "trace_info", columns: ["request_id", "experiment_id", "timestamp_ms", "status"],
+                    conflict: ["request_id"]),
+                [.text(info.traceId), .integer(experimentKey), .integer(info.requestTime), .text(info.state.rawValue)])
+            guard let owner = try connection.queryFirst(
+                "SELECT experiment_id FROM trace_info WHERE request_id = ?" + connection.forUpdate, [.text(info.traceId)],
+                { $0.int64(0) }) else { throw Self.traceNotFound(info.traceId) }
+            guard owner == experimentKey else { throw Self.traceInOtherExperiment(info.traceId, experimentKey) }
             try connection.execute(
                 """
-                INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status,
-                                        client_request_id, request_preview, response_preview)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                UPDATE trace_info SET timestamp_ms = ?, execution_time_ms = ?, status = ?, client_request_id = ?,
+                       request_preview = COALESCE(?, request_preview), response_preview = COALESCE(?, response_preview)
+                WHERE request_id = ?
                 """,
-                [.text(info.traceId), .integer(experimentKey), .integer(info.requestTime),
-                 info.executionDuration.map(SQLValue.integer) ?? .null, .text(info.state.rawValue),
+                [.integer(info.requestTime), info.executionDuration.map(SQLValue.integer) ?? .null, .text(info.state.rawValue),
                  info.clientRequestId.map(SQLValue.text) ?? .null, info.requestPreview.map(SQLValue.text) ?? .null,
-                 info.responsePreview.map(SQLValue.text) ?? .null])
-            let artifacts = ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts")
+                 info.responsePreview.map(SQLValue.text) ?? .null, .text(info.traceId)])
             // The server decides where a trace's artifacts live, whatever the client sent.
-            let tags = Self.lastValues(info.tags).filter { $0.0 != TraceKeys.artifactLocation }
-                + [(TraceKeys.artifactLocation, artifacts)]
-            for (key, value) in tags {
-                try connection.execute("INSERT INTO trace_tags (request_id, key, value) VALUES (?, ?, ?)",
-                                       [.text(info.traceId), .text(key), .text(value)])
+            try connection.execute(
+                connection.dialect.insertUnlessPresent(into: "trace_tags", columns: ["request_id", "key", "value"],
+                                                       conflict: ["request_id", "key"]),
+                [.text(info.traceId), .text(TraceKeys.artifactLocation),
+                 .text(ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts"))])
+            for (key, value) in Self.lastValues(info.tags) where key != TraceKeys.artifactLocation {
+                try Self.upsertTraceTag(connection, info.traceId, key, value)
             }
-            for (key, value) in Self.lastValues(info.metadata) {
-                try connection.execute("INSERT INTO trace_request_metadata (request_id, key, value) VALUES (?, ?, ?)",
-                                       [.text(info.traceId), .text(key), .text(value)])
+            for (key, value) in Self.lastValues(info.metadata + [Tag(key: TraceKeys.infoFinalized, value: "true")]) {
+                try connection.execute(
+                    connection.dialect.upsert(into: "trace_request_metadata", columns: ["request_id", "key", "value"],
+                                              conflict: ["request_id", "key"], update: ["value"]),
+                    [.text(info.traceId), .text(key), .text(value)])
             }
             return try Self.loadTrace(connection, info.traceId)
         }
@@ -107,8 +118,8 @@ extension SQLTrackingStore: TraceStore {
                 let keys = SQLKeyList(Array(doomed[start..<min(start + SQLEntityLoader.chunkSize, doomed.count)]),
                                       dialect: connection.dialect)
                 // Children first: the cascade is declared, but not every engine's connection enforces it.
-                for table in ["assessments", "trace_tags", "trace_request_metadata", "trace_info"] {
-                    let column = table == "assessments" ? "trace_id" : "request_id"
+                for table in ["assessments", "spans", "trace_tags", "trace_request_metadata", "trace_info"] {
+                    let column = table == "assessments" || table == "spans" ? "trace_id" : "request_id"
                     try connection.execute("DELETE FROM \(table) WHERE \(keys.contains(column))", keys.bindings)
                 }
             }
@@ -130,6 +141,12 @@ extension SQLTrackingStore: TraceStore {
 
     static func requireTrace(_ connection: any SQLConnection, _ traceId: String) throws {
         guard try traceExperiment(connection, traceId) != nil else { throw traceNotFound(traceId) }
+    }
+
+    /// A trace id already used in another experiment: the caller's rights were checked on the
+    /// experiment the request names, so nothing may be written to the trace of another.
+    static func traceInOtherExperiment(_ traceId: String, _ experimentKey: Int64) -> MLflowError {
+        .invalidParameter("Trace with ID '\(traceId)' belongs to another experiment than \(experimentKey).")
     }
 
     static func traceNotFound(_ traceId: String) -> MLflowError {

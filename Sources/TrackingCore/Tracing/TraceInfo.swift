@@ -51,6 +51,15 @@ public enum TraceKeys {
     public static let artifactLocation = "mlflow.artifactLocation"
     /// The run a trace was logged in (metadata), used by search's run filter and `link-to-run`.
     public static let sourceRun = "mlflow.sourceRun"
+    /// Where the trace's spans are: `TRACKING_STORE` once spans arrived through OTLP (the client then
+    /// reads them with `traces/get` and uploads no `traces.json`).
+    public static let spansLocation = "mlflow.trace.spansLocation"
+    public static let spansInTrackingStore = "TRACKING_STORE"
+    /// Metadata `start_trace` adds: the client's record of the trace is final, so spans arriving
+    /// later no longer move its time range.
+    public static let infoFinalized = "mlflow.trace.infoFinalized"
+    /// Metadata naming the trace's user (from a span's `user.id` attribute when the client gave none).
+    public static let user = "mlflow.trace.user"
     /// The folder of an experiment's artifact location that holds its traces.
     public static let traceFolder = "traces"
 }

@@ -39,6 +39,32 @@ extension Validation {
         return Tag(key: key, value: truncated(value, to: maxTagValueLength))
     }
 
+    /// Spans of one trace as `log_spans` keeps them: the trace id checked as `start_trace` checks it;
+    /// tags whose key MLflow would refuse are dropped (as MLflow skips them, since they come from
+    /// attributes rather than a request field), values and previews truncated as MLflow truncates.
+    public static func validatedSpanBatch(_ batch: TraceSpanBatch) throws(MLflowError) -> TraceSpanBatch {
+        _ = try validatedTraceInfo(TraceInfo(traceId: batch.traceId, experimentId: "", requestTime: 0, state: .ok))
+        var checked = batch
+        let keep = { (tag: Tag) -> Tag? in try? validatedTraceTag(key: tag.key, value: tag.value) }
+        checked.resourceTags = batch.resourceTags.compactMap(keep)
+        checked.root?.tags = (batch.root?.tags ?? []).compactMap(keep)
+        checked.root?.requestPreview = batch.root?.requestPreview.map { truncated($0, to: maxTracePreviewLength) }
+        checked.root?.responsePreview = batch.root?.responsePreview.map { truncated($0, to: maxTracePreviewLength) }
+        checked.user = batch.user.map { truncated($0, to: maxTagValueLength) }
+        for span in batch.spans where span.traceId != batch.traceId {
+            throw .invalidParameter("Span \(span.spanId) belongs to trace \(span.traceId), not \(batch.traceId).")
+        }
+        checked.spans = batch.spans.map { span in
+            var span = span
+            span.spanType = span.spanType.map { truncated($0, to: maxSpanTypeLength) }
+            return span
+        }
+        return checked
+    }
+
+    /// The `spans.type` column's width.
+    public static let maxSpanTypeLength = 500
+
     /// MLflow's rules for traces/delete-traces: by age or by ids, never both; a count only with an age.
     public static func validateTraceDeletion(maxTimestampMillis: Int64?, maxTraces: Int?,
                                              traceIds: [String]) throws(MLflowError) {

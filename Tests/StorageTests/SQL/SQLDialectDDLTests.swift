@@ -22,4 +22,10 @@ struct SQLDialectDDLTests {
         #expect(SQLDialect.postgres.insertionOrderColumn == "rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE")
         #expect(SQLDialect.mysql.insertionOrderColumn == "rowid BIGINT NOT NULL AUTO_INCREMENT UNIQUE")
     }
+
+    @Test func longTextType() {
+        #expect(SQLDialect.sqlite.longTextType == "TEXT")
+        #expect(SQLDialect.postgres.longTextType == "TEXT")
+        #expect(SQLDialect.mysql.longTextType == "LONGTEXT")
+    }
 }

@@ -59,6 +59,9 @@ struct ShippedMigrationsTests {
         "tracking 10 mysql": "9b863f4ecd0224a3",
         "tracking 10 postgres": "9ff07cd07812a42d",
         "tracking 10 sqlite": "9ff07cd07812a42d",
+        "tracking 11 mysql": "930da53a8a73a33f",
+        "tracking 11 postgres": "b9e2624b23d6a4df",
+        "tracking 11 sqlite": "b9e2624b23d6a4df",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {

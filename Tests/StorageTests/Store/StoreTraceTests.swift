@@ -31,7 +31,8 @@ struct StoreTraceTests {
         // Tags sorted by key, the last value of a repeated key; the server's own artifact location.
         #expect(started.tags == [Tag(key: "a", value: "last"), Tag(key: "b", value: "1"),
                                  Tag(key: TraceKeys.artifactLocation, value: "/art/\(experiment)/traces/tr-1/artifacts")])
-        #expect(started.metadata == [Tag(key: TraceKeys.sourceRun, value: "run-1"), Tag(key: "mlflow.user", value: "ann")])
+        #expect(started.metadata == [Tag(key: TraceKeys.sourceRun, value: "run-1"),
+                                     Tag(key: TraceKeys.infoFinalized, value: "true"), Tag(key: "mlflow.user", value: "ann")])
         #expect(try store.getTraceInfo(traceId: "tr-1") == started)
         #expect(try store.experimentId(ofTrace: "tr-1") == experiment)
         #expect(try store.experimentId(ofTrace: "tr-none") == nil)
@@ -39,8 +40,20 @@ struct StoreTraceTests {
         let missing = #expect(throws: MLflowError.self) { try store.getTraceInfo(traceId: "tr-none") }
         #expect(missing?.code == .resourceDoesNotExist)
         #expect(missing?.message == "Trace with ID 'tr-none' not found.")
-        let again = #expect(throws: MLflowError.self) { try store.startTrace(trace("tr-1", in: experiment, at: 1)) }
-        #expect(again?.code == .resourceAlreadyExists)
+        // Started again (as after its spans came through OTLP): the later call's values are final,
+        // tags and metadata merged; another experiment may not take it over.
+        let again = try store.startTrace(trace("tr-1", in: experiment, at: 1, duration: 3, state: .error,
+                                               tags: [Tag(key: "b", value: "2")]))
+        #expect(again.requestTime == 1)
+        #expect(again.executionDuration == 3)
+        #expect(again.state == .error)
+        #expect(again.tags.map(\.value) == ["last", "2", "/art/\(experiment)/traces/tr-1/artifacts"])
+        #expect(again.metadata.count == 3)
+        let other = try store.createExperiment(name: "other", artifactLocation: nil, tags: [])
+        let stolen = #expect(throws: MLflowError.self) { try store.startTrace(trace("tr-1", in: other, at: 1)) }
+        #expect(stolen?.code == .invalidParameterValue)
+        #expect(stolen?.message == "Trace with ID 'tr-1' belongs to another experiment than \(other).")
+        #expect(try store.getTraceInfo(traceId: "tr-1").experimentId == experiment)
         let nowhere = #expect(throws: MLflowError.self) { try store.startTrace(trace("tr-2", in: "999", at: 1)) }
         #expect(nowhere?.code == .resourceDoesNotExist)
         try store.deleteExperiment(id: experiment)
@@ -109,7 +122,8 @@ struct StoreTraceTests {
         let token = try #require(firstPage.nextPageToken)
         let secondPage = try store.searchTraces(TraceSearchQuery(experimentIds: [first], maxResults: 2, pageToken: token))
         #expect(secondPage.items.map(\.traceId) == ["tr-2", "tr-1"])
-        #expect(secondPage.items.first?.metadata == [Tag(key: TraceKeys.sourceRun, value: "run-a")])
+        #expect(secondPage.items.first?.metadata == [Tag(key: TraceKeys.sourceRun, value: "run-a"),
+                                                    Tag(key: TraceKeys.infoFinalized, value: "true")])
 
         for (filter, message) in [("span.name = 'x'", "not supported by this server yet"),
                                   ("nothing.x = 'y'", "Invalid entity type 'nothing'"),
