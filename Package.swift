@@ -23,6 +23,8 @@ let package = Package(
                        providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap",
                        providers: [.apt(["libldap-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         // glibc's <malloc.h> (mallopt, malloc_trim): the server's memory policy.
         .systemLibrary(name: "CMalloc"),
 
@@ -37,6 +39,8 @@ let package = Package(
         .target(name: "GraphQL", dependencies: ["JSON"]),
         // A strict reader of OTLP trace export requests (protobuf wire format and OTLP/JSON); knows no HTTP.
         .target(name: "OTLP", dependencies: ["JSON"]),
+        // zlib's inflate with an output ceiling, for bodies sent gzip- or deflate-encoded (OTLP).
+        .target(name: "Compression", dependencies: ["CZlib"]),
         // libmicrohttpd wrapper; knows nothing of MLflow.
         .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding", "Lifecycle"]),
         // The domain: pure Swift, no I/O.
@@ -73,7 +77,7 @@ let package = Package(
         .target(name: "Webhooks", dependencies: ["OutboundHTTP", "Storage", "TrackingCore", "Crypto", "JSON", "Lifecycle"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
-                                           "Observability", "Auth", "Webhooks"]),
+                                           "Observability", "Auth", "Webhooks", "OTLP", "Compression"]),
         // The built-in browser UI: web/'s files, embedded at build time by EmbedWebPlugin, served as a WebSite.
         .target(name: "WebUI", dependencies: ["HTTPTransport"], plugins: ["EmbedWebPlugin"]),
         // The build-tool plugin that lists web/'s files (its inputs) and runs EmbedWeb, the host tool
@@ -93,6 +97,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON"]),
         // Fixtures/make_fixtures.py writes OTLPFixtures.swift with the real protobuf library.
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZlib"]),
         .testTarget(name: "OTLPTests", dependencies: ["OTLP", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
@@ -111,7 +116,7 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "SQLiteEngine", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "Webhooks", "GraphQL", "HTTPTransport", "Storage", "Artifacts",
-                                                  "TrackingCore", "JSON", "Auth", "Observability", "SQLiteEngine"]),
+                                                  "TrackingCore", "JSON", "Auth", "Observability", "SQLiteEngine", "OTLP"]),
         // Also EmbedWeb's literal quoting (the generator is a testable executable).
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "EmbedWeb", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.

@@ -16,6 +16,8 @@ extension AccessControl {
             throw Self.denied("\(request.method) \(Router.unprefixed(request.template)) is for admins only.")
         case .experiment(let need, _):
             try requireExperiment(need, user, try request.fields().experimentId())
+        case .experimentInHeader(let need, let header):
+            try requireExperiment(need, user, try request.experimentId(header: header))
         case .experimentByName(let need):
             // MLflow's own 404 for a missing name, which the client reads as "absent" (`set_experiment`
             // then creates it); a hidden experiment gets the same answer.

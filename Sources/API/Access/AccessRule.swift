@@ -15,6 +15,9 @@ indirect enum AccessRule: Sendable {
     /// The experiment named by `experiment_id` needs the capability; an unknown one is refused (403)
     /// like one the caller may not read.
     case experiment(Permission.Need, field: String)
+    /// The experiment a header names (OTLP's `x-mlflow-experiment-id`, the body being spans): as
+    /// `.experiment`; a missing header is the handler's 400.
+    case experimentInHeader(Permission.Need, header: String)
     /// The experiment found by `experiment_name`: MLflow's 404 when there is none, and the same 404
     /// for one the caller may not read.
     case experimentByName(Permission.Need)

@@ -5,7 +5,8 @@ import TrackingCore
 
 /// `/ajax-api/{2,3}.0/mlflow/get-trace-artifact?request_id=..[&path=..]`: the MLflow UI's read of a
 /// trace's spans (`traces.json` under the trace's `mlflow.artifactLocation`) or, with `path`, of
-/// one of its attachments (`attachments/<path>`), as MLflow's `get_trace_artifact_handler`.
+/// one of its attachments (`attachments/<path>`), as MLflow's `get_trace_artifact_handler`. Spans
+/// that came through OTLP are in the store, and are answered from there in the same shape.
 struct TraceArtifactDownloadRoutes {
     let store: any TraceStore
     let artifacts: ArtifactService
@@ -28,11 +29,26 @@ struct TraceArtifactDownloadRoutes {
             relative = "traces.json"
         }
         let trace = try store.getTraceInfo(traceId: traceId)
+        if relative == "traces.json", trace.tag(TraceKeys.spansLocation) == TraceKeys.spansInTrackingStore {
+            return try storedSpans(traceId)
+        }
         guard let root = trace.tag(TraceKeys.artifactLocation), !root.isEmpty else {
             throw MLflowError.notFound("Trace with ID '\(traceId)' has no artifact location.")
         }
         let (repository, path) = try artifacts.locate(root: root, relative: relative)
         return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
                                              scratchDirectory: artifacts.scratchDirectory)
+    }
+
+    /// `traces.json` built from the stored spans: `{"spans": [...]}`, each span's stored content as is.
+    private func storedSpans(_ traceId: String) throws -> HTTPResponse {
+        let spans = try store.spans(ofTraces: [traceId])[traceId] ?? []
+        var body = Array(#"{"spans": ["#.utf8)
+        for (position, span) in spans.enumerated() {
+            if position > 0 { body.append(contentsOf: ", ".utf8) }
+            body.append(contentsOf: span.content.utf8)
+        }
+        body.append(contentsOf: "]}".utf8)
+        return HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/octet-stream")], body: body)
     }
 }

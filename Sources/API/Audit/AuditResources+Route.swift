@@ -25,6 +25,8 @@ extension AuditResources {
         switch rule {
         case .experiment:
             experimentId = try? fields?.experimentId()
+        case .experimentInHeader(_, let header):
+            experimentId = try? request.experimentId(header: header)
         case .run:
             runId = try? fields?.runId()
         case .runNamed(_, let field):

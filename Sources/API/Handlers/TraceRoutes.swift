@@ -3,11 +3,10 @@ import JSON
 import Storage
 import TrackingCore
 
-/// MLflow 3's trace records (`/api/3.0/mlflow/traces...`, and the 2.0 paths the client still
-/// uses for some calls), as `mlflow/server/handlers.py` serves them. A trace takes its
-/// experiment's permissions. The spans travel as the trace's `traces.json` artifact (the client
-/// uploads and downloads it under the `mlflow.artifactLocation` tag the store sets), so the
-/// routes that return spans from the store (`traces/get`, `batchGet`, OTLP) are not served yet.
+/// MLflow 3's traces (`/api/3.0/mlflow/traces...`, and the 2.0 paths the client still uses for
+/// some calls), as `mlflow/server/handlers.py` serves them. A trace takes its experiment's
+/// permissions. Spans that came through OTLP (`OTLPRoutes`) are read back with `traces/get` and
+/// `traces/batchGet`; a client that sent none uploads them as the trace's `traces.json` artifact.
 struct TraceRoutes {
     let store: any TraceStore
     /// With access control, what each caller may read: searches answer only that.
@@ -18,6 +17,8 @@ struct TraceRoutes {
         [
             Route("POST", "/mlflow/traces", access: .newTrace(.update), start),
             Route("GET", "/mlflow/traces/{trace_id}", access: .trace(.read), info),
+            Route("GET", "/mlflow/traces/get", access: .traceNamed(.read, field: "trace_id"), trace),
+            Route("GET", "/mlflow/traces/batchGet", access: .traces(.read, field: "trace_ids"), batchGet),
             Route("POST", "/mlflow/traces/batchGetInfos", access: .traces(.read, field: "trace_ids"), batchGetInfos),
             Route("POST", "/mlflow/traces/search", access: .filteredSearch, search),
             Route("PATCH", "/mlflow/traces/{trace_id}/tags", access: .trace(.update), setTag),
@@ -45,6 +46,35 @@ struct TraceRoutes {
     func info(_ request: RouteRequest) throws -> HTTPResponse {
         let info = try store.getTraceInfo(traceId: try request.parameters.required("trace_id"))
         return jsonResponse(.object([("trace", info.traceJSON)]))
+    }
+
+    /// A trace with its stored spans. Its spans not all there yet (the client's `mlflow.trace.sizeStats`
+    /// metadata counts more) is MLflow's 404 "not fully exported yet" unless `allow_partial`.
+    func trace(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        guard let traceId = try fields.string("trace_id"), !traceId.isEmpty else { throw RequestFields.missing("trace_id") }
+        let info = try store.getTraceInfo(traceId: traceId)
+        let spans = try store.spans(ofTraces: [traceId])[traceId] ?? []
+        if try !(fields.bool("allow_partial") ?? false), let expected = Self.expectedSpanCount(info), spans.count < expected {
+            throw MLflowError.notFound("Trace with ID \(traceId) is not fully exported yet, please try again later.")
+        }
+        return jsonResponse(.object([("trace", info.traceJSON(spans: spans))]))
+    }
+
+    func batchGet(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let experimentIds = fields.has("experiment_ids") ? try fields.stringList("experiment_ids") : nil
+        let infos = try store.batchGetTraceInfos(traceIds: try fields.stringList("trace_ids", required: true),
+                                                 experimentIds: experimentIds)
+        let spans = try store.spans(ofTraces: infos.map(\.traceId))
+        return jsonResponse(.object([("traces", .array(infos.map { $0.traceJSON(spans: spans[$0.traceId] ?? []) }))]))
+    }
+
+    /// How many spans the client said the trace has (`num_spans` of its size statistics), if it did.
+    static func expectedSpanCount(_ info: TraceInfo) -> Int? {
+        guard let stats = info.metadata.last(where: { $0.key == "mlflow.trace.sizeStats" })?.value,
+              case .integer(let count)? = (try? JSONParser.parse(Array(stats.utf8)))?["num_spans"] else { return nil }
+        return Int(clamping: count)
     }
 
     func batchGetInfos(_ request: RouteRequest) throws -> HTTPResponse {

@@ -1,0 +1,54 @@
+import HTTPTransport
+import JSON
+import OTLP
+import Storage
+import TrackingCore
+
+/// `POST /v1/traces`: OpenTelemetry's OTLP/HTTP span export, as MLflow's `otel_api.export_traces`
+/// serves it. MLflow's own client sends each trace's spans here as they end, then `start_trace`;
+/// any OpenTelemetry SDK can send here too. The experiment is the `x-mlflow-experiment-id` header
+/// (checked by the route's access rule: the caller must be able to edit it). The body is a protobuf
+/// or OTLP/JSON `ExportTraceServiceRequest`, read strictly (`OTLPTraceRequestDecoder`); all its spans
+/// are stored in one transaction or none are.
+struct OTLPRoutes {
+    let store: any TraceStore
+
+    static let experimentHeader = "x-mlflow-experiment-id"
+    /// Spans one request may carry: a trace's worth and more (the Python SDK's batch processor
+    /// exports at most 512 at a time), while one request cannot hold the store's writer for long.
+    static let maxSpansPerRequest = 10_000
+
+    var routes: [Route] {
+        [Route("POST", "/v1/traces", access: .experimentInHeader(.update, header: Self.experimentHeader), export)]
+    }
+
+    func export(_ request: RouteRequest) throws -> HTTPResponse {
+        let experimentId = try request.experimentId(header: Self.experimentHeader)
+        let contentType = request.header("content-type") ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        let isJSON = mediaType == "application/json"
+        guard isJSON || mediaType == "application/x-protobuf" else {
+            throw MLflowError.invalidParameter(
+                "Invalid Content-Type: \(contentType.isEmpty ? "None" : contentType). "
+                + "Expected: application/x-protobuf or application/json")
+        }
+        let body = try OTLPBody.decoded(request.body, contentEncoding: request.header("content-encoding"))
+        let decoded: OTLPExportRequest
+        do {
+            decoded = isJSON ? try OTLPTraceRequestDecoder.decodeJSON(body) : try OTLPTraceRequestDecoder.decodeProtobuf(body)
+        } catch {
+            throw MLflowError.invalidParameter("Invalid OpenTelemetry format: \(error.description)")
+        }
+        guard !decoded.resourceSpans.isEmpty else {
+            throw MLflowError.invalidParameter("Invalid OpenTelemetry format - no spans found")
+        }
+        guard decoded.spanCount <= Self.maxSpansPerRequest else {
+            throw MLflowError.invalidParameter("Too many spans in one request: \(decoded.spanCount) "
+                                               + "(at most \(Self.maxSpansPerRequest)); export them in smaller batches.")
+        }
+        let batches = OTLPSpanRecords.batches(decoded)
+        if !batches.isEmpty { try store.logSpans(experimentId: experimentId, batches) }
+        // An empty `ExportTraceServiceResponse` (full success), in the request's encoding.
+        return isJSON ? emptyJSONResponse : HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/x-protobuf")])
+    }
+}
