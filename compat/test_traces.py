@@ -152,3 +152,36 @@ def test_trace_attachment_paths_cannot_climb(server, api, experiment, path):
     r = api.get("/ajax-api/2.0/mlflow/get-trace-artifact", params={"request_id": trace_id, "path": path})
     assert r.status_code in (400, 404), r.text[:300]
     assert "spans" not in r.text
+
+
+def test_traces_linked_to_a_run_are_found_by_it(server, client, experiment):
+    _, first = _traced_call(1)
+    _, second = _traced_call(2)
+    assert _eventually(lambda: len(mlflow.search_traces(locations=[experiment], return_type="list")) == 2)
+    run = client.create_run(experiment).info.run_id
+    assert mlflow.search_traces(locations=[experiment], run_id=run, return_type="list") == []
+    client.link_traces_to_run([first, second], run)
+    client.link_traces_to_run([first], run)   # once is enough; a second link changes nothing
+    found = mlflow.search_traces(locations=[experiment], run_id=run, return_type="list")
+    assert sorted(t.info.trace_id for t in found) == sorted([first, second])
+    with pytest.raises(mlflow.exceptions.MlflowException, match="Cannot link more than 100 traces"):
+        client.link_traces_to_run([first] * 101, run)
+
+
+def test_prompt_versions_linked_to_a_trace_are_searchable(server, client, experiment, unique):
+    prompt = mlflow.genai.register_prompt(name=f"linked-{unique}", template="Answer {{q}}")
+    _, trace_id = _traced_call(5)
+    assert _eventually(lambda: mlflow.get_trace(trace_id))
+    client.link_prompt_versions_to_trace([prompt], trace_id)
+    info = mlflow.get_trace(trace_id).info
+    assert f"linked-{unique}" in info.tags["mlflow.linkedPrompts"]
+    found = mlflow.search_traces(locations=[experiment], return_type="list",
+                                 filter_string=f"tags.`mlflow.linkedPrompts` = 'linked-{unique}/1'")
+    assert [t.info.trace_id for t in found] == [trace_id]
+
+
+@pytest.mark.swiftrack_only   # MLflow links traces to a run id that does not exist
+def test_traces_cannot_be_linked_to_a_run_that_does_not_exist(api, experiment):
+    _, trace_id = _traced_call(1)
+    reply = api.post("traces/link-to-run", json={"trace_ids": [trace_id], "run_id": "0" * 32})
+    assert_error(reply, 404, "RESOURCE_DOES_NOT_EXIST")

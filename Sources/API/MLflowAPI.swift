@@ -54,7 +54,7 @@ public struct MLflowAPI: HTTPHandler {
                 ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
             + (stores.traces.map { TraceArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
-            + (stores.traces.map { OTLPRoutes(store: $0).routes } ?? [])
+            + (stores.traces.map { OTLPRoutes(store: $0, tracking: store).routes } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + Router.version3Prefixes.flatMap { prefix in
                 version3.map { $0.at(prefix + $0.path) }

@@ -17,6 +17,13 @@ public protocol TraceStore: Sendable {
     func logSpans(experimentId: String, _ batches: [TraceSpanBatch]) throws
     /// The stored spans of each trace, in start order; a trace with none stored is left out.
     func spans(ofTraces traceIds: [String]) throws -> [String: [TraceSpan]]
+    /// Links up to 100 traces to an existing run (search's run filter then finds them); unknown
+    /// trace ids are passed over, as MLflow does.
+    func linkTracesToRun(traceIds: [String], runId: String) throws
+    /// Links prompt versions to an existing trace.
+    func linkPromptsToTrace(traceId: String, prompts: [(name: String, version: String)]) throws
+    /// The prompt versions (`name/version`) a trace is linked to.
+    func linkedPromptVersions(traceId: String) throws -> [String]
     /// MLflow's 404 "Trace with ID '<id>' not found." for an unknown id.
     func getTraceInfo(traceId: String) throws -> TraceInfo
     /// The traces found among `traceIds`, in that order (unknown ids left out), optionally only

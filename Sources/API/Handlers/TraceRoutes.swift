@@ -29,6 +29,10 @@ struct TraceRoutes {
     /// The routes under `/api/2.0` and `/ajax-api/2.0`.
     var version2: [Route] {
         [
+            // Writes to the run (EDIT on its experiment); each trace must be one the caller may read.
+            Route("POST", "/mlflow/traces/link-to-run",
+                  access: .all([.run(.update), .traces(.read, field: "trace_ids")]), linkToRun),
+            Route("POST", "/mlflow/traces/link-prompts", access: .traceNamed(.update, field: "trace_id"), linkPrompts),
             Route("PATCH", "/mlflow/traces/{trace_id}/tags", access: .trace(.update), setTag),
             Route("DELETE", "/mlflow/traces/{trace_id}/tags", access: .trace(.delete), deleteTag),
         ] + shared
@@ -121,6 +125,23 @@ struct TraceRoutes {
 
     func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
         try store.deleteTraceTag(traceId: try request.parameters.required("trace_id"), key: try request.fields().requiredString("key"))
+        return emptyJSONResponse
+    }
+
+    func linkToRun(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        try store.linkTracesToRun(traceIds: try fields.stringList("trace_ids", required: true), runId: try fields.runId())
+        return emptyJSONResponse
+    }
+
+    func linkPrompts(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        guard let traceId = try fields.string("trace_id"), !traceId.isEmpty else { throw RequestFields.missing("trace_id") }
+        guard fields.has("prompt_versions") else { throw RequestFields.missing("prompt_versions") }
+        let prompts = try fields.messages("prompt_versions").map { reference throws(MLflowError) in
+            (name: try reference.requiredString("name"), version: try reference.requiredString("version"))
+        }
+        try store.linkPromptsToTrace(traceId: traceId, prompts: prompts)
         return emptyJSONResponse
     }
 

@@ -12,8 +12,11 @@ import TrackingCore
 /// are stored in one transaction or none are.
 struct OTLPRoutes {
     let store: any TraceStore
+    let tracking: any TrackingStore
 
     static let experimentHeader = "x-mlflow-experiment-id"
+    /// The run the export's finished traces are linked to (MLflow's `x-mlflow-run-id`).
+    static let runHeader = "x-mlflow-run-id"
     /// Spans one request may carry: a trace's worth and more (the Python SDK's batch processor
     /// exports at most 512 at a time), while one request cannot hold the store's writer for long.
     static let maxSpansPerRequest = 10_000
@@ -48,7 +51,21 @@ struct OTLPRoutes {
         }
         let batches = OTLPSpanRecords.batches(decoded)
         if !batches.isEmpty { try store.logSpans(experimentId: experimentId, batches) }
+        try linkFinishedTraces(batches, request, experimentId: experimentId)
         // An empty `ExportTraceServiceResponse` (full success), in the request's encoding.
         return isJSON ? emptyJSONResponse : HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/x-protobuf")])
+    }
+
+    /// Links the traces whose root span came in this export to the run the header names, as MLflow
+    /// does, but only a run of the experiment the caller was checked on (EDIT there covers the link);
+    /// another run, or none, is passed over as MLflow passes over a failed link.
+    private func linkFinishedTraces(_ batches: [TraceSpanBatch], _ request: RouteRequest, experimentId: String) throws {
+        guard let runId = request.header(Self.runHeader).map({ $0[...].trimmingWhitespace() }), !runId.isEmpty else { return }
+        let finished = batches.filter { $0.root != nil }.map(\.traceId)
+        guard !finished.isEmpty, try tracking.experimentId(ofRun: runId) == experimentId else { return }
+        for start in stride(from: 0, to: finished.count, by: Validation.maxTraceLinksPerRequest) {
+            try store.linkTracesToRun(traceIds: Array(finished[start..<min(start + Validation.maxTraceLinksPerRequest, finished.count)]),
+                                      runId: runId)
+        }
     }
 }

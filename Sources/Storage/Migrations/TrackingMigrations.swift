@@ -24,6 +24,8 @@ public enum TrackingMigrations {
                   mysql: Schema010.statements(for: .mysql)),
         Migration(version: 11, sqlite: Schema011.statements(for: .sqlite), postgres: Schema011.statements(for: .postgres),
                   mysql: Schema011.statements(for: .mysql)),
+        Migration(version: 12, sqlite: Schema012.statements(for: .sqlite), postgres: Schema012.statements(for: .postgres),
+                  mysql: Schema012.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

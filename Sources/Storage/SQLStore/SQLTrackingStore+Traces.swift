@@ -117,6 +117,9 @@ extension SQLTrackingStore: TraceStore {
             for start in stride(from: 0, to: doomed.count, by: SQLEntityLoader.chunkSize) {
                 let keys = SQLKeyList(Array(doomed[start..<min(start + SQLEntityLoader.chunkSize, doomed.count)]),
                                       dialect: connection.dialect)
+                try connection.execute(
+                    "DELETE FROM entity_associations WHERE source_type = ? AND \(keys.contains("source_id"))",
+                    [.text(Self.traceSource)] + keys.bindings)
                 // Children first: the cascade is declared, but not every engine's connection enforces it.
                 for table in ["assessments", "spans", "trace_tags", "trace_request_metadata", "trace_info"] {
                     let column = table == "assessments" || table == "spans" ? "trace_id" : "request_id"

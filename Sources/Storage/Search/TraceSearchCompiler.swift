@@ -60,11 +60,40 @@ enum TraceSearchCompiler {
                 return try dialect.compareNumber(column, comparison.comparator, number)
             }
             return try dialect.compareText(column, comparison.comparator, comparison.value)
+        case .tag(let key) where key == TraceKeys.linkedPrompts:
+            return try linkedPrompt(comparison, alias: alias, dialect: dialect)
         case .tag(let key):
             return try keyValue("trace_tags", key, comparison, alias: alias, dialect: dialect)
         case .metadata(let key):
-            return try keyValue("trace_request_metadata", key, comparison, alias: alias, dialect: dialect)
+            let recorded = try keyValue("trace_request_metadata", key, comparison, alias: alias, dialect: dialect)
+            guard key == TraceKeys.sourceRun, comparison.comparator == .equal else { return recorded }
+            // `run_id = '<id>'` also finds the traces linked to the run afterwards (MLflow's
+            // entity associations, `traces/link-to-run`).
+            let linked = try dialect.compareText("\(alias)l.destination_id", .equal, comparison.value)
+            return SQLFragment(
+                "(\(recorded.sql) OR EXISTS (SELECT 1 FROM entity_associations AS \(alias)l WHERE \(alias)l.source_type = 'TRACE' "
+                    + "AND \(alias)l.source_id = t.request_id AND \(alias)l.destination_type = 'RUN' AND \(linked.sql)))",
+                recorded.bindings + linked.bindings)
         }
+    }
+
+    /// `tags.mlflow.linkedPrompts = "name/version"`: traces linked to that prompt version (MLflow reads
+    /// the links, not the tag's JSON); only `=`, only `name/version`.
+    private static func linkedPrompt(_ comparison: TraceSearchFilter.Comparison, alias: String,
+                                     dialect: SQLDialect) throws -> SQLFragment {
+        guard comparison.comparator == .equal else {
+            throw MLflowError.invalidParameter("Invalid comparator '\(comparison.comparator.rawValue)' for prompts filter. "
+                                               + "Only '=' is supported with format: prompt = \"name/version\"")
+        }
+        guard case .string(let value) = comparison.value, value.count(where: { $0 == "/" }) == 1 else {
+            let shown: String
+            if case .string(let text) = comparison.value { shown = text } else { shown = "\(comparison.value)" }
+            throw MLflowError.invalidParameter("Invalid prompts filter value '\(shown)'. Expected format: prompt = \"name/version\"")
+        }
+        return SQLFragment(
+            "EXISTS (SELECT 1 FROM entity_associations AS \(alias) WHERE \(alias).source_type = 'TRACE' "
+                + "AND \(alias).source_id = t.request_id AND \(alias).destination_type = 'PROMPT_VERSION' "
+                + "AND \(alias).destination_id = ?)", [.text(value)])
     }
 
     /// `IS [NOT] NULL` tests presence; other comparators need the key present and its value matching.

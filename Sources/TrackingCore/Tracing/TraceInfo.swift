@@ -60,6 +60,8 @@ public enum TraceKeys {
     public static let infoFinalized = "mlflow.trace.infoFinalized"
     /// Metadata naming the trace's user (from a span's `user.id` attribute when the client gave none).
     public static let user = "mlflow.trace.user"
+    /// The prompt versions a trace used (a JSON list the client keeps; search reads the links).
+    public static let linkedPrompts = "mlflow.linkedPrompts"
     /// The folder of an experiment's artifact location that holds its traces.
     public static let traceFolder = "traces"
 }

@@ -62,6 +62,9 @@ extension Validation {
         return checked
     }
 
+    /// MLflow's `MAX_TRACE_LINKS_PER_REQUEST`.
+    public static let maxTraceLinksPerRequest = 100
+
     /// The `spans.type` column's width.
     public static let maxSpanTypeLength = 500
 

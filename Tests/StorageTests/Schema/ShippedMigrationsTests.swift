@@ -62,6 +62,9 @@ struct ShippedMigrationsTests {
         "tracking 11 mysql": "930da53a8a73a33f",
         "tracking 11 postgres": "b9e2624b23d6a4df",
         "tracking 11 sqlite": "b9e2624b23d6a4df",
+        "tracking 12 mysql": "e722febbbef696c6",
+        "tracking 12 postgres": "d3994183a9e3f390",
+        "tracking 12 sqlite": "d3994183a9e3f390",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
