@@ -19,9 +19,30 @@ import TrackingCore
         #expect(order.map(\.ascending) == [false, true, true])
     }
 
+    @Test func spanAndAssessmentKeys() throws {
+        let filter = try TraceSearchFilter.parse(
+            "span.name = 'llm' AND span.type IN ('LLM', 'CHAT_MODEL') AND span.attributes.model LIKE '%gpt%' "
+                + "AND text ILIKE '%paris%' AND feedback.correct = 'yes' AND expectation.answer IS NULL "
+                + "AND feedback.score = 5 AND prompt = 'qa/1'")
+        #expect(filter.comparisons.map(\.key) == [
+            .span("name"), .span("type"), .span("attributes.model"), .span("content"),
+            .assessment(kind: "feedback", name: "correct"), .assessment(kind: "expectation", name: "answer"),
+            .assessment(kind: "feedback", name: "score"), .tag(TraceKeys.linkedPrompts),
+        ])
+        #expect(filter.comparisons[1].value == .list(["LLM", "CHAT_MODEL"]))
+        #expect(filter.comparisons[6].value == .integer(5))
+        #expect(throws: MLflowError.self) { try TraceSearchFilter.parseOrder(["span.name"]) }
+        #expect(throws: MLflowError.self) { try TraceSearchFilter.parseOrder(["feedback.correct"]) }
+    }
+
     @Test(arguments: [
-        ("span.name = 'x'", "not supported by this server yet"),
-        ("feedback.quality = 'good'", "not supported by this server yet"),
+        ("span.bogus = 'x'", "Invalid span attribute 'bogus'. Supported attributes: name, status, type"),
+        ("span.content = 'x'", "span.content comparator '=' not one of"),
+        ("span.attributes.model = 'x'", "span.attributes.model comparator '=' not one of"),
+        ("span.name > 'x'", "span.name comparator '>' not one of"),
+        ("feedback.quality > 0.5", "not supported by this server yet"),
+        ("feedback.quality = x", "Parameter value is either not quoted"),
+        ("issue.id = 'x'", "not supported by this server yet"),
         ("bogus.x = 'y'", "Invalid entity type 'bogus'"),
         ("trace.nope = 'y'", "Invalid attribute key 'nope' specified."),
         ("timestamp_ms = 'x'", "Expected numeric value type for numeric attribute: timestamp_ms"),

@@ -1,3 +1,4 @@
+import JSON
 import SQL
 import TrackingCore
 
@@ -29,6 +30,8 @@ enum TraceSearchCompiler {
                         + "ON \(alias).request_id = t.request_id", [.text(key)]))
                 terms.append("CASE WHEN \(alias).value IS NULL THEN 1 ELSE 0 END")
                 terms.append("\(alias).value \(direction)")
+            case .span, .assessment:
+                continue   // never an order key (TraceSearchFilter.parseOrder refuses them)
             }
         }
         if !ordered.contains("timestamp_ms") { terms.append("t.timestamp_ms DESC") }
@@ -38,8 +41,19 @@ enum TraceSearchCompiler {
             ids.isEmpty ? SQLFragment("1 = 0")
                 : SQLFragment("t.experiment_id IN (\(SQLFragment.placeholders(ids.count)))", ids),
         ]
+        var spanTerms: [SQLFragment] = []
         for (index, comparison) in parsed.comparisons.enumerated() {
-            conditions.append(try condition(comparison, alias: "f\(index + 1)", dialect: dialect))
+            if case .span(let field) = comparison.key {
+                spanTerms.append(try spanCondition(field, comparison, dialect: dialect))
+            } else {
+                conditions.append(try condition(comparison, alias: "f\(index + 1)", dialect: dialect))
+            }
+        }
+        if !spanTerms.isEmpty {
+            // One span must match every span term (MLflow's single span subquery).
+            let body = SQLFragment.joined(spanTerms, separator: " AND ")
+            conditions.append(SQLFragment("EXISTS (SELECT 1 FROM spans AS s WHERE s.trace_id = t.request_id AND \(body.sql))",
+                                          body.bindings))
         }
         let joined = SQLFragment.joined(joins, separator: " ")
         let whereClause = SQLFragment.searchConditions(conditions, dialect: dialect)
@@ -64,6 +78,10 @@ enum TraceSearchCompiler {
             return try linkedPrompt(comparison, alias: alias, dialect: dialect)
         case .tag(let key):
             return try keyValue("trace_tags", key, comparison, alias: alias, dialect: dialect)
+        case .span(let field):
+            return try spanCondition(field, comparison, dialect: dialect)
+        case .assessment(let kind, let name):
+            return try assessmentCondition(kind: kind, name: name, comparison, alias: alias, dialect: dialect)
         case .metadata(let key):
             let recorded = try keyValue("trace_request_metadata", key, comparison, alias: alias, dialect: dialect)
             guard key == TraceKeys.sourceRun, comparison.comparator == .equal else { return recorded }
@@ -75,6 +93,59 @@ enum TraceSearchCompiler {
                     + "AND \(alias)l.source_id = t.request_id AND \(alias)l.destination_type = 'RUN' AND \(linked.sql)))",
                 recorded.bindings + linked.bindings)
         }
+    }
+
+    /// A term on one span (alias `s`): a column, or a pattern over its JSON content; `attributes.<key>`
+    /// as MLflow matches it, `%"<key>"<pattern>%` over the content.
+    private static func spanCondition(_ field: String, _ comparison: TraceSearchFilter.Comparison,
+                                      dialect: SQLDialect) throws -> SQLFragment {
+        if field.hasPrefix(TraceSearchFilter.spanAttributePrefix), case .string(let pattern) = comparison.value {
+            let key = String(field.dropFirst(TraceSearchFilter.spanAttributePrefix.count))
+            return try dialect.compareText("s.content", comparison.comparator, .string("%\"\(key)\"\(pattern)%"))
+        }
+        let column: String
+        switch field {
+        case "name": column = "s.name"
+        case "type": column = "s.type"
+        case "status": column = "s.status"
+        default: column = "s.content"
+        }
+        return try dialect.compareText(column, comparison.comparator, comparison.value)
+    }
+
+    /// A trace with a valid assessment of the kind and name (`IS NOT NULL`), without one (`IS NULL`),
+    /// or with one whose value matches: `=` and `!=` compare the stored JSON with the value as written
+    /// and as a JSON string (`'yes'` finds `"yes"`, `5` finds `5`); patterns match the stored JSON.
+    private static func assessmentCondition(kind: String, name: String, _ comparison: TraceSearchFilter.Comparison,
+                                            alias: String, dialect: SQLDialect) throws -> SQLFragment {
+        var terms = [SQLFragment("\(alias).trace_id = t.request_id AND \(alias).valid = 1"),
+                     try dialect.compareText("\(alias).assessment_type", .equal, .string(kind)),
+                     try dialect.compareText("\(alias).name", .equal, .string(name))]
+        let written: String?
+        switch comparison.value {
+        case .string(let text): written = text
+        case .integer(let number): written = String(number)
+        case .number(let number): written = number.description
+        default: written = nil
+        }
+        if let written {
+            switch comparison.comparator {
+            case .equal, .notEqual:
+                // Stored by the same writer (`JSONWriter`), so a string's JSON form is spelled alike.
+                var asJSON = written
+                if case .string = comparison.value { asJSON = JSONWriter.string(.string(written)) }
+                let either = SQLFragment.joined([try dialect.compareText("\(alias).value", .equal, .string(written)),
+                                                 try dialect.compareText("\(alias).value", .equal, .string(asJSON))],
+                                                separator: " OR ")
+                terms.append(comparison.comparator == .equal ? SQLFragment("(\(either.sql))", either.bindings)
+                                                             : SQLFragment("NOT (\(either.sql))", either.bindings))
+            default:
+                terms.append(try dialect.compareText("\(alias).value", comparison.comparator, .string(written)))
+            }
+        }
+        let body = SQLFragment.joined(terms, separator: " AND ")
+        let exists = SQLFragment("EXISTS (SELECT 1 FROM assessments AS \(alias) WHERE \(body.sql))", body.bindings)
+        return comparison.comparator == .isNull ? SQLFragment("NOT \(exists.sql)", exists.bindings) : exists
     }
 
     /// `tags.mlflow.linkedPrompts = "name/version"`: traces linked to that prompt version (MLflow reads

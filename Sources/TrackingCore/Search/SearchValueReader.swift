@@ -70,6 +70,16 @@ enum SearchValueReader {
             "Expected a quoted string value for \(entity.mlflowName) (e.g. 'my-value'). Got value \(text(operand))")
     }
 
+    /// A feedback's or expectation's value: a quoted string or a number.
+    static func assessmentValue(_ operand: RawSearchClause.Operand) throws -> SearchValue {
+        if case .token(let token) = operand {
+            if let body = try quotedString(token) { return .string(body) }
+            if let value = number(token) { return value }
+        }
+        throw MLflowError.invalidParameter(
+            "Expected a quoted string value or numeric value for assessment (e.g. 'my-value' or 0.8). Got value \(text(operand))")
+    }
+
     /// A numeric attribute's value.
     static func numericAttribute(_ operand: RawSearchClause.Operand, key: String) throws -> SearchValue {
         if case .token(let token) = operand, let value = number(token) { return value }

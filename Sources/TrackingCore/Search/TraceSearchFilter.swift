@@ -2,15 +2,25 @@
 /// (`trace.` / `attributes.` / bare), tags (`tags.` / `tag.`) and request metadata (`metadata.` /
 /// `request_metadata.`), with MLflow's aliases (`name` is the `mlflow.traceName` tag, `run_id` the
 /// `mlflow.sourceRun` metadata, `timestamp` is `timestamp_ms`, `execution_time` is
-/// `execution_time_ms`). Span, feedback, expectation and issue filters are not served yet: they are
-/// refused with a clear 400 rather than ignored.
+/// `execution_time_ms`, `prompt` the `mlflow.linkedPrompts` tag, `text` a span's content), spans
+/// (`span.name`, `span.type`, `span.status`, `span.attributes.<key>`, `span.content`: one span must
+/// match all of a filter's span terms) and assessments (`feedback.<name>`, `expectation.<name>`).
+/// Numeric comparisons of assessments and `issue.` filters are not served yet: refused with a clear
+/// 400 rather than ignored.
 public struct TraceSearchFilter: Sendable, Equatable {
     public enum Key: Sendable, Equatable, Hashable {
         /// A `trace_info` column: request_id, timestamp_ms, execution_time_ms, status, client_request_id.
         case attribute(String)
         case tag(String)
         case metadata(String)
+        /// A span column (`name`, `type`, `status`), its `content`, or `attributes.<key>` in its content.
+        case span(String)
+        /// The valid assessments of a kind (`feedback`, `expectation`) with a name.
+        case assessment(kind: String, name: String)
     }
+
+    /// The span attribute prefix of `span.attributes.<key>`.
+    public static let spanAttributePrefix = "attributes."
 
     public struct Comparison: Sendable, Equatable {
         public var key: Key
@@ -73,6 +83,35 @@ public struct TraceSearchFilter: Sendable, Equatable {
             let value = try SearchValueReader.stringAttribute(clause.operand, key: name, listKeys: listAttributes)
             try SearchFilter.checkListUse(comparator, value)
             return Comparison(key: key, comparator: comparator, value: value)
+        case .span(let field):
+            // The content, and an attribute within it, are matched by pattern (MLflow's `=` on an
+            // attribute compares the whole content with a pattern and never matches: refused here).
+            let byPattern = field == "content" || field.hasPrefix(spanAttributePrefix)
+            let allowed: [SearchComparator] = byPattern ? [.like, .ilike] : [.equal, .notEqual, .in, .notIn, .like, .ilike]
+            guard let comparator = SearchComparator(rawValue: written), allowed.contains(comparator) else {
+                let valid = byPattern ? ["LIKE", "ILIKE"] : ["!=", "=", "IN", "NOT IN", "LIKE", "ILIKE", "RLIKE"]
+                throw MLflowError.invalidParameter("span.\(field) comparator '\(clause.comparator)' not one of "
+                    + "'\(SearchMessages.pythonSet(valid))'")
+            }
+            let value = comparator == .in || comparator == .notIn
+                ? try SearchValueReader.stringAttribute(clause.operand, key: field, listKeys: [field])
+                : try SearchValueReader.string(clause.operand, entity: .tag)
+            try SearchFilter.checkListUse(comparator, value)
+            return Comparison(key: key, comparator: comparator, value: value)
+        case .assessment(let kind, let name):
+            let allowed: [SearchComparator] = [.equal, .notEqual, .like, .ilike, .isNull, .isNotNull]
+            guard let comparator = SearchComparator(rawValue: written), allowed.contains(comparator) else {
+                if let comparator = SearchComparator(rawValue: written), SearchComparator.numeric.contains(comparator) {
+                    throw MLflowError.invalidParameter(
+                        "Comparing \(kind).\(name) with '\(written)' is not supported by this server yet; use =, !=, LIKE or ILIKE.")
+                }
+                throw MLflowError.invalidParameter("assessment.\(name) comparator '\(clause.comparator)' not one of "
+                    + "'\(SearchMessages.pythonSet(["!=", "=", ">", ">=", "<", "<=", "LIKE", "ILIKE", "RLIKE", "IS NULL", "IS NOT NULL"]))'")
+            }
+            if comparator == .isNull || comparator == .isNotNull {
+                return Comparison(key: key, comparator: comparator, value: .none)
+            }
+            return Comparison(key: key, comparator: comparator, value: try SearchValueReader.assessmentValue(clause.operand))
         case .tag, .metadata:
             let allowed: [SearchComparator] = [.equal, .notEqual, .like, .ilike, .isNull, .isNotNull]
             guard let comparator = SearchComparator(rawValue: written), allowed.contains(comparator) else {
@@ -104,7 +143,24 @@ public struct TraceSearchFilter: Sendable, Equatable {
             return .tag(identifier.key)
         case "metadata", "request_metadata":
             return identifier.key.lowercased() == "run_id" ? .metadata(TraceKeys.sourceRun) : .metadata(identifier.key)
-        case "span", "feedback", "expectation", "issue":
+        case "span" where !forOrdering:
+            let name = identifier.key
+            if name.hasPrefix(spanAttributePrefix) {
+                guard name.count > spanAttributePrefix.count else {
+                    throw MLflowError.invalidParameter("Span attribute name cannot be empty after 'attributes.'")
+                }
+                return .span(name)
+            }
+            guard ["name", "type", "status", "content"].contains(name) else {
+                throw MLflowError.invalidParameter(
+                    "Invalid span attribute '\(name)'. Supported attributes: name, status, type, attributes.<attribute_name>.")
+            }
+            return .span(name)
+        case "feedback", "expectation":
+            guard !forOrdering else { fallthrough }
+            guard !identifier.key.isEmpty else { throw MLflowError.invalidParameter("Assessment field name cannot be empty") }
+            return .assessment(kind: entity ?? "", name: identifier.key)
+        case "span", "issue":
             throw MLflowError.invalidParameter(
                 "Searching traces by '\(entity ?? "")' is not supported by this server yet.")
         default:
@@ -123,6 +179,8 @@ public struct TraceSearchFilter: Sendable, Equatable {
         case "client_request_id" where !forOrdering: return .attribute("client_request_id")
         case "name": return .tag(traceNameTag)
         case "run_id": return .metadata(TraceKeys.sourceRun)
+        case "prompt" where !forOrdering: return .tag(TraceKeys.linkedPrompts)
+        case "text" where !forOrdering: return .span("content")
         case "end_time", "end_time_ms", "experiment_id", "prompt", "text":
             throw MLflowError.invalidParameter("Searching traces by '\(name)' is not supported by this server yet.")
         default:

@@ -49,3 +49,46 @@ struct StoreTraceLinkTests {
         #expect(try byRun() == ["tr-c"])
     }
 }
+
+/// Search by what a trace's spans and assessments hold.
+@Suite("Store: trace search by spans and assessments")
+struct StoreTraceContentSearchTests {
+    @Test(arguments: TestEngine.all) func spansAndAssessmentsFilterTraces(engine: TestEngine) throws {
+        let store = try engine.makeStore(artifactRoot: "/art")
+        let experiment = try store.createExperiment(name: "content", artifactLocation: nil, tags: [])
+        func span(_ trace: String, _ id: String, name: String, type: String?, status: String, content: String) -> TraceSpan {
+            TraceSpan(traceId: trace, spanId: id, parentSpanId: nil, name: name, spanType: type, status: status,
+                      startTimeUnixNano: 1_000_000, endTimeUnixNano: 2_000_000, content: content)
+        }
+        try store.logSpans(experimentId: experiment, [
+            TraceSpanBatch(traceId: "tr-a", spans: [
+                span("tr-a", "000000000000000a", name: "llm", type: "LLM", status: "OK",
+                     content: #"{"attributes":{"model":"\"gpt-4o\"","mlflow.spanInputs":"{\"q\": \"Paris?\"}"}}"#),
+                span("tr-a", "000000000000000b", name: "tool", type: "TOOL", status: "ERROR", content: "{}"),
+            ]),
+            TraceSpanBatch(traceId: "tr-b", spans: [
+                span("tr-b", "000000000000000c", name: "llm", type: "LLM", status: "ERROR",
+                     content: #"{"attributes":{"model":"\"claude\""}}"#),
+            ]),
+        ])
+        _ = try store.createAssessment(Assessment(assessmentId: "", traceId: "tr-a", name: "correct", kind: .feedback,
+                                                  value: .string("yes"), sourceType: "HUMAN", createTime: 1, lastUpdateTime: 1))
+        _ = try store.createAssessment(Assessment(assessmentId: "", traceId: "tr-b", name: "score", kind: .feedback,
+                                                  value: .integer(5), sourceType: "CODE", createTime: 1, lastUpdateTime: 1))
+        let ids = { (filter: String) throws -> [String] in
+            try store.searchTraces(TraceSearchQuery(experimentIds: [experiment], filter: filter)).items.map(\.traceId).sorted()
+        }
+        #expect(try ids("span.name = 'llm'") == ["tr-a", "tr-b"])
+        #expect(try ids("span.type IN ('TOOL')") == ["tr-a"])
+        // One span must match every span term: tr-a's failed span is its tool, not its llm.
+        #expect(try ids("span.name = 'llm' AND span.status = 'ERROR'") == ["tr-b"])
+        #expect(try ids("span.attributes.model LIKE '%gpt%'") == ["tr-a"])
+        #expect(try ids("text ILIKE '%paris%'") == ["tr-a"])
+        #expect(try ids("feedback.correct = 'yes'") == ["tr-a"])
+        #expect(try ids("feedback.correct != 'yes'").isEmpty)
+        #expect(try ids("feedback.score = 5") == ["tr-b"])
+        #expect(try ids("feedback.correct IS NULL") == ["tr-b"])
+        #expect(try ids("feedback.score IS NOT NULL AND span.name = 'llm'") == ["tr-b"])
+        #expect(try ids("expectation.correct IS NOT NULL").isEmpty)
+    }
+}

@@ -125,7 +125,7 @@ struct StoreTraceTests {
         #expect(secondPage.items.first?.metadata == [Tag(key: TraceKeys.sourceRun, value: "run-a"),
                                                     Tag(key: TraceKeys.infoFinalized, value: "true")])
 
-        for (filter, message) in [("span.name = 'x'", "not supported by this server yet"),
+        for (filter, message) in [("issue.id = 'x'", "not supported by this server yet"),
                                   ("nothing.x = 'y'", "Invalid entity type 'nothing'"),
                                   ("trace.nope = 'y'", "Invalid attribute key 'nope' specified."),
                                   ("timestamp_ms LIKE 'x'", "Invalid comparator 'LIKE'"),
