@@ -114,7 +114,7 @@ public struct MLflowAPI: HTTPHandler {
                                   headers: head.headers)
         request.remoteAddress = head.remoteAddress
         request.isTLS = head.isTLS
-        var resolved = request
+        var resolved = RequestPath.normalized(request)
         let secure = transport.resolve(&resolved)
         if transport.refusal(path: resolved.path, secure: secure) != nil
             || APIDestination(of: resolved, router: router).isPublic {
