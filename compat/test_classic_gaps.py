@@ -33,3 +33,35 @@ def test_encoded_slashes_are_not_collapsed(server):
     r = requests.get(f"{server}/model-versions%2F%2Fget-artifact", timeout=15,
                      params={"name": "model", "version": 1, "path": "../path"})
     assert r.status_code == 404, r.text
+
+
+# --- 3: a file URI naming a remote host is no model version source ---------------------------
+
+REMOTE_FILE_MESSAGE = ("file://123.456.789.123/path is not a valid remote uri. For remote access on windows, "
+                       "please consider using a different scheme such as SMB (e.g. smb://<hostname>/<path>).")
+
+
+def test_model_version_source_file_uri_with_remote_host_is_refused(api, unique):
+    name = f"remote-file-{unique}"
+    assert api.post("registered-models/create", {"name": name}).status_code == 200
+    run_id = api.create_run(api.create_experiment(f"remote-file-{unique}"))
+    r = api.post("model-versions/create", {"name": name, "source": "file://123.456.789.123/path", "run_id": run_id})
+    # MLflow raises this without an error code, so its server answers 500 INTERNAL_ERROR (its own
+    # test_rest_tracking asserts that); Swiftrack answers the caller's mistake as 400 with MLflow's words.
+    if IS_MLFLOW:
+        assert_error(r, 500, "INTERNAL_ERROR", REMOTE_FILE_MESSAGE)
+    else:
+        assert_error(r, 400, "INVALID_PARAMETER_VALUE", REMOTE_FILE_MESSAGE)
+    versions = api.get("model-versions/search", {"filter": f"name='{name}'"}).json()
+    assert versions.get("model_versions", []) == []
+
+
+def test_model_version_source_local_file_uris_keep_mlflows_local_path_rule(api, unique):
+    name = f"local-file-{unique}"
+    assert api.post("registered-models/create", {"name": name}).status_code == 200
+    for source in ["file:///tmp/x", "file://localhost/tmp/x", "file://127.0.0.1/tmp/x"]:
+        r = api.post("model-versions/create", {"name": name, "source": source})
+        assert_error(r, 400, "INVALID_PARAMETER_VALUE",
+                     f"Invalid model version source: '{source}'. To use a local path as a model version source, "
+                     "the run_id request parameter has to be specified and the local path has to be contained "
+                     "within the artifact directory of the run specified by the run_id.")

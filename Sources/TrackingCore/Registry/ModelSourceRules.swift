@@ -30,6 +30,17 @@ public enum ModelSourceRules {
         return host == "." || host.hasPrefix("localhost") || host.hasPrefix("127.0.0.1")
     }
 
+    /// `is_local_uri`'s refusal: a `file:` URI naming a host other than this one (`file://10.0.0.5/x`)
+    /// is no local path and no store can serve it. MLflow raises this without an error code (so its
+    /// server answers 500 INTERNAL_ERROR); it is the caller's mistake, so Swiftrack answers 400 with
+    /// MLflow's words.
+    public static func refuseRemoteFileHost(_ source: String) throws(MLflowError) {
+        let uri = ModelSourceURI(source)
+        guard uri.scheme == "file", !isLocal(source) else { return }
+        throw .invalidParameter("\(source) is not a valid remote uri. For remote access on windows, please "
+            + "consider using a different scheme such as SMB (e.g. smb://<hostname>/<path>).")
+    }
+
     /// `local_file_uri_to_path`: the path of a `file:` URI, unquoted; a plain path as it is.
     public static func localPath(_ source: String) -> String {
         let uri = ModelSourceURI(source)
