@@ -4,6 +4,8 @@ artifact upload and logged-model file viewer, runs/log-model, MLflow's signup pa
 
 Each case runs against Swiftrack and (SWIFTRACK_COMPAT_TARGET=mlflow) against real `mlflow server`.
 """
+import os
+
 import pytest
 import requests
 
@@ -65,3 +67,33 @@ def test_model_version_source_local_file_uris_keep_mlflows_local_path_rule(api, 
                      f"Invalid model version source: '{source}'. To use a local path as a model version source, "
                      "the run_id request parameter has to be specified and the local path has to be contained "
                      "within the artifact directory of the run specified by the run_id.")
+
+
+# --- 1: a relative artifact_location is stored absolute ---------------------------------------
+
+@pytest.mark.parametrize("given, stored", [
+    ("my_location", "{cwd}/my_location"),
+    ("./a//b/", "{cwd}/a/b"),
+    ("my%20loc", "{cwd}/my loc"),
+    ("../up", "{cwd}/../up"),
+    ("file:rel", "file://{cwd}/rel"),
+    ("file://localhost/abs", "file://localhost/abs"),
+    ("/already/absolute", "/already/absolute"),
+])
+def test_relative_artifact_location_is_resolved_against_the_servers_directory(api, unique, server_pid, given,
+                                                                             stored):
+    # MLflow's create_experiment stores resolve_uri_if_local(artifact_location): cwd joined as pathlib joins.
+    cwd = os.readlink(f"/proc/{server_pid}/cwd")
+    r = api.post("experiments/create", {"name": f"loc-{unique}", "artifact_location": given})
+    assert r.status_code == 200, r.text
+    experiment = api.get("experiments/get", {"experiment_id": r.json()["experiment_id"]}).json()["experiment"]
+    assert experiment["artifact_location"] == stored.format(cwd=cwd)
+
+
+def test_artifact_location_file_uri_with_remote_host_is_refused(api, unique):
+    r = api.post("experiments/create", {"name": f"loc-{unique}", "artifact_location": "file://10.0.0.5/x"})
+    message = ("file://10.0.0.5/x is not a valid remote uri. For remote access on windows, please consider "
+               "using a different scheme such as SMB (e.g. smb://<hostname>/<path>).")
+    # As for model version sources: MLflow's 500 for the caller's mistake, Swiftrack's 400.
+    assert_error(r, 500 if IS_MLFLOW else 400, "INTERNAL_ERROR" if IS_MLFLOW else "INVALID_PARAMETER_VALUE", message)
+    assert api.get("experiments/get-by-name", {"experiment_name": f"loc-{unique}"}).status_code == 404

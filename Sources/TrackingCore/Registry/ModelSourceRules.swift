@@ -22,23 +22,11 @@ public enum ModelSourceRules {
     }
 
     /// `is_local_uri`: a plain path, or `file:` naming no host (or localhost).
-    public static func isLocal(_ source: String) -> Bool {
-        let uri = ModelSourceURI(source)
-        if uri.scheme.isEmpty { return true }
-        guard uri.scheme == "file" else { return false }
-        guard let host = uri.hostname else { return true }
-        return host == "." || host.hasPrefix("localhost") || host.hasPrefix("127.0.0.1")
-    }
+    public static func isLocal(_ source: String) -> Bool { LocalURI.isLocal(source) }
 
-    /// `is_local_uri`'s refusal: a `file:` URI naming a host other than this one (`file://10.0.0.5/x`)
-    /// is no local path and no store can serve it. MLflow raises this without an error code (so its
-    /// server answers 500 INTERNAL_ERROR); it is the caller's mistake, so Swiftrack answers 400 with
-    /// MLflow's words.
+    /// `is_local_uri`'s refusal of a `file:` URI naming a remote host (`LocalURI`).
     public static func refuseRemoteFileHost(_ source: String) throws(MLflowError) {
-        let uri = ModelSourceURI(source)
-        guard uri.scheme == "file", !isLocal(source) else { return }
-        throw .invalidParameter("\(source) is not a valid remote uri. For remote access on windows, please "
-            + "consider using a different scheme such as SMB (e.g. smb://<hostname>/<path>).")
+        try LocalURI.refuseRemoteFileHost(source)
     }
 
     /// `local_file_uri_to_path`: the path of a `file:` URI, unquoted; a plain path as it is.
