@@ -97,3 +97,45 @@ def test_artifact_location_file_uri_with_remote_host_is_refused(api, unique):
     # As for model version sources: MLflow's 500 for the caller's mistake, Swiftrack's 400.
     assert_error(r, 500 if IS_MLFLOW else 400, "INTERNAL_ERROR" if IS_MLFLOW else "INVALID_PARAMETER_VALUE", message)
     assert api.get("experiments/get-by-name", {"experiment_name": f"loc-{unique}"}).status_code == 404
+
+
+# --- 4: a version made from a logged model is listed in its mlflow.modelVersions tag ----------
+
+def _logged_model(api, unique):
+    experiment_id = api.create_experiment(f"mv-tag-{unique}")
+    r = api.post("logged-models", {"experiment_id": experiment_id, "name": "lm"})
+    assert r.status_code == 200, r.text
+    return r.json()["model"]["info"]["model_id"]
+
+
+def _model_versions_tag(api, model_id):
+    r = api.get(f"logged-models/{model_id}")
+    assert r.status_code == 200, r.text
+    return {t["key"]: t["value"] for t in r.json()["model"]["info"].get("tags", [])}.get("mlflow.modelVersions")
+
+
+def test_model_version_with_model_id_extends_the_logged_models_model_versions_tag(api, unique):
+    model_id = _logged_model(api, unique)
+    assert _model_versions_tag(api, model_id) is None
+    first, second = f"mv-tag-a-{unique}", f"mv-tag-b-{unique}"
+    for name in (first, second):
+        assert api.post("registered-models/create", {"name": name}).status_code == 200
+    for name in (first, first, second):
+        r = api.post("model-versions/create", {"name": name, "source": f"models:/{model_id}", "model_id": model_id})
+        assert r.status_code == 200, r.text
+    # json.dumps of [{"name": ..., "version": <int>}], in creation order.
+    assert _model_versions_tag(api, model_id) == (
+        f'[{{"name": "{first}", "version": 1}}, {{"name": "{first}", "version": 2}}, '
+        f'{{"name": "{second}", "version": 1}}]')
+
+
+def test_register_model_through_the_client_leaves_mlflows_tag_value(api, unique):
+    import mlflow
+    model_id = _logged_model(api, unique)
+    name = f"mv-tag-client-{unique}"
+    version = mlflow.register_model(f"models:/{model_id}", name)
+    assert version.version == "1"
+    # The server lists the version (version as a number), then the client appends its own entry
+    # (version as the proto's string): both MLflow's doing.
+    assert _model_versions_tag(api, model_id) == (
+        f'[{{"name": "{name}", "version": 1}}, {{"name": "{name}", "version": "1"}}]')

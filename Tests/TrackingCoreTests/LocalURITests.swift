@@ -31,3 +31,17 @@ import TrackingCore
         #expect(LocalURI.isLocal("file://LOCALHOST:80/x"))
     }
 }
+
+@Suite struct LoggedModelVersionsTagTests {
+    @Test func versionsAreAppendedAsJSONDumpsWritesThem() {
+        let first = LoggedModelVersionsTag.appending(name: "m", version: 1, to: nil)
+        #expect(first == #"[{"name": "m", "version": 1}]"#)
+        let second = LoggedModelVersionsTag.appending(name: "é", version: 2, to: first)
+        #expect(second == #"[{"name": "m", "version": 1}, {"name": "\u00e9", "version": 2}]"#)
+        #expect(LoggedModelVersionsTag.appending(name: "m", version: 1, to: second) == second)
+        // The client's own entries (version as a string) are kept as they are.
+        #expect(LoggedModelVersionsTag.appending(name: "m", version: 3, to: #"[{"name": "m", "version": "1"}]"#)
+                == #"[{"name": "m", "version": "1"}, {"name": "m", "version": 3}]"#)
+        #expect(LoggedModelVersionsTag.appending(name: "m", version: 4, to: "not json") == #"[{"name": "m", "version": 4}]"#)
+    }
+}
