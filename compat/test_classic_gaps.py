@@ -139,3 +139,65 @@ def test_register_model_through_the_client_leaves_mlflows_tag_value(api, unique)
     # (version as the proto's string): both MLflow's doing.
     assert _model_versions_tag(api, model_id) == (
         f'[{{"name": "{name}", "version": 1}}, {{"name": "{name}", "version": "1"}}]')
+
+
+# --- 7: runs/log-model appends to the run's mlflow.log-model.history tag ----------------------
+
+def _run_tag(api, run_id, key):
+    tags = api.get("runs/get", {"run_id": run_id}).json()["run"]["data"].get("tags", [])
+    return {t["key"]: t["value"] for t in tags}.get(key)
+
+
+def test_log_model_appends_the_models_summary_to_the_run_history(api, unique):
+    import json
+    run_id = api.create_run(api.create_experiment(f"log-model-{unique}"))
+    first = {"artifact_path": "model", "utc_time_created": "2024-01-01 00:00:00.000000", "run_id": run_id,
+             "flavors": {"sklearn": {"config": {"a": 1}, "v": "1.0", "f": 1.5}, "other": 3},
+             "extra": 1, "model_uuid": "u1"}
+    r = api.post("runs/log-model", {"run_id": run_id, "model_json": json.dumps(first)})
+    assert r.status_code == 200, r.text
+    assert r.json() == {}
+    second = {"artifact_path": None, "flavors": None, "utc_time_created": 12, "run_id": None,
+              "model_uuid": {"\u00e9": [1]}}
+    assert api.post("runs/log-model", {"run_id": run_id, "model_json": json.dumps(second)}).status_code == 200
+    # get_tags_dict: run_id/artifact_path unless null, str(utc_time_created), model_uuid, flavors without config.
+    assert _run_tag(api, run_id, "mlflow.log-model.history") == (
+        f'[{{"run_id": "{run_id}", "artifact_path": "model", "utc_time_created": "2024-01-01 00:00:00.000000", '
+        '"model_uuid": "u1", "flavors": {"sklearn": {"v": "1.0", "f": 1.5}, "other": 3}}, '
+        '{"utc_time_created": "12", "model_uuid": {"\\u00e9": [1]}, "flavors": {}}]')
+
+
+def test_log_model_without_a_creation_time_records_now(api, unique):
+    import datetime
+    import json
+    run_id = api.create_run(api.create_experiment(f"log-model-now-{unique}"))
+    before = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    model = {"artifact_path": "m", "flavors": {}, "utc_time_created": None, "run_id": run_id}
+    assert api.post("runs/log-model", {"run_id": run_id, "model_json": json.dumps(model)}).status_code == 200
+    entry = json.loads(_run_tag(api, run_id, "mlflow.log-model.history"))[0]
+    created = datetime.datetime.fromisoformat(entry["utc_time_created"])
+    assert before - datetime.timedelta(seconds=1) <= created <= before + datetime.timedelta(seconds=30)
+
+
+def test_log_model_validation(api, unique):
+    import json
+    run_id = api.create_run(api.create_experiment(f"log-model-bad-{unique}"))
+    assert_error(api.post("runs/log-model", {"run_id": run_id, "model_json": "not json"}), 400,
+                 "INVALID_PARAMETER_VALUE", "Malformed model info. \n not json \n is not a valid JSON.")
+    partial = {"artifact_path": "m", "flavors": {}, "utc_time_created": "t"}
+    assert_error(api.post("runs/log-model", {"run_id": run_id, "model_json": json.dumps(partial)}), 400,
+                 "INVALID_PARAMETER_VALUE", "Model json is missing mandatory fields: {'run_id'}")
+    assert_error(api.post("runs/log-model", {"run_id": run_id}), 400, "INVALID_PARAMETER_VALUE",
+                 "Missing value for required parameter 'model_json'. See the API docs for more information "
+                 "about request parameters.")
+    assert_error(api.post("runs/log-model", {"model_json": "{}"}), 400, "INVALID_PARAMETER_VALUE",
+                 "Missing value for required parameter 'run_id'. See the API docs for more information "
+                 "about request parameters.")
+    whole = dict(partial, run_id=run_id)
+    assert_error(api.post("runs/log-model", {"run_id": "f" * 32, "model_json": json.dumps(whole)}), 404,
+                 "RESOURCE_DOES_NOT_EXIST", f"Run with id={'f' * 32} not found")
+    assert api.post("runs/delete", {"run_id": run_id}).status_code == 200
+    assert_error(api.post("runs/log-model", {"run_id": run_id, "model_json": json.dumps(whole)}), 400,
+                 "INVALID_PARAMETER_VALUE",
+                 f"The run {run_id} must be in the 'active' state. Current state is deleted.")
+    assert _run_tag(api, run_id, "mlflow.log-model.history") is None
