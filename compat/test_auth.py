@@ -703,3 +703,27 @@ def test_guessing_a_password_throttles_the_guesser_not_the_user(proxied_auth_ser
     signed_in = current((user, password), real)
     assert signed_in.status_code == 200, signed_in.text
     assert signed_in.json()["user"]["username"] == user
+
+
+def test_ui_upload_artifact_needs_edit_on_the_runs_experiment(auth_server, auth_client):
+    """Issue 26: the UI's POST /ajax-api/2.0/mlflow/upload-artifact is a write to the run (MLflow:
+    validate_can_update_run_artifact); READ (the default) is refused, EDIT uploads, no caller is 401."""
+    owner, other = new_user(auth_client, "uploader"), new_user(auth_client, "reader")
+    base = auth_server + "/api/2.0/mlflow"
+    experiment = requests.post(base + "/experiments/create", json={"name": f"upload-{uuid.uuid4().hex[:8]}"},
+                               auth=owner, timeout=15).json()["experiment_id"]
+    run_id = requests.post(base + "/runs/create", json={"experiment_id": experiment}, auth=owner,
+                           timeout=15).json()["run"]["info"]["run_id"]
+    upload = auth_server + "/ajax-api/2.0/mlflow/upload-artifact"
+
+    def send(credentials, name):
+        return requests.post(upload, params={"run_uuid": run_id, "path": name}, data=b"data", auth=credentials,
+                             timeout=15)
+
+    assert send(None, "anonymous.txt").status_code == 401
+    assert send(other, "reader.txt").status_code == 403
+    assert send(owner, "owner.txt").status_code == 200
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", experiment, "EDIT")
+    assert send(other, "editor.txt").status_code == 200
+    listed = requests.get(base + "/artifacts/list", params={"run_id": run_id}, auth=owner, timeout=15).json()
+    assert sorted(f["path"] for f in listed["files"]) == ["editor.txt", "owner.txt"]

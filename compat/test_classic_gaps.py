@@ -201,3 +201,49 @@ def test_log_model_validation(api, unique):
                  "INVALID_PARAMETER_VALUE",
                  f"The run {run_id} must be in the 'active' state. Current state is deleted.")
     assert _run_tag(api, run_id, "mlflow.log-model.history") is None
+
+
+# --- 5: the UI's upload-artifact -----------------------------------------------------------------
+
+UPLOAD = "/ajax-api/2.0/mlflow/upload-artifact"
+
+
+def _upload(api, params, data=b"payload", **kw):
+    return api.s.post(api.url(UPLOAD), params=params, data=data, timeout=15, **kw)
+
+
+def test_upload_artifact_stores_the_raw_body_in_the_runs_artifacts(api, client, unique):
+    run_id = api.create_run(api.create_experiment(f"upload-{unique}"))
+    r = _upload(api, {"run_uuid": run_id, "path": "dir/sub/notes.txt"}, data=b"hello \x00 bytes",
+                headers={"Content-Type": "application/octet-stream"})
+    assert r.status_code == 200, r.text
+    assert r.text == ""
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert [f.path for f in client.list_artifacts(run_id, "dir/sub")] == ["dir/sub/notes.txt"]
+    got = api.get("/get-artifact", {"run_id": run_id, "path": "dir/sub/notes.txt"})
+    assert got.status_code == 200 and got.content == b"hello \x00 bytes"
+    # A second upload to the same path replaces the file.
+    assert _upload(api, {"run_uuid": run_id, "path": "dir/sub/notes.txt"}, data=b"v2").status_code == 200
+    assert api.get("/get-artifact", {"run_id": run_id, "path": "dir/sub/notes.txt"}).content == b"v2"
+
+
+def test_upload_artifact_validation(api, unique):
+    run_id = api.create_run(api.create_experiment(f"upload-bad-{unique}"))
+    assert_error(_upload(api, {"path": "a.txt"}), 400, "INVALID_PARAMETER_VALUE", "Request must specify run_uuid.")
+    assert_error(_upload(api, {"run_uuid": run_id}), 400, "INVALID_PARAMETER_VALUE", "Request must specify path.")
+    assert_error(_upload(api, {"run_uuid": run_id, "path": "a.txt"}, data=b""), 400, "INVALID_PARAMETER_VALUE",
+                 "Request must specify data.")
+    assert_error(_upload(api, {"run_uuid": run_id, "path": "big.bin"}, data=b"x" * (10 * 1024 * 1024 + 1)), 400,
+                 "INVALID_PARAMETER_VALUE", "Artifact size is too large. Max size is 10MB.")
+    assert_error(_upload(api, {"run_uuid": "f" * 32, "path": "a.txt"}), 404, "RESOURCE_DOES_NOT_EXIST",
+                 f"Run with id={'f' * 32} not found")
+
+
+@pytest.mark.parametrize("path", ["../escape.txt", "a/../../escape.txt", "%2e%2e/escape.txt",
+                                  "%252e%252e/escape.txt", "/etc/escape.txt", "file:///etc/escape.txt",
+                                  "a/%2e%2e/%2e%2e/escape.txt", "a#b.txt"])
+def test_upload_artifact_refuses_paths_out_of_the_run(api, unique, path, server_pid):
+    run_id = api.create_run(api.create_experiment(f"upload-trav-{unique}"))
+    assert_error(_upload(api, {"run_uuid": run_id, "path": path}), 400, "INVALID_PARAMETER_VALUE", "Invalid path")
+    cwd = os.readlink(f"/proc/{server_pid}/cwd")
+    assert not any("escape.txt" in files for _, _, files in os.walk(cwd))

@@ -50,6 +50,7 @@ public struct MLflowAPI: HTTPHandler {
             + UICompanionRoutes().routes
             + DatasetSummaryRoutes(store: store, visibility: visibility).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
+            + RunArtifactUploadRoutes(store: store, artifacts: artifacts).routes
             + (stores.registry.map {
                 ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
