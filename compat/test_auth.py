@@ -727,3 +727,26 @@ def test_ui_upload_artifact_needs_edit_on_the_runs_experiment(auth_server, auth_
     assert send(other, "editor.txt").status_code == 200
     listed = requests.get(base + "/artifacts/list", params={"run_id": run_id}, auth=owner, timeout=15).json()
     assert sorted(f["path"] for f in listed["files"]) == ["editor.txt", "owner.txt"]
+
+
+def test_ui_logged_model_file_viewer_needs_read_on_the_models_experiment(auth_server, auth_client, as_user,
+                                                                           tmp_path):
+    """Issue 26: GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files reads the model's experiment
+    (MLflow: validate_can_read_logged_model): READ (the default) reads, DENY is refused, no caller is 401."""
+    from mlflow import MlflowClient
+    owner, other = new_user(auth_client, "modeller"), new_user(auth_client, "viewer")
+    as_user(owner)
+    client = MlflowClient(tracking_uri=auth_server)
+    experiment = client.create_experiment(f"lm-view-{uuid.uuid4().hex[:8]}")
+    model = client.create_logged_model(experiment, name="viewed")
+    weights = tmp_path / "weights.txt"
+    weights.write_text("secret weights")
+    client.log_model_artifact(model.model_id, str(weights))
+    url = auth_server + f"/ajax-api/2.0/mlflow/logged-models/{model.model_id}/artifacts/files"
+    params = {"artifact_file_path": "weights.txt"}
+    assert requests.get(url, params=params, timeout=15).status_code == 401
+    reading = requests.get(url, params=params, auth=other, timeout=15)
+    assert reading.status_code == 200 and reading.content == b"secret weights"
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", experiment, "DENY")
+    refused = requests.get(url, params=params, auth=other, timeout=15)
+    assert refused.status_code == 403 and b"secret" not in refused.content

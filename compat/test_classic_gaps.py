@@ -247,3 +247,35 @@ def test_upload_artifact_refuses_paths_out_of_the_run(api, unique, path, server_
     assert_error(_upload(api, {"run_uuid": run_id, "path": path}), 400, "INVALID_PARAMETER_VALUE", "Invalid path")
     cwd = os.readlink(f"/proc/{server_pid}/cwd")
     assert not any("escape.txt" in files for _, _, files in os.walk(cwd))
+
+
+# --- 6: the UI's logged-model file viewer -------------------------------------------------------
+
+def _logged_model_with_file(client, unique, tmp_path):
+    experiment_id = client.create_experiment(f"lm-files-{unique}")
+    model = client.create_logged_model(experiment_id, name="viewer")
+    weights = tmp_path / "weights.json"
+    weights.write_text('{"w": [1, 2]}')
+    client.log_model_artifact(model.model_id, str(weights), "sub")
+    return model.model_id
+
+
+def test_logged_model_artifact_file_is_served_to_the_ui(api, client, unique, tmp_path):
+    model_id = _logged_model_with_file(client, unique, tmp_path)
+    r = api.get(f"/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files",
+                {"artifact_file_path": "sub/weights.json"})
+    assert r.status_code == 200, r.text
+    assert r.content == b'{"w": [1, 2]}'
+    assert r.headers["Content-Disposition"] == "attachment; filename=weights.json"
+    assert_error(api.get(f"/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files"), 400, "BAD_REQUEST",
+                 'Request must include the "artifact_file_path" query parameter.')
+    assert_error(api.get("/ajax-api/2.0/mlflow/logged-models/m-00000000000000000000000000000000/artifacts/files",
+                         {"artifact_file_path": "x"}), 404, "RESOURCE_DOES_NOT_EXIST")
+
+
+@pytest.mark.parametrize("path", ["../escape", "sub/../../escape", "%2e%2e/escape", "%252e%252e/escape",
+                                  "/etc/passwd", "file:///etc/passwd", "a#b"])
+def test_logged_model_artifact_file_refuses_paths_out_of_the_model(api, client, unique, tmp_path, path):
+    model_id = _logged_model_with_file(client, unique, tmp_path)
+    r = api.get(f"/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files", {"artifact_file_path": path})
+    assert_error(r, 400, "INVALID_PARAMETER_VALUE", "Invalid path")

@@ -51,6 +51,7 @@ public struct MLflowAPI: HTTPHandler {
             + DatasetSummaryRoutes(store: store, visibility: visibility).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
             + RunArtifactUploadRoutes(store: store, artifacts: artifacts).routes
+            + (stores.loggedModels.map { LoggedModelArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
             + (stores.registry.map {
                 ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
