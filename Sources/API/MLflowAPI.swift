@@ -57,6 +57,7 @@ public struct MLflowAPI: HTTPHandler {
             } ?? [])
             + (stores.traces.map { TraceArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
+            + (access.map { SignupRoutes(access: $0).routes } ?? [])
             + Router.version3Prefixes.flatMap { prefix in
                 version3.map { $0.at(prefix + $0.path) }
             })
