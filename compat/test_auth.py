@@ -703,3 +703,98 @@ def test_guessing_a_password_throttles_the_guesser_not_the_user(proxied_auth_ser
     signed_in = current((user, password), real)
     assert signed_in.status_code == 200, signed_in.text
     assert signed_in.json()["user"]["username"] == user
+
+
+def test_ui_upload_artifact_needs_edit_on_the_runs_experiment(auth_server, auth_client):
+    """Issue 26: the UI's POST /ajax-api/2.0/mlflow/upload-artifact is a write to the run (MLflow:
+    validate_can_update_run_artifact); READ (the default) is refused, EDIT uploads, no caller is 401."""
+    owner, other = new_user(auth_client, "uploader"), new_user(auth_client, "reader")
+    base = auth_server + "/api/2.0/mlflow"
+    experiment = requests.post(base + "/experiments/create", json={"name": f"upload-{uuid.uuid4().hex[:8]}"},
+                               auth=owner, timeout=15).json()["experiment_id"]
+    run_id = requests.post(base + "/runs/create", json={"experiment_id": experiment}, auth=owner,
+                           timeout=15).json()["run"]["info"]["run_id"]
+    upload = auth_server + "/ajax-api/2.0/mlflow/upload-artifact"
+
+    def send(credentials, name):
+        return requests.post(upload, params={"run_uuid": run_id, "path": name}, data=b"data", auth=credentials,
+                             timeout=15)
+
+    assert send(None, "anonymous.txt").status_code == 401
+    assert send(other, "reader.txt").status_code == 403
+    assert send(owner, "owner.txt").status_code == 200
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", experiment, "EDIT")
+    assert send(other, "editor.txt").status_code == 200
+    listed = requests.get(base + "/artifacts/list", params={"run_id": run_id}, auth=owner, timeout=15).json()
+    assert sorted(f["path"] for f in listed["files"]) == ["editor.txt", "owner.txt"]
+
+
+def test_ui_logged_model_file_viewer_needs_read_on_the_models_experiment(auth_server, auth_client, as_user,
+                                                                           tmp_path):
+    """Issue 26: GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files reads the model's experiment
+    (MLflow: validate_can_read_logged_model): READ (the default) reads, DENY is refused, no caller is 401."""
+    from mlflow import MlflowClient
+    owner, other = new_user(auth_client, "modeller"), new_user(auth_client, "viewer")
+    as_user(owner)
+    client = MlflowClient(tracking_uri=auth_server)
+    experiment = client.create_experiment(f"lm-view-{uuid.uuid4().hex[:8]}")
+    model = client.create_logged_model(experiment, name="viewed")
+    weights = tmp_path / "weights.txt"
+    weights.write_text("secret weights")
+    client.log_model_artifact(model.model_id, str(weights))
+    url = auth_server + f"/ajax-api/2.0/mlflow/logged-models/{model.model_id}/artifacts/files"
+    params = {"artifact_file_path": "weights.txt"}
+    assert requests.get(url, params=params, timeout=15).status_code == 401
+    reading = requests.get(url, params=params, auth=other, timeout=15)
+    assert reading.status_code == 200 and reading.content == b"secret weights"
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", experiment, "DENY")
+    refused = requests.get(url, params=params, auth=other, timeout=15)
+    assert refused.status_code == 403 and b"secret" not in refused.content
+
+
+def _signup_token(page):
+    import re
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page[:500]
+    return found.group(1)
+
+
+def test_signup_form_creates_users_for_admins_only(auth_server, auth_client):
+    """Issue 26: MLflow's /signup page and its form's POST /api/2.0/mlflow/users/create-ui. Only an
+    admin may open the page and post it (no one signs up themselves); the post needs the page's
+    CSRF token (a browser sends cached Basic credentials along with any site's form)."""
+    reader = new_user(auth_client, "signer")
+    assert requests.get(auth_server + "/signup", timeout=15).status_code == 401
+    assert requests.get(auth_server + "/signup", auth=reader, timeout=15).status_code == 403
+    create_ui = auth_server + "/api/2.0/mlflow/users/create-ui"
+    newcomer = f"newcomer-{uuid.uuid4().hex[:8]}"
+    form = {"username": newcomer, "password": "newcomer-password-1"}
+    assert requests.post(create_ui, data=form, timeout=15).status_code == 401
+    assert requests.post(create_ui, data=form, auth=reader, timeout=15).status_code == 403
+
+    admin = requests.Session()
+    admin.auth = ADMIN
+    page = admin.get(auth_server + "/signup", timeout=15)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert 'action="/api/2.0/mlflow/users/create-ui"' in page.text and 'method="post"' in page.text
+    token = _signup_token(page.text)
+    # No token, a forged one: refused, nobody created.
+    missing = admin.post(create_ui, data=form, timeout=15)
+    assert missing.status_code == 400 and "CSRF token is missing" in missing.text
+    forged = admin.post(create_ui, data=dict(form, csrf_token=token[:-4] + "AAAA"), timeout=15)
+    assert forged.status_code == 400 and "CSRF token" in forged.text
+    assert admin.get(auth_server + "/api/2.0/mlflow/users/get", params={"username": newcomer},
+                     timeout=15).status_code == 404
+    # MLflow's own checks and words.
+    wrong_type = admin.post(create_ui, json=dict(form, csrf_token=token), timeout=15)
+    assert wrong_type.status_code == 400
+    empty = admin.post(create_ui, data={"username": newcomer, "password": "", "csrf_token": token}, timeout=15)
+    assert (empty.status_code, empty.text) == (400, "Username and password cannot be empty.")
+    created = admin.post(create_ui, data=dict(form, csrf_token=token), timeout=15, allow_redirects=False)
+    assert created.status_code == 200 and f"Successfully signed up user: {newcomer}" in created.text
+    got = admin.get(auth_server + "/api/2.0/mlflow/users/get", params={"username": newcomer}, timeout=15)
+    assert got.status_code == 200 and got.json()["user"]["username"] == newcomer
+    assert requests.get(auth_server + "/api/2.0/mlflow/users/current", auth=(newcomer, "newcomer-password-1"),
+                        timeout=15).json()["user"]["is_admin"] is False
+    again = admin.post(create_ui, data=dict(form, csrf_token=token), timeout=15)
+    assert again.status_code == 200 and f"Username has already been taken: {newcomer}" in again.text

@@ -50,12 +50,15 @@ public struct MLflowAPI: HTTPHandler {
             + UICompanionRoutes().routes
             + DatasetSummaryRoutes(store: store, visibility: visibility).routes
             + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
+            + RunArtifactUploadRoutes(store: store, artifacts: artifacts).routes
+            + (stores.loggedModels.map { LoggedModelArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
             + (stores.registry.map {
                 ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
             + (stores.traces.map { TraceArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
             + (stores.traces.map { OTLPRoutes(store: $0, tracking: store).routes } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
+            + (access.map { SignupRoutes(access: $0).routes } ?? [])
             + Router.version3Prefixes.flatMap { prefix in
                 version3.map { $0.at(prefix + $0.path) }
             })
@@ -115,7 +118,7 @@ public struct MLflowAPI: HTTPHandler {
                                   headers: head.headers)
         request.remoteAddress = head.remoteAddress
         request.isTLS = head.isTLS
-        var resolved = request
+        var resolved = RequestPath.normalized(request)
         let secure = transport.resolve(&resolved)
         if transport.refusal(path: resolved.path, secure: secure) != nil
             || APIDestination(of: resolved, router: router).isPublic {

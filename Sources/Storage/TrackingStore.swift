@@ -37,6 +37,9 @@ public protocol TrackingStore: Sendable {
     /// Logs one param (runs/log-parameter): MLflow words a changed value differently than log-batch does.
     func logParam(runId: String, param: Param) throws
     func deleteTag(runId: String, key: String) throws
+    /// Sets the run tag `key` to `newValue(its current value)` in one transaction, the run locked and
+    /// required active (runs/log-model appends to `mlflow.log-model.history` this way).
+    func updateRunTag(runId: String, key: String, _ newValue: (String?) throws -> String) throws
     func logInputs(runId: String, datasets: [DatasetInput], modelIds: [String]) throws
     /// The distinct (experiment, dataset name, digest, context tag) of the runs' dataset inputs in
     /// these experiments, at most `limit` (MLflow's `_search_datasets`, which the UI's filters use).

@@ -21,8 +21,8 @@ extension ServerOptions {
                                        (default builtin)
                                        env SWIFTRACK_UI
           --mlflow-ui-dir DIR          MLflow's built UI folder (mlflow/server/js/build); found in the
-                                       active virtualenv, beside each python3 on PATH, or the system's
-                                       site-packages when not given
+                                       active virtualenv, ./.venv, beside each python3 on PATH, or the
+                                       system's site-packages when not given
                                        env SWIFTRACK_MLFLOW_UI_DIR
         """
 
@@ -40,8 +40,10 @@ extension ServerOptions {
         case .mlflow:
             let given = arguments.value("mlflow-ui-dir", environment: environment, variables: ["SWIFTRACK_MLFLOW_UI_DIR"])
             guard let folder = given ?? DirectoryWebSite.findInstalledMLflowUI(environment: environment) else {
+                let places = DirectoryWebSite.mlflowUISearchedPlaces(environment: environment)
                 throw UsageError("--ui mlflow: no installed mlflow wheel with its UI was found (pip install mlflow, "
-                                 + "or name the folder with --mlflow-ui-dir .../mlflow/server/js/build)")
+                                 + "or name the folder with --mlflow-ui-dir .../mlflow/server/js/build). Looked in:\n  "
+                                 + places.joined(separator: "\n  "))
             }
             guard let site = DirectoryWebSite(root: folder) else {
                 throw UsageError("--mlflow-ui-dir \(folder) holds no index.html: not a built MLflow UI")

@@ -33,18 +33,7 @@ public enum WebhookPayload {
     }
 
     /// Python's `json.dumps(value)` with its defaults.
-    public static func dumps(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool(let flag): return flag ? "true" : "false"
-        case .integer(let number): return String(number)
-        case .double(let number): return number.description
-        case .string(let text): return PythonFormatting.jsonString(text)
-        case .array(let elements): return "[" + elements.map(dumps).joined(separator: ", ") + "]"
-        case .object(let members):
-            return "{" + members.map { PythonFormatting.jsonString($0.0) + ": " + dumps($0.1) }.joined(separator: ", ") + "}"
-        }
-    }
+    public static func dumps(_ value: JSONValue) -> String { PythonFormatting.jsonDumps(value) }
 
     /// MLflow's `example()` payload of each registry event (what `test` sends).
     public static func example(for event: WebhookEvent) -> JSONValue? {

@@ -59,6 +59,36 @@ struct APIPipelineTests {
         }
     }
 
+    @Test func repeatedSlashesCollapseBeforeRoutingAndLaterStagesSeeTheCollapsedPath() throws {
+        let router = Router(routes: [Route("GET", "/mlflow/things/{id}", access: .signedIn) { request in
+            .text(request.parameters["id"] ?? "?")
+        }], prefixes: ["/api/2.0"])
+        var routed = exchange("//api/2.0//mlflow///things/7%2F%2F?x=1")
+        var seen: HTTPRequest?
+        _ = RoutingMiddleware(router: router).respond(to: &routed) { inner in seen = inner.request; return reached }
+        // The decoded `//` stays: as before, a decoded slash inside a segment matches no `{id}`.
+        #expect(routed.template == "unmatched")
+        var plain = exchange("/api/2.0//mlflow/things//7")
+        _ = RoutingMiddleware(router: router).respond(to: &plain) { _ in reached }
+        #expect(plain.template == "/api/2.0/mlflow/things/{id}")
+        #expect(plain.request.path == "/api/2.0/mlflow/things/7")
+        // The access rule, the handler and the audit record read this request: the collapsed one.
+        #expect(seen?.rawPath == "/api/2.0/mlflow/things/7%2F%2F")
+        #expect(seen?.path == "/api/2.0/mlflow/things/7//")
+        #expect(seen?.rawQuery == "x=1")
+        // Encoded slashes are data: `a%2F%2Fb` is one segment, not collapsed and not a separator.
+        #expect(RequestPath.collapsingRepeatedSlashes("/a%2F%2F//b//") == "/a%2F%2F/b/")
+        #expect(RequestPath.collapsingRepeatedSlashes("/plain/path") == "/plain/path")
+        var proxied = exchange("/api/2.0//mlflow-artifacts/artifacts//1/r/artifacts/f", method: "PUT")
+        _ = RoutingMiddleware(router: router).respond(to: &proxied) { _ in reached }
+        #expect(proxied.request.path == "/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/f")
+        guard case .artifactProxy(let servicePath)? = proxied.destination else {
+            Issue.record("the proxy was not recognised behind doubled slashes")
+            return
+        }
+        #expect(servicePath == "artifacts/1/r/artifacts/f")
+    }
+
     @Test func plainHTTPIsRefusedBeforeAnythingRunsWhenHTTPSIsRequired() {
         let stage = InsecureRefusalMiddleware(transport: TransportSecurity(requireHTTPS: true))
         var plain = exchange("/api/2.0/mlflow/experiments/search")

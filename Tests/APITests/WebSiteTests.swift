@@ -57,8 +57,31 @@ struct WebSiteTests {
         let build = base + "/lib/python3.11/site-packages/mlflow/server/js/build"
         try FileManager.default.createDirectory(atPath: build, withIntermediateDirectories: true)
         try "<html/>".write(toFile: build + "/index.html", atomically: true, encoding: .utf8)
-        #expect(DirectoryWebSite.findInstalledMLflowUI(environment: ["VIRTUAL_ENV": base, "PATH": ""]) == build)
-        #expect(DirectoryWebSite.findInstalledMLflowUI(environment: ["PATH": base + "/bin"]) == build)
+        let elsewhere = base + "/no-project"
+        #expect(DirectoryWebSite.findInstalledMLflowUI(environment: ["VIRTUAL_ENV": base, "PATH": ""],
+                                                       currentDirectory: elsewhere) == build)
+        #expect(DirectoryWebSite.findInstalledMLflowUI(environment: ["PATH": base + "/bin"],
+                                                       currentDirectory: elsewhere) == build)
+    }
+
+    @Test func theProjectsVenvIsLookedInAndEveryPlaceLookedInIsNamed() throws {
+        // `make serve` installs mlflow into the project's .venv, which is not activated when the
+        // server starts from the project directory.
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("project-\(UUID().uuidString)").path
+        let build = project + "/.venv/lib/python3.11/site-packages/mlflow/server/js/build"
+        try FileManager.default.createDirectory(atPath: build, withIntermediateDirectories: true)
+        try "<html/>".write(toFile: build + "/index.html", atomically: true, encoding: .utf8)
+        #expect(DirectoryWebSite.findInstalledMLflowUI(environment: ["PATH": ""], currentDirectory: project) == build)
+        let places = DirectoryWebSite.mlflowUISearchedPlaces(environment: ["VIRTUAL_ENV": "/opt/env", "PATH": "/opt/py/bin:/usr/bin"],
+                                                             currentDirectory: "/srv/app")
+        #expect(places == [
+            "/opt/env/lib/python3*/{site,dist}-packages/mlflow/server/js/build",
+            "/srv/app/.venv/lib/python3*/{site,dist}-packages/mlflow/server/js/build",
+            "/opt/py/lib/python3*/{site,dist}-packages/mlflow/server/js/build",
+            "/usr/lib/python3*/{site,dist}-packages/mlflow/server/js/build",
+            "/usr/local/lib/python3*/{site,dist}-packages/mlflow/server/js/build",
+            "/usr/lib/python3/dist-packages/mlflow/server/js/build",
+        ])
     }
 
     @Test func theAPIAnswersThePageAndFilesAndLeavesOtherPathsToTheRoutes() throws {

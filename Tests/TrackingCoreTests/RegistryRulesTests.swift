@@ -48,6 +48,20 @@ struct RegistryRulesTests {
         #expect(!ModelSourceRules.isWithinRoot("mlflow-artifacts:/0/other", root: "mlflow-artifacts:/0/r/artifacts"))
     }
 
+    @Test func fileURIsNamingARemoteHostAreRefused() throws {
+        let message = "file://123.456.789.123/path is not a valid remote uri. For remote access on windows, please "
+            + "consider using a different scheme such as SMB (e.g. smb://<hostname>/<path>)."
+        #expect(throws: MLflowError.invalidParameter(message)) {
+            try ModelSourceRules.refuseRemoteFileHost("file://123.456.789.123/path")
+        }
+        #expect(throws: MLflowError.self) { try ModelSourceRules.refuseRemoteFileHost("FILE://user@Example.com:80/x") }
+        // Local as in MLflow's `is_local_uri`: no host, localhost..., 127.0.0.1..., "."; other schemes pass here.
+        for source in ["file:///abs", "file://localhost/x", "file://localhost:5000/x", "file://127.0.0.1/x",
+                       "file://./rel", "file:rel", "/plain", "rel", "s3://bucket/x", "https://host/x"] {
+            try ModelSourceRules.refuseRemoteFileHost(source)
+        }
+    }
+
     @Test func relativePathReferences() {
         let cwd = "/srv"
         #expect(!ModelSourceRules.hasRelativePathReferences("s3://bucket/models/x", currentDirectory: cwd))

@@ -77,8 +77,8 @@ extension AccessControl {
                 throw MLflowError.invalidParameter("The name '\(AuthStore.everyResource)' is reserved: grants use it "
                                                    + "to mean every resource.")
             }
-        case .artifactLocation(let field):
-            guard let location = try request.fields().string(field), !location.isEmpty else { return }
+        case .experimentArtifactLocation:
+            guard let location = try request.fields().experimentArtifactLocation() else { return }
             guard location.hasPrefix("mlflow-artifacts:/"), !location.hasPrefix("mlflow-artifacts://") else {
                 throw Self.denied("only an admin may choose where an experiment's artifacts live ('\(location)'); "
                                   + "leave artifact_location out, or name a place in the server's artifact store "

@@ -63,7 +63,8 @@ indirect enum AccessRule: Sendable {
     /// store (`s3://`, `gs://`, `wasbs://`, ...) sends the server's credentials to any bucket; a
     /// location naming a host (`mlflow-artifacts://host/`, `http(s)://host/...`) sends every reader's
     /// credentials there, since the mlflow client talks to that host itself (break-in review 2).
-    case artifactLocation(field: String)
+    /// Read through `RequestFields.experimentArtifactLocation`, resolved as the handler stores it.
+    case experimentArtifactLocation
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch
     /// Deciding a transition request other than approving it (whose policy is judged inside its

@@ -47,7 +47,7 @@ extension AuditResources {
         case .all(let rules):
             for rule in rules { add(rule, request) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
-             .notAGrantPattern, .artifactLocation, .filteredSearch, .transitionDecision, .trace, .traces,
+             .notAGrantPattern, .experimentArtifactLocation, .filteredSearch, .transitionDecision, .trace, .traces,
              .traceNamed:
             // A trace's id is in the recorded path.
             return

@@ -12,7 +12,7 @@ struct ExperimentRoutes {
     var routes: [Route] {
         [
             Route("POST", "/mlflow/experiments/create",
-                  access: .all([.create(.experiment), .artifactLocation(field: "artifact_location")]), create),
+                  access: .all([.create(.experiment), .experimentArtifactLocation]), create),
             Route("GET", "/mlflow/experiments/get", access: .experiment(.read, field: "experiment_id"), get),
             Route("GET", "/mlflow/experiments/get-by-name", access: .experimentByName(.read), getByName),
             Route("POST", "/mlflow/experiments/search", access: .filteredSearch, search),
@@ -28,7 +28,8 @@ struct ExperimentRoutes {
     func create(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         let name = try fields.requiredString("name")
-        let artifactLocation = try fields.string("artifact_location")
+        // Resolved as the access rule read it (a relative path made absolute, as MLflow stores it).
+        let artifactLocation = try fields.experimentArtifactLocation()
         let tags = try fields.tags()
         try Validation.validateExperimentName(name)
         for tag in tags { try Validation.validateExperimentTag(tag) }
@@ -36,8 +37,7 @@ struct ExperimentRoutes {
         if let artifactLocation, artifactLocation.hasPrefix("runs:") {
             throw MLflowError.invalidParameter("Artifact location cannot be a runs:/ URI. Given: '\(artifactLocation)'")
         }
-        let id = try store.createExperiment(name: name, artifactLocation: artifactLocation.flatMap { $0.isEmpty ? nil : $0 },
-                                            tags: tags)
+        let id = try store.createExperiment(name: name, artifactLocation: artifactLocation, tags: tags)
         request.events.emit(.experimentCreated(id: id))
         return jsonResponse(.object([("experiment_id", .string(id))]))
     }

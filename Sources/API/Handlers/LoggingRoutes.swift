@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTransport
 import JSON
 import Storage
@@ -14,6 +15,7 @@ struct LoggingRoutes {
             Route("POST", "/mlflow/runs/log-parameter", access: .run(.update), logParam),
             Route("POST", "/mlflow/runs/set-tag", access: .run(.update), setTag),
             Route("POST", "/mlflow/runs/delete-tag", access: .run(.update), deleteTag),
+            Route("POST", "/mlflow/runs/log-model", access: .run(.update), logModel),
             Route("POST", "/mlflow/runs/log-batch", access: .all([.run(.update), .loggedModelsNamed(.update, .inMessages("metrics"))]), logBatch),
             Route("POST", "/mlflow/runs/log-inputs", access: .all([.run(.update), .loggedModelsNamed(.update, .inMessages("models"))]), logInputs),
         ]
@@ -49,6 +51,19 @@ struct LoggingRoutes {
     func deleteTag(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         try store.deleteTag(runId: try fields.requiredString("run_id"), key: try fields.requiredString("key"))
+        return emptyJSONResponse
+    }
+
+    /// MLflow's `_log_model`: both fields required, the model JSON checked, then appended to the run's
+    /// `mlflow.log-model.history` tag (`LogModelHistory`) in one transaction.
+    func logModel(_ request: RouteRequest) throws -> HTTPResponse {
+        let fields = try request.fields()
+        let runId = try fields.requiredString("run_id")
+        let entry = try LogModelHistory.entry(modelJSON: try fields.requiredString("model_json"),
+                                              nowMicroseconds: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down)))
+        try store.updateRunTag(runId: runId, key: LogModelHistory.tagKey) { existing in
+            try LogModelHistory.appending(entry, to: existing)
+        }
         return emptyJSONResponse
     }
 

@@ -41,6 +41,8 @@ struct AuditMiddleware: APIMiddleware {
         guard exchange.request.bodyFile == nil, exchange.request.body.count <= maxParsedBodyBytes else {
             return AuditResources()
         }
-        return AuditResources(rule: route.access, request: RouteRequest(exchange.request, template: template), events: [])
+        return AuditResources(rule: route.access, request: RouteRequest(exchange.request, template: template,
+                                                                        fieldsFromQuery: route.fieldsFromQuery),
+                              events: [])
     }
 }

@@ -52,7 +52,8 @@ struct RouteDispatcher: Sendable {
             case .routed(.route(let route, let matched))?:
                 template = matched
                 try refuseWhenArtifactsOnly(request)
-                let reading = RouteRequest(request, template: matched, caller: caller)
+                let reading = RouteRequest(request, template: matched, caller: caller,
+                                           fieldsFromQuery: route.fieldsFromQuery)
                 routed = reading
                 return try run(route, reading, afterwards: true)
             }
@@ -116,7 +117,8 @@ struct RouteDispatcher: Sendable {
         guard case .route(let route, let matched) = router.match(method: request.method, path: request.path) else {
             return FlaskErrorPages.notFound
         }
-        return try run(route, RouteRequest(request, template: matched, caller: caller), afterwards: false)
+        return try run(route, RouteRequest(request, template: matched, caller: caller,
+                                           fieldsFromQuery: route.fieldsFromQuery), afterwards: false)
     }
 
     /// Runs `body`, turning thrown errors into MLflow's JSON error response.

@@ -1,3 +1,4 @@
+import Foundation
 import TrackingCore
 
 /// The identifiers that routes act on and access rules check, each read by one accessor that the
@@ -9,6 +10,14 @@ extension RequestFields {
 
     /// `experiment_name`, required.
     func experimentName() throws(MLflowError) -> String { try requiredString("experiment_name") }
+
+    /// experiments/create's `artifact_location` as it will be stored: nil when absent or empty, a
+    /// relative local path made absolute against the server's working directory (MLflow's
+    /// `resolve_uri_if_local`). The access rule checks this value and the handler stores it.
+    func experimentArtifactLocation() throws(MLflowError) -> String? {
+        guard let location = try string("artifact_location"), !location.isEmpty else { return nil }
+        return try LocalURI.resolvedIfLocal(location, currentDirectory: FileManager.default.currentDirectoryPath)
+    }
 
     /// A registry route's `name`, required.
     func registeredModelName() throws(MLflowError) -> String { try requiredString("name") }

@@ -26,13 +26,7 @@ struct RequestFields {
     /// `stringList` and its first value to everything else.
     static func from(_ request: HTTPRequest) throws(MLflowError) -> RequestFields {
         if request.method == "GET" || request.method == "HEAD", !request.rawQuery.isEmpty {
-            var members: [(String, JSONValue)] = []
-            var lists: [String: [String]] = [:]
-            for item in request.queryItems {
-                if lists[item.name] == nil { members.append((item.name, .string(item.value))) }
-                lists[item.name, default: []].append(item.value)
-            }
-            return RequestFields(members: members, fromQuery: true, queryLists: lists)
+            return fromQuery(request)
         }
         if request.method == "POST" || request.method == "PUT" {
             guard let contentType = request.header("content-type") else {
@@ -44,6 +38,17 @@ struct RequestFields {
             }
         }
         return RequestFields(members: Self.bodyMembers(request.body))
+    }
+
+    /// The fields of the query string alone (the body is not read).
+    static func fromQuery(_ request: HTTPRequest) -> RequestFields {
+        var members: [(String, JSONValue)] = []
+        var lists: [String: [String]] = [:]
+        for item in request.queryItems {
+            if lists[item.name] == nil { members.append((item.name, .string(item.value))) }
+            lists[item.name, default: []].append(item.value)
+        }
+        return RequestFields(members: members, fromQuery: true, queryLists: lists)
     }
 
     /// A body that is not a JSON object reads as empty (MLflow's `get_json(silent=True)`);

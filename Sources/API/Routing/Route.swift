@@ -16,20 +16,24 @@ struct Route: Sendable {
     /// the dispatcher reads the grant watermark before it runs, so only the grants that stood
     /// before the change follow it (`AccessControl.afterSuccess`).
     let movesGrants: Bool
+    /// The fields are the query string's whatever the method (the UI's upload-artifact sends its
+    /// run and path there and the file as the raw body), for the rule and the handler alike.
+    let fieldsFromQuery: Bool
     let handler: RouteHandler
 
     init(_ method: String, _ path: String, access: AccessRule, movesGrants: Bool = false,
-         _ handler: @escaping RouteHandler) {
+         fieldsFromQuery: Bool = false, _ handler: @escaping RouteHandler) {
         self.method = method
         self.path = path
         self.access = access
         self.movesGrants = movesGrants
+        self.fieldsFromQuery = fieldsFromQuery
         self.handler = handler
     }
 
     /// The same route under another path (a prefix added).
     func at(_ path: String) -> Route {
-        Route(method, path, access: access, movesGrants: movesGrants, handler)
+        Route(method, path, access: access, movesGrants: movesGrants, fieldsFromQuery: fieldsFromQuery, handler)
     }
 }
 

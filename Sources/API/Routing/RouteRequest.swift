@@ -25,13 +25,13 @@ struct RouteRequest {
     /// The fields, parsed once when the request was matched (a parse failure is kept and thrown on use).
     private let parsed: Result<RequestFields, MLflowError>
 
-    init(_ http: HTTPRequest, template: String, caller: AuthUser? = nil) {
+    init(_ http: HTTPRequest, template: String, caller: AuthUser? = nil, fieldsFromQuery: Bool = false) {
         self.http = http
         self.template = template
         self.parameters = PathParameters(pattern: template, path: http.path)
         self.caller = caller
         do {
-            parsed = .success(try RequestFields.from(http))
+            parsed = .success(fieldsFromQuery ? RequestFields.fromQuery(http) : try RequestFields.from(http))
         } catch {
             parsed = .failure(error)
         }

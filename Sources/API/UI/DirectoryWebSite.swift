@@ -32,30 +32,57 @@ public struct DirectoryWebSite: WebSite {
                      extraHeaders: [(name: "Cache-Control", value: cache)])
     }
 
-    /// The prebuilt UI inside an installed mlflow wheel, looked for in the active virtual
-    /// environment, next to each `python3` on PATH, and in the system's site-packages.
-    public static func findInstalledMLflowUI(environment: [String: String]) -> String? {
-        var prefixes: [String] = []
-        for variable in ["VIRTUAL_ENV", "CONDA_PREFIX"] { if let value = environment[variable] { prefixes.append(value) } }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            prefixes.append(URL(fileURLWithPath: String(directory)).deletingLastPathComponent().path)
-        }
-        prefixes += ["/usr/local", "/usr"]
+    /// The prebuilt UI inside an installed mlflow wheel, the first of `mlflowUISearchPrefixes` to hold
+    /// one, then Debian's python3 dist-packages.
+    /// `currentDirectory` nil: the process's.
+    public static func findInstalledMLflowUI(environment: [String: String], currentDirectory: String? = nil) -> String? {
         let manager = FileManager.default
-        for prefix in prefixes {
-            let lib = prefix + "/lib"
+        let directory = currentDirectory ?? manager.currentDirectoryPath
+        for prefix in mlflowUISearchPrefixes(environment: environment, currentDirectory: directory) {
+            let lib = libDirectory(prefix)
             guard let entries = try? manager.contentsOfDirectory(atPath: lib) else { continue }
             for python in entries.sorted().reversed() where python.hasPrefix("python3") {
                 for packages in ["site-packages", "dist-packages"] {
-                    let candidate = "\(lib)/\(python)/\(packages)/mlflow/server/js/build"
+                    let candidate = "\(lib)/\(python)/\(packages)/\(wheelUIPath)"
                     if manager.fileExists(atPath: candidate + "/index.html") { return candidate }
                 }
             }
         }
-        for candidate in ["/usr/lib/python3/dist-packages/mlflow/server/js/build"]
-        where manager.fileExists(atPath: candidate + "/index.html") {
+        for candidate in [debianUIFolder] where manager.fileExists(atPath: candidate + "/index.html") {
             return candidate
         }
         return nil
     }
+
+    /// The environments looked in, in order: the active virtual environment (`VIRTUAL_ENV`,
+    /// `CONDA_PREFIX`), the `.venv` of the current directory (where `make serve` installs mlflow), the
+    /// prefix of each folder on PATH, `/usr/local`, `/usr`; each once.
+    public static func mlflowUISearchPrefixes(environment: [String: String], currentDirectory: String) -> [String] {
+        var prefixes: [String] = []
+        for variable in ["VIRTUAL_ENV", "CONDA_PREFIX"] {
+            if let value = environment[variable], !value.isEmpty { prefixes.append(value) }
+        }
+        prefixes.append((currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/") + ".venv")
+        for directory in (environment["PATH"] ?? "").split(separator: ":") where !directory.isEmpty {
+            prefixes.append(URL(fileURLWithPath: String(directory)).deletingLastPathComponent().path)
+        }
+        prefixes += ["/usr/local", "/usr"]
+        var seen = Set<String>()
+        return prefixes.filter { seen.insert($0).inserted }
+    }
+
+    /// The places `findInstalledMLflowUI` looks, as a person reads them (for the error that found none).
+    public static func mlflowUISearchedPlaces(environment: [String: String], currentDirectory: String? = nil)
+        -> [String] {
+        let directory = currentDirectory ?? FileManager.default.currentDirectoryPath
+        return mlflowUISearchPrefixes(environment: environment, currentDirectory: directory).map {
+            "\(libDirectory($0))/python3*/{site,dist}-packages/\(wheelUIPath)"
+        } + [debianUIFolder]
+    }
+
+    /// `<prefix>/lib` (`/lib` for the root, whose `bin` is on PATH).
+    static func libDirectory(_ prefix: String) -> String { (prefix.hasSuffix("/") ? prefix : prefix + "/") + "lib" }
+
+    static let wheelUIPath = "mlflow/server/js/build"
+    static let debianUIFolder = "/usr/lib/python3/dist-packages/mlflow/server/js/build"
 }

@@ -28,8 +28,26 @@ extension SQLRegistryStore {
                  .text(resolved.source), .text(resolved.storageLocation), .text(resolved.runId),
                  .text(request.runLink ?? ""), resolved.modelId.map(SQLValue.text) ?? .null])
             for tag in request.tags { try Self.upsertVersionTag(connection, request.name, version, tag) }
+            if let modelId = resolved.modelId, !modelId.isEmpty, !PromptVersionSource.isPromptRequest(request.tags) {
+                try Self.linkLoggedModel(connection, modelId: modelId, name: request.name, version: version)
+            }
             return try Self.loadVersion(connection, request.name, version)
         }
+    }
+
+    /// Adds the new version to its logged model's `mlflow.modelVersions` tag, as MLflow's server does
+    /// after creating it, in the same transaction (the model's row locked first, so two versions made
+    /// from one model at once both stay listed). A model that is not there has nothing to tag.
+    static func linkLoggedModel(_ connection: any SQLConnection, modelId: String, name: String, version: Int64) throws {
+        guard let experimentKey = try connection.queryFirst(
+            "SELECT experiment_id FROM logged_models WHERE model_id = ?" + connection.forUpdate,
+            [.text(modelId)], { $0.int64(0) }) else { return }
+        let existing = try connection.queryFirst(
+            "SELECT tag_value FROM logged_model_tags WHERE model_id = ? AND tag_key = ?",
+            [.text(modelId), .text(LoggedModelVersionsTag.key)]) { $0.optionalString(0) } ?? nil
+        let value = LoggedModelVersionsTag.appending(name: name, version: version, to: existing)
+        try SQLTrackingStore.upsertModelTags(connection, modelId: modelId, experimentKey: experimentKey,
+                                             tags: [Tag(key: LoggedModelVersionsTag.key, value: value)])
     }
 
     public func getModelVersion(name: String, version: String) throws -> ModelVersion {

@@ -21,6 +21,7 @@ extension SQLRegistryStore {
             return ResolvedModelSource(source: request.source, storageLocation: request.source,
                                        runId: request.runId ?? "", modelId: request.modelId)
         }
+        try ModelSourceRules.refuseRemoteFileHost(request.source)
         if let scheme = ModelSourceRules.rejectedHostAddressedScheme(request.source) {
             throw MLflowError.invalidParameter(ModelSourceRules.hostAddressedMessage(scheme: scheme))
         }

@@ -34,6 +34,15 @@ extension SQLTrackingStore {
         }
     }
 
+    public func updateRunTag(runId: String, key: String, _ newValue: (String?) throws -> String) throws {
+        try database.write { connection in
+            try Self.activeRunState(connection, runId)
+            let current = try connection.queryFirst(
+                "SELECT value FROM tags WHERE run_uuid = ? AND key = ?", [.text(runId), .text(key)]) { $0.optionalString(0) }
+            try Self.upsertRunTag(connection, runId: runId, key: key, value: try newValue(current ?? nil))
+        }
+    }
+
     /// MLflow rejects a batch naming one param key twice, even with the same value.
     static func requireUniqueParamKeys(_ params: [Param]) throws {
         var seen = Set<String>()

@@ -22,12 +22,11 @@ public enum ModelSourceRules {
     }
 
     /// `is_local_uri`: a plain path, or `file:` naming no host (or localhost).
-    public static func isLocal(_ source: String) -> Bool {
-        let uri = ModelSourceURI(source)
-        if uri.scheme.isEmpty { return true }
-        guard uri.scheme == "file" else { return false }
-        guard let host = uri.hostname else { return true }
-        return host == "." || host.hasPrefix("localhost") || host.hasPrefix("127.0.0.1")
+    public static func isLocal(_ source: String) -> Bool { LocalURI.isLocal(source) }
+
+    /// `is_local_uri`'s refusal of a `file:` URI naming a remote host (`LocalURI`).
+    public static func refuseRemoteFileHost(_ source: String) throws(MLflowError) {
+        try LocalURI.refuseRemoteFileHost(source)
     }
 
     /// `local_file_uri_to_path`: the path of a `file:` URI, unquoted; a plain path as it is.
