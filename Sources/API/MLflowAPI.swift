@@ -72,7 +72,12 @@ public struct MLflowAPI: HTTPHandler {
                                            ObservationMiddleware(observability: observability),
                                            RoutingMiddleware(router: router)]
         if let audit = parts.audit {
-            stages.append(AuditMiddleware(audit: APIAudit(sink: audit, roles: access.map { AuditRoleCache(store: $0.store) })))
+            var auditStage = AuditMiddleware(audit: APIAudit(sink: audit, roles: access.map { AuditRoleCache(store: $0.store) }))
+            if let traces = stores.traces {
+                // A failed lookup leaves the record without an experiment; it never refuses the request.
+                auditStage.traceExperiment = { traceId in (try? traces.experimentId(ofTrace: traceId)) ?? nil }
+            }
+            stages.append(auditStage)
         }
         stages += [InsecureRefusalMiddleware(transport: transport), SignInMiddleware(access: access, ui: ui)]
         let dispatcher = RouteDispatcher(router: router, artifactProxy: ArtifactProxyRoutes(service: artifacts),

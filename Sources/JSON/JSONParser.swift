@@ -5,12 +5,15 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String { "\(message) at byte \(offset)" }
 }
 
-/// A strict RFC 8259 parser over bytes, with a nesting limit so hostile input can't exhaust the stack.
+/// A strict RFC 8259 parser over bytes, with a nesting limit so hostile input can't exhaust the stack,
+/// and optionally a limit on how many values a document may hold (each costs far more in memory
+/// than its bytes: `[]` is two bytes and an array value), for callers that must bound the tree.
 public struct JSONParser {
     public static let defaultMaxDepth = 64
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+                             maxValues: Int = .max) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, maxValues: maxValues)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -18,17 +21,20 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8), maxDepth: maxDepth)
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth,
+                             maxValues: Int = .max) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth, maxValues: maxValues)
     }
 
     private let bytes: [UInt8]
     private let maxDepth: Int
+    private var valuesLeft: Int
     private var index = 0
 
-    private init(bytes: [UInt8], maxDepth: Int) {
+    private init(bytes: [UInt8], maxDepth: Int, maxValues: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.valuesLeft = maxValues
     }
 
     private func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: index) }
@@ -44,6 +50,8 @@ public struct JSONParser {
 
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
+        guard valuesLeft > 0 else { throw error("too many values") }
+        valuesLeft -= 1
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)

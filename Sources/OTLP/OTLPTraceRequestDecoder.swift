@@ -14,6 +14,12 @@ public enum OTLPTraceRequestDecoder {
     /// nesting; the parser's default (64) would stop JSON at about 14 list levels.
     public static let maxJSONDepth = 12 + 4 * maxAnyValueDepth
 
+    /// Nested messages (spans, events, links, attributes, values in lists) one protobuf body may
+    /// hold: a large batch is a few tens of thousands; a million empty events in a 2 kB gzip body took
+    /// 370 MB to store (break-in review 3). OTLP/JSON spends about four values per element.
+    public static let maxElements = 250_000
+    public static let maxJSONValues = 4 * maxElements
+
     /// A protobuf body.
     public static func decodeProtobuf(_ body: [UInt8]) throws(OTLPDecodingError) -> OTLPExportRequest {
         try body.withUnsafeBufferPointer { buffer in
@@ -39,7 +45,7 @@ public enum OTLPTraceRequestDecoder {
     public static func decodeJSON(_ body: [UInt8]) throws(OTLPDecodingError) -> OTLPExportRequest {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(body, maxDepth: maxJSONDepth)
+            document = try JSONParser.parse(body, maxDepth: maxJSONDepth, maxValues: maxJSONValues)
         } catch {
             throw OTLPDecodingError("invalid JSON: \(error.message)", at: .byteOffset(error.offset))
         }
@@ -48,7 +54,7 @@ public enum OTLPTraceRequestDecoder {
 
     // The buffer closures are not typed-throwing, so the error travels back in a Result.
     private static func decodeResult(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<OTLPExportRequest, OTLPDecodingError> {
-        var reader = ProtobufReader(buffer)
+        var reader = ProtobufReader(buffer, maxMessages: maxElements)
         do {
             return .success(try OTLPProtobufDecoding.request(&reader))
         } catch {

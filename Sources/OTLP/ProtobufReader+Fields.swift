@@ -3,6 +3,8 @@
 extension ProtobufReader {
     mutating func message(_ tag: ProtobufTag, _ field: StaticString) throws(OTLPDecodingError) -> ProtobufReader {
         try expect(tag, .lengthDelimited, field)
+        guard budget.remaining > 0 else { throw error("too many nested messages (elements) in one request", at: tag.offset) }
+        budget.remaining -= 1
         return nested(try readLengthDelimited())
     }
 

@@ -10,17 +10,21 @@ struct ProtobufReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position: Int
     let end: Int
+    /// Nested messages the whole body may still hold, shared by every reader made from this one.
+    let budget: ProtobufMessageBudget
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxMessages: Int = .max) {
         self.bytes = bytes
         self.position = 0
         self.end = bytes.count
+        self.budget = ProtobufMessageBudget(remaining: maxMessages)
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, budget: ProtobufMessageBudget) {
         self.bytes = bytes
         self.position = range.lowerBound
         self.end = range.upperBound
+        self.budget = budget
     }
 
     var isAtEnd: Bool { position >= end }
@@ -94,7 +98,7 @@ struct ProtobufReader {
 
     /// A reader over a nested message's payload (from `readLengthDelimited`), sharing this body's offsets.
     func nested(_ range: Range<Int>) -> ProtobufReader {
-        ProtobufReader(bytes: bytes, range: range)
+        ProtobufReader(bytes: bytes, range: range, budget: budget)
     }
 
     /// The bytes of a range this reader returned (ids are validated without a copy).
@@ -133,5 +137,16 @@ struct ProtobufReader {
             throw error("field \(field) (\(tag.fieldNumber)) has wire type \(tag.wireType), expected \(wireType)",
                         at: tag.offset)
         }
+    }
+}
+
+/// How many nested messages one body may still open. Each costs memory out of proportion to its
+/// bytes (an empty span event is 2 bytes on the wire and a struct, then a JSON object, in memory),
+/// so a small body, or a compressed one, could otherwise make the server hold gigabytes.
+final class ProtobufMessageBudget {
+    var remaining: Int
+
+    init(remaining: Int) {
+        self.remaining = remaining
     }
 }

@@ -36,6 +36,9 @@ public protocol TraceStore: Sendable {
     /// Deletes the experiment's traces older than (or at) `maxTimestampMillis`, oldest first, at
     /// most `maxTraces`; or those of `traceIds`. Returns how many went.
     func deleteTraces(experimentId: String, maxTimestampMillis: Int64?, maxTraces: Int?, traceIds: [String]) throws -> Int
+    /// Where the trace's artifacts (`traces.json`, `attachments/`) are: its experiment's artifact
+    /// location and `traces/<id>/artifacts`, as `startTrace` tags it (MLflow's 404 for an unknown trace).
+    func traceArtifactLocation(traceId: String) throws -> String
     /// The experiment a trace belongs to, nil for an unknown trace (for access checks).
     func experimentId(ofTrace traceId: String) throws -> String?
 }

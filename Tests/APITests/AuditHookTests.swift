@@ -5,6 +5,7 @@ import Observability
 import Storage
 import Synchronization
 import Testing
+import TrackingCore
 @testable import API
 
 /// A sink that keeps records in memory and admits requests while told to.
@@ -40,6 +41,27 @@ struct AuditHookTests {
                                   body: Array(body.utf8))
         request.remoteAddress = "10.0.0.7"
         return request
+    }
+
+    /// Break-in review 3: trace routes recorded no resource, and `+02` was recorded as sent.
+    @Test func traceRoutesRecordTheTracesExperimentInItsCanonicalSpelling() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink()
+        let api = api(sink, store: harness.store)
+        let experiment = try harness.store.createExperiment(name: "traced", artifactLocation: nil, tags: [])
+        _ = try harness.store.startTrace(TraceInfo(traceId: "tr-audited", experimentId: experiment, requestTime: 1, state: .ok))
+        _ = api.handle(request("GET", "/api/3.0/mlflow/traces/tr-audited"))
+        _ = api.handle(request("PATCH", "/api/3.0/mlflow/traces/tr-audited/tags", #"{"key":"k","value":"v"}"#))
+        _ = api.handle(request("GET", "/api/3.0/mlflow/traces/get?trace_id=tr-audited"))
+        _ = api.handle(request("GET", "/ajax-api/3.0/mlflow/get-trace-artifact?request_id=tr-audited"))
+        _ = api.handle(request("POST", "/api/3.0/mlflow/traces/batchGetInfos", #"{"trace_ids":["tr-audited"]}"#))
+        _ = api.handle(request("POST", "/api/2.0/mlflow/traces/delete-traces",
+                               #"{"experiment_id":"+00\#(experiment)","request_ids":["nothing"]}"#))
+        _ = api.handle(request("GET", "/api/3.0/mlflow/traces/tr-unknown"))
+        let records = sink.all
+        #expect(records.count == 7)
+        #expect(records.prefix(6).map(\.resources.experimentId) == Array(repeating: experiment, count: 6))
+        #expect(records[6].resources.experimentId == nil)
     }
 
     @Test func aRecordNamesRouteResourcesOutcomeAndRequestId() throws {

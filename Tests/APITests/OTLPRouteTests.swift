@@ -133,3 +133,46 @@ struct OTLPRouteTests {
         #expect(try harness.store.spans(ofTraces: ["tr-" + Self.traceHex])["tr-" + Self.traceHex]?.count == 1)
     }
 }
+
+/// Break-in review 3: a trace's artifact location was a tag any writer could set (PATCH, or a root
+/// span's `mlflow.traceTag.*` attribute), and the UI's trace artifact read followed it into another
+/// experiment's traces or any local `traces.json`.
+@Suite("Traces: server-owned tags")
+struct TraceServerOwnedTagTests {
+    @Test func clientsCannotMoveWhereATracesArtifactsAreRead() throws {
+        let harness = try AuthHarness(defaultPermission: .read)
+        let experiment = try harness.fixtures("owned").experiment
+        let started = harness.send("POST", "/api/3.0/mlflow/traces",
+                                   #"{"trace":{"trace_info":{"trace_id":"tr-own","trace_location":{"type":"MLFLOW_EXPERIMENT","#
+                                   + #""mlflow_experiment":{"experiment_id":"\#(experiment)"}},"request_time":"2024-01-01T00:00:00Z","#
+                                   + #""state":"OK","tags":{"mlflow.artifactLocation":"/etc","mlflow.trace.spansLocation":"TRACKING_STORE"}}}}"#,
+                                   as: "admin")
+        #expect(started.status == 200)
+        let tags = started.json?["trace"]?["trace_info"]?["tags"]
+        #expect(tags?["mlflow.artifactLocation"]?.stringValue == "/tmp/x/\(experiment)/traces/tr-own/artifacts")
+        #expect(tags?["mlflow.trace.spansLocation"] == nil)
+        for key in ["mlflow.artifactLocation", "mlflow.trace.spansLocation"] {
+            let set = harness.send("PATCH", "/api/3.0/mlflow/traces/tr-own/tags", #"{"key":"\#(key)","value":"/etc"}"#, as: "admin")
+            #expect(set.status == 400)
+            #expect(set.text.contains("is set by the server"))
+            let deleted = harness.send("DELETE", "/api/3.0/mlflow/traces/tr-own/tags", #"{"key":"\#(key)"}"#, as: "admin")
+            #expect(deleted.status == 400)
+        }
+        // Through OTLP: the root span's trace tags may not name them either.
+        var headers: [(name: String, value: String)] = [(name: "Content-Type", value: "application/json"),
+                                                        (name: "x-mlflow-experiment-id", value: experiment)]
+        headers.append((name: "Authorization", value: "Basic " + Data("admin:\(AuthHarness.password("admin"))".utf8).base64EncodedString()))
+        let body = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"11111111111111111111111111111111","#
+            + #""spanId":"2222222222222222","name":"r","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":["#
+            + #"{"key":"mlflow.traceTag.mlflow.artifactLocation","value":{"stringValue":"/etc"}},"#
+            + #"{"key":"mlflow.traceTag.team","value":{"stringValue":"red"}}]}]}]}]}"#
+        let exported = Reply(harness.api.handle(HTTPRequest(method: "POST", target: "/v1/traces", headers: headers,
+                                                            body: Array(body.utf8))))
+        #expect(exported.status == 200, "\(exported.text)")
+        let info = try harness.store.getTraceInfo(traceId: "tr-11111111111111111111111111111111")
+        #expect(info.tag("team") == "red")
+        #expect(info.tag("mlflow.artifactLocation") == "/tmp/x/\(experiment)/traces/tr-11111111111111111111111111111111/artifacts")
+        // The artifact read (`get-trace-artifact`) uses this derived location, never the tag.
+        #expect(try harness.store.traceArtifactLocation(traceId: "tr-own") == "/tmp/x/\(experiment)/traces/tr-own/artifacts")
+    }
+}

@@ -29,6 +29,13 @@ import Testing
         #expect((try? JSONParser.parse(shallow)) != nil)
     }
 
+    @Test func limitsHowManyValuesADocumentHolds() throws {
+        // `[1, {"a": 2}]` holds four values: the array, 1, the object and 2.
+        #expect(try JSONParser.parse(#"[1, {"a": 2}]"#, maxValues: 4) == .array([.integer(1), .object([("a", .integer(2))])]))
+        let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(#"[1, {"a": 2}]"#, maxValues: 3) }
+        #expect(error?.message == "too many values")
+    }
+
     @Test func repeatedKeysReadAsTheLastOne() throws {
         #expect(try JSONParser.parse(#"{"k": 1, "k": 2}"#)["k"] == .integer(2))
     }

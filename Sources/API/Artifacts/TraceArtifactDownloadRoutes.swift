@@ -32,9 +32,8 @@ struct TraceArtifactDownloadRoutes {
         if relative == "traces.json", trace.tag(TraceKeys.spansLocation) == TraceKeys.spansInTrackingStore {
             return try storedSpans(traceId)
         }
-        guard let root = trace.tag(TraceKeys.artifactLocation), !root.isEmpty else {
-            throw MLflowError.notFound("Trace with ID '\(traceId)' has no artifact location.")
-        }
+        // The server's own location for the trace, not its tag: a tag is data a client once sent.
+        let root = try store.traceArtifactLocation(traceId: traceId)
         let (repository, path) = try artifacts.locate(root: root, relative: relative)
         return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
                                              scratchDirectory: artifacts.scratchDirectory)

@@ -5,9 +5,13 @@ extension AuditResources {
     /// the same `RouteRequest`, so the record names the resource that was checked and used), plus the
     /// ids its handler said it created. A field the route does not read is not recorded; a field that
     /// does not parse is left out (the answer says why).
-    init(rule: AccessRule, request: RouteRequest, events: [RouteEvent]) {
+    /// A route that names a trace records the trace's experiment (`traceExperiment`, looked up after
+    /// the fact; nil when unknown). Experiment ids are recorded in their canonical spelling (`+02` is
+    /// experiment `2` to the store and the access check, so to the record too).
+    init(rule: AccessRule, request: RouteRequest, events: [RouteEvent],
+         traceExperiment: (String) -> String? = { _ in nil }) {
         self.init()
-        add(rule, request)
+        add(rule, request, traceExperiment)
         for event in events {
             switch event {
             case .experimentCreated(let id): experimentId = id
@@ -18,9 +22,15 @@ extension AuditResources {
             case .registry: continue
             }
         }
+        experimentId = experimentId.map(Self.canonicalExperimentId)
     }
 
-    private mutating func add(_ rule: AccessRule, _ request: RouteRequest) {
+    /// An experiment id as the store reads it (a decimal integer), else as sent.
+    static func canonicalExperimentId(_ id: String) -> String {
+        Int64(id).map(String.init) ?? id
+    }
+
+    private mutating func add(_ rule: AccessRule, _ request: RouteRequest, _ traceExperiment: (String) -> String?) {
         let fields = try? request.fields()
         switch rule {
         case .experiment:
@@ -44,8 +54,16 @@ extension AuditResources {
         case .registeredModel, .create(.registeredModel):
             registeredModelName = try? fields?.registeredModelName()
             modelVersion = try? fields?.version()
+        case .trace:
+            experimentId = request.parameters["trace_id"].flatMap(traceExperiment)
+        case .traceNamed(_, let field):
+            experimentId = ((try? fields?.string(field)) ?? nil).flatMap(traceExperiment)
+        case .traces(_, let field):
+            if experimentId == nil, let ids = try? fields?.stringList(field), ids.count == 1 {
+                experimentId = traceExperiment(ids[0])
+            }
         case .all(let rules):
-            for rule in rules { add(rule, request) }
+            for rule in rules { add(rule, request, traceExperiment) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
              .notAGrantPattern, .experimentArtifactLocation, .filteredSearch, .transitionDecision, .trace, .traces,
              .traceNamed:

@@ -22,7 +22,10 @@ struct OTLPRoutes {
     static let maxSpansPerRequest = 10_000
 
     var routes: [Route] {
-        [Route("POST", "/v1/traces", access: .experimentInHeader(.update, header: Self.experimentHeader), export)]
+        // The body is spans, never request fields: not parsed as fields (an OTLP/JSON body would be
+        // read twice, once without the OTLP reader's limits).
+        [Route("POST", "/v1/traces", access: .experimentInHeader(.update, header: Self.experimentHeader),
+               fieldsFromQuery: true, export)]
     }
 
     func export(_ request: RouteRequest) throws -> HTTPResponse {

@@ -34,7 +34,7 @@ extension SQLTrackingStore: TraceStore {
                                                        conflict: ["request_id", "key"]),
                 [.text(info.traceId), .text(TraceKeys.artifactLocation),
                  .text(ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts"))])
-            for (key, value) in Self.lastValues(info.tags) where key != TraceKeys.artifactLocation {
+            for (key, value) in Self.lastValues(info.tags) where !TraceKeys.serverOwnedTags.contains(key) {
                 try Self.upsertTraceTag(connection, info.traceId, key, value)
             }
             for (key, value) in Self.lastValues(info.metadata + [Tag(key: TraceKeys.infoFinalized, value: "true")]) {
@@ -72,7 +72,7 @@ extension SQLTrackingStore: TraceStore {
     }
 
     public func setTraceTag(traceId: String, key: String, value: String) throws {
-        let tag = try Validation.validatedTraceTag(key: key, value: value)
+        let tag = try Validation.validatedClientTraceTag(key: key, value: value)
         try database.write { connection in
             try Self.requireTrace(connection, traceId)
             try connection.execute(
@@ -83,6 +83,9 @@ extension SQLTrackingStore: TraceStore {
     }
 
     public func deleteTraceTag(traceId: String, key: String) throws {
+        if TraceKeys.serverOwnedTags.contains(key) {
+            throw MLflowError.invalidParameter("The trace tag '\(key)' is set by the server and cannot be changed.")
+        }
         try database.write { connection in
             try Self.requireTrace(connection, traceId)
             let deleted = try connection.execute("DELETE FROM trace_tags WHERE request_id = ? AND key = ?",
@@ -127,6 +130,18 @@ extension SQLTrackingStore: TraceStore {
                 }
             }
             return doomed.count
+        }
+    }
+
+    /// Where the trace's artifacts are: derived from its experiment's artifact location, never read
+    /// from the trace's tag, so no tag can point a read elsewhere.
+    public func traceArtifactLocation(traceId: String) throws -> String {
+        try database.read { connection in
+            guard let experiment = try Self.traceExperiment(connection, traceId) else { throw Self.traceNotFound(traceId) }
+            let location = try connection.queryFirst(
+                "SELECT artifact_location FROM experiments WHERE experiment_id = ?", [.integer(experiment)]) { $0.string(0) }
+            guard let location else { throw Self.experimentNotFound(experiment) }
+            return ArtifactURI.appending(location, TraceKeys.traceFolder, traceId, "artifacts")
         }
     }
 

@@ -62,6 +62,9 @@ public enum TraceKeys {
     public static let user = "mlflow.trace.user"
     /// The prompt versions a trace used (a JSON list the client keeps; search reads the links).
     public static let linkedPrompts = "mlflow.linkedPrompts"
+    /// Tags only the server sets: where a trace's artifacts and spans are. A client that could set
+    /// them would point its trace's artifact reads at another experiment's files (break-in review 3).
+    public static let serverOwnedTags: Set<String> = [artifactLocation, spansLocation]
     /// The folder of an experiment's artifact location that holds its traces.
     public static let traceFolder = "traces"
 }

@@ -33,6 +33,14 @@ extension Validation {
     }
 
     /// MLflow's `_validate_trace_tag`: a tag name, at most 250 characters; the value truncated to 8,000.
+    /// A tag a client sets (`traces/{id}/tags`): MLflow's rules, and not one the server keeps.
+    public static func validatedClientTraceTag(key: String, value: String) throws(MLflowError) -> Tag {
+        guard !TraceKeys.serverOwnedTags.contains(key) else {
+            throw .invalidParameter("The trace tag '\(key)' is set by the server and cannot be changed.")
+        }
+        return try validatedTraceTag(key: key, value: value)
+    }
+
     public static func validatedTraceTag(key: String, value: String) throws(MLflowError) -> Tag {
         try validateName(key, path: "key")
         try checkLength("key", maxEntityKeyLength, key)
@@ -45,7 +53,9 @@ extension Validation {
     public static func validatedSpanBatch(_ batch: TraceSpanBatch) throws(MLflowError) -> TraceSpanBatch {
         _ = try validatedTraceInfo(TraceInfo(traceId: batch.traceId, experimentId: "", requestTime: 0, state: .ok))
         var checked = batch
-        let keep = { (tag: Tag) -> Tag? in try? validatedTraceTag(key: tag.key, value: tag.value) }
+        let keep = { (tag: Tag) -> Tag? in
+            TraceKeys.serverOwnedTags.contains(tag.key) ? nil : try? validatedTraceTag(key: tag.key, value: tag.value)
+        }
         checked.resourceTags = batch.resourceTags.compactMap(keep)
         checked.root?.tags = (batch.root?.tags ?? []).compactMap(keep)
         checked.root?.requestPreview = batch.root?.requestPreview.map { truncated($0, to: maxTracePreviewLength) }
