@@ -18,6 +18,7 @@ public struct APIObservability: Sendable {
 struct APIEvents: Sendable {
     var runCreated: @Sendable () -> Void = {}
     var metricsLogged: @Sendable (Int) -> Void = { _ in }
+    var spansIngested: @Sendable (Int) -> Void = { _ in }
 
     init() {}
 
@@ -25,5 +26,6 @@ struct APIEvents: Sendable {
         guard let metrics else { return }
         runCreated = { metrics.runsCreated.increment() }
         metricsLogged = { metrics.metricsLogged.increment(by: Double($0)) }
+        spansIngested = { metrics.spansIngested.increment(by: Double($0)) }
     }
 }

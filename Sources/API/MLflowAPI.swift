@@ -56,7 +56,7 @@ public struct MLflowAPI: HTTPHandler {
                 ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
             } ?? [])
             + (stores.traces.map { TraceArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
-            + (stores.traces.map { OTLPRoutes(store: $0, tracking: store).routes } ?? [])
+            + (stores.traces.map { OTLPRoutes(store: $0, tracking: store, events: events).routes } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
             + (access.map { SignupRoutes(access: $0).routes } ?? [])
             + Router.version3Prefixes.flatMap { prefix in

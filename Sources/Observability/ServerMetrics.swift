@@ -9,6 +9,7 @@ public final class ServerMetrics: Sendable {
     public let artifactBytes: Counter
     public let runsCreated: Counter
     public let metricsLogged: Counter
+    public let spansIngested: Counter
 
     public init(version: String, mlflowVersion: String) {
         let registry = self.registry
@@ -25,9 +26,12 @@ public final class ServerMetrics: Sendable {
                                          help: "Artifact bytes through the server, by direction (in, out).")
         runsCreated = registry.counter("swiftrack_runs_created_total", help: "Runs created.")
         metricsLogged = registry.counter("swiftrack_metrics_logged_total", help: "Metric values logged.")
+        spansIngested = registry.counter("swiftrack_spans_ingested_total",
+                                         help: "Trace spans stored from OpenTelemetry exports (POST /v1/traces).")
         // Label-less series exist from the start, so a scrape sees 0 rather than nothing.
         runsCreated.increment(by: 0)
         metricsLogged.increment(by: 0)
+        spansIngested.increment(by: 0)
         inFlight.set(0)
         _ = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
             [(.none, ProcessStats.residentBytes())]

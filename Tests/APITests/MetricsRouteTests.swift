@@ -24,6 +24,12 @@ import Testing
         let batch = #"{"run_id":"\#(runId)","metrics":[{"key":"a","value":1,"timestamp":1},{"key":"b","value":2,"timestamp":1}]}"#
         #expect(api.handle(HTTPRequest(method: "POST", target: "/api/2.0/mlflow/runs/log-batch", headers: json,
                                        body: Array(batch.utf8))).status == 200)
+        let spans = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01010101010101010101010101010101","#
+            + #""spanId":"0202020202020202","name":"a"},{"traceId":"01010101010101010101010101010101","#
+            + #""spanId":"0303030303030303","parentSpanId":"0202020202020202","name":"b"}]}]}]}"#
+        #expect(api.handle(HTTPRequest(method: "POST", target: "/v1/traces",
+                                       headers: json + [(name: "x-mlflow-experiment-id", value: "0")],
+                                       body: Array(spans.utf8))).status == 200)
         _ = api.handle(HTTPRequest(method: "GET", target: "/api/2.0/mlflow/runs/get?run_id=nope"))
         _ = api.handle(HTTPRequest(method: "GET", target: "/nothing/here"))
 
@@ -36,10 +42,11 @@ import Testing
         #expect(text.contains(#"swiftrack_http_requests_total{route="unmatched",method="GET",status="404"} 1"#))
         #expect(text.contains("swiftrack_runs_created_total 1"))
         #expect(text.contains("swiftrack_metrics_logged_total 2"))
+        #expect(text.contains("swiftrack_spans_ingested_total 2"))
         #expect(text.contains(#"swiftrack_http_request_duration_seconds_count{route="/api/2.0/mlflow/runs/log-batch",method="POST"} 1"#))
         #expect(metrics.inFlight.value() == 0)
         let logged = lines.withLock { $0 }
-        #expect(logged.count == 5)  // the scrape itself is logged too
+        #expect(logged.count == 6)  // the scrape itself is logged too
         #expect(logged.first?.contains(#""route":"/api/2.0/mlflow/runs/create","path":"/api/2.0/mlflow/runs/create","status":200"#) == true)
     }
 }

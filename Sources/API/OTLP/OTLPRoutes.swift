@@ -13,6 +13,7 @@ import TrackingCore
 struct OTLPRoutes {
     let store: any TraceStore
     let tracking: any TrackingStore
+    var events = APIEvents()
 
     static let experimentHeader = "x-mlflow-experiment-id"
     /// The run the export's finished traces are linked to (MLflow's `x-mlflow-run-id`).
@@ -53,7 +54,10 @@ struct OTLPRoutes {
                                                + "(at most \(Self.maxSpansPerRequest)); export them in smaller batches.")
         }
         let batches = OTLPSpanRecords.batches(decoded)
-        if !batches.isEmpty { try store.logSpans(experimentId: experimentId, batches) }
+        if !batches.isEmpty {
+            try store.logSpans(experimentId: experimentId, batches)
+            events.spansIngested(decoded.spanCount)
+        }
         try linkFinishedTraces(batches, request, experimentId: experimentId)
         // An empty `ExportTraceServiceResponse` (full success), in the request's encoding.
         return isJSON ? emptyJSONResponse : HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/x-protobuf")])
