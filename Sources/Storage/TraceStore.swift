@@ -22,6 +22,9 @@ public protocol TraceStore: Sendable {
     func linkTracesToRun(traceIds: [String], runId: String) throws
     /// Links prompt versions to an existing trace.
     func linkPromptsToTrace(traceId: String, prompts: [(name: String, version: String)]) throws
+    /// MLflow's trace metrics (the UI overview's charts): aggregates over the experiments' traces,
+    /// spans or assessments.
+    func queryTraceMetrics(_ query: TraceMetricsQuery) throws -> [MetricDataPoint]
     /// The prompt versions (`name/version`) a trace is linked to.
     func linkedPromptVersions(traceId: String) throws -> [String]
     /// MLflow's 404 "Trace with ID '<id>' not found." for an unknown id.

@@ -265,9 +265,9 @@ struct GraphQLRouteTests {
         #expect(count.json == .object([("data_points", .array([.object([
             ("metric_name", .string("trace_count")), ("values", .object([("COUNT", .double(0))]))])]))]))
         #expect(h.post("/mlflow/traces/metrics", """
-            {"experiment_ids":["0"],"metric_name":"latency","aggregations":[{"aggregation_type":"AVG"}]}
+            {"experiment_ids":["0"],"view_type":"TRACES","metric_name":"latency","aggregations":[{"aggregation_type":"AVG"}]}
             """, prefix: "/ajax-api/3.0").json == .object([]))
         #expect(h.post("/mlflow/traces/metrics", #"{"experiment_ids":["0"]}"#, prefix: "/ajax-api/3.0").message?
-            .hasPrefix("Missing value for required parameter 'metric_name'") == true)
+            .hasPrefix("Missing value for required parameter 'view_type'") == true)
     }
 }

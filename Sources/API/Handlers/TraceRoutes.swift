@@ -21,6 +21,7 @@ struct TraceRoutes {
             Route("GET", "/mlflow/traces/batchGet", access: .traces(.read, field: "trace_ids"), batchGet),
             Route("POST", "/mlflow/traces/batchGetInfos", access: .traces(.read, field: "trace_ids"), batchGetInfos),
             Route("POST", "/mlflow/traces/search", access: .filteredSearch, search),
+            Route("POST", "/mlflow/traces/metrics", access: .filteredSearch, metrics),
             Route("PATCH", "/mlflow/traces/{trace_id}/tags", access: .trace(.update), setTag),
             Route("DELETE", "/mlflow/traces/{trace_id}/tags", access: .trace(.delete), deleteTag),
         ] + shared
@@ -114,6 +115,22 @@ struct TraceRoutes {
         if !page.items.isEmpty { members.append(("traces", .array(page.items.map(\.json)))) }
         if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
         return jsonResponse(.object(members))
+    }
+
+    /// The UI overview's aggregates, over the listed experiments the caller may read.
+    func metrics(_ request: RouteRequest) throws -> HTTPResponse {
+        var query = try request.fields().traceMetricsQuery()
+        if let visibility {
+            query.experimentIds = try visibility.readableExperiments(request).readable(experimentIds: query.experimentIds)
+        }
+        let points = try store.queryTraceMetrics(query)
+        guard !points.isEmpty else { return emptyJSONResponse }
+        return jsonResponse(.object([("data_points", .array(points.map { point in
+            // Protobuf JSON leaves an empty map out.
+            .object([("metric_name", .string(point.metricName))]
+                    + (point.dimensions.isEmpty ? [] : [("dimensions", .object(point.dimensions.map { ($0.0, .string($0.1)) }))])
+                    + [("values", .object(point.values.map { ($0.0, .double($0.1)) }))])
+        }))]))
     }
 
     func setTag(_ request: RouteRequest) throws -> HTTPResponse {

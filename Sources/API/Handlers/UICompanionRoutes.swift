@@ -2,16 +2,14 @@ import JSON
 import TrackingCore
 
 /// The 3.0 reads MLflow's own UI makes on every page beside the tracking API (see
-/// docs/notes/mlflow-ui-calls.md): what the server can do, the (absent) assistant, and the trace
-/// and evaluation-dataset lists. Swiftrack stores no traces, so those answer empty, as MLflow's
-/// server does for an experiment without traces.
+/// docs/notes/mlflow-ui-calls.md): what the server can do, the (absent) assistant, and the
+/// evaluation-dataset list. Swiftrack stores no evaluation datasets yet, so that answers empty, as
+/// MLflow's server does for an experiment without any. (Traces are served by `TraceRoutes`.)
 struct UICompanionRoutes {
     var routes: [Route] {
         Router.version3Prefixes.flatMap { prefix in
             [
                 Route("GET", prefix + "/mlflow/server-info", access: .publicRoute) { _ in jsonResponse(Self.serverInfo) },
-                Route("POST", prefix + "/mlflow/traces/search", access: .filteredSearch, Self.nothingStored),
-                Route("POST", prefix + "/mlflow/traces/metrics", access: .filteredSearch, Self.traceMetrics),
                 Route("POST", prefix + "/mlflow/datasets/search", access: .filteredSearch, Self.nothingStored),
             ]
         } + [
@@ -57,22 +55,4 @@ struct UICompanionRoutes {
     }
 
     /// With no traces, a plain count is one zero point; anything bucketed or averaged has no points.
-    static func traceMetrics(_ request: RouteRequest) throws -> HTTPResponse {
-        let fields = try request.fields()
-        guard fields.raw("experiment_ids") != nil else { throw RequestFields.missing("experiment_ids") }
-        guard let metric = try fields.string("metric_name") else { throw RequestFields.missing("metric_name") }
-        let counts: Bool
-        if case .array(let aggregations)? = fields.raw("aggregations") {
-            counts = aggregations.contains { $0["aggregation_type"] == .string("COUNT") }
-        } else {
-            counts = false
-        }
-        let bucketed = fields.raw("time_interval_seconds") != nil
-        let grouped: Bool
-        if case .array(let dimensions)? = fields.raw("dimensions") { grouped = !dimensions.isEmpty } else { grouped = false }
-        guard counts, !bucketed, !grouped else { return jsonResponse(.object([])) }
-        return jsonResponse(.object([("data_points", .array([.object([
-            ("metric_name", .string(metric)), ("values", .object([("COUNT", .double(0))])),
-        ])]))]))
-    }
 }
