@@ -44,7 +44,7 @@ enum OTLPSpanRecords {
     /// The span's attributes as MLflow stores them: each value as JSON text, the trace's request id set.
     static func attributes(_ span: OTLPSpan, traceId: String) -> [(String, String)] {
         OTLPKeyValue.dictionary(span.attributes.map { ($0.key, attributeText($0.value.decoded)) }
-                                + [(requestIdKey, SpanAttributeText.dumps(.string(traceId)))])
+                                + [(requestIdKey, PythonFormatting.jsonDumps(.string(traceId), ensureASCII: false))])
     }
 
     /// A value as JSON text, except a string that is itself the JSON of a string, object or array:
@@ -57,7 +57,7 @@ enum OTLPSpanRecords {
             default: break
             }
         }
-        return SpanAttributeText.dumps(value)
+        return PythonFormatting.jsonDumps(value, ensureASCII: false)
     }
 
     static func record(_ span: OTLPSpan, traceId: String, attributes: [(String, String)]) -> TraceSpan {
@@ -130,7 +130,7 @@ enum OTLPSpanRecords {
         OTLPKeyValue.dictionary(attributes.map { ($0.key, $0.value.decoded) }).compactMap { key, value in
             if key.hasPrefix("telemetry.sdk.") || key.hasPrefix("mlflow.") { return nil }
             if case .string(let text) = value { return Tag(key: key, value: text) }
-            return Tag(key: key, value: SpanAttributeText.dumps(value))
+            return Tag(key: key, value: PythonFormatting.jsonDumps(value, ensureASCII: false))
         }
     }
 }

@@ -56,17 +56,8 @@ enum RunFilterSQL {
     /// A param or tag: `IS [NOT] NULL` tests presence; other comparators need the key present and matching.
     private static func keyValue(table: String, _ comparison: SearchComparison, alias: String,
                                  dialect: SQLDialect) throws -> SQLFragment {
-        let keyMatch = try dialect.compareText("\(alias).key", .equal, .string(comparison.key.name))
-        switch comparison.comparator {
-        case .isNull:
-            let present = exists(from: "\(table) AS \(alias)", alias: alias, conditions: [keyMatch])
-            return SQLFragment("NOT \(present.sql)", present.bindings)
-        case .isNotNull:
-            return exists(from: "\(table) AS \(alias)", alias: alias, conditions: [keyMatch])
-        default:
-            let valueMatch = try dialect.compareText("\(alias).value", comparison.comparator, comparison.value)
-            return exists(from: "\(table) AS \(alias)", alias: alias, conditions: [keyMatch, valueMatch])
-        }
+        try KeyValueFilterSQL.condition(table: table, alias: alias, owner: "\(alias).run_uuid = runs.run_uuid",
+                                        key: comparison.key.name, comparison.comparator, comparison.value, dialect: dialect)
     }
 
     /// A dataset logged as an input of the run, by name, digest or context (the input tag mlflow.data.context).

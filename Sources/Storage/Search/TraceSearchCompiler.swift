@@ -167,19 +167,9 @@ enum TraceSearchCompiler {
                 + "AND \(alias).destination_id = ?)", [.text(value)])
     }
 
-    /// `IS [NOT] NULL` tests presence; other comparators need the key present and its value matching.
     private static func keyValue(_ table: String, _ key: String, _ comparison: TraceSearchFilter.Comparison,
                                  alias: String, dialect: SQLDialect) throws -> SQLFragment {
-        var conditions = [SQLFragment("\(alias).request_id = t.request_id"),
-                          try dialect.compareText("\(alias).key", .equal, .string(key))]
-        switch comparison.comparator {
-        case .isNull, .isNotNull:
-            break
-        default:
-            conditions.append(try dialect.compareText("\(alias).value", comparison.comparator, comparison.value))
-        }
-        let body = SQLFragment.joined(conditions, separator: " AND ")
-        let exists = SQLFragment("EXISTS (SELECT 1 FROM \(table) AS \(alias) WHERE \(body.sql))", body.bindings)
-        return comparison.comparator == .isNull ? SQLFragment("NOT \(exists.sql)", exists.bindings) : exists
+        try KeyValueFilterSQL.condition(table: table, alias: alias, owner: "\(alias).request_id = t.request_id", key: key,
+                                        comparison.comparator, comparison.value, dialect: dialect)
     }
 }

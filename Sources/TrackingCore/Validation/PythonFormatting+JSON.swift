@@ -1,18 +1,51 @@
 public import JSON
 
 extension PythonFormatting {
-    /// Python's `json.dumps(value)` with its defaults (`", "` and `": "`, non-ASCII escaped, keys in
-    /// the order given): the bytes MLflow writes into tags and webhook payloads.
-    public static func jsonDumps(_ value: JSONValue) -> String {
+    /// Python's `json.dumps(value)` with its defaults (`", "` and `": "`, keys in the order given,
+    /// `NaN` and `Infinity` for non-finite numbers): the bytes MLflow writes into tags and webhook
+    /// payloads (non-ASCII escaped), and into span attributes (`ensureASCII: false`, as MLflow's
+    /// tracing dumps them).
+    public static func jsonDumps(_ value: JSONValue, ensureASCII: Bool = true) -> String {
         switch value {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .integer(let number): return String(number)
-        case .double(let number): return number.description
-        case .string(let text): return jsonString(text)
-        case .array(let elements): return "[" + elements.map(jsonDumps).joined(separator: ", ") + "]"
+        case .double(let number):
+            if number.isNaN { return "NaN" }
+            if number.isInfinite { return number > 0 ? "Infinity" : "-Infinity" }
+            return number.description
+        case .string(let text): return ensureASCII ? jsonString(text) : jsonStringKeepingUnicode(text)
+        case .array(let elements):
+            return "[" + elements.map { jsonDumps($0, ensureASCII: ensureASCII) }.joined(separator: ", ") + "]"
         case .object(let members):
-            return "{" + members.map { jsonString($0.0) + ": " + jsonDumps($0.1) }.joined(separator: ", ") + "}"
+            return "{" + members.map {
+                (ensureASCII ? jsonString($0.0) : jsonStringKeepingUnicode($0.0)) + ": " + jsonDumps($0.1, ensureASCII: ensureASCII)
+            }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// `json.dumps` of a string with `ensure_ascii=False`: only quotes, backslashes and control
+    /// characters escaped.
+    public static func jsonStringKeepingUnicode(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 }
