@@ -46,6 +46,7 @@ SCENARIOS = [
     ("log-batch", "log-batch", [64]),
     ("get-history", "get-history", [16]),
     ("mixed", "mixed", [64, 200]),
+    ("otlp-export", "otlp-export", [64]),
     ("search-end", "search-runs", [64]),
 ]
 IDLE_CORES = 0.15    # below this CPU share a server counts as idle between windows
@@ -126,7 +127,7 @@ def settle(server, cluster, limit=60.0):
 
 def script_args(server, ids, script, clients):
     """Arguments of a scenario's script; the write scenarios get fresh runs of their own."""
-    if script in ("create-run", "mixed"):
+    if script in ("create-run", "mixed", "otlp-export"):
         return {"experiment": ids["bench-write"]}
     if script == "search-runs":
         return {"experiment": ids["bench-search"]}

@@ -1,0 +1,48 @@
+-- POST /v1/traces: one finished trace per request, as an OpenTelemetry SDK's batch exporter or the
+-- mlflow client sends it: a root span and four children (an LLM call with its messages, a
+-- retriever, two tools), OTLP/JSON with hex ids, into experiment=ID (x-mlflow-experiment-id).
+-- Every request is a new trace: the trace id carries the thread and a counter.
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local common = dofile(here .. "common.lua")
+local experiment, n
+
+function init(args)
+  experiment = common.require(common.args(args), "experiment")
+  n = 0
+end
+
+local function span(trace, id, parent, name, kind, start, stop, attrs)
+  local parent_field = parent and string.format('"parentSpanId":"%s",', parent) or ""
+  return string.format(
+    '{"traceId":"%s","spanId":"%s",%s"name":"%s","kind":1,"startTimeUnixNano":"%d","endTimeUnixNano":"%d",'
+      .. '"status":{"code":1},"attributes":[{"key":"mlflow.spanType","value":{"stringValue":"\\"%s\\""}},%s]}',
+    trace, id, parent_field, name, start, stop, kind, attrs)
+end
+
+function request()
+  n = n + 1
+  local trace = string.format("%08x%08x%016x", thread_index + 1, n, os.time())
+  local function id(k) return string.format("%08x%07x%x", thread_index + 1, n % 0x10000000, k) end
+  local root = id(0)
+  local t = common.now_ms() * 1000000
+  local inputs = '{"key":"mlflow.spanInputs","value":{"stringValue":"{\\"question\\": \\"What is the capital of France?\\"}"}}'
+  local outputs = '{"key":"mlflow.spanOutputs","value":{"stringValue":"\\"Paris is the capital of France.\\""}}'
+  local messages = '{"key":"mlflow.spanInputs","value":{"stringValue":"{\\"messages\\": [{\\"role\\": \\"system\\", '
+    .. '\\"content\\": \\"You answer geography questions briefly.\\"}, {\\"role\\": \\"user\\", \\"content\\": '
+    .. '\\"What is the capital of France?\\"}]}"}},{"key":"llm.model","value":{"stringValue":"gpt-4o-mini"}},'
+    .. '{"key":"llm.tokens","value":{"intValue":"42"}}'
+  local spans = {
+    span(trace, root, nil, "agent", "AGENT", t, t + 250000000, inputs .. "," .. outputs),
+    span(trace, id(1), root, "retrieve", "RETRIEVER", t + 1000000, t + 40000000, inputs),
+    span(trace, id(2), root, "chat", "LLM", t + 41000000, t + 200000000, messages .. "," .. outputs),
+    span(trace, id(3), root, "lookup", "TOOL", t + 201000000, t + 220000000, inputs),
+    span(trace, id(4), root, "format", "TOOL", t + 221000000, t + 249000000, outputs),
+  }
+  local body = '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bench"}}]},'
+    .. '"scopeSpans":[{"scope":{"name":"bench"},"spans":[' .. table.concat(spans, ",") .. ']}]}]}'
+  return wrk.format("POST", "/v1/traces", { ["Content-Type"] = "application/json", ["x-mlflow-experiment-id"] = experiment }, body)
+end
+
+function response(status, headers, body) common.count(status, body) end
+
+done = common.done("otlp-export")
