@@ -567,7 +567,7 @@ def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
 
 @needs_browser
 @pytest.mark.timeout(240)
-def test_mobile_width(server, seeded):
+def test_mobile_width(server, seeded, traced):
     small = Browser(width=390, height=844)
     # Headless Chromium keeps windows at least 500 px wide: emulate the phone's viewport instead.
     small.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
@@ -581,6 +581,12 @@ def test_mobile_width(server, seeded):
         small.open(server + f"/#/runs/{seeded['small'][0]}", ready=".chart svg path.series")
         small.settle(quiet=0.3)
         small.screenshot("builtin-run-mobile")
+        assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        small.open(server + f"/#/experiments/{traced['experiment_id']}/traces", ready="#traces tbody tr")
+        assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        small.open(server + f"/#/traces/{traced['answered']}", ready="#span-inputs pre")
+        small.settle(quiet=0.3)
+        small.screenshot("builtin-trace-mobile")
         assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
         assert small.problems() == []
     finally:
