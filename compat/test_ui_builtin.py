@@ -434,7 +434,10 @@ def traced(server):
         def filler(i):
             return i * i
 
-        for i in range(TRACE_FILLERS):
+        with mlflow.start_run(experiment_id=experiment_id) as run:
+            filler(0)   # the oldest trace, made inside a run
+        in_run = mlflow.get_last_active_trace_id()
+        for i in range(1, TRACE_FILLERS):
             filler(i)
         time.sleep(0.02)
         answer("how long do refunds take?")
@@ -456,7 +459,7 @@ def traced(server):
         "max_results": 100})
     assert len(found.json()["traces"]) == TRACE_FILLERS + 3, found.text
     return {"experiment_id": experiment_id, "experiment": name, "answered": answered, "failed": failed,
-            "attacked": attacked}
+            "attacked": attacked, "run_id": run.info.run_id, "in_run": in_run}
 
 
 @needs_browser
@@ -502,9 +505,16 @@ def test_traces_table_filters_and_pages(server, traced, browser):
     assert "Invalid comparator" in by_css(browser, ".error")[0].text
     problems = browser.problems()
     assert problems and all("traces/search" in p and "400" in p for p in problems), problems
-    # The Runs tab goes back to the runs.
+    # The Runs tab goes back to the runs; a run's page links to the traces made inside it.
     by_css(browser, "#tab-runs")[0].click()
     browser.wait_for("#tab-runs[aria-current=page]")
+    browser.wait_for(f"#runs tr[data-run-id='{traced['run_id']}'] a")
+    by_css(browser, f"#runs tr[data-run-id='{traced['run_id']}'] a")[0].click()
+    browser.wait_for("#run-traces")
+    by_css(browser, "#run-traces")[0].click()
+    wait_until(lambda: ids() == [traced["in_run"]], what="the run's one trace")
+    assert by_css(browser, "input[name=trace-filter]")[0].get_attribute("value") == f"attribute.run_id = '{traced['run_id']}'"
+    assert browser.problems() == []
 
 
 @needs_browser
