@@ -452,6 +452,7 @@ def traced(server):
         mlflow.flush_trace_async_logging()
         mlflow.log_feedback(trace_id=answered, name="helpfulness", value=True, rationale="cites the refund policy",
                             source=AssessmentSource(source_type="HUMAN", source_id="reviewer@example.com"))
+        mlflow.log_expectation(trace_id=answered, name="expected_facts", value={"refund_days": 30})
     finally:
         mlflow.set_tracking_uri(previous)
     found = requests.post(server + "/ajax-api/3.0/mlflow/traces/search", timeout=15, json={
@@ -542,11 +543,12 @@ def test_a_trace_page_shows_its_span_tree_inputs_and_feedback(server, traced, br
     assert '"doc": "refund-policy.md"' in by_css(browser, "#span-outputs pre")[0].text
     assert "mlflow.spanFunctionName" in by_css(browser, "#span-attributes")[0].text
     assert "span=" in browser.driver.current_url   # the selection is in the address
-    # The feedback: name, value, source and rationale.
-    feedback = by_css(browser, "#assessments tbody tr")
-    assert len(feedback) == 1
-    cells = [c.text for c in feedback[0].find_elements("css selector", "td")]
-    assert cells == ["helpfulness", "feedback", "true", "HUMAN: reviewer@example.com", "cites the refund policy"]
+    # The feedback (name, value, source and rationale) and the expectation (a JSON value).
+    rows = {r.find_element("css selector", "td").text: [c.text for c in r.find_elements("css selector", "td")]
+            for r in by_css(browser, "#assessments tbody tr")}
+    assert rows["helpfulness"] == ["helpfulness", "feedback", "true", "HUMAN: reviewer@example.com", "cites the refund policy"]
+    assert rows["expected_facts"][:3] == ["expected_facts", "expectation", '{\n  "refund_days": 30\n}']
+    assert len(rows) == 2
     browser.settle(quiet=0.3)
     browser.screenshot("builtin-trace")
     assert browser.problems() == []
