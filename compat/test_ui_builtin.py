@@ -396,9 +396,190 @@ def test_errors_show_the_servers_code_and_message(server, seeded, browser):
     assert problems and all("runs/search" in p and "400" in p for p in problems), problems
 
 
+TRACE_FILLERS = 24   # with the three below, 27 traces: two pages of 25
+HOSTILE = "<img src=x onerror='window.__pwned = 1'>"
+
+
+@pytest.fixture(scope="module")
+def traced(server):
+    """An experiment with traces made by the official client: a call with a nested span and a
+    human's feedback, a failing call, one whose span carries HTML, and fillers for a second page."""
+    import mlflow
+    from mlflow.entities import AssessmentSource
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(server)
+    try:
+        name = f"ui-traces-{uuid.uuid4().hex[:6]}"
+        experiment_id = mlflow.set_experiment(name).experiment_id
+
+        @mlflow.trace(span_type="RETRIEVER")
+        def retrieve(question):
+            return [{"doc": "refund-policy.md", "score": 0.93}]
+
+        @mlflow.trace(span_type="CHAIN")
+        def answer(question):
+            docs = retrieve(question)
+            return {"answer": "Refunds take 30 days.", "sources": [d["doc"] for d in docs]}
+
+        @mlflow.trace(span_type="TOOL")
+        def failing(order):
+            raise ValueError("the billing tool broke")
+
+        @mlflow.trace
+        def hostile(text):
+            mlflow.get_current_active_span().set_attribute("note", HOSTILE)
+            return text
+
+        @mlflow.trace
+        def filler(i):
+            return i * i
+
+        with mlflow.start_run(experiment_id=experiment_id) as run:
+            filler(0)   # the oldest trace, made inside a run
+        in_run = mlflow.get_last_active_trace_id()
+        for i in range(1, TRACE_FILLERS):
+            filler(i)
+        time.sleep(0.02)
+        answer("how long do refunds take?")
+        answered = mlflow.get_last_active_trace_id()
+        time.sleep(0.02)
+        with pytest.raises(ValueError):
+            failing("order-17")
+        failed = mlflow.get_last_active_trace_id()
+        time.sleep(0.02)
+        hostile(HOSTILE)
+        attacked = mlflow.get_last_active_trace_id()
+        mlflow.flush_trace_async_logging()
+        mlflow.log_feedback(trace_id=answered, name="helpfulness", value=True, rationale="cites the refund policy",
+                            source=AssessmentSource(source_type="HUMAN", source_id="reviewer@example.com"))
+        mlflow.log_expectation(trace_id=answered, name="expected_facts", value={"refund_days": 30})
+    finally:
+        mlflow.set_tracking_uri(previous)
+    found = requests.post(server + "/ajax-api/3.0/mlflow/traces/search", timeout=15, json={
+        "locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": experiment_id}}],
+        "max_results": 100})
+    assert len(found.json()["traces"]) == TRACE_FILLERS + 3, found.text
+    return {"experiment_id": experiment_id, "experiment": name, "answered": answered, "failed": failed,
+            "attacked": attacked, "run_id": run.info.run_id, "in_run": in_run}
+
+
 @needs_browser
 @pytest.mark.timeout(240)
-def test_mobile_width(server, seeded):
+def test_traces_table_filters_and_pages(server, traced, browser):
+    browser.open(server + f"/#/experiments/{traced['experiment_id']}", ready="#tab-traces")
+    by_css(browser, "#tab-traces")[0].click()
+    browser.wait_for("#traces tbody tr")
+    browser.settle(quiet=0.3)
+    rows = lambda: by_css(browser, "#traces tbody tr")
+    ids = lambda: [r.get_attribute("data-trace-id") for r in rows()]
+    assert len(rows()) == 25 and "Page 1" in browser.text()
+    assert ids()[:3] == [traced["attacked"], traced["failed"], traced["answered"]]   # newest first
+    answered = rows()[2].text
+    assert "answer" in answered and "OK" in answered and traced["answered"][:11] in answered
+    assert "how long do refunds take?" in answered and "Refunds take 30 days." in answered
+    assert "ERROR" in rows()[1].text and "failing" in rows()[1].text
+    assert by_css(browser, "#tab-traces[aria-current=page]") and by_css(browser, "h1")[0].text == traced["experiment"]
+    browser.screenshot("builtin-traces")
+    searches = bodies(browser, "traces/search")
+    assert searches and all('"max_results":25' in b and "timestamp_ms DESC" in b for b in searches), searches
+    # The second page: the two oldest fillers.
+    by_css(browser, ".pager button:last-child")[0].click()
+    wait_until(lambda: "Page 2" in browser.text() and len(rows()) == 2, what="page 2")
+    assert all("filler" in r.text for r in rows())
+    assert any('"page_token"' in b for b in bodies(browser, "traces/search"))
+    # MLflow's trace filter grammar narrows the table; the address keeps it.
+    box = by_css(browser, "input[name=trace-filter]")[0]
+    box.send_keys("trace.status = 'ERROR'\n")
+    wait_until(lambda: ids() == [traced["failed"]], what="only the failing trace")
+    assert "Page 1" in browser.text()
+    browser.driver.refresh()
+    browser.wait_for("#traces tbody tr")
+    assert by_css(browser, "input[name=trace-filter]")[0].get_attribute("value") == "trace.status = 'ERROR'"
+    wait_until(lambda: ids() == [traced["failed"]], what="same rows after reload")
+    assert browser.problems() == []
+    # A filter the grammar refuses: the server's error code and message.
+    box = by_css(browser, "input[name=trace-filter]")[0]
+    box.clear()
+    box.send_keys("trace.status === 'ERROR'\n")
+    browser.wait_for(".error")
+    assert "INVALID_PARAMETER_VALUE" in by_css(browser, ".error")[0].text
+    assert "Invalid comparator" in by_css(browser, ".error")[0].text
+    problems = browser.problems()
+    assert problems and all("traces/search" in p and "400" in p for p in problems), problems
+    # The Runs tab goes back to the runs; a run's page links to the traces made inside it.
+    by_css(browser, "#tab-runs")[0].click()
+    browser.wait_for("#tab-runs[aria-current=page]")
+    browser.wait_for(f"#runs tr[data-run-id='{traced['run_id']}'] a")
+    by_css(browser, f"#runs tr[data-run-id='{traced['run_id']}'] a")[0].click()
+    browser.wait_for("#run-traces")
+    by_css(browser, "#run-traces")[0].click()
+    wait_until(lambda: ids() == [traced["in_run"]], what="the run's one trace")
+    assert by_css(browser, "input[name=trace-filter]")[0].get_attribute("value") == f"attribute.run_id = '{traced['run_id']}'"
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_a_trace_page_shows_its_span_tree_inputs_and_feedback(server, traced, browser):
+    browser.open(server + f"/#/experiments/{traced['experiment_id']}/traces", ready="#traces tbody tr")
+    by_css(browser, f"#traces tr[data-trace-id='{traced['answered']}'] a")[0].click()
+    browser.wait_for("#span-tree")
+    browser.wait_for("#assessments")
+    text = browser.text()
+    assert traced["answered"] in text and "OK" in text and by_css(browser, "h1")[0].text == "answer"
+    assert "mlflow.traceName" in text and "mlflow.trace_schema.version" in text   # tags and metadata
+    # Both spans, the retriever nested in the chain's list item, in that order.
+    nodes = by_css(browser, "#span-tree li.span-node")
+    assert [n.find_element("css selector", ".span-name").text for n in nodes] == ["answer", "retrieve"]
+    assert nodes[0].find_elements("css selector", "li.span-node") == [nodes[1]]
+    assert "CHAIN" in nodes[0].find_element("css selector", "button").text
+    assert "RETRIEVER" in nodes[1].text
+    # The root is selected first: its inputs and outputs, pretty-printed.
+    assert by_css(browser, "#span-detail-h")[0].text == "answer"
+    assert '"question": "how long do refunds take?"' in by_css(browser, "#span-inputs pre")[0].text
+    assert '"answer": "Refunds take 30 days."' in by_css(browser, "#span-outputs pre")[0].text
+    nodes[1].find_element("css selector", "button").click()
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="the child span selected")
+    assert '"doc": "refund-policy.md"' in by_css(browser, "#span-outputs pre")[0].text
+    assert "mlflow.spanFunctionName" in by_css(browser, "#span-attributes")[0].text
+    assert "span=" in browser.driver.current_url   # the selection is in the address
+    # The feedback (name, value, source and rationale) and the expectation (a JSON value).
+    rows = {r.find_element("css selector", "td").text: [c.text for c in r.find_elements("css selector", "td")]
+            for r in by_css(browser, "#assessments tbody tr")}
+    assert rows["helpfulness"] == ["helpfulness", "feedback", "true", "HUMAN: reviewer@example.com", "cites the refund policy"]
+    assert rows["expected_facts"][:3] == ["expected_facts", "expectation", '{\n  "refund_days": 30\n}']
+    assert len(rows) == 2
+    browser.settle(quiet=0.3)
+    browser.screenshot("builtin-trace")
+    assert browser.problems() == []
+    # A failing trace: ERROR on the trace and its span, with the exception event.
+    browser.open(server + f"/#/traces/{traced['failed']}", ready="#span-detail-h")
+    assert "ERROR" in by_css(browser, "#span-tree .span-status-ERROR")[0].text
+    assert "ValueError: the billing tool broke" in by_css(browser, "#span-detail")[0].text
+    assert "exception" in by_css(browser, "#span-events")[0].text
+    assert browser.problems() == []
+    # An unknown trace: the server's error.
+    browser.open(server + "/#/traces/tr-00000000000000000000000000000000", ready=".error")
+    assert "RESOURCE_DOES_NOT_EXIST" in by_css(browser, ".error")[0].text
+    browser.problems()
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
+    browser.open(server + f"/#/experiments/{traced['experiment_id']}/traces", ready="#traces tbody tr")
+    assert HOSTILE in by_css(browser, f"#traces tr[data-trace-id='{traced['attacked']}']")[0].get_attribute("textContent")
+    browser.open(server + f"/#/traces/{traced['attacked']}", ready="#span-attributes")
+    assert HOSTILE in by_css(browser, "#span-attributes")[0].text
+    assert HOSTILE in by_css(browser, "#span-inputs")[0].text
+    injected = browser.driver.execute_script(
+        "return [document.querySelectorAll('#main img').length, window.__pwned === undefined]")
+    assert injected == [0, True]
+    assert browser.problems() == []
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_mobile_width(server, seeded, traced):
     small = Browser(width=390, height=844)
     # Headless Chromium keeps windows at least 500 px wide: emulate the phone's viewport instead.
     small.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
@@ -412,6 +593,12 @@ def test_mobile_width(server, seeded):
         small.open(server + f"/#/runs/{seeded['small'][0]}", ready=".chart svg path.series")
         small.settle(quiet=0.3)
         small.screenshot("builtin-run-mobile")
+        assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        small.open(server + f"/#/experiments/{traced['experiment_id']}/traces", ready="#traces tbody tr")
+        assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        small.open(server + f"/#/traces/{traced['answered']}", ready="#span-inputs pre")
+        small.settle(quiet=0.3)
+        small.screenshot("builtin-trace-mobile")
         assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 390
         assert small.problems() == []
     finally:

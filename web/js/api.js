@@ -1,4 +1,4 @@
-// The REST API as the UI calls it: MLflow's JSON under ajax-api/2.0, credentials from
+// The REST API as the UI calls it: MLflow's JSON under ajax-api/2.0 (traces under 3.0), credentials from
 // sessionStorage, and failures as ApiError carrying the server's error_code and message.
 
 const CREDENTIALS = 'swiftrack.credentials';
@@ -81,6 +81,11 @@ export const get = (path, params) => json('GET', `ajax-api/2.0/${path}`, { param
 export const post = (path, body) => json('POST', `ajax-api/2.0/${path}`, { body: body || {} });
 /** DELETE ajax-api/2.0/<path> with a JSON body. */
 export const del = (path, body) => json('DELETE', `ajax-api/2.0/${path}`, { body: body || {} });
+
+/** GET ajax-api/3.0/<path>: MLflow 3's routes (traces). */
+export const getV3 = (path, params) => json('GET', `ajax-api/3.0/${path}`, { params });
+/** POST ajax-api/3.0/<path> with a JSON body. */
+export const postV3 = (path, body) => json('POST', `ajax-api/3.0/${path}`, { body: body || {} });
 
 /** Checks Basic credentials against users/current without keeping them; returns the user. */
 export async function checkCredentials(username, password) {

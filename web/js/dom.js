@@ -115,3 +115,12 @@ export function pageButtons(page, hasNext, move, numberId) {
     h('span', numberId ? { class: 'muted', id: numberId } : { class: 'muted' }, `Page ${page + 1}`),
     h('button', { type: 'button', disabled: !hasNext, onclick: () => move(1) }, 'Next'));
 }
+
+/** An experiment's views, Runs and Traces, as a tab bar; `current` is 'runs' or 'traces'. */
+export function experimentTabs(experimentId, current) {
+  const tab = (id, title, href) => h('a', { href, class: 'tab', id: `tab-${id}`,
+    'aria-current': id === current ? 'page' : undefined }, title);
+  return h('nav', { class: 'tabs', 'aria-label': 'Experiment views' },
+    tab('runs', 'Runs', link(['experiments', experimentId])),
+    tab('traces', 'Traces', link(['experiments', experimentId, 'traces'])));
+}

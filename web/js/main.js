@@ -1,4 +1,4 @@
-// The UI's entry: hash routing (#/experiments, #/runs/<id>, #/models/<name>...), the account
+// The UI's entry: hash routing (#/experiments, #/runs/<id>, #/traces/<id>, #/models/<name>...), the account
 // area, and the sign-in page whenever a call answers 401.
 import { ApiError, get, session } from './api.js';
 import { errorBox, fill, h } from './dom.js';
@@ -7,6 +7,8 @@ const routes = [
   [/^\/?$/, () => import('./pages/experiments.js'), 'experiments'],
   [/^\/experiments$/, () => import('./pages/experiments.js'), 'experiments'],
   [/^\/experiments\/([^/]+)$/, () => import('./pages/runs.js'), 'experiments'],
+  [/^\/experiments\/([^/]+)\/traces$/, () => import('./pages/traces.js'), 'experiments'],
+  [/^\/traces\/([^/]+)$/, () => import('./pages/trace.js'), 'experiments'],
   [/^\/runs\/([^/]+)$/, () => import('./pages/run.js'), 'experiments'],
   // The links the mlflow client prints ("View run ... at #/experiments/1/runs/<id>").
   [/^\/experiments\/[^/]+\/runs\/([^/]+)$/, () => import('./pages/run.js'), 'experiments'],

@@ -1,4 +1,5 @@
-// A run: its info, params, tags, metric charts (several metrics overlaid) and artifacts.
+// A run: its info (with a link to its traces), params, tags, metric charts (several metrics overlaid)
+// and artifacts.
 import { get } from '../api.js';
 import { artifactBrowser } from '../artifacts.js';
 import { duration, errorBox, fill, h, kvTable, link, number, runName, time } from '../dom.js';
@@ -50,6 +51,9 @@ export async function render(view, { args: [runId] }) {
       ['User', info.user_id || ''],
       ['Lifecycle', info.lifecycle_stage],
       ['Artifact URI', h('code', {}, info.artifact_uri || '')],
+      // The filter mlflow.search_traces(run_id=...) sends: traces made inside the run.
+      ['Traces', h('a', { id: 'run-traces', href: link(['experiments', info.experiment_id, 'traces'],
+        { filter: `attribute.run_id = '${info.run_id}'` }) }, 'Traces of this run')],
     ]),
     h('div', { class: 'grid' },
       h('section', { 'aria-labelledby': 'params-h' }, h('h2', { id: 'params-h' }, `Parameters (${(data.params || []).length})`),

@@ -1,7 +1,7 @@
 // An experiment's runs: MLflow's filter grammar, a column chooser for params, metrics and tags,
 // sorting by a column header (order_by), and pages of 50 through page_token (never every run).
 import { get, post } from '../api.js';
-import { byKey, duration, errorBox, fill, h, link, number, pageButtons, quoteKey, runName, time } from '../dom.js';
+import { byKey, duration, errorBox, experimentTabs, fill, h, link, number, pageButtons, quoteKey, runName, time } from '../dom.js';
 
 const PAGE = 50;
 const FIXED = [
@@ -32,7 +32,8 @@ export async function render(view, { args: [experimentId], query }) {
     state.filter = filterBox.value;
     restart();
   } }, filterBox, h('button', { type: 'submit' }, 'Filter'), chooser, compare);
-  fill(view, h('div', { class: 'crumbs' }, h('a', { href: '#/experiments' }, 'Experiments')), heading, form, results);
+  fill(view, h('div', { class: 'crumbs' }, h('a', { href: '#/experiments' }, 'Experiments')), heading,
+    experimentTabs(experimentId, 'runs'), form, results);
 
   get('mlflow/experiments/get', { experiment_id: experimentId })
     .then((answer) => { heading.textContent = answer.experiment.name; document.title = `${answer.experiment.name} · Swiftrack`; })
