@@ -46,7 +46,7 @@ SCENARIOS = [
     ("log-batch", "log-batch", [64]),
     ("get-history", "get-history", [16]),
     ("mixed", "mixed", [64, 200]),
-    ("otlp-export", "otlp-export", [64]),
+    ("otlp-export", "otlp-export", [16, 64]),
     ("search-end", "search-runs", [64]),
 ]
 IDLE_CORES = 0.15    # below this CPU share a server counts as idle between windows

@@ -133,6 +133,41 @@ def test_spans_of_one_trace_in_several_requests_follow_the_root(server, client, 
     assert spans["agent"].status.status_code == "ERROR"
 
 
+@pytest.mark.parametrize("compressed", [False, True])
+def test_an_opentelemetry_sdks_exporter_lands_spans_the_client_reads(server, experiment, compressed):
+    """A plain OpenTelemetry SDK (not MLflow's), with its own OTLP/HTTP protobuf exporter."""
+    from opentelemetry.exporter.otlp.proto.http import Compression
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.trace import Status as OTelStatus, StatusCode
+
+    provider = TracerProvider(resource=Resource.create({"service.name": "checkout"}))
+    exporter = OTLPSpanExporter(endpoint=f"{server}/v1/traces", headers={"x-mlflow-experiment-id": experiment},
+                                compression=Compression.Gzip if compressed else Compression.NoCompression)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("shop")
+    with tracer.start_as_current_span("checkout") as root:
+        root.set_attribute("cart.items", 3)
+        with tracer.start_as_current_span("charge") as child:
+            child.set_attribute("amount", 12.5)
+            child.set_status(OTelStatus(StatusCode.ERROR, "card declined"))
+    provider.shutdown()
+    trace_id = "tr-" + format(root.get_span_context().trace_id, "032x")
+    trace = _eventually(lambda: mlflow.get_trace(trace_id))
+    assert trace.info.experiment_id == experiment
+    assert trace.info.state == "OK"
+    assert trace.info.tags["service.name"] == "checkout"
+    spans = {span.name: span for span in trace.data.spans}
+    assert spans["checkout"].parent_id is None
+    assert spans["checkout"].attributes["cart.items"] == 3
+    assert spans["charge"].parent_id == spans["checkout"].span_id
+    assert spans["charge"].attributes["amount"] == 12.5
+    assert spans["charge"].status.status_code == "ERROR"
+    assert spans["charge"].status.description == "card declined"
+
+
 def test_otlp_json_with_hex_ids(server, experiment):
     body = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "js-app"}}]},
                                "scopeSpans": [{"spans": [{
@@ -221,3 +256,22 @@ def test_compressed_exports_are_inflated(server, experiment, encoding):
     broken = _post(server, b"not compressed at all", experiment, **{"Content-Encoding": header})
     assert broken.status_code == 400
     assert f"Failed to decompress {header} payload" in broken.text
+
+
+@pytest.mark.timeout(120)
+def test_a_trace_of_ten_thousand_spans_and_a_ten_megabyte_payload_are_read_back(server, experiment):
+    trace = bytes.fromhex("7e57" * 8)
+    root = bytes.fromhex("0fffffffffffffff")   # not among the children's ids 1..9999
+    big = "x" * (10 * 1024 * 1024)
+    spans = [{"trace": trace, "id": root, "name": "root", "start": SECOND, "end": 9 * SECOND,
+              "attrs": {"mlflow.spanInputs": big}}]
+    spans += [{"trace": trace, "id": (i + 1).to_bytes(8, "big"), "parent": root, "name": f"step-{i}",
+               "start": SECOND + i, "end": SECOND + i + 1} for i in range(9_999)]
+    reply = _post(server, _protobuf(spans), experiment)
+    assert reply.status_code == 200, reply.text[:300]
+    read = mlflow.get_trace("tr-" + trace.hex())
+    assert len(read.data.spans) == 10_000
+    [root_span] = [span for span in read.data.spans if span.parent_id is None]
+    assert root_span.inputs == big
+    preview = read.info.request_preview   # cut to MLflow's 1,000 characters
+    assert len(preview) == 1000 and preview.endswith("xxx...")

@@ -1,6 +1,7 @@
--- POST /v1/traces: one finished trace per request, as an OpenTelemetry SDK's batch exporter or the
--- mlflow client sends it: a root span and four children (an LLM call with its messages, a
--- retriever, two tools), OTLP/JSON with hex ids, into experiment=ID (x-mlflow-experiment-id).
+-- POST /v1/traces: one finished trace of ten spans per request, as an OpenTelemetry SDK's batch
+-- exporter or the mlflow client sends it: an agent root span and nine children (a retriever, three
+-- LLM calls with their messages, five tools), OTLP/JSON with hex ids, into experiment=ID
+-- (x-mlflow-experiment-id).
 -- Every request is a new trace: the trace id carries the thread and a counter.
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local common = dofile(here .. "common.lua")
@@ -34,10 +35,15 @@ function request()
   local spans = {
     span(trace, root, nil, "agent", "AGENT", t, t + 250000000, inputs .. "," .. outputs),
     span(trace, id(1), root, "retrieve", "RETRIEVER", t + 1000000, t + 40000000, inputs),
-    span(trace, id(2), root, "chat", "LLM", t + 41000000, t + 200000000, messages .. "," .. outputs),
-    span(trace, id(3), root, "lookup", "TOOL", t + 201000000, t + 220000000, inputs),
-    span(trace, id(4), root, "format", "TOOL", t + 221000000, t + 249000000, outputs),
   }
+  for k = 2, 4 do
+    local at = t + k * 50000000
+    spans[#spans + 1] = span(trace, id(k), root, "chat", "LLM", at, at + 30000000, messages .. "," .. outputs)
+  end
+  for k = 5, 9 do
+    local at = t + 200000000 + k * 4000000
+    spans[#spans + 1] = span(trace, id(k), root, "tool-" .. k, "TOOL", at, at + 3000000, inputs)
+  end
   local body = '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bench"}}]},'
     .. '"scopeSpans":[{"scope":{"name":"bench"},"spans":[' .. table.concat(spans, ",") .. ']}]}]}'
   return wrk.format("POST", "/v1/traces", { ["Content-Type"] = "application/json", ["x-mlflow-experiment-id"] = experiment }, body)

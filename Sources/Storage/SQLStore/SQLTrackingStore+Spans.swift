@@ -68,21 +68,31 @@ extension SQLTrackingStore {
                                                    conflict: ["request_id", "key"]),
             [.text(traceId), .text(TraceKeys.artifactLocation),
              .text(ArtifactURI.appending(location, TraceKeys.traceFolder, traceId, "artifacts"))])
-        for span in batch.spans {
+        // Many rows per statement: one round trip per 100 spans, not per span (on PostgreSQL the
+        // round trips were most of an export's time).
+        for start in stride(from: 0, to: batch.spans.count, by: spansPerStatement) {
+            let chunk = batch.spans[start..<min(start + spansPerStatement, batch.spans.count)]
+            var bindings: [SQLValue] = []
+            bindings.reserveCapacity(chunk.count * spanColumns.count)
+            for span in chunk {
+                bindings += [.text(span.traceId), .integer(experimentKey), .text(span.spanId),
+                             span.parentSpanId.map(SQLValue.text) ?? .null, .text(span.name),
+                             span.spanType.map(SQLValue.text) ?? .null, .text(span.status), .integer(span.startTimeUnixNano),
+                             span.endTimeUnixNano.map(SQLValue.integer) ?? .null, .text(span.content)]
+            }
             try connection.execute(
-                connection.dialect.upsert(
-                    into: "spans", columns: spanColumns, conflict: ["trace_id", "span_id"],
-                    update: Array(spanColumns.dropFirst(3))),
-                [.text(span.traceId), .integer(experimentKey), .text(span.spanId),
-                 span.parentSpanId.map(SQLValue.text) ?? .null, .text(span.name), span.spanType.map(SQLValue.text) ?? .null,
-                 .text(span.status), .integer(span.startTimeUnixNano), span.endTimeUnixNano.map(SQLValue.integer) ?? .null,
-                 .text(span.content)])
+                connection.dialect.upsert(into: "spans", columns: spanColumns, conflict: ["trace_id", "span_id"],
+                                          update: Array(spanColumns.dropFirst(3)), rows: chunk.count),
+                bindings)
         }
-        // Resource attributes first, so the client's own trace tags win a shared key (as MLflow).
-        for tag in batch.resourceTags + (batch.root?.tags ?? []) {
-            try upsertTraceTag(connection, traceId, tag.key, tag.value)
-        }
-        try upsertTraceTag(connection, traceId, TraceKeys.spansLocation, TraceKeys.spansInTrackingStore)
+        // Resource attributes first, so the client's own trace tags win a shared key (as MLflow);
+        // one statement, each key once (a statement may not upsert one row twice).
+        let tags = lastValues(batch.resourceTags + (batch.root?.tags ?? [])
+                              + [Tag(key: TraceKeys.spansLocation, value: TraceKeys.spansInTrackingStore)])
+        try connection.execute(
+            connection.dialect.upsert(into: "trace_tags", columns: ["request_id", "key", "value"],
+                                      conflict: ["request_id", "key"], update: ["value"], rows: tags.count),
+            tags.flatMap { [SQLValue.text(traceId), .text($0.0), .text($0.1)] })
         if let user = batch.user {
             try connection.execute(
                 connection.dialect.insertUnlessPresent(into: "trace_request_metadata", columns: ["request_id", "key", "value"],
@@ -91,6 +101,7 @@ extension SQLTrackingStore {
         }
     }
 
+    private static let spansPerStatement = 100
     private static let spanColumns = ["trace_id", "experiment_id", "span_id", "parent_span_id", "name", "type", "status",
                                       "start_time_unix_nano", "end_time_unix_nano", "content"]
 
@@ -109,18 +120,25 @@ extension SQLTrackingStore {
         guard row.experiment == experimentKey else { throw traceInOtherExperiment(traceId, experimentKey) }
         var start = row.start
         var duration = row.duration
-        let finalized = try connection.queryFirst(
-            "SELECT 1 FROM trace_request_metadata WHERE request_id = ? AND key = ?",
-            [.text(traceId), .text(TraceKeys.infoFinalized)]) { $0.int64(0) } != nil
-        if !finalized {
-            let end = [duration.map { row.start + $0 }, batch.endMillis].compactMap { $0 }.max()
-            start = min(row.start, batch.startMillis)
-            duration = end.map { $0 - start }
+        let end = [duration.map { row.start + $0 }, batch.endMillis].compactMap { $0 }.max()
+        let widened = (start: min(row.start, batch.startMillis), duration: end.map { $0 - min(row.start, batch.startMillis) })
+        // The finalized mark is read only when the spans would move the range (never for the trace
+        // this request just made from them).
+        if widened.start != start || widened.duration != duration {
+            let finalized = try connection.queryFirst(
+                "SELECT 1 FROM trace_request_metadata WHERE request_id = ? AND key = ?",
+                [.text(traceId), .text(TraceKeys.infoFinalized)]) { $0.int64(0) } != nil
+            if !finalized { (start, duration) = widened }
         }
         var state = row.state
         if let root = batch.root, state == TraceState.inProgress.rawValue || state == TraceState.unspecified.rawValue {
             state = root.state.rawValue
         }
+        let request = row.request ?? batch.root?.requestPreview
+        let response = row.response ?? batch.root?.responsePreview
+        // An UPDATE that changes nothing still writes a row version (PostgreSQL): skipped.
+        guard start != row.start || duration != row.duration || state != row.state || request != row.request
+            || response != row.response else { return }
         try connection.execute(
             """
             UPDATE trace_info SET timestamp_ms = ?, execution_time_ms = ?, status = ?, request_preview = ?,
@@ -128,8 +146,7 @@ extension SQLTrackingStore {
             WHERE request_id = ?
             """,
             [.integer(start), duration.map(SQLValue.integer) ?? .null, .text(state),
-             (row.request ?? batch.root?.requestPreview).map(SQLValue.text) ?? .null,
-             (row.response ?? batch.root?.responsePreview).map(SQLValue.text) ?? .null, .text(traceId)])
+             request.map(SQLValue.text) ?? .null, response.map(SQLValue.text) ?? .null, .text(traceId)])
     }
 
     static func upsertTraceTag(_ connection: any SQLConnection, _ traceId: String, _ key: String, _ value: String) throws {

@@ -64,7 +64,12 @@ extension Validation {
         for span in batch.spans where span.traceId != batch.traceId {
             throw .invalidParameter("Span \(span.spanId) belongs to trace \(span.traceId), not \(batch.traceId).")
         }
-        checked.spans = batch.spans.map { span in
+        // A span sent twice in one request counts once, its last copy (as a store of rows by id would
+        // keep it; one statement may not write a row twice).
+        var last: [String: Int] = [:]
+        for (index, span) in batch.spans.enumerated() { last[span.spanId] = index }
+        checked.spans = batch.spans.enumerated().compactMap { index, span in
+            guard last[span.spanId] == index else { return nil }
             var span = span
             span.spanType = span.spanType.map { truncated($0, to: maxSpanTypeLength) }
             return span

@@ -30,11 +30,13 @@ struct StoreSpanTests {
                               Tag(key: "service.name", value: "shop")])
         #expect(info.metadata == [Tag(key: TraceKeys.user, value: "ann")])
 
-        // The root, earlier and later than the child, and the child again (now failed): the range
-        // widens, the state and previews come from the root, the child's row is replaced.
+        // The root, earlier and later than the child, and the child again (now failed, and sent
+        // twice, the last copy counting): the range widens, the state and previews come from the
+        // root, the child's row is replaced.
         try store.logSpans(experimentId: experiment, [TraceSpanBatch(
             traceId: "tr-1",
-            spans: [span("00000000000000aa", parent: nil, start: 1_000_000_000, end: 5_500_000_000),
+            spans: [span("00000000000000b1", start: 2_000_000_000, end: 3_000_000_000, status: "UNSET"),
+                    span("00000000000000aa", parent: nil, start: 1_000_000_000, end: 5_500_000_000),
                     span("00000000000000b1", start: 2_000_000_000, end: 3_000_000_000, status: "ERROR")],
             root: RootSpanFacts(state: .ok, requestPreview: "{\"q\": 1}", responsePreview: "\"a\"",
                                 tags: [Tag(key: "mlflow.traceName", value: "agent"), Tag(key: "bad key/..", value: "x")]),
