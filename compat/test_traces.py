@@ -185,3 +185,21 @@ def test_traces_cannot_be_linked_to_a_run_that_does_not_exist(api, experiment):
     _, trace_id = _traced_call(1)
     reply = api.post("traces/link-to-run", json={"trace_ids": [trace_id], "run_id": "0" * 32})
     assert_error(reply, 404, "RESOURCE_DOES_NOT_EXIST")
+
+
+def test_traces_are_found_by_a_numeric_feedback_comparison(server, experiment):
+    _, low = _traced_call(1)
+    _, high = _traced_call(2)
+    _, worded = _traced_call(3)
+    assert _eventually(lambda: len(mlflow.search_traces(locations=[experiment], return_type="list")) == 3)
+    mlflow.log_feedback(trace_id=low, name="score", value=0.2)
+    mlflow.log_feedback(trace_id=high, name="score", value=0.9)
+    mlflow.log_feedback(trace_id=worded, name="score", value="excellent")
+
+    def found(filter_string):
+        return sorted(t.info.trace_id for t in mlflow.search_traces(
+            locations=[experiment], filter_string=filter_string, return_type="list"))
+
+    assert found("feedback.score > 0.5") == [high]
+    assert found("feedback.score <= 0.5") == [low]
+    assert found("feedback.score = 'excellent'") == [worded]

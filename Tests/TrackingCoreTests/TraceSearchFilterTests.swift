@@ -40,7 +40,7 @@ import TrackingCore
         ("span.content = 'x'", "span.content comparator '=' not one of"),
         ("span.attributes.model = 'x'", "span.attributes.model comparator '=' not one of"),
         ("span.name > 'x'", "span.name comparator '>' not one of"),
-        ("feedback.quality > 0.5", "not supported by this server yet"),
+        ("feedback.quality > 'good'", "feedback.quality > needs a numeric value"),
         ("feedback.quality = x", "Parameter value is either not quoted"),
         ("issue.id = 'x'", "not supported by this server yet"),
         ("bogus.x = 'y'", "Invalid entity type 'bogus'"),

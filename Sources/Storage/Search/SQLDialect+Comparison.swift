@@ -35,6 +35,22 @@ extension SQLDialect {
         }
     }
 
+    /// The number a JSON text column holds, NULL when it holds anything else (a string, a boolean,
+    /// an object): the value an ordered comparison of assessments reads. A CASE, so the cast runs only
+    /// on text that is a number (PostgreSQL would fail the query on any other).
+    func jsonNumber(_ column: String) -> String {
+        let number = "'^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?$'"
+        switch self {
+        case .sqlite:
+            return "CASE WHEN json_valid(\(column)) AND json_type(\(column)) IN ('integer', 'real') "
+                + "THEN CAST(\(column) AS REAL) END"
+        case .postgres:
+            return "CASE WHEN \(column) ~ \(number) THEN CAST(\(column) AS DOUBLE PRECISION) END"
+        case .mysql:
+            return "CASE WHEN \(column) REGEXP \(number) THEN \(column) + 0.0 END"
+        }
+    }
+
     /// An attribute column against the comparison's value: as a number when the value is one, else as text.
     func compareAttribute(_ column: String, _ comparison: SearchComparison) throws -> SQLFragment {
         if let number = comparison.value.numericSQLValue {

@@ -130,6 +130,11 @@ enum TraceSearchCompiler {
         }
         if let written {
             switch comparison.comparator {
+            case .less, .lessOrEqual, .greater, .greaterOrEqual:
+                guard let number = comparison.value.numericSQLValue else {
+                    throw MLflowError.invalidParameter("Expected a numeric value for \(kind).\(name).")
+                }
+                terms.append(SQLFragment("\(dialect.jsonNumber("\(alias).value")) \(comparison.comparator.rawValue) ?", [number]))
             case .equal, .notEqual:
                 // Stored by the same writer (`JSONWriter`), so a string's JSON form is spelled alike.
                 var asJSON = written

@@ -5,8 +5,7 @@
 /// `execution_time_ms`, `prompt` the `mlflow.linkedPrompts` tag, `text` a span's content), spans
 /// (`span.name`, `span.type`, `span.status`, `span.attributes.<key>`, `span.content`: one span must
 /// match all of a filter's span terms) and assessments (`feedback.<name>`, `expectation.<name>`).
-/// Numeric comparisons of assessments and `issue.` filters are not served yet: refused with a clear
-/// 400 rather than ignored.
+/// `issue.` filters are not served yet: refused with a clear 400 rather than ignored.
 public struct TraceSearchFilter: Sendable, Equatable {
     public enum Key: Sendable, Equatable, Hashable {
         /// A `trace_info` column: request_id, timestamp_ms, execution_time_ms, status, client_request_id.
@@ -99,19 +98,27 @@ public struct TraceSearchFilter: Sendable, Equatable {
             try SearchFilter.checkListUse(comparator, value)
             return Comparison(key: key, comparator: comparator, value: value)
         case .assessment(let kind, let name):
-            let allowed: [SearchComparator] = [.equal, .notEqual, .like, .ilike, .isNull, .isNotNull]
+            let ordering: [SearchComparator] = [.less, .lessOrEqual, .greater, .greaterOrEqual]
+            let allowed: [SearchComparator] = [.equal, .notEqual, .like, .ilike, .isNull, .isNotNull] + ordering
             guard let comparator = SearchComparator(rawValue: written), allowed.contains(comparator) else {
-                if let comparator = SearchComparator(rawValue: written), SearchComparator.numeric.contains(comparator) {
-                    throw MLflowError.invalidParameter(
-                        "Comparing \(kind).\(name) with '\(written)' is not supported by this server yet; use =, !=, LIKE or ILIKE.")
-                }
                 throw MLflowError.invalidParameter("assessment.\(name) comparator '\(clause.comparator)' not one of "
                     + "'\(SearchMessages.pythonSet(["!=", "=", ">", ">=", "<", "<=", "LIKE", "ILIKE", "RLIKE", "IS NULL", "IS NOT NULL"]))'")
             }
             if comparator == .isNull || comparator == .isNotNull {
                 return Comparison(key: key, comparator: comparator, value: .none)
             }
-            return Comparison(key: key, comparator: comparator, value: try SearchValueReader.assessmentValue(clause.operand))
+            let value = try SearchValueReader.assessmentValue(clause.operand)
+            if ordering.contains(comparator) {
+                // Ordered against numbers only: the assessments whose value is a JSON number (MLflow's
+                // `is_numeric_value`; a boolean or "yes" is not one).
+                switch value {
+                case .integer, .number: break
+                default:
+                    throw MLflowError.invalidParameter(
+                        "\(kind).\(name) \(written) needs a numeric value (e.g. 0.8). Got value \(SearchValueReader.text(clause.operand))")
+                }
+            }
+            return Comparison(key: key, comparator: comparator, value: value)
         case .tag, .metadata:
             let allowed: [SearchComparator] = [.equal, .notEqual, .like, .ilike, .isNull, .isNotNull]
             guard let comparator = SearchComparator(rawValue: written), allowed.contains(comparator) else {

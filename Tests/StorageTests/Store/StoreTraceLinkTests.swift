@@ -90,5 +90,10 @@ struct StoreTraceContentSearchTests {
         #expect(try ids("feedback.correct IS NULL") == ["tr-b"])
         #expect(try ids("feedback.score IS NOT NULL AND span.name = 'llm'") == ["tr-b"])
         #expect(try ids("expectation.correct IS NOT NULL").isEmpty)
+        // Ordered comparisons read numbers only ("yes" is not one).
+        #expect(try ids("feedback.score > 4") == ["tr-b"])
+        #expect(try ids("feedback.score <= 4.5").isEmpty)
+        #expect(try ids("feedback.score >= 5.0") == ["tr-b"])
+        #expect(try ids("feedback.correct > 0").isEmpty)
     }
 }
