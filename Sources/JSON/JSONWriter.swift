@@ -88,6 +88,8 @@ public enum JSONWriter {
         case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
         case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
         case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+        case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
         default:
             out.append(contentsOf: "\\u00".utf8)
             out.append(hexDigits[Int(byte >> 4)])

@@ -66,6 +66,8 @@ import Testing
             ("", #""""#), ("plain", #""plain""#), ("\"", #""\"""#), ("a\\b", #""a\\b""#),
             ("\ttab at start", #""\ttab at start""#), ("end\n", #""end\n""#),
             ("x\u{1F}\u{7F}🚀\r", "\"x\\u001f\u{7F}🚀\\r\""),
+            // Backspace and form feed in their two-character forms, as Python's json.dumps writes them.
+            ("\u{08}\u{0C}", #""\b\f""#),
         ]
         for (text, expected) in cases {
             #expect(JSONWriter.string(.string(text)) == expected)

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import OTLP
+import TrackingCore
 
 extension OTLPAnyValue {
     /// The value as MLflow's `_decode_otel_proto_anyvalue` reads it into Python: a key-value list is
@@ -15,19 +16,7 @@ extension OTLPAnyValue {
         case .double(let number): return .double(number)
         case .bytes(let bytes): return .string(Data(bytes).base64EncodedString())
         case .array(let values): return .array(values.map(\.decoded))
-        case .keyValueList(let pairs): return .object(OTLPKeyValue.dictionary(pairs.map { ($0.key, $0.value.decoded) }))
+        case .keyValueList(let pairs): return .object(KeyedPairs.lastValues(pairs.map { ($0.key, $0.value.decoded) }))
         }
-    }
-}
-
-extension OTLPKeyValue {
-    /// Pairs as a Python dict built from them: each key once, at its first place, with its last value.
-    static func dictionary<Value>(_ pairs: [(String, Value)]) -> [(String, Value)] {
-        var order: [String] = []
-        var values: [String: Value] = [:]
-        for (key, value) in pairs {
-            if values.updateValue(value, forKey: key) == nil { order.append(key) }
-        }
-        return order.compactMap { key in values[key].map { (key, $0) } }
     }
 }

@@ -43,7 +43,7 @@ enum OTLPSpanRecords {
 
     /// The span's attributes as MLflow stores them: each value as JSON text, the trace's request id set.
     static func attributes(_ span: OTLPSpan, traceId: String) -> [(String, String)] {
-        OTLPKeyValue.dictionary(span.attributes.map { ($0.key, attributeText($0.value.decoded)) }
+        KeyedPairs.lastValues(span.attributes.map { ($0.key, attributeText($0.value.decoded)) }
                                 + [(requestIdKey, PythonFormatting.jsonDumps(.string(traceId), ensureASCII: false))])
     }
 
@@ -73,12 +73,12 @@ enum OTLPSpanRecords {
             ("end_time_unix_nano", end.map(JSONValue.integer) ?? .null),
             ("events", .array(span.events.map { event in
                 .object([("name", .string(event.name)), ("time_unix_nano", .integer(Int64(clamping: event.timeUnixNano))),
-                         ("attributes", .object(OTLPKeyValue.dictionary(event.attributes.map { ($0.key, $0.value.decoded) })))])
+                         ("attributes", .object(KeyedPairs.lastValues(event.attributes.map { ($0.key, $0.value.decoded) })))])
             })),
             ("status", .object([("code", .string(statusName(span.status.code))), ("message", .string(message))])),
             ("attributes", .object(attributes.map { ($0.0, .string($0.1)) })),
             ("links", .array(span.links.map { link in
-                let linked = OTLPKeyValue.dictionary(link.attributes.map { ($0.key, $0.value.decoded) })
+                let linked = KeyedPairs.lastValues(link.attributes.map { ($0.key, $0.value.decoded) })
                 return .object([("trace_id", .string("tr-" + link.traceID.hex)), ("span_id", .string(link.spanID.hex)),
                                 ("attributes", linked.isEmpty ? .null : .object(linked))])
             })),
@@ -127,7 +127,7 @@ enum OTLPSpanRecords {
     /// `telemetry.sdk.*` nor the reserved `mlflow.*` (a client may not set bookkeeping tags this
     /// way); a string as is, anything else as JSON.
     static func resourceTags(_ attributes: [OTLPKeyValue]) -> [Tag] {
-        OTLPKeyValue.dictionary(attributes.map { ($0.key, $0.value.decoded) }).compactMap { key, value in
+        KeyedPairs.lastValues(attributes.map { ($0.key, $0.value.decoded) }).compactMap { key, value in
             if key.hasPrefix("telemetry.sdk.") || key.hasPrefix("mlflow.") { return nil }
             if case .string(let text) = value { return Tag(key: key, value: text) }
             return Tag(key: key, value: PythonFormatting.jsonDumps(value, ensureASCII: false))

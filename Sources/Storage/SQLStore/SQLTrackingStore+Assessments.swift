@@ -59,7 +59,7 @@ extension SQLTrackingStore: AssessmentStore {
             if let expectation = checked.expectation { assessment.value = expectation }
             if assessment.kind == .feedback, let rationale = checked.rationale { assessment.rationale = rationale }
             if let metadata = checked.metadata {
-                assessment.metadata = Self.lastValues(assessment.metadata + metadata).map { Tag(key: $0.0, value: $0.1) }
+                assessment.metadata = KeyedPairs.lastValues(assessment.metadata + metadata).map { Tag(key: $0.0, value: $0.1) }
             }
             assessment.lastUpdateTime = max(currentTimeMillis(), assessment.createTime)
             try connection.execute(

@@ -87,7 +87,7 @@ extension SQLTrackingStore {
         }
         // Resource attributes first, so the client's own trace tags win a shared key (as MLflow);
         // one statement, each key once (a statement may not upsert one row twice).
-        let tags = lastValues(batch.resourceTags + (batch.root?.tags ?? [])
+        let tags = KeyedPairs.lastValues(batch.resourceTags + (batch.root?.tags ?? [])
                               + [Tag(key: TraceKeys.spansLocation, value: TraceKeys.spansInTrackingStore)])
         try connection.execute(
             connection.dialect.upsert(into: "trace_tags", columns: ["request_id", "key", "value"],

@@ -34,10 +34,10 @@ extension SQLTrackingStore: TraceStore {
                                                        conflict: ["request_id", "key"]),
                 [.text(info.traceId), .text(TraceKeys.artifactLocation),
                  .text(ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts"))])
-            for (key, value) in Self.lastValues(info.tags) where !TraceKeys.serverOwnedTags.contains(key) {
+            for (key, value) in KeyedPairs.lastValues(info.tags) where !TraceKeys.serverOwnedTags.contains(key) {
                 try Self.upsertTraceTag(connection, info.traceId, key, value)
             }
-            for (key, value) in Self.lastValues(info.metadata + [Tag(key: TraceKeys.infoFinalized, value: "true")]) {
+            for (key, value) in KeyedPairs.lastValues(info.metadata + [Tag(key: TraceKeys.infoFinalized, value: "true")]) {
                 try connection.execute(
                     connection.dialect.upsert(into: "trace_request_metadata", columns: ["request_id", "key", "value"],
                                               conflict: ["request_id", "key"], update: ["value"]),
@@ -174,15 +174,5 @@ extension SQLTrackingStore: TraceStore {
     static func loadTrace(_ connection: any SQLConnection, _ traceId: String) throws -> TraceInfo {
         guard let info = try SQLTraceLoader.traces([traceId], connection).first else { throw traceNotFound(traceId) }
         return info
-    }
-
-    /// Key-value pairs with each key once, the last value winning (as a protobuf map reads them).
-    static func lastValues(_ pairs: [Tag]) -> [(String, String)] {
-        var order: [String] = []
-        var values: [String: String] = [:]
-        for pair in pairs {
-            if values.updateValue(pair.value, forKey: pair.key) == nil { order.append(pair.key) }
-        }
-        return order.compactMap { key in values[key].map { (key, $0) } }
     }
 }

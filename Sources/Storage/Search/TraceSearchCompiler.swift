@@ -87,11 +87,8 @@ enum TraceSearchCompiler {
             guard key == TraceKeys.sourceRun, comparison.comparator == .equal else { return recorded }
             // `run_id = '<id>'` also finds the traces linked to the run afterwards (MLflow's
             // entity associations, `traces/link-to-run`).
-            let linked = try dialect.compareText("\(alias)l.destination_id", .equal, comparison.value)
-            return SQLFragment(
-                "(\(recorded.sql) OR EXISTS (SELECT 1 FROM entity_associations AS \(alias)l WHERE \(alias)l.source_type = 'TRACE' "
-                    + "AND \(alias)l.source_id = t.request_id AND \(alias)l.destination_type = 'RUN' AND \(linked.sql)))",
-                recorded.bindings + linked.bindings)
+            let linked = try linkExists(alias: "\(alias)l", to: SQLTrackingStore.runDestination, comparison.value, dialect: dialect)
+            return SQLFragment("(\(recorded.sql) OR \(linked.sql))", recorded.bindings + linked.bindings)
         }
     }
 
@@ -166,10 +163,17 @@ enum TraceSearchCompiler {
             if case .string(let text) = comparison.value { shown = text } else { shown = "\(comparison.value)" }
             throw MLflowError.invalidParameter("Invalid prompts filter value '\(shown)'. Expected format: prompt = \"name/version\"")
         }
+        return try linkExists(alias: alias, to: SQLTrackingStore.promptVersionDestination, .string(value), dialect: dialect)
+    }
+
+    /// The trace is linked (MLflow's `entity_associations`) to the destination of this kind and id.
+    private static func linkExists(alias: String, to destinationType: String, _ destination: SearchValue,
+                                   dialect: SQLDialect) throws -> SQLFragment {
+        let matched = try dialect.compareText("\(alias).destination_id", .equal, destination)
         return SQLFragment(
-            "EXISTS (SELECT 1 FROM entity_associations AS \(alias) WHERE \(alias).source_type = 'TRACE' "
-                + "AND \(alias).source_id = t.request_id AND \(alias).destination_type = 'PROMPT_VERSION' "
-                + "AND \(alias).destination_id = ?)", [.text(value)])
+            "EXISTS (SELECT 1 FROM entity_associations AS \(alias) WHERE \(alias).source_type = '\(SQLTrackingStore.traceSource)' "
+                + "AND \(alias).source_id = t.request_id AND \(alias).destination_type = '\(destinationType)' AND \(matched.sql))",
+            matched.bindings)
     }
 
     private static func keyValue(_ table: String, _ key: String, _ comparison: TraceSearchFilter.Comparison,

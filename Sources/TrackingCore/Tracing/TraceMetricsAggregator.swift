@@ -1,5 +1,3 @@
-import Foundation
-
 /// One row a metrics query reads: when (for the time bucket), its dimension values in the query's
 /// order (nil: left out, as MLflow leaves out a group with a null dimension), and the value to
 /// aggregate (nil: not counted, as SQL aggregates skip nulls).
@@ -70,17 +68,10 @@ public enum TraceMetricsAggregator {
         }
     }
 
-    /// Python's `datetime.fromtimestamp(ms / 1000, tz=utc).isoformat()`: `2024-01-01T00:00:00+00:00`.
+    /// Python's `datetime.fromtimestamp(ms / 1000, tz=utc).isoformat()`: `2024-01-01T00:00:00+00:00`,
+    /// microseconds when there is a fraction. The protobuf timestamp's calendar, another ending.
     static func isoTime(_ millis: Int64) -> String {
-        let seconds = Double(millis) / 1000
-        var time = time_t(seconds.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let fraction = millis - Int64(time) * 1000
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-        if fraction != 0 { text += "." + String(String(fraction * 1000 + 1_000_000).dropFirst()) }
-        return text + "+00:00"
+        let stamp = ProtoTime.timestamp(millis: millis).dropLast()   // its `Z`
+        return stamp + (stamp.contains(".") ? "000" : "") + "+00:00"
     }
 }

@@ -25,27 +25,8 @@ extension PythonFormatting {
     }
 
     /// `json.dumps` of a string with `ensure_ascii=False`: only quotes, backslashes and control
-    /// characters escaped.
+    /// characters escaped, as `JSONWriter` writes every string.
     public static func jsonStringKeepingUnicode(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONWriter.string(.string(text))
     }
 }
