@@ -34,4 +34,8 @@ extension SQLDialect {
             return "\(insert) ON DUPLICATE KEY UPDATE \(first) = \(first)"
         }
     }
+
+    /// Whether `insertUnlessPresent`'s affected-row count tells a new row (1) from one already there
+    /// (0). MySQL, connected with CLIENT_FOUND_ROWS, counts the untouched duplicate as 1 as well.
+    public var countsOnlyInsertedRows: Bool { self != .mysql }
 }

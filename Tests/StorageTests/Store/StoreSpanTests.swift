@@ -39,7 +39,8 @@ struct StoreSpanTests {
                     span("00000000000000aa", parent: nil, start: 1_000_000_000, end: 5_500_000_000),
                     span("00000000000000b1", start: 2_000_000_000, end: 3_000_000_000, status: "ERROR")],
             root: RootSpanFacts(state: .ok, requestPreview: "{\"q\": 1}", responsePreview: "\"a\"",
-                                tags: [Tag(key: "mlflow.traceName", value: "agent"), Tag(key: "bad key/..", value: "x")]),
+                                tags: [Tag(key: "mlflow.traceName", value: "agent"), Tag(key: "bad key/..", value: "x"),
+                                       Tag(key: TraceKeys.artifactLocation, value: "s3://elsewhere")]),
             user: "bob")])
         info = try store.getTraceInfo(traceId: "tr-1")
         #expect(info.state == .ok)
@@ -49,6 +50,7 @@ struct StoreSpanTests {
         #expect(info.responsePreview == "\"a\"")
         #expect(info.tag("mlflow.traceName") == "agent")
         #expect(info.tag("bad key/..") == nil)
+        #expect(info.tag(TraceKeys.artifactLocation) == "/art/\(experiment)/traces/tr-1/artifacts")
         #expect(info.metadata == [Tag(key: TraceKeys.user, value: "ann")])
         let spans = try #require(try store.spans(ofTraces: ["tr-1", "tr-none"])["tr-1"])
         #expect(spans.map(\.spanId) == ["00000000000000aa", "00000000000000b1"])
@@ -101,5 +103,28 @@ struct StoreSpanTests {
             try store.logSpans(experimentId: "4242", [TraceSpanBatch(traceId: "tr-2", spans: [span("00000000000000b4", of: "tr-2", start: 1, end: 2)])])
         }
         #expect(unknown?.code == .resourceDoesNotExist)
+    }
+
+    /// A trace made in one request from spans that name their own artifact location: the server's
+    /// location is stored, and the trace holds the spans' range and root state (the path that skips
+    /// re-reading the row it just inserted).
+    @Test(arguments: TestEngine.all) func aNewTraceTakesTheServersArtifactLocation(engine: TestEngine) throws {
+        let store = try engine.makeStore(artifactRoot: "/art")
+        let experiment = try store.createExperiment(name: "otel", artifactLocation: nil, tags: [])
+        try store.logSpans(experimentId: experiment, [
+            TraceSpanBatch(traceId: "tr-2", spans: [span("00000000000000c1", of: "tr-2", parent: nil, start: 7_000_000, end: 9_000_000)],
+                           root: RootSpanFacts(state: .ok, tags: [Tag(key: TraceKeys.artifactLocation, value: "file:///etc"),
+                                                                  Tag(key: TraceKeys.spansLocation, value: "ARTIFACT_REPO")])),
+            TraceSpanBatch(traceId: "tr-1", spans: [span("00000000000000c2", start: 1_000_000, end: nil)])])
+        let made = try store.getTraceInfo(traceId: "tr-2")
+        #expect(made.tags == [Tag(key: TraceKeys.artifactLocation, value: "/art/\(experiment)/traces/tr-2/artifacts"),
+                              Tag(key: TraceKeys.spansLocation, value: "TRACKING_STORE")])
+        #expect(made.state == .ok)
+        #expect(made.requestTime == 7)
+        #expect(made.executionDuration == 2)
+        let open = try store.getTraceInfo(traceId: "tr-1")
+        #expect(open.state == .inProgress)
+        #expect(open.executionDuration == nil)
+        #expect(open.tag(TraceKeys.artifactLocation) == "/art/\(experiment)/traces/tr-1/artifacts")
     }
 }
