@@ -4,7 +4,10 @@
   tag (run i: model rf/xgb/mlp by i % 3, acc a fixed pseudo-random value of i);
 - bench-history: one run with a STEPS-step "loss" history, in batches of 1,000 (MLflow's
   log-batch limit);
-- bench-write: the experiment the write scenarios write into.
+- bench-write: the experiment the write scenarios write into;
+- bench-traces (only when a trace search scenario runs): TRACES finished traces of one span,
+  sent through OTLP/JSON 250 per request; trace i carries the resource attribute (a trace tag)
+  env = prod for one trace in ten, staging or dev otherwise, and starts at T0 + i seconds.
 Not timed as a scenario: a few client threads with keep-alive connections, only its duration
 is reported.
 """
@@ -110,6 +113,58 @@ def prefill(base, search_runs, history_steps):
     ids.update(fill_search_s=t1 - t0, fill_history_s=t2 - t1, search_hits=len(found.get("runs", [])),
                history_points=len(history.get("metrics", [])))
     return ids
+
+
+TRACE_ENVS = ["prod", "staging", "dev", "dev", "staging", "dev", "staging", "dev", "staging", "dev"]
+TRACES_PER_REQUEST = 250
+
+
+def _trace_batch(client, experiment_id, first, count):
+    resources = []
+    for i in range(first, first + count):
+        start = (T0 + i * 1000) * 1_000_000
+        resources.append({
+            "resource": {"attributes": [{"key": "env", "value": {"stringValue": TRACE_ENVS[i % 10]}}]},
+            "scopeSpans": [{"scope": {"name": "bench"}, "spans": [{
+                "traceId": f"{0xbe4c0000 + i:032x}", "spanId": f"{0x5a000000 + i:016x}", "name": "answer",
+                "kind": 1, "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + 120_000_000),
+                "status": {"code": 1},
+                "attributes": [{"key": "mlflow.spanType", "value": {"stringValue": '"CHAIN"'}},
+                               {"key": "mlflow.spanInputs", "value": {"stringValue": f'{{"question": "q{i}"}}'}},
+                               {"key": "mlflow.spanOutputs", "value": {"stringValue": f'"a{i}"'}}]}]}]})
+    data = json.dumps({"resourceSpans": resources})
+    conn = http.client.HTTPConnection(client.netloc, timeout=600)
+    try:
+        conn.request("POST", "/v1/traces", body=data, headers={
+            "Content-Type": "application/json", "x-mlflow-experiment-id": experiment_id})
+        resp = conn.getresponse()
+        payload = resp.read()
+    finally:
+        conn.close()
+    if not 200 <= resp.status < 300:
+        raise RuntimeError(f"POST /v1/traces: HTTP {resp.status} {payload[:300]!r}")
+
+
+def search_traces_body(experiment_id):
+    """The trace search the search-traces scenario sends (bench/wrk/search-traces.lua spells the same)."""
+    return {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": experiment_id}}],
+            "filter": "tags.env = 'prod'", "max_results": 100, "order_by": ["timestamp_ms DESC"]}
+
+
+def prefill_traces(base, traces):
+    """bench-traces: `traces` traces (see above); returns its id, the seconds taken and the size of
+    the scenario's first page (checked once: a full page of prod traces)."""
+    client = Client(base)
+    experiment_id = create_experiment(client, "bench-traces")
+    t0 = time.perf_counter()
+    _parallel(lambda first: _trace_batch(client, experiment_id, first, min(TRACES_PER_REQUEST, traces - first)),
+              range(0, traces, TRACES_PER_REQUEST), 4)
+    seconds = time.perf_counter() - t0
+    found = client.call("POST", "/api/3.0/mlflow/traces/search", search_traces_body(experiment_id))
+    hits = found.get("traces", [])
+    if any(t.get("tags", {}).get("env") != "prod" for t in hits):
+        raise RuntimeError(f"trace search answered traces that are not prod: {hits[:1]}")
+    return {"bench-traces": experiment_id, "fill_traces_s": seconds, "trace_hits": len(hits)}
 
 
 def write_runs(base, experiment_id, count, label):

@@ -47,6 +47,7 @@ SCENARIOS = [
     ("get-history", "get-history", [16]),
     ("mixed", "mixed", [64, 200]),
     ("otlp-export", "otlp-export", [16, 64]),
+    ("search-traces", "search-traces", [16, 64]),
     ("search-end", "search-runs", [64]),
 ]
 IDLE_CORES = 0.15    # below this CPU share a server counts as idle between windows
@@ -129,6 +130,8 @@ def script_args(server, ids, script, clients):
     """Arguments of a scenario's script; the write scenarios get fresh runs of their own."""
     if script in ("create-run", "mixed", "otlp-export"):
         return {"experiment": ids["bench-write"]}
+    if script == "search-traces":
+        return {"experiment": ids["bench-traces"]}
     if script == "search-runs":
         return {"experiment": ids["bench-search"]}
     if script == "get-history":
@@ -167,6 +170,10 @@ def bench_server(name, engine, cluster, args):
         log(f"  prefill: {args.search_runs} runs in {ids['fill_search_s']:.1f} s, {args.history_steps} steps in "
             f"{ids['fill_history_s']:.1f} s; search page {ids['search_hits']} runs, history "
             f"{ids['history_points']} points")
+        if any(script == "search-traces" for _, script, _ in args.scenario_list):
+            ids.update(prefill.prefill_traces(server.base, args.search_traces))
+            log(f"  prefill: {args.search_traces} traces in {ids['fill_traces_s']:.1f} s; trace search page "
+                f"{ids['trace_hits']} traces")
         for key, script, levels in args.scenario_list:
             for clients in levels:
                 settled = 0.0 if key == "search-fresh" else settle(server, cluster)
@@ -218,6 +225,7 @@ def parse_args():
     ap.add_argument("--warmup", type=float)
     ap.add_argument("--search-runs", type=int, help="runs pre-filled for search-runs (10,000; quick 1,000)")
     ap.add_argument("--history-steps", type=int, help="steps pre-filled for get-history (100,000; quick 10,000)")
+    ap.add_argument("--search-traces", type=int, help="traces pre-filled for search-traces (100,000; quick 5,000)")
     ap.add_argument("--swiftrack-bin", default=os.path.join(ROOT, ".build", "release", "swiftrack"))
     ap.add_argument("--note", default="", help="a sentence added to the section's introduction")
     ap.add_argument("--from-results", action="store_true",
@@ -231,6 +239,7 @@ def parse_args():
     args.warmup = args.warmup if args.warmup is not None else (0.0 if args.quick else 2.0)
     args.search_runs = args.search_runs or (1_000 if args.quick else 10_000)
     args.history_steps = args.history_steps or (10_000 if args.quick else 100_000)
+    args.search_traces = args.search_traces or (5_000 if args.quick else 100_000)
     args.engines = [e for e in args.engines.split(",") if e]
     args.servers = [s for s in args.servers.split(",") if s]
     wanted = set(filter(None, args.scenarios.split(","))) or (QUICK_SCENARIOS if args.quick else None)
@@ -248,6 +257,7 @@ def main():
         started = time.time()
         meta = {"started": started, "quick": args.quick, "duration": args.duration, "repeats": args.repeats,
                 "warmup": args.warmup, "search_runs": args.search_runs, "history_steps": args.history_steps,
+                "search_traces": args.search_traces,
                 "engines": args.engines, "servers": args.servers, "note": args.note,
                 "wrk_timeout_s": wrkdriver.TIMEOUT_S, "machine": machine()}
         data = {"meta": meta, "engines": {}}

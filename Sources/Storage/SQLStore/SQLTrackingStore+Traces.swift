@@ -117,19 +117,24 @@ extension SQLTrackingStore: TraceStore {
                 bindings += keys.bindings
             }
             let doomed = try connection.query(sql, bindings) { $0.string(0) }
-            for start in stride(from: 0, to: doomed.count, by: SQLEntityLoader.chunkSize) {
-                let keys = SQLKeyList(Array(doomed[start..<min(start + SQLEntityLoader.chunkSize, doomed.count)]),
-                                      dialect: connection.dialect)
-                try connection.execute(
-                    "DELETE FROM entity_associations WHERE source_type = ? AND \(keys.contains("source_id"))",
-                    [.text(Self.traceSource)] + keys.bindings)
-                // Children first: the cascade is declared, but not every engine's connection enforces it.
-                for table in ["assessments", "spans", "trace_tags", "trace_request_metadata", "trace_info"] {
-                    let column = table == "assessments" || table == "spans" ? "trace_id" : "request_id"
-                    try connection.execute("DELETE FROM \(table) WHERE \(keys.contains(column))", keys.bindings)
-                }
-            }
+            try Self.deleteTraceRows(doomed, connection)
             return doomed.count
+        }
+    }
+
+    /// Deletes the traces' rows and their links, in chunks of `SQLEntityLoader.chunkSize` ids.
+    static func deleteTraceRows(_ traceIds: [String], _ connection: any SQLConnection) throws {
+        for start in stride(from: 0, to: traceIds.count, by: SQLEntityLoader.chunkSize) {
+            let keys = SQLKeyList(Array(traceIds[start..<min(start + SQLEntityLoader.chunkSize, traceIds.count)]),
+                                  dialect: connection.dialect)
+            try connection.execute(
+                "DELETE FROM entity_associations WHERE source_type = ? AND \(keys.contains("source_id"))",
+                [.text(Self.traceSource)] + keys.bindings)
+            // Children first: the cascade is declared, but not every engine's connection enforces it.
+            for table in ["assessments", "spans", "trace_tags", "trace_request_metadata", "trace_info"] {
+                let column = table == "assessments" || table == "spans" ? "trace_id" : "request_id"
+                try connection.execute("DELETE FROM \(table) WHERE \(keys.contains(column))", keys.bindings)
+            }
         }
     }
 

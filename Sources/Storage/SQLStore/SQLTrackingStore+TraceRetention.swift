@@ -1,0 +1,53 @@
+import SQL
+public import TrackingCore
+
+extension SQLTrackingStore: TraceRetentionStore {
+    public func traceRetentionTags() throws -> [String: String] {
+        try database.read { connection in
+            var tags: [String: String] = [:]
+            for (experiment, value) in try connection.query(
+                """
+                SELECT g.experiment_id, g.value FROM experiment_tags AS g
+                JOIN experiments AS e ON e.experiment_id = g.experiment_id
+                WHERE g.key = ? AND e.lifecycle_stage = 'active'
+                """, [.text(TraceRetention.tag)], { (String($0.int64(0)), $0.optionalString(1) ?? "") }) {
+                tags[experiment] = value
+            }
+            return tags
+        }
+    }
+
+    public func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64,
+                            limit: Int) throws -> [PurgedTrace] {
+        guard limit > 0 else { return [] }
+        let selection: SQLFragment
+        switch scope {
+        case .experiment(let experimentId):
+            // Oldest first along (experiment_id, timestamp_ms); any lifecycle stage (gc's deleted ones).
+            selection = SQLFragment("t.experiment_id = ? AND t.timestamp_ms < ?",
+                                    [.integer(try Self.experimentKey(experimentId)), .integer(cutoffMillis)])
+        case .untaggedExperiments:
+            // Oldest first along (timestamp_ms, request_id), across the active experiments that
+            // did not set their own retention.
+            selection = SQLFragment(
+                """
+                t.timestamp_ms < ? AND e.lifecycle_stage = 'active' AND NOT EXISTS (
+                    SELECT 1 FROM experiment_tags AS g WHERE g.experiment_id = t.experiment_id AND g.key = ?)
+                """, [.integer(cutoffMillis), .text(TraceRetention.tag)])
+        }
+        return try database.write { connection in
+            let doomed = try connection.query(
+                """
+                SELECT t.request_id, t.experiment_id, e.artifact_location FROM trace_info AS t
+                JOIN experiments AS e ON e.experiment_id = t.experiment_id
+                WHERE \(selection.sql) ORDER BY t.timestamp_ms, t.request_id LIMIT ?
+                """, selection.bindings + [.integer(Int64(limit))]) { row in
+                    PurgedTrace(traceId: row.string(0), experimentId: String(row.int64(1)),
+                                artifactFolder: ArtifactURI.appending(row.optionalString(2) ?? "", TraceKeys.traceFolder,
+                                                                      row.string(0)))
+                }
+            try Self.deleteTraceRows(doomed.map(\.traceId), connection)
+            return doomed
+        }
+    }
+}

@@ -1,0 +1,26 @@
+public import TrackingCore
+
+/// Deleting traces by age, in bounded batches: the server's trace retention and `swiftrack gc`
+/// (which empties a deleted experiment of its traces before the experiment's row goes).
+public protocol TraceRetentionStore: Sendable {
+    /// The `swiftrack.traceRetention` tag of each active experiment that has one, by experiment id.
+    func traceRetentionTags() throws -> [String: String]
+    /// Deletes, in one transaction, at most `limit` of the traces of `scope` that started before
+    /// `cutoffMillis`, oldest first, with their spans, assessments, tags, request metadata and
+    /// links; `.experiment` reaches a deleted experiment's traces too. Returns what went.
+    func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64, limit: Int) throws -> [PurgedTrace]
+}
+
+/// A deleted trace and the folder its artifacts were kept in (`<experiment location>/traces/<id>`),
+/// derived from its experiment's artifact location.
+public struct PurgedTrace: Equatable, Sendable {
+    public var traceId: String
+    public var experimentId: String
+    public var artifactFolder: String
+
+    public init(traceId: String, experimentId: String, artifactFolder: String) {
+        self.traceId = traceId
+        self.experimentId = experimentId
+        self.artifactFolder = artifactFolder
+    }
+}
