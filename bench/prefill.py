@@ -12,6 +12,7 @@ Not timed as a scenario: a few client threads with keep-alive connections, only 
 is reported.
 """
 import concurrent.futures
+import hashlib
 import http.client
 import json
 import threading
@@ -119,6 +120,11 @@ TRACE_ENVS = ["prod", "staging", "dev", "dev", "staging", "dev", "staging", "dev
 TRACES_PER_REQUEST = 250
 
 
+def _hex_id(i, digits):
+    """A trace or span id for item i that looks like OpenTelemetry's random ones, the same every run."""
+    return hashlib.sha256(f"bench-trace-{i}".encode()).hexdigest()[:digits]
+
+
 def _trace_batch(client, experiment_id, first, count):
     resources = []
     for i in range(first, first + count):
@@ -126,7 +132,7 @@ def _trace_batch(client, experiment_id, first, count):
         resources.append({
             "resource": {"attributes": [{"key": "env", "value": {"stringValue": TRACE_ENVS[i % 10]}}]},
             "scopeSpans": [{"scope": {"name": "bench"}, "spans": [{
-                "traceId": f"{0xbe4c0000 + i:032x}", "spanId": f"{0x5a000000 + i:016x}", "name": "answer",
+                "traceId": _hex_id(i, 32), "spanId": _hex_id(i, 16), "name": "answer",
                 "kind": 1, "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + 120_000_000),
                 "status": {"code": 1},
                 "attributes": [{"key": "mlflow.spanType", "value": {"stringValue": '"CHAIN"'}},

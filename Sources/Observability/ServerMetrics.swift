@@ -10,6 +10,7 @@ public final class ServerMetrics: Sendable {
     public let runsCreated: Counter
     public let metricsLogged: Counter
     public let spansIngested: Counter
+    public let tracesDeleted: Counter
 
     public init(version: String, mlflowVersion: String) {
         let registry = self.registry
@@ -28,6 +29,9 @@ public final class ServerMetrics: Sendable {
         metricsLogged = registry.counter("swiftrack_metrics_logged_total", help: "Metric values logged.")
         spansIngested = registry.counter("swiftrack_spans_ingested_total",
                                          help: "Trace spans stored from OpenTelemetry exports (POST /v1/traces).")
+        tracesDeleted = registry.counter("swiftrack_traces_deleted_total",
+                                         help: "Traces deleted by the server's trace retention, by reason.")
+        tracesDeleted.increment(MetricLabels([("reason", "retention")]), by: 0)
         // Label-less series exist from the start, so a scrape sees 0 rather than nothing.
         runsCreated.increment(by: 0)
         metricsLogged.increment(by: 0)

@@ -25,6 +25,7 @@ enum GCCommand {
           --default-artifact-root URI  accepted, so the server's flags can be reused; unused (every run and
                                        logged model records its own artifact location)
 
+        An experiment's traces (spans, assessments, links, artifact folders) go with it, in batches.
         Runs and logged models that a registered model version points to (its run id, model id, or a
         source or storage location inside their artifacts) are kept, and so is an experiment that
         still holds anything. Exits 1 when something could not be deleted.
@@ -65,7 +66,9 @@ enum GCCommand {
             loggedModelIds: request.loggedModelIds ?? [])
         let plan = try GarbageCollectionPlan.make(inventory, request)
         try checkDestination(locator, plan)
-        let collector = GarbageCollector(store: store, locator: locator, dryRun: dryRun) { print($0) }
+        var collector = GarbageCollector(store: store, locator: locator, dryRun: dryRun) { print($0) }
+        collector.traces = TraceRetentionRunner(store: SQLTraceRetentionStore(database: opened.database), locator: locator,
+                                                batchesPerTarget: .max, pauseSeconds: 0, log: { print("warning: " + $0) })
         let report = collector.run(plan)
         print(report.summary)
         guard report.failures.isEmpty else {

@@ -6,12 +6,16 @@ import TrackingCore
 /// Carries out a garbage-collection plan: for each run and logged model, its rows in one
 /// transaction, then its artifacts; then the experiments they emptied. Rows go first so nothing
 /// half-deleted stays restorable; artifacts that fail to go are reported with their location
-/// (the rows are gone, so a second gc will not find them). An item whose artifact store cannot be
+/// (the rows are gone, so a second gc will not find them); an experiment's traces go before it, in
+/// batches, with their artifact folders. An item whose artifact store cannot be
 /// reached at all is left whole. One failure does not stop the rest.
 struct GarbageCollector {
     let store: any GarbageCollectionStore
     let locator: ArtifactLocator
     let dryRun: Bool
+    /// Empties an experiment of its traces (rows in batches, then their artifact folders) before its
+    /// row goes: one transaction for a large backlog would hold the database's writer too long.
+    var traces: TraceRetentionRunner?
     /// Called with each report line as it happens.
     let output: (String) -> Void
 
@@ -31,7 +35,9 @@ struct GarbageCollector {
         }
         for experiment in plan.experiments {
             collect(.experiment, id: experiment.experimentId, artifactURI: nil, detail: "", into: &report) {
-                try store.hardDeleteExperiment(id: experiment.experimentId)
+                let traceCount = try traces?.drain(.experiment(experiment.experimentId), startedBefore: .max) ?? 0
+                if traceCount > 0 { output("experiment \(experiment.experimentId): deleted \(traceCount) traces") }
+                return try store.hardDeleteExperiment(id: experiment.experimentId) + traceCount
             }
             if !dryRun, let location = experiment.artifactLocation {
                 removeIfEmpty(location, id: experiment.experimentId)

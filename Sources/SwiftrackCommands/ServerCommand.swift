@@ -6,6 +6,7 @@ import Lifecycle
 import Observability
 import SQL
 import Storage
+import TrackingCore
 import Webhooks
 
 /// `swiftrack server`: opens the store, serves HTTP until SIGINT/SIGTERM, then stops gracefully.
@@ -55,9 +56,10 @@ enum ServerCommand {
             configuration.workers = 1
             return HTTPServer(configuration: configuration, handler: MetricsEndpoint(metrics: observability.metrics))
         }
+        let retention = traceRetentionService(options, store: store, metrics: observability.metrics)
         let services = ServiceGroup(
-            serviceOrder(opened: opened, auth: auth?.1, audit: audit, webhooks: webhooks, metricsServer: metricsServer,
-                         server: server, grace: options.http.shutdownGraceSeconds),
+            serviceOrder(opened: opened, auth: auth?.1, audit: audit, webhooks: webhooks, retention: retention,
+                         metricsServer: metricsServer, server: server, grace: options.http.shutdownGraceSeconds),
             log: { Log.error($0) })
         try services.start()
         if let metricsServer {
@@ -80,6 +82,7 @@ enum ServerCommand {
     /// flushes, the last checkpoint is written, and the databases close last.
     static func serviceOrder(opened: DatabaseComposition.Opened, auth: DatabaseComposition.Opened?,
                              audit: (AuditWriter, AuditComposition.Opened)?, webhooks: WebhookService?,
+                             retention: (any Service)? = nil,
                              metricsServer: HTTPServer?, server: HTTPServer, grace: Double) -> [ServiceGroup.Member] {
         var members: [ServiceGroup.Member] = [
             .init(ClosureService("tracking database", stop: { _ in opened.close() }), stopBudget: .seconds(10)),
@@ -103,9 +106,34 @@ enum ServerCommand {
             members.append(.init(writer, stopBudget: .seconds(30)))
         }
         if let webhooks { members.append(.init(webhooks.dispatcher, stopBudget: .seconds(5))) }
+        // A pass in progress finishes its batch (one transaction) and stops before the database closes.
+        if let retention { members.append(.init(retention, stopBudget: .seconds(10))) }
         if let metricsServer { members.append(.init(metricsServer, stopBudget: .seconds(grace + 5))) }
         members.append(.init(server, stopBudget: .seconds(grace + 5)))
         return members
+    }
+
+    /// Trace retention: a pass every `--trace-retention-interval` seconds over the experiments'
+    /// `swiftrack.traceRetention` tags and the `--trace-retention` default, counted on /metrics.
+    static func traceRetentionService(_ options: ServerOptions, store: SQLTrackingStore,
+                                      metrics: ServerMetrics) -> any Service {
+        let locator = (try? ArtifactComposition.factory()).map {
+            ArtifactLocator(factory: $0, artifactsDestination: options.artifactsDestination)
+        }
+        let counted = MetricLabels([("reason", "retention")])
+        let runner = TraceRetentionRunner(store: store.traceRetention, locator: locator,
+                                          deleted: { metrics.tracesDeleted.increment(counted, by: Double($0)) },
+                                          log: { Log.error($0) })
+        let defaultMillis = options.traceRetention.defaultMillis
+        return PeriodicService("trace-retention", interval: Double(options.traceRetention.intervalSeconds)) {
+            do {
+                let deleted = try runner.runPass(defaultMillis: defaultMillis,
+                                                 now: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+                if deleted > 0 { Log.info("trace retention: deleted \(deleted) traces") }
+            } catch {
+                Log.error("trace retention pass failed: \((error as? MLflowError)?.message ?? "\(error)")")
+            }
+        }
     }
 
     private static func blockTerminationSignals() {

@@ -48,6 +48,8 @@ struct ServerOptions {
     var ui: (any WebSite)?
     /// Registry webhooks' address policy and retries (`ServerOptions+Webhooks`).
     var webhooks = WebhookOptions()
+    /// Trace retention (`ServerOptions+TraceRetention`).
+    var traceRetention = TraceRetentionOptions()
 
     static let knownFlags: Set<String> = Set<String>([
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
@@ -55,6 +57,7 @@ struct ServerOptions {
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
         "audit-db-uri", "audit-key-file", "audit-failure", "audit-queue-size",
     ]).union(transportFlags).union(uiFlags).union(webhookFlags).union(auditCheckpointFlags)
+        .union(traceRetentionFlags)
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
                                             "require-https", "audit",
                                             "webhook-allow-private-targets"]
@@ -128,7 +131,7 @@ struct ServerOptions {
                                        env SWIFTRACK_CONNECTION_TIMEOUT
           --connection-limit N         simultaneous connections (default 4096)
                                        env SWIFTRACK_CONNECTION_LIMIT
-        """ + "\n" + transportHelp + "\n" + uiHelp + "\n" + webhookHelp
+        """ + "\n" + transportHelp + "\n" + uiHelp + "\n" + webhookHelp + "\n" + traceRetentionHelp
 
     init(arguments: Arguments, environment: [String: String]) throws(UsageError) {
         for name in arguments.values.keys where !Self.knownFlags.contains(name) {
@@ -213,6 +216,7 @@ struct ServerOptions {
         try parseTransport(arguments, environment: environment)
         ui = try webSite(arguments, environment: environment)
         webhooks = try Self.webhookOptions(arguments, environment: environment)
+        traceRetention = try Self.traceRetentionOptions(arguments, environment: environment)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

@@ -151,4 +151,14 @@ import Testing
         #expect(usageError(["--tls-cert", "/nonexistent.pem"]) == "--tls-cert and --tls-key go together")
         #expect(usageError(["--ui", "classic"]) == "--ui must be builtin, mlflow or none, got 'classic'")
     }
+
+    @Test func traceRetentionTakesMLflowsDurationsAndAnInterval() throws {
+        #expect(try options([]).traceRetention == .init(defaultMillis: nil, intervalSeconds: 300))
+        #expect(try options(["--trace-retention", "30d", "--trace-retention-interval", "60"]).traceRetention
+                    == .init(defaultMillis: 2_592_000_000, intervalSeconds: 60))
+        #expect(try options([], ["SWIFTRACK_TRACE_RETENTION": "12h"]).traceRetention.defaultMillis == 43_200_000)
+        #expect(usageError(["--trace-retention", "30"])?.hasPrefix("--trace-retention: Trace retention must be in the form") == true)
+        #expect(usageError(["--trace-retention-interval", "0"])
+                    == "--trace-retention-interval must be an integer in 1...86400, got '0'")
+    }
 }

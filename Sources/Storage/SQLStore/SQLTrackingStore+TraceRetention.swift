@@ -1,7 +1,17 @@
-import SQL
+public import SQL
 public import TrackingCore
 
-extension SQLTrackingStore: TraceRetentionStore {
+/// `TraceRetentionStore` on the tracking database: the server's retention service reaches it through
+/// `SQLTrackingStore.traceRetention`, `swiftrack gc` opens it on the database it collects (without
+/// the tracking store's start-up work).
+public struct SQLTraceRetentionStore: TraceRetentionStore {
+    let database: any SQLDatabase
+
+    /// `database` must be at the current schema.
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
     public func traceRetentionTags() throws -> [String: String] {
         try database.read { connection in
             var tags: [String: String] = [:]
@@ -25,7 +35,7 @@ extension SQLTrackingStore: TraceRetentionStore {
         case .experiment(let experimentId):
             // Oldest first along (experiment_id, timestamp_ms); any lifecycle stage (gc's deleted ones).
             selection = SQLFragment("t.experiment_id = ? AND t.timestamp_ms < ?",
-                                    [.integer(try Self.experimentKey(experimentId)), .integer(cutoffMillis)])
+                                    [.integer(try SQLTrackingStore.experimentKey(experimentId)), .integer(cutoffMillis)])
         case .untaggedExperiments:
             // Oldest first along (timestamp_ms, request_id), across the active experiments that
             // did not set their own retention.
@@ -46,8 +56,13 @@ extension SQLTrackingStore: TraceRetentionStore {
                                 artifactFolder: ArtifactURI.appending(row.optionalString(2) ?? "", TraceKeys.traceFolder,
                                                                       row.string(0)))
                 }
-            try Self.deleteTraceRows(doomed.map(\.traceId), connection)
+            try SQLTrackingStore.deleteTraceRows(doomed.map(\.traceId), connection)
             return doomed
         }
     }
+}
+
+extension SQLTrackingStore {
+    /// Trace retention on this store's database.
+    public var traceRetention: SQLTraceRetentionStore { SQLTraceRetentionStore(database: database) }
 }

@@ -47,6 +47,11 @@ public enum TraceRetention {
             public var scope: Scope
             /// Traces that started before this time (epoch milliseconds) go.
             public var cutoffMillis: Int64
+
+            public init(scope: Scope, cutoffMillis: Int64) {
+                self.scope = scope
+                self.cutoffMillis = cutoffMillis
+            }
         }
 
         public var targets: [Target] = []
