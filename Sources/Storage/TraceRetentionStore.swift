@@ -7,8 +7,20 @@ public protocol TraceRetentionStore: Sendable {
     func traceRetentionTags() throws -> [String: String]
     /// Deletes, in one transaction, at most `limit` of the traces of `scope` that started before
     /// `cutoffMillis`, oldest first, with their spans, assessments, tags, request metadata and
-    /// links; `.experiment` reaches a deleted experiment's traces too. Returns what went.
-    func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64, limit: Int) throws -> [PurgedTrace]
+    /// links; `.experiment` reaches a deleted experiment's traces too.
+    func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64, limit: Int) throws -> PurgedTraces
+}
+
+/// One purge: the traces it selected, and how many of them it deleted itself (a replica's pass
+/// running at the same time may have deleted some of the same first).
+public struct PurgedTraces: Equatable, Sendable {
+    public var traces: [PurgedTrace]
+    public var deleted: Int
+
+    public init(traces: [PurgedTrace], deleted: Int) {
+        self.traces = traces
+        self.deleted = deleted
+    }
 }
 
 /// A deleted trace and the folder its artifacts were kept in (`<experiment location>/traces/<id>`),

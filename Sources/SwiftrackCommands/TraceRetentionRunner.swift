@@ -42,10 +42,10 @@ struct TraceRetentionRunner: Sendable {
         for batch in 0..<batchesPerTarget {
             if batch > 0 && pauseSeconds > 0 { Thread.sleep(forTimeInterval: pauseSeconds) }
             let purged = try store.purgeTraces(scope, startedBefore: cutoffMillis, limit: batchSize)
-            total += purged.count
-            if !purged.isEmpty { deleted(purged.count) }
-            removeArtifacts(of: purged)
-            if purged.count < batchSize { break }
+            total += purged.deleted
+            if purged.deleted > 0 { deleted(purged.deleted) }
+            removeArtifacts(of: purged.traces)
+            if purged.traces.count < batchSize { break }
         }
         return total
     }

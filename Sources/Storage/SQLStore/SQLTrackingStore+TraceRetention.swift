@@ -28,8 +28,8 @@ public struct SQLTraceRetentionStore: TraceRetentionStore {
     }
 
     public func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64,
-                            limit: Int) throws -> [PurgedTrace] {
-        guard limit > 0 else { return [] }
+                            limit: Int) throws -> PurgedTraces {
+        guard limit > 0 else { return PurgedTraces(traces: [], deleted: 0) }
         let selection: SQLFragment
         switch scope {
         case .experiment(let experimentId):
@@ -56,8 +56,7 @@ public struct SQLTraceRetentionStore: TraceRetentionStore {
                                 artifactFolder: ArtifactURI.appending(row.optionalString(2) ?? "", TraceKeys.traceFolder,
                                                                       row.string(0)))
                 }
-            try SQLTrackingStore.deleteTraceRows(doomed.map(\.traceId), connection)
-            return doomed
+            return PurgedTraces(traces: doomed, deleted: try SQLTrackingStore.deleteTraceRows(doomed.map(\.traceId), connection))
         }
     }
 }

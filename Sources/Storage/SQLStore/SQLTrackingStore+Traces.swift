@@ -122,8 +122,11 @@ extension SQLTrackingStore: TraceStore {
         }
     }
 
-    /// Deletes the traces' rows and their links, in chunks of `SQLEntityLoader.chunkSize` ids.
-    static func deleteTraceRows(_ traceIds: [String], _ connection: any SQLConnection) throws {
+    /// Deletes the traces' rows and their links, in chunks of `SQLEntityLoader.chunkSize` ids;
+    /// returns how many traces this call deleted (not those another transaction deleted first).
+    @discardableResult
+    static func deleteTraceRows(_ traceIds: [String], _ connection: any SQLConnection) throws -> Int {
+        var deleted = 0
         for start in stride(from: 0, to: traceIds.count, by: SQLEntityLoader.chunkSize) {
             let keys = SQLKeyList(Array(traceIds[start..<min(start + SQLEntityLoader.chunkSize, traceIds.count)]),
                                   dialect: connection.dialect)
@@ -133,9 +136,11 @@ extension SQLTrackingStore: TraceStore {
             // Children first: the cascade is declared, but not every engine's connection enforces it.
             for table in ["assessments", "spans", "trace_tags", "trace_request_metadata", "trace_info"] {
                 let column = table == "assessments" || table == "spans" ? "trace_id" : "request_id"
-                try connection.execute("DELETE FROM \(table) WHERE \(keys.contains(column))", keys.bindings)
+                let rows = try connection.execute("DELETE FROM \(table) WHERE \(keys.contains(column))", keys.bindings)
+                if table == "trace_info" { deleted += rows }
             }
         }
+        return deleted
     }
 
     /// Where the trace's artifacts are: derived from its experiment's artifact location, never read

@@ -35,10 +35,12 @@ struct StoreTraceRetentionTests {
 
         // The untagged active experiments only (not the tagged one, not the deleted one), oldest first.
         let first = try retention.purgeTraces(.untaggedExperiments, startedBefore: 103, limit: 2)
-        #expect(first == [PurgedTrace(traceId: "tr-p4", experimentId: plain, artifactFolder: "s3://bucket/plain/traces/tr-p4"),
+        #expect(first.deleted == 2)
+        #expect(first.traces == [PurgedTrace(traceId: "tr-p4", experimentId: plain, artifactFolder: "s3://bucket/plain/traces/tr-p4"),
                           PurgedTrace(traceId: "tr-p3", experimentId: plain, artifactFolder: "s3://bucket/plain/traces/tr-p3")])
-        #expect(try retention.purgeTraces(.untaggedExperiments, startedBefore: 103, limit: 2).map(\.traceId) == ["tr-p2"])
-        #expect(try retention.purgeTraces(.untaggedExperiments, startedBefore: 103, limit: 2).isEmpty)
+        #expect(try retention.purgeTraces(.untaggedExperiments, startedBefore: 103, limit: 2).traces.map(\.traceId) == ["tr-p2"])
+        #expect(try retention.purgeTraces(.untaggedExperiments, startedBefore: 103, limit: 2)
+                    == PurgedTraces(traces: [], deleted: 0))
         #expect(try store.spans(ofTraces: ["tr-p4"]).isEmpty)
         let linked = try store.searchTraces(TraceSearchQuery(experimentIds: [plain], filter: "run_id = '\(run.info.runId)'"))
         #expect(linked.items.isEmpty)
@@ -47,12 +49,12 @@ struct StoreTraceRetentionTests {
         #expect(try store.getTraceInfo(traceId: "tr-p1").tag("k") == "tr-p1")
 
         // One experiment's, in batches; a deleted experiment's too (gc's case).
-        let tagged1 = try retention.purgeTraces(.experiment(tagged), startedBefore: 104, limit: 3)
+        let tagged1 = try retention.purgeTraces(.experiment(tagged), startedBefore: 104, limit: 3).traces
         #expect(tagged1.map(\.traceId) == ["tr-t0", "tr-t1", "tr-t2"])
         #expect(tagged1[0].artifactFolder == "/art/\(tagged)/traces/tr-t0")
-        #expect(try retention.purgeTraces(.experiment(tagged), startedBefore: 104, limit: 3).map(\.traceId) == ["tr-t3"])
-        #expect(try retention.purgeTraces(.experiment(gone), startedBefore: .max, limit: 10).map(\.traceId) == ["tr-g0"])
-        #expect(try retention.purgeTraces(.experiment(plain), startedBefore: .max, limit: 0).isEmpty)
+        #expect(try retention.purgeTraces(.experiment(tagged), startedBefore: 104, limit: 3).traces.map(\.traceId) == ["tr-t3"])
+        #expect(try retention.purgeTraces(.experiment(gone), startedBefore: .max, limit: 10).traces.map(\.traceId) == ["tr-g0"])
+        #expect(try retention.purgeTraces(.experiment(plain), startedBefore: .max, limit: 0).traces.isEmpty)
         let remaining = try store.searchTraces(TraceSearchQuery(experimentIds: [tagged, plain, gone], filter: ""))
         #expect(Set(remaining.items.map(\.traceId)) == ["tr-t4", "tr-p0", "tr-p1"])
         let bad = #expect(throws: MLflowError.self) { try retention.purgeTraces(.experiment("x"), startedBefore: 1, limit: 1) }
