@@ -494,6 +494,40 @@ def test_each_permission_level_allows_exactly_its_routes(auth_server, auth_clien
     assert outcomes == expected
 
 
+@pytest.mark.swiftrack_only   # MLflow has no trace retention tag
+def test_the_trace_retention_tag_takes_delete_permission(auth_server, auth_client):
+    """Setting or removing `swiftrack.traceRetention` deletes traces (the server's retention passes),
+    so EDIT, which may write other tags, is refused it; MANAGE may."""
+    owner, editor, manager = (new_user(auth_client, f"ret-{role}") for role in ("owner", "editor", "manager"))
+    experiment = _call(auth_server, owner, "POST", "experiments/create",
+                       {"name": f"ret-{uuid.uuid4().hex[:8]}"}).json()["experiment_id"]
+    owners = auth_client_for(auth_server, owner)
+    owners.grant_user_permission(editor[0], "experiment", experiment, "EDIT")
+    owners.grant_user_permission(manager[0], "experiment", experiment, "MANAGE")
+    tag = lambda who, key, value="1m": _call(auth_server, who, "POST", "experiments/set-experiment-tag",
+                                             {"experiment_id": experiment, "key": key, "value": value})
+    untag = lambda who, key: _call(auth_server, who, "POST", "experiments/delete-experiment-tag",
+                                   {"experiment_id": experiment, "key": key})
+    refused = tag(editor, "swiftrack.traceRetention")
+    assert refused.status_code == 403 and refused.json()["error_code"] == "PERMISSION_DENIED", refused.text
+    assert tag(editor, "team", "search").status_code == 200
+    # Another spelling is another tag: the retention does not read it, so EDIT may write it.
+    assert tag(editor, "Swiftrack.traceRetention").status_code == 200
+    assert tag(manager, "swiftrack.traceRetention", "30d").status_code == 200
+    assert untag(editor, "swiftrack.traceRetention").status_code == 403
+    # An experiment the editor may not touch at all: the same 403 either way, nothing revealed.
+    hidden = _call(auth_server, owner, "POST", "experiments/create",
+                   {"name": f"ret-hidden-{uuid.uuid4().hex[:8]}"}).json()["experiment_id"]
+    owners.grant_user_permission(editor[0], "experiment", hidden, "DENY")
+    stranger = _call(auth_server, editor, "POST", "experiments/set-experiment-tag",
+                     {"experiment_id": hidden, "key": "swiftrack.traceRetention", "value": "1m"})
+    assert stranger.status_code == 403, stranger.text
+    tags = {t["key"]: t["value"] for t in _call(auth_server, owner, "GET", "experiments/get",
+                                                 params={"experiment_id": experiment}).json()["experiment"]["tags"]}
+    assert tags["swiftrack.traceRetention"] == "30d" and tags["team"] == "search"
+    assert untag(manager, "swiftrack.traceRetention").status_code == 200
+
+
 def test_webhooks_are_for_admins_only(auth_server, auth_client, as_user):
     """MLflow's auth gives every webhook route to admins (sender_is_admin)."""
     plain = new_user(auth_client, "hooks")

@@ -18,6 +18,10 @@ extension AccessControl {
             try requireExperiment(need, user, try request.fields().experimentId())
         case .experimentInHeader(let need, let header):
             try requireExperiment(need, user, try request.experimentId(header: header))
+        case .experimentTagKey(let need, let key):
+            if try request.fields().requiredString("key") == key {
+                try requireExperiment(need, user, try request.fields().experimentId())
+            }
         case .experimentByName(let need):
             // MLflow's own 404 for a missing name, which the client reads as "absent" (`set_experiment`
             // then creates it); a hidden experiment gets the same answer.

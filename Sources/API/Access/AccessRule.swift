@@ -65,6 +65,10 @@ indirect enum AccessRule: Sendable {
     /// credentials there, since the mlflow client talks to that host itself (break-in review 2).
     /// Read through `RequestFields.experimentArtifactLocation`, resolved as the handler stores it.
     case experimentArtifactLocation
+    /// An experiment tag write whose `key` is `key` (exactly, as the handler stores and the trace
+    /// retention reads it) needs the capability on the experiment beyond the tag write's own:
+    /// setting or removing `swiftrack.traceRetention` deletes traces, which takes DELETE.
+    case experimentTagKey(Permission.Need, key: String)
     /// A search: allowed; the handler answers only what the caller may read.
     case filteredSearch
     /// Deciding a transition request other than approving it (whose policy is judged inside its

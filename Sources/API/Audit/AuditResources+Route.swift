@@ -66,7 +66,7 @@ extension AuditResources {
             for rule in rules { add(rule, request, traceExperiment) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
              .notAGrantPattern, .experimentArtifactLocation, .filteredSearch, .transitionDecision, .trace, .traces,
-             .traceNamed:
+             .traceNamed, .experimentTagKey:
             // A trace's id is in the recorded path.
             return
         }

@@ -20,8 +20,8 @@ struct ExperimentRoutes {
             Route("POST", "/mlflow/experiments/update", access: .experiment(.update, field: "experiment_id"), update),
             Route("POST", "/mlflow/experiments/delete", access: .experiment(.delete, field: "experiment_id"), delete),
             Route("POST", "/mlflow/experiments/restore", access: .experiment(.delete, field: "experiment_id"), restore),
-            Route("POST", "/mlflow/experiments/set-experiment-tag", access: .experiment(.update, field: "experiment_id"), setTag),
-            Route("POST", "/mlflow/experiments/delete-experiment-tag", access: .experiment(.update, field: "experiment_id"), deleteTag),
+            Route("POST", "/mlflow/experiments/set-experiment-tag", access: Self.tagWrite, setTag),
+            Route("POST", "/mlflow/experiments/delete-experiment-tag", access: Self.tagWrite, deleteTag),
         ]
     }
 
@@ -91,6 +91,10 @@ struct ExperimentRoutes {
         try store.restoreExperiment(id: try request.fields().experimentId())
         return emptyJSONResponse
     }
+
+    /// EDIT writes a tag; the trace retention tag also takes DELETE (it deletes traces).
+    static let tagWrite = AccessRule.all([.experiment(.update, field: "experiment_id"),
+                                          .experimentTagKey(.delete, key: TraceRetention.tag)])
 
     func setTag(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
