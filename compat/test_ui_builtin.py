@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from browser import Browser, available
-from helpers import own_run_source
+from helpers import SECOND_NS, own_run_source, ten_thousand_span_trace
 from conftest import (SWIFTRACK_BIN, _free_port, fresh_database_uri, auth_server_environment, start_logged, stop_process_group,
                       wait_for_health)
 
@@ -412,12 +412,16 @@ def traced(server):
         name = f"ui-traces-{uuid.uuid4().hex[:6]}"
         experiment_id = mlflow.set_experiment(name).experiment_id
 
+        # Sleeps give the timeline proportions to check: the retriever starts about a third in and
+        # takes most of the rest.
         @mlflow.trace(span_type="RETRIEVER")
         def retrieve(question):
+            time.sleep(0.06)
             return [{"doc": "refund-policy.md", "score": 0.93}]
 
         @mlflow.trace(span_type="CHAIN")
         def answer(question):
+            time.sleep(0.03)
             docs = retrieve(question)
             return {"answer": "Refunds take 30 days.", "sources": [d["doc"] for d in docs]}
 
@@ -528,17 +532,18 @@ def test_a_trace_page_shows_its_span_tree_inputs_and_feedback(server, traced, br
     text = browser.text()
     assert traced["answered"] in text and "OK" in text and by_css(browser, "h1")[0].text == "answer"
     assert "mlflow.traceName" in text and "mlflow.trace_schema.version" in text   # tags and metadata
-    # Both spans, the retriever nested in the chain's list item, in that order.
-    nodes = by_css(browser, "#span-tree li.span-node")
-    assert [n.find_element("css selector", ".span-name").text for n in nodes] == ["answer", "retrieve"]
-    assert nodes[0].find_elements("css selector", "li.span-node") == [nodes[1]]
-    assert "CHAIN" in nodes[0].find_element("css selector", "button").text
-    assert "RETRIEVER" in nodes[1].text
+    # Both spans, the retriever one level under the chain, in that order.
+    rows = by_css(browser, "#span-tree [role=treeitem]")
+    assert [r.find_element("css selector", ".span-name").text for r in rows] == ["answer", "retrieve"]
+    assert [r.get_attribute("aria-level") for r in rows] == ["1", "2"]
+    assert rows[0].get_attribute("aria-expanded") == "true" and rows[1].get_attribute("aria-expanded") is None
+    assert "CHAIN" in rows[0].find_element("css selector", ".span-label").text
+    assert "RETRIEVER" in rows[1].text
     # The root is selected first: its inputs and outputs, pretty-printed.
     assert by_css(browser, "#span-detail-h")[0].text == "answer"
     assert '"question": "how long do refunds take?"' in by_css(browser, "#span-inputs pre")[0].text
     assert '"answer": "Refunds take 30 days."' in by_css(browser, "#span-outputs pre")[0].text
-    nodes[1].find_element("css selector", "button").click()
+    rows[1].click()
     wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="the child span selected")
     assert '"doc": "refund-policy.md"' in by_css(browser, "#span-outputs pre")[0].text
     assert "mlflow.spanFunctionName" in by_css(browser, "#span-attributes")[0].text
@@ -562,6 +567,175 @@ def test_a_trace_page_shows_its_span_tree_inputs_and_feedback(server, traced, br
     browser.open(server + "/#/traces/tr-00000000000000000000000000000000", ready=".error")
     assert "RESOURCE_DOES_NOT_EXIST" in by_css(browser, ".error")[0].text
     browser.problems()
+
+
+# Each timeline row's bar and lane as percentages of the lane, the bar's colour, and the axis ticks.
+TIMELINE = """
+const lane = (row) => row.querySelector('.span-lane').getBoundingClientRect();
+const rows = [...document.querySelectorAll('#span-tree [role=treeitem]')].map((row) => {
+  const box = lane(row);
+  const bar = row.querySelector('.span-bar');
+  const rect = bar.getBoundingClientRect();
+  return { name: row.querySelector('.span-name').textContent, left: (rect.left - box.left) / box.width * 100,
+    width: rect.width / box.width * 100, pixels: rect.width, colour: getComputedStyle(bar).backgroundColor,
+    selected: row.getAttribute('aria-selected'), background: getComputedStyle(row).backgroundColor };
+});
+const axis = document.querySelector('#span-tree .span-axis').getBoundingClientRect();
+const ticks = [...document.querySelectorAll('#span-tree .span-axis .span-tick')].map((tick) => {
+  const rect = tick.getBoundingClientRect();
+  const anchor = tick.classList.contains('span-tick-end') ? rect.right : tick === tick.parentNode.firstChild
+    ? rect.left : rect.left + rect.width / 2;
+  return { label: tick.textContent, at: (anchor - axis.left) / axis.width * 100 };
+});
+return { rows, ticks };
+"""
+
+
+def open_page(browser, url, ready="[data-ready]", timeout=60):
+    """A full page load (a query string of its own, so a change of the hash alone is not what the
+    browser sees) until `ready` shows: a trace page marks itself data-ready once painted."""
+    base, _, fragment = url.partition("#")
+    browser.open(f"{base.rstrip('/')}/?load={uuid.uuid4().hex[:8]}#{fragment}", ready=ready, timeout=timeout)
+
+
+def in_view(browser, element):
+    """Whether the row is inside the span tree's scrolled box (rows just outside it are drawn too)."""
+    return browser.driver.execute_script("""
+        const box = document.querySelector('#span-tree .span-rows').parentNode.getBoundingClientRect();
+        const row = arguments[0].getBoundingClientRect();
+        return row.top >= box.top && row.bottom <= box.bottom;""", element)
+
+
+def tick_millis(label):
+    """An axis label ("0", "20 ms", "1.5 s", "2 min") in milliseconds."""
+    if label == "0":
+        return 0.0
+    number, unit = label.split()
+    return float(number) * {"ms": 1, "s": 1000, "min": 60000}[unit]
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_the_timeline_places_each_span_by_its_start_and_length(server, traced, browser):
+    from mlflow import MlflowClient
+    spans = {s.name: s for s in MlflowClient(tracking_uri=server).get_trace(traced["answered"]).data.spans}
+    origin = min(s.start_time_ns for s in spans.values())
+    total = max(s.end_time_ns for s in spans.values()) - origin
+    expected = {name: ((s.start_time_ns - origin) / total * 100, (s.end_time_ns - s.start_time_ns) / total * 100)
+                for name, s in spans.items()}
+    assert expected["retrieve"][0] > 20 and expected["retrieve"][1] > 40, expected   # the fixture's sleeps
+    open_page(browser, server + f"/#/traces/{traced['answered']}")
+    drawn = browser.driver.execute_script(TIMELINE)
+    rows = drawn["rows"]
+    assert [r["name"] for r in rows] == ["answer", "retrieve"]
+    for row in rows:   # each bar where its span starts, as long as it lasts, within a percentage point
+        left, width = expected[row["name"]]
+        assert abs(row["left"] - left) < 1 and abs(row["width"] - width) < 1, (row, left, width)
+    assert rows[1]["left"] + rows[1]["width"] <= rows[0]["left"] + rows[0]["width"] + 0.5   # the child inside its parent
+    assert {r["colour"] for r in rows} == {"rgb(58, 143, 92)"}   # OK is green
+    # The axis: "0" at the left, then round steps, each label where its time is.
+    ticks = drawn["ticks"]
+    values = [tick_millis(t["label"]) for t in ticks]
+    assert ticks[0]["label"] == "0" and len(ticks) >= 3, ticks
+    steps = {round(b - a, 6) for a, b in zip(values, values[1:])}
+    assert len(steps) == 1 and values[-1] <= total / 1e6, (values, total)
+    for tick, value in zip(ticks, values):
+        assert abs(tick["at"] - value / (total / 1e6) * 100) < 1, (tick, value)
+    # The selected span is highlighted, in the tree and in the address; selecting another moves it.
+    assert [r["selected"] for r in rows] == ["true", "false"] and rows[0]["background"] != rows[1]["background"]
+    by_css(browser, "#span-tree [role=treeitem][aria-level='2']")[0].click()
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="retrieve selected")
+    rows = browser.driver.execute_script(TIMELINE)["rows"]
+    assert [r["selected"] for r in rows] == ["false", "true"]
+    tree = by_css(browser, "#span-tree")[0]
+    assert tree.get_attribute("aria-activedescendant") == "span-row-" + spans["retrieve"].span_id
+    browser.screenshot("builtin-trace-timeline")
+    # The keyboard: the tree is one tab stop; Left goes to the parent, then folds it; Right opens it.
+    from selenium.webdriver.common.keys import Keys
+    tree.send_keys(Keys.ARROW_LEFT)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "answer", what="Left: the parent")
+    tree.send_keys(Keys.ARROW_LEFT)
+    wait_until(lambda: len(by_css(browser, "#span-tree [role=treeitem]")) == 1, what="Left again: folded")
+    assert by_css(browser, "#span-tree [role=treeitem]")[0].get_attribute("aria-expanded") == "false"
+    tree.send_keys(Keys.ARROW_RIGHT)
+    wait_until(lambda: len(by_css(browser, "#span-tree [role=treeitem]")) == 2, what="Right: open again")
+    tree.send_keys(Keys.ARROW_DOWN)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="Down: the next span")
+    # A screen reader hears when each span starts; the axis is described once.
+    assert "starts at" in by_css(browser, "#span-tree [role=treeitem][aria-level='2'] .sr-only")[0].get_attribute("textContent")
+    assert "Timeline of" in by_css(browser, "#span-axis-description")[0].get_attribute("textContent")
+    assert browser.problems() == []
+    # A failed span's bar is red.
+    open_page(browser, server + f"/#/traces/{traced['failed']}")
+    [failed] = browser.driver.execute_script(TIMELINE)["rows"]
+    assert failed["colour"] == "rgb(166, 27, 27)" and abs(failed["left"]) < 1 and abs(failed["width"] - 100) < 1
+    assert browser.problems() == []
+
+
+@pytest.fixture(scope="module")
+def big_trace(server):
+    """A trace of 10,000 spans posted as OTLP/JSON (helpers.ten_thousand_span_trace)."""
+    experiment = requests.post(server + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"ui-big-trace-{uuid.uuid4().hex[:6]}"}).json()["experiment_id"]
+    trace_hex = uuid.uuid4().hex
+    reply = requests.post(server + "/v1/traces", json=ten_thousand_span_trace(trace_hex, time.time_ns() - 60 * SECOND_NS),
+                          headers={"x-mlflow-experiment-id": experiment}, timeout=120)
+    assert reply.status_code == 200, reply.text[:300]
+    return "tr-" + trace_hex
+
+
+@needs_browser
+@pytest.mark.timeout(300)
+def test_a_trace_of_ten_thousand_spans_opens_and_any_span_can_be_selected(server, big_trace, browser):
+    """Opens, counts, shows the root, and reaches the deepest span by the keyboard, the address and
+    the find box. Speed is bench/ui_trace_open.py's to measure, not this test's."""
+    from selenium.webdriver.common.keys import Keys
+    open_page(browser, server + f"/#/traces/{big_trace}", timeout=120)
+    assert by_css(browser, "#spans-h")[0].text == "Spans (10000)"
+    assert by_css(browser, "#span-detail-h")[0].text == "root"
+    assert '"item": "root"' in by_css(browser, "#span-inputs pre")[0].text
+    rows = lambda: by_css(browser, "#span-tree [role=treeitem]")
+    assert 10 < len(rows()) < 200   # the rows in view, not 10,000
+    first = rows()[0]
+    assert first.get_attribute("aria-selected") == "true" and first.get_attribute("aria-setsize") == "1"
+    assert by_css(browser, "#span-tree [role=treeitem][aria-level='2']")[0].get_attribute("aria-setsize") == "99"
+    browser.screenshot("builtin-trace-10k")
+    assert browser.problems() == []
+    # End: the last span depth first, 102 levels down, drawn in view with its red bar.
+    tree = by_css(browser, "#span-tree")[0]
+    tree.send_keys(Keys.END)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "needle", what="End: the deepest span")
+    needle = by_css(browser, "#span-tree [role=treeitem][aria-selected=true]")
+    assert len(needle) == 1 and needle[0].get_attribute("aria-level") == "102"
+    assert needle[0].get_attribute("id") == tree.get_attribute("aria-activedescendant")
+    assert in_view(browser, needle[0]) and "span-bar-ERROR" in needle[0].find_element("css selector", ".span-bar").get_attribute("class")
+    needle_hex = needle[0].get_attribute("data-span-id")
+    assert f"span={needle_hex}" in browser.driver.current_url
+    assert len(rows()) < 200
+    # Up from there: its parent, level-100.
+    tree.send_keys(Keys.ARROW_UP)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "level-100", what="Up: level-100")
+    # The address opens the deep span selected, scrolled into view.
+    open_page(browser, server + f"/#/traces/{big_trace}?span={needle_hex}", timeout=120)
+    assert by_css(browser, "#span-detail-h")[0].text == "needle"
+    selected = by_css(browser, "#span-tree [role=treeitem][aria-selected=true]")
+    assert len(selected) == 1 and in_view(browser, selected[0]) and selected[0].get_attribute("data-span-id") == needle_hex
+    # The find box: a span in the middle, by name; Enter again finds the next match.
+    box = by_css(browser, "input[name=span-find]")[0]
+    box.send_keys("step-50-7\n")
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "step-50-7", what="found step-50-7")
+    assert by_css(browser, "#span-find-status")[0].text == "11 spans match"   # step-50-7 and step-50-70..79
+    box.send_keys("\n")
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "step-50-70", what="the next match")
+    row = by_css(browser, "#span-tree [role=treeitem][aria-selected=true]")[0]
+    assert in_view(browser, row) and row.get_attribute("aria-level") == "3"
+    # A click on the next row (in view: a found span is scrolled to the middle) selects it.
+    target = browser.driver.execute_script("return arguments[0].nextElementSibling", row)
+    assert in_view(browser, target)
+    name = target.find_element("css selector", ".span-name").text
+    target.click()
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == name, what="the clicked span")
+    assert browser.problems() == []
 
 
 @needs_browser

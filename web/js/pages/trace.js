@@ -1,10 +1,12 @@
-// One trace (#/traces/<trace_id>[?span=<hex span id>]): its info, tags and metadata, the span
-// tree, the selected span's inputs, outputs, attributes and events, and the assessments. Span
-// data is the caller's (model inputs, tool outputs): it only ever becomes text nodes, via h().
+// One trace (#/traces/<trace_id>[?span=<hex span id>]): its info, tags and metadata, the span tree
+// with its timeline (spantree.js), the selected span's inputs, outputs, attributes and events, and
+// the assessments. Span data is the caller's (model inputs, tool outputs): it only ever becomes
+// text nodes, via h().
 import { get, getV3 } from '../api.js';
 import { errorBox, fill, h, kvTable, link, time } from '../dom.js';
-import { assessmentValue, attributes, durationMillis, hexId, millis, pretty, spanForest, spanMillis,
+import { assessmentValue, attributes, base64Id, durationMillis, hexId, millis, pretty, spanForest, spanMillis,
   spanStartMillis, statusName, traceName } from '../spans.js';
+import { spanTimeline } from '../spantree.js';
 
 // Shown in their own boxes, not again among the attributes.
 const SHOWN = new Set(['mlflow.spanInputs', 'mlflow.spanOutputs', 'mlflow.spanType', 'mlflow.traceRequestId']);
@@ -32,28 +34,15 @@ export async function render(view, { args: [traceId], query }) {
   }
 
   const forest = spanForest(spans);
-  const buttons = new Map();
   const detail = h('section', { class: 'panel', id: 'span-detail', 'aria-live': 'polite' });
-  const wanted = query.get('span');
-  const first = spans.find((s) => hexId(s.span_id) === wanted) || forest[0]?.span;
-
-  function select(span, remember) {
-    for (const [id, button] of buttons) button.setAttribute('aria-current', String(id === span.span_id));
-    if (remember) history.replaceState(null, '', link(['traces', traceId], { span: hexId(span.span_id) }));
-    showSpan(detail, span);
-  }
-
-  const branch = (nodes) => h('ul', {}, nodes.map(({ span, children }) => {
-    const status = statusName(span.status);
-    const type = attributes(span).get('mlflow.spanType');
-    const button = h('button', { type: 'button', 'data-span-id': hexId(span.span_id), onclick: () => select(span, true) },
-      h('span', { class: 'span-name' }, span.name || '(unnamed)'),
-      type ? h('span', { class: 'badge' }, String(type)) : null,
-      h('span', { class: 'span-duration' }, millis(spanMillis(span))),
-      status === 'UNSET' ? null : h('span', { class: `span-status-${status}` }, status));
-    buttons.set(span.span_id, button);
-    return h('li', { class: 'span-node' }, button, children.length ? branch(children) : null);
-  }));
+  const timeline = spanTimeline(forest, spans, {
+    onSelect(span, remember) {
+      if (remember) history.replaceState(null, '', link(['traces', traceId], { span: hexId(span.span_id) }));
+      showSpan(detail, span);
+    },
+  });
+  const wanted = timeline.nodeOf(base64Id(query.get('span')));
+  const first = wanted || forest[0];
 
   const tags = Object.entries(info.tags || {}).sort(([a], [b]) => a.localeCompare(b));
   const metadata = Object.entries(info.trace_metadata || {}).sort(([a], [b]) => a.localeCompare(b));
@@ -70,7 +59,7 @@ export async function render(view, { args: [traceId], query }) {
     ]),
     h('section', { 'aria-labelledby': 'spans-h' }, h('h2', { id: 'spans-h' }, `Spans (${spans.length})`),
       spans.length ? h('div', { class: 'trace-view' },
-        h('nav', { class: 'span-tree panel', id: 'span-tree', 'aria-label': 'Span tree' }, branch(forest)), detail)
+        h('div', { class: 'panel span-panel' }, findBox(timeline), timeline.element), detail)
         : h('p', { class: 'muted' }, 'This trace has no spans stored.')),
     h('section', { 'aria-labelledby': 'assessments-h' }, h('h2', { id: 'assessments-h' }, `Assessments (${assessments.length})`),
       assessments.length ? assessmentTable(assessments) : h('p', { class: 'muted' }, 'None.')),
@@ -79,7 +68,31 @@ export async function render(view, { args: [traceId], query }) {
         tags.length ? kvTable('Tags', tags) : h('p', { class: 'muted' }, 'None.')),
       h('section', { 'aria-labelledby': 'metadata-h' }, h('h2', { id: 'metadata-h' }, `Metadata (${metadata.length})`),
         metadata.length ? kvTable('Metadata', metadata) : h('p', { class: 'muted' }, 'None.'))));
-  if (first) select(first, false);
+  if (first) timeline.select(first, false, { center: Boolean(wanted) });
+  ready(view);
+}
+
+// Marks the moment the page is useful (tree, timeline and the first span's detail painted):
+// a Performance API mark and data-ready on the page, which bench/ui_trace_open.py reads.
+function ready(view) {
+  requestAnimationFrame(() => setTimeout(() => {
+    performance.mark('swiftrack:trace-ready');
+    view.setAttribute('data-ready', 'true');
+  }));
+}
+
+// Finds spans by name: Enter selects the next match after the selection (a 10,000-span trace
+// is not read by scrolling).
+function findBox(timeline) {
+  const box = h('input', { type: 'search', name: 'span-find', 'aria-label': 'Find a span by name',
+    placeholder: 'Find a span by name' });
+  const status = h('span', { class: 'muted', id: 'span-find-status', role: 'status' });
+  return h('form', { class: 'toolbar', role: 'search', onsubmit: (event) => {
+    event.preventDefault();
+    const hits = timeline.find(box.value);
+    if (hits.length) timeline.select(hits[0], true, { center: true });
+    status.textContent = box.value.trim() ? `${hits.length} ${hits.length === 1 ? 'span matches' : 'spans match'}` : '';
+  } }, box, h('button', { type: 'submit' }, 'Find'), status);
 }
 
 function showSpan(detail, span) {
