@@ -740,6 +740,30 @@ def test_a_trace_of_ten_thousand_spans_opens_and_any_span_can_be_selected(server
 
 @needs_browser
 @pytest.mark.timeout(240)
+def test_a_long_span_input_shows_its_start_until_asked_for_all(server, browser):
+    experiment = requests.post(server + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"ui-long-input-{uuid.uuid4().hex[:6]}"}).json()["experiment_id"]
+    trace_hex, now = uuid.uuid4().hex, time.time_ns()
+    long_input = "".join(f"{i:07d}," for i in range(50_000))   # 400,000 characters, none JSON
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": trace_hex, "spanId": "00000000000000aa", "name": "long", "startTimeUnixNano": str(now),
+        "endTimeUnixNano": str(now + SECOND_NS), "status": {"code": 1},
+        "attributes": [{"key": "mlflow.spanInputs", "value": {"stringValue": long_input}}]}]}]}]}
+    reply = requests.post(server + "/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    shown = lambda: by_css(browser, "#span-inputs pre")[0].get_attribute("textContent")
+    assert shown() == long_input[:100_000] + "…"
+    more = by_css(browser, "#span-inputs button.show-all")[0]
+    assert more.text == "Show all 400,000 characters"
+    more.click()
+    wait_until(lambda: shown() == long_input, what="the whole input")
+    assert by_css(browser, "#span-inputs button.show-all") == []
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
 def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
     browser.open(server + f"/#/experiments/{traced['experiment_id']}/traces", ready="#traces tbody tr")
     assert HOSTILE in by_css(browser, f"#traces tr[data-trace-id='{traced['attacked']}']")[0].get_attribute("textContent")

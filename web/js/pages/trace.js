@@ -11,7 +11,20 @@ import { spanTimeline } from '../spantree.js';
 // Shown in their own boxes, not again among the attributes.
 const SHOWN = new Set(['mlflow.spanInputs', 'mlflow.spanOutputs', 'mlflow.spanType', 'mlflow.traceRequestId']);
 
-const json = (value) => h('pre', { class: 'json' }, pretty(value));
+// Longer values (a 10 MB prompt) show their start until asked for the rest: laying out all of it
+// takes the browser seconds, and the page would wait for it.
+const SHOWN_CHARACTERS = 100_000;
+
+function json(value) {
+  const text = pretty(value);
+  if (text.length <= SHOWN_CHARACTERS) return h('pre', { class: 'json' }, text);
+  const pre = h('pre', { class: 'json' }, text.slice(0, SHOWN_CHARACTERS) + '…');
+  const more = h('button', { type: 'button', class: 'link show-all', onclick: () => {
+    pre.textContent = text;
+    more.remove();
+  } }, `Show all ${text.length.toLocaleString('en')} characters`);
+  return h('div', {}, pre, more);
+}
 
 export async function render(view, { args: [traceId], query }) {
   let trace;
