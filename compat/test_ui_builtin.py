@@ -775,6 +775,74 @@ def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
         "return [document.querySelectorAll('#main img').length, window.__pwned === undefined]")
     assert injected == [0, True]
     assert browser.problems() == []
+    # A span named, typed and failed with markup (any OTLP producer may send it): the tree's row,
+    # its tooltip, its badge and the detail show the text.
+    experiment = traced["experiment_id"]
+    trace_hex, now = uuid.uuid4().hex, time.time_ns()
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": trace_hex, "spanId": "00000000000000bb", "name": HOSTILE, "startTimeUnixNano": str(now),
+        "endTimeUnixNano": str(now + SECOND_NS), "status": {"code": 2, "message": HOSTILE},
+        "attributes": [{"key": "mlflow.spanType", "value": {"stringValue": HOSTILE}}]}]}]}]}
+    reply = requests.post(server + "/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    [row] = by_css(browser, "#span-tree [role=treeitem]")
+    name = row.find_element("css selector", ".span-name")
+    assert name.get_attribute("textContent") == HOSTILE and name.get_attribute("title") == HOSTILE
+    assert row.find_element("css selector", ".badge").get_attribute("textContent") == HOSTILE
+    assert by_css(browser, "#span-detail-h")[0].text == HOSTILE and f"ERROR: {HOSTILE}" in by_css(browser, "#span-detail")[0].text
+    by_css(browser, "input[name=span-find]")[0].send_keys("<img\n")
+    wait_until(lambda: by_css(browser, "#span-find-status")[0].text == "1 span matches", what="found by its markup")
+    injected = browser.driver.execute_script(
+        "return [document.querySelectorAll('#main img').length, window.__pwned === undefined]")
+    assert injected == [0, True]
+    assert browser.problems() == []
+
+
+# What the trace pages' pure functions (web/js/spans.js) answer, run in the browser that runs them.
+SPAN_FUNCTIONS = """
+const done = arguments[arguments.length - 1];
+const main = document.querySelector('script[type=module]').src;
+import(main.replace(/main\\.js$/, 'spans.js')).then((m) => {
+  // A chain of 10,000 spans, each the child of the one before: nothing may recurse that deep.
+  const id = (n) => btoa(String.fromCharCode(0, 0, 0, 0, (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255));
+  const chain = Array.from({ length: 10000 }, (_, i) => ({ span_id: id(i + 1), parent_span_id: i ? id(i) : '',
+    name: `s${i + 1}`, start_time_unix_nano: String(1700000000000000000n + BigInt(i)) }));
+  const deep = m.flattenForest(m.spanForest(chain.slice().reverse()));
+  // Parents that loop (a under b under a) and a span whose parent is not in the trace.
+  const looped = m.spanForest([{ span_id: 'YQ==', parent_span_id: 'Yg==', start_time_unix_nano: '2' },
+    { span_id: 'Yg==', parent_span_id: 'YQ==', start_time_unix_nano: '1' },
+    { span_id: 'Yw==', parent_span_id: 'eg==', start_time_unix_nano: '3' }]);
+  const forest = m.spanForest(chain.slice(0, 3));
+  done({
+    deep: [deep.length, deep[0].level, deep[9999].level, deep[9999].node.span.name],
+    looped: [m.flattenForest(looped).length, looped.length],
+    folded: m.flattenForest(forest, new Set([forest[0]])).length,
+    ticks: [m.niceTicks(100), m.niceTicks(92.5), m.niceTicks(10000), m.niceTicks(0.37), m.niceTicks(0), m.niceTicks(7, 3)],
+    labels: [0, 0.1, 20, 1500, 10000, 120000].map(m.tickLabel),
+    ids: [m.base64Id('0fffffffffffffff'), m.hexId(m.base64Id('0fffffffffffffff')), m.base64Id('xyz'), m.base64Id(null)],
+    window: (({ startNs, endNs, millis }) => [String(startNs), String(endNs), millis])(m.traceWindow([
+      { start_time_unix_nano: '1000000', end_time_unix_nano: '3000000' }, { start_time_unix_nano: '5000000' }])),
+  });
+}).catch((error) => done(String(error)));
+"""
+
+
+@needs_browser
+@pytest.mark.timeout(120)
+def test_the_span_functions_of_the_trace_pages(server, browser):
+    open_page(browser, server + "/#/experiments", ready="#experiments")
+    got = browser.driver.execute_async_script(SPAN_FUNCTIONS)
+    assert got["deep"] == [10000, 1, 10000, "s10000"]
+    assert got["looped"] == [3, 2]   # the loop cut into a tree of its own, the orphan a root: nothing dropped
+    assert got["folded"] == 1
+    assert got["ticks"] == [[0, 20, 40, 60, 80, 100], [0, 20, 40, 60, 80], [0, 2000, 4000, 6000, 8000, 10000],
+                            [0, 0.1, 0.2, 0.3], [0], [0, 5]]
+    assert got["labels"] == ["0", "0.1 ms", "20 ms", "1.5 s", "10 s", "2 min"]
+    assert got["ids"] == ["D/////////8=", "0fffffffffffffff", None, None]
+    assert got["window"] == ["1000000", "5000000", 4]   # a span still open counts from its start
+    assert browser.problems() == []
+
 
 @needs_browser
 @pytest.mark.timeout(240)
