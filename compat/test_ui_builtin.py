@@ -765,6 +765,43 @@ def test_a_long_span_input_shows_its_start_until_asked_for_all(server, browser):
 
 @needs_browser
 @pytest.mark.timeout(240)
+def test_a_trace_whose_spans_are_still_arriving_shows_those_that_have(server, browser):
+    """The client's trace info says 3 spans (its size statistics); one has come through OTLP. The
+    server answers traces/get 404 "not fully exported yet" unless allow_partial, which the page sends."""
+    experiment = requests.post(server + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"ui-partial-{uuid.uuid4().hex[:6]}"}).json()["experiment_id"]
+    trace_hex, now = uuid.uuid4().hex, time.time_ns()
+    started = requests.post(server + "/api/3.0/mlflow/traces", timeout=15, json={"trace": {"trace_info": {
+        "trace_id": f"tr-{trace_hex}", "state": "OK", "request_time": "2026-12-08T00:00:00Z", "execution_duration": "1s",
+        "trace_location": {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": experiment}},
+        "trace_metadata": {"mlflow.trace.sizeStats": '{"num_spans": 3}'}}}})
+    assert started.status_code == 200, started.text
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": trace_hex, "spanId": "00000000000000cc", "name": "first", "startTimeUnixNano": str(now),
+        "endTimeUnixNano": str(now + SECOND_NS), "status": {"code": 1}}]}]}]}
+    reply = requests.post(server + "/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    whole = requests.get(server + "/ajax-api/3.0/mlflow/traces/get", params={"trace_id": f"tr-{trace_hex}"}, timeout=15)
+    assert whole.status_code == 404 and "not fully exported yet" in whole.json()["message"]
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    assert by_css(browser, "#spans-h")[0].text == "Spans (1)"
+    assert by_css(browser, "#spans-partial")[0].text == "1 of the 3 spans the client reported have arrived so far."
+    assert by_css(browser, "#span-detail-h")[0].text == "first"
+    assert any("allow_partial=true" in path and status == 200 for _, path, status in browser.calls("traces/get"))
+    assert browser.problems() == []
+    # A whole trace says nothing of it.
+    reply = requests.post(server + "/v1/traces", headers={"x-mlflow-experiment-id": experiment}, timeout=30, json={
+        "resourceSpans": [{"scopeSpans": [{"spans": [{
+            "traceId": trace_hex, "spanId": f"00000000000000{n}", "parentSpanId": "00000000000000cc", "name": f"more-{n}",
+            "startTimeUnixNano": str(now), "endTimeUnixNano": str(now + 1000), "status": {"code": 1}} for n in ("d1", "d2")]}]}]})
+    assert reply.status_code == 200, reply.text
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    assert by_css(browser, "#spans-h")[0].text == "Spans (3)" and by_css(browser, "#spans-partial") == []
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
 def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
     browser.open(server + f"/#/experiments/{traced['experiment_id']}/traces", ready="#traces tbody tr")
     assert HOSTILE in by_css(browser, f"#traces tr[data-trace-id='{traced['attacked']}']")[0].get_attribute("textContent")

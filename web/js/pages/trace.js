@@ -29,7 +29,9 @@ function json(value) {
 export async function render(view, { args: [traceId], query }) {
   let trace;
   try {
-    trace = (await getV3('mlflow/traces/get', { trace_id: traceId })).trace;
+    // allow_partial, as MLflow's UI asks: a trace whose spans are still arriving shows those that
+    // have (the server would otherwise answer 404 until the client's span count is reached).
+    trace = (await getV3('mlflow/traces/get', { trace_id: traceId, allow_partial: 'true' })).trace;
   } catch (error) {
     fill(view, h('h1', {}, 'Trace ' + traceId), errorBox(error));
     return;
@@ -60,6 +62,7 @@ export async function render(view, { args: [traceId], query }) {
   const tags = Object.entries(info.tags || {}).sort(([a], [b]) => a.localeCompare(b));
   const metadata = Object.entries(info.trace_metadata || {}).sort(([a], [b]) => a.localeCompare(b));
   const assessments = info.assessments || [];
+  const expected = reportedSpans(info);
   fill(view,
     h('div', { class: 'crumbs' }, h('a', { href: '#/experiments' }, 'Experiments'), experiment ? [' / ', experiment] : null),
     h('h1', {}, name),
@@ -71,6 +74,8 @@ export async function render(view, { args: [traceId], query }) {
       ['Spans', String(spans.length)],
     ]),
     h('section', { 'aria-labelledby': 'spans-h' }, h('h2', { id: 'spans-h' }, `Spans (${spans.length})`),
+      expected > spans.length ? h('p', { class: 'notice', id: 'spans-partial' },
+        `${spans.length} of the ${expected} spans the client reported have arrived so far.`) : null,
       spans.length ? h('div', { class: 'trace-view' },
         h('div', { class: 'panel span-panel' }, findBox(timeline), timeline.element), detail)
         : h('p', { class: 'muted' }, 'This trace has no spans stored.')),
@@ -83,6 +88,16 @@ export async function render(view, { args: [traceId], query }) {
         metadata.length ? kvTable('Metadata', metadata) : h('p', { class: 'muted' }, 'None.'))));
   if (first) timeline.select(first, false, { center: Boolean(wanted) });
   ready(view);
+}
+
+// How many spans the client said the trace has (mlflow.trace.sizeStats' num_spans), or 0.
+function reportedSpans(info) {
+  try {
+    const count = JSON.parse(info.trace_metadata?.['mlflow.trace.sizeStats'] || '{}').num_spans;
+    return Number.isSafeInteger(count) ? count : 0;
+  } catch {
+    return 0;
+  }
 }
 
 // Marks the moment the page is useful (tree, timeline and the first span's detail painted):
