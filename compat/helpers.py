@@ -65,3 +65,42 @@ def own_run_source(base_url, **auth):
     assert run.status_code == 200, run.text
     run_id = run.json()["run"]["info"]["run_id"]
     return {"source": f"runs:/{run_id}/model", "run_id": run_id}
+
+
+SECOND_NS = 1_000_000_000
+
+
+def ten_thousand_span_trace(trace_hex, start_ns):
+    """OTLP/JSON spans (the body of `POST /v1/traces`) of one trace of 10,000 spans lasting 10 s:
+    "root" (CHAIN); under it 98 "batch-<b>" spans of 100 ms, each with 100 "step-<b>-<k>" (TOOL,
+    0.5 ms); then a chain "level-1" ... "level-100", each the child of the one before, and under
+    the last "needle", which failed: the last span depth first, at level 102. Span ids are
+    1..9999 in that order (16 hex digits) and 0fffffffffffffff for the root. Shared by
+    test_ui_builtin.py and bench/ui_trace_open.py."""
+    def span(number, parent, name, start, end, status=1, kind="UNKNOWN"):
+        return {"traceId": trace_hex, "spanId": f"{number:016x}", "parentSpanId": f"{parent:016x}" if parent else "",
+                "name": name, "startTimeUnixNano": str(start), "endTimeUnixNano": str(end), "status": {"code": status},
+                "attributes": [{"key": "mlflow.spanType", "value": {"stringValue": f'"{kind}"'}},
+                               {"key": "mlflow.spanInputs", "value": {"stringValue": f'{{"item": "{name}"}}'}}]}
+    root = 0x0FFF_FFFF_FFFF_FFFF
+    spans = [span(root, None, "root", start_ns, start_ns + 10 * SECOND_NS, kind="CHAIN")]
+    number = 1
+    for b in range(98):
+        batch_start = start_ns + b * SECOND_NS // 10
+        batch = number
+        spans.append(span(batch, root, f"batch-{b}", batch_start, batch_start + SECOND_NS // 10))
+        number += 1
+        for k in range(100):
+            step = batch_start + k * SECOND_NS // 1000
+            spans.append(span(number, batch, f"step-{b}-{k}", step, step + SECOND_NS // 2000, kind="TOOL"))
+            number += 1
+    parent = root
+    for level in range(1, 101):
+        chain_start = start_ns + 98 * SECOND_NS // 10 + level * SECOND_NS // 1000
+        spans.append(span(number, parent, f"level-{level}", chain_start, start_ns + 10 * SECOND_NS))
+        parent = number
+        number += 1
+    spans.append(span(number, parent, "needle", start_ns + 10 * SECOND_NS - SECOND_NS // 100, start_ns + 10 * SECOND_NS,
+                      status=2))
+    assert len(spans) == 10_000
+    return {"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]}

@@ -1,7 +1,8 @@
 """`--ui builtin` (the default): Swiftrack's own browser UI, embedded in the binary, against data
 seeded with the real mlflow client, in a real headless Chromium (compat/browser.py). Every page is
 loaded; the tests assert what it shows, that no request failed and no script error was logged,
-and save screenshots (.build/screenshots/builtin-*.png). The 100,000-point run page is timed."""
+and save screenshots (.build/screenshots/builtin-*.png). The 100,000-point run page is timed (the
+10,000-span trace is not: bench/ui_trace_open.py measures it)."""
 import http.client
 import os
 import struct
@@ -14,7 +15,7 @@ import pytest
 import requests
 
 from browser import Browser, available
-from helpers import own_run_source
+from helpers import SECOND_NS, own_run_source, ten_thousand_span_trace
 from conftest import (SWIFTRACK_BIN, _free_port, fresh_database_uri, auth_server_environment, start_logged, stop_process_group,
                       wait_for_health)
 
@@ -412,12 +413,16 @@ def traced(server):
         name = f"ui-traces-{uuid.uuid4().hex[:6]}"
         experiment_id = mlflow.set_experiment(name).experiment_id
 
+        # Sleeps give the timeline proportions to check: the retriever starts about a third in and
+        # takes most of the rest.
         @mlflow.trace(span_type="RETRIEVER")
         def retrieve(question):
+            time.sleep(0.06)
             return [{"doc": "refund-policy.md", "score": 0.93}]
 
         @mlflow.trace(span_type="CHAIN")
         def answer(question):
+            time.sleep(0.03)
             docs = retrieve(question)
             return {"answer": "Refunds take 30 days.", "sources": [d["doc"] for d in docs]}
 
@@ -528,17 +533,18 @@ def test_a_trace_page_shows_its_span_tree_inputs_and_feedback(server, traced, br
     text = browser.text()
     assert traced["answered"] in text and "OK" in text and by_css(browser, "h1")[0].text == "answer"
     assert "mlflow.traceName" in text and "mlflow.trace_schema.version" in text   # tags and metadata
-    # Both spans, the retriever nested in the chain's list item, in that order.
-    nodes = by_css(browser, "#span-tree li.span-node")
-    assert [n.find_element("css selector", ".span-name").text for n in nodes] == ["answer", "retrieve"]
-    assert nodes[0].find_elements("css selector", "li.span-node") == [nodes[1]]
-    assert "CHAIN" in nodes[0].find_element("css selector", "button").text
-    assert "RETRIEVER" in nodes[1].text
+    # Both spans, the retriever one level under the chain, in that order.
+    rows = by_css(browser, "#span-tree [role=treeitem]")
+    assert [r.find_element("css selector", ".span-name").text for r in rows] == ["answer", "retrieve"]
+    assert [r.get_attribute("aria-level") for r in rows] == ["1", "2"]
+    assert rows[0].get_attribute("aria-expanded") == "true" and rows[1].get_attribute("aria-expanded") is None
+    assert "CHAIN" in rows[0].find_element("css selector", ".span-label").text
+    assert "RETRIEVER" in rows[1].text
     # The root is selected first: its inputs and outputs, pretty-printed.
     assert by_css(browser, "#span-detail-h")[0].text == "answer"
     assert '"question": "how long do refunds take?"' in by_css(browser, "#span-inputs pre")[0].text
     assert '"answer": "Refunds take 30 days."' in by_css(browser, "#span-outputs pre")[0].text
-    nodes[1].find_element("css selector", "button").click()
+    rows[1].click()
     wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="the child span selected")
     assert '"doc": "refund-policy.md"' in by_css(browser, "#span-outputs pre")[0].text
     assert "mlflow.spanFunctionName" in by_css(browser, "#span-attributes")[0].text
@@ -564,6 +570,236 @@ def test_a_trace_page_shows_its_span_tree_inputs_and_feedback(server, traced, br
     browser.problems()
 
 
+# Each timeline row's bar and lane as percentages of the lane, the bar's colour, and the axis ticks.
+TIMELINE = """
+const lane = (row) => row.querySelector('.span-lane').getBoundingClientRect();
+const rows = [...document.querySelectorAll('#span-tree [role=treeitem]')].map((row) => {
+  const box = lane(row);
+  const bar = row.querySelector('.span-bar');
+  const rect = bar.getBoundingClientRect();
+  return { name: row.querySelector('.span-name').textContent, left: (rect.left - box.left) / box.width * 100,
+    width: rect.width / box.width * 100, pixels: rect.width, colour: getComputedStyle(bar).backgroundColor,
+    selected: row.getAttribute('aria-selected'), background: getComputedStyle(row).backgroundColor };
+});
+const axis = document.querySelector('#span-tree .span-axis').getBoundingClientRect();
+const ticks = [...document.querySelectorAll('#span-tree .span-axis .span-tick')].map((tick) => {
+  const rect = tick.getBoundingClientRect();
+  const anchor = tick.classList.contains('span-tick-end') ? rect.right : tick === tick.parentNode.firstChild
+    ? rect.left : rect.left + rect.width / 2;
+  return { label: tick.textContent, at: (anchor - axis.left) / axis.width * 100 };
+});
+return { rows, ticks };
+"""
+
+
+def open_page(browser, url, ready="[data-ready]", timeout=60):
+    """A full page load (a query string of its own, so a change of the hash alone is not what the
+    browser sees) until `ready` shows: a trace page marks itself data-ready once painted."""
+    base, _, fragment = url.partition("#")
+    browser.open(f"{base.rstrip('/')}/?load={uuid.uuid4().hex[:8]}#{fragment}", ready=ready, timeout=timeout)
+
+
+def in_view(browser, element):
+    """Whether the row is inside the span tree's scrolled box (rows just outside it are drawn too)."""
+    return browser.driver.execute_script("""
+        const box = document.querySelector('#span-tree .span-rows').parentNode.getBoundingClientRect();
+        const row = arguments[0].getBoundingClientRect();
+        return row.top >= box.top && row.bottom <= box.bottom;""", element)
+
+
+def tick_millis(label):
+    """An axis label ("0", "20 ms", "1.5 s", "2 min") in milliseconds."""
+    if label == "0":
+        return 0.0
+    number, unit = label.split()
+    return float(number) * {"ms": 1, "s": 1000, "min": 60000}[unit]
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_the_timeline_places_each_span_by_its_start_and_length(server, traced, browser):
+    from mlflow import MlflowClient
+    spans = {s.name: s for s in MlflowClient(tracking_uri=server).get_trace(traced["answered"]).data.spans}
+    origin = min(s.start_time_ns for s in spans.values())
+    total = max(s.end_time_ns for s in spans.values()) - origin
+    expected = {name: ((s.start_time_ns - origin) / total * 100, (s.end_time_ns - s.start_time_ns) / total * 100)
+                for name, s in spans.items()}
+    assert expected["retrieve"][0] > 20 and expected["retrieve"][1] > 40, expected   # the fixture's sleeps
+    open_page(browser, server + f"/#/traces/{traced['answered']}")
+    drawn = browser.driver.execute_script(TIMELINE)
+    rows = drawn["rows"]
+    assert [r["name"] for r in rows] == ["answer", "retrieve"]
+    for row in rows:   # each bar where its span starts, as long as it lasts, within a percentage point
+        left, width = expected[row["name"]]
+        assert abs(row["left"] - left) < 1 and abs(row["width"] - width) < 1, (row, left, width)
+    assert rows[1]["left"] + rows[1]["width"] <= rows[0]["left"] + rows[0]["width"] + 0.5   # the child inside its parent
+    assert {r["colour"] for r in rows} == {"rgb(58, 143, 92)"}   # OK is green
+    # The axis: "0" at the left, then round steps, each label where its time is.
+    ticks = drawn["ticks"]
+    values = [tick_millis(t["label"]) for t in ticks]
+    assert ticks[0]["label"] == "0" and len(ticks) >= 3, ticks
+    steps = {round(b - a, 6) for a, b in zip(values, values[1:])}
+    assert len(steps) == 1 and values[-1] <= total / 1e6, (values, total)
+    for tick, value in zip(ticks, values):
+        assert abs(tick["at"] - value / (total / 1e6) * 100) < 1, (tick, value)
+    # The selected span is highlighted, in the tree and in the address; selecting another moves it.
+    assert [r["selected"] for r in rows] == ["true", "false"] and rows[0]["background"] != rows[1]["background"]
+    by_css(browser, "#span-tree [role=treeitem][aria-level='2']")[0].click()
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="retrieve selected")
+    rows = browser.driver.execute_script(TIMELINE)["rows"]
+    assert [r["selected"] for r in rows] == ["false", "true"]
+    tree = by_css(browser, "#span-tree")[0]
+    assert tree.get_attribute("aria-activedescendant") == "span-row-" + spans["retrieve"].span_id
+    browser.screenshot("builtin-trace-timeline")
+    # The keyboard: the tree is one tab stop; Left goes to the parent, then folds it; Right opens it.
+    from selenium.webdriver.common.keys import Keys
+    tree.send_keys(Keys.ARROW_LEFT)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "answer", what="Left: the parent")
+    tree.send_keys(Keys.ARROW_LEFT)
+    wait_until(lambda: len(by_css(browser, "#span-tree [role=treeitem]")) == 1, what="Left again: folded")
+    assert by_css(browser, "#span-tree [role=treeitem]")[0].get_attribute("aria-expanded") == "false"
+    tree.send_keys(Keys.ARROW_RIGHT)
+    wait_until(lambda: len(by_css(browser, "#span-tree [role=treeitem]")) == 2, what="Right: open again")
+    tree.send_keys(Keys.ARROW_DOWN)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "retrieve", what="Down: the next span")
+    # A screen reader hears when each span starts; the axis is described once.
+    assert "starts at" in by_css(browser, "#span-tree [role=treeitem][aria-level='2'] .sr-only")[0].get_attribute("textContent")
+    assert "Timeline of" in by_css(browser, "#span-axis-description")[0].get_attribute("textContent")
+    assert browser.problems() == []
+    # A failed span's bar is red.
+    open_page(browser, server + f"/#/traces/{traced['failed']}")
+    [failed] = browser.driver.execute_script(TIMELINE)["rows"]
+    assert failed["colour"] == "rgb(166, 27, 27)" and abs(failed["left"]) < 1 and abs(failed["width"] - 100) < 1
+    assert browser.problems() == []
+
+
+@pytest.fixture(scope="module")
+def big_trace(server):
+    """A trace of 10,000 spans posted as OTLP/JSON (helpers.ten_thousand_span_trace)."""
+    experiment = requests.post(server + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"ui-big-trace-{uuid.uuid4().hex[:6]}"}).json()["experiment_id"]
+    trace_hex = uuid.uuid4().hex
+    reply = requests.post(server + "/v1/traces", json=ten_thousand_span_trace(trace_hex, time.time_ns() - 60 * SECOND_NS),
+                          headers={"x-mlflow-experiment-id": experiment}, timeout=120)
+    assert reply.status_code == 200, reply.text[:300]
+    return "tr-" + trace_hex
+
+
+@needs_browser
+@pytest.mark.timeout(300)
+def test_a_trace_of_ten_thousand_spans_opens_and_any_span_can_be_selected(server, big_trace, browser):
+    """Opens, counts, shows the root, and reaches the deepest span by the keyboard, the address and
+    the find box. Speed is bench/ui_trace_open.py's to measure, not this test's."""
+    from selenium.webdriver.common.keys import Keys
+    open_page(browser, server + f"/#/traces/{big_trace}", timeout=120)
+    assert by_css(browser, "#spans-h")[0].text == "Spans (10000)"
+    assert by_css(browser, "#span-detail-h")[0].text == "root"
+    assert '"item": "root"' in by_css(browser, "#span-inputs pre")[0].text
+    rows = lambda: by_css(browser, "#span-tree [role=treeitem]")
+    assert 10 < len(rows()) < 200   # the rows in view, not 10,000
+    first = rows()[0]
+    assert first.get_attribute("aria-selected") == "true" and first.get_attribute("aria-setsize") == "1"
+    assert by_css(browser, "#span-tree [role=treeitem][aria-level='2']")[0].get_attribute("aria-setsize") == "99"
+    browser.screenshot("builtin-trace-10k")
+    assert browser.problems() == []
+    # End: the last span depth first, 102 levels down, drawn in view with its red bar.
+    tree = by_css(browser, "#span-tree")[0]
+    tree.send_keys(Keys.END)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "needle", what="End: the deepest span")
+    needle = by_css(browser, "#span-tree [role=treeitem][aria-selected=true]")
+    assert len(needle) == 1 and needle[0].get_attribute("aria-level") == "102"
+    assert needle[0].get_attribute("id") == tree.get_attribute("aria-activedescendant")
+    assert in_view(browser, needle[0]) and "span-bar-ERROR" in needle[0].find_element("css selector", ".span-bar").get_attribute("class")
+    needle_hex = needle[0].get_attribute("data-span-id")
+    assert f"span={needle_hex}" in browser.driver.current_url
+    assert len(rows()) < 200
+    # Up from there: its parent, level-100.
+    tree.send_keys(Keys.ARROW_UP)
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "level-100", what="Up: level-100")
+    # The address opens the deep span selected, scrolled into view.
+    open_page(browser, server + f"/#/traces/{big_trace}?span={needle_hex}", timeout=120)
+    assert by_css(browser, "#span-detail-h")[0].text == "needle"
+    selected = by_css(browser, "#span-tree [role=treeitem][aria-selected=true]")
+    assert len(selected) == 1 and in_view(browser, selected[0]) and selected[0].get_attribute("data-span-id") == needle_hex
+    # The find box: a span in the middle, by name; Enter again finds the next match.
+    box = by_css(browser, "input[name=span-find]")[0]
+    box.send_keys("step-50-7\n")
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "step-50-7", what="found step-50-7")
+    assert by_css(browser, "#span-find-status")[0].text == "11 spans match"   # step-50-7 and step-50-70..79
+    box.send_keys("\n")
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == "step-50-70", what="the next match")
+    row = by_css(browser, "#span-tree [role=treeitem][aria-selected=true]")[0]
+    assert in_view(browser, row) and row.get_attribute("aria-level") == "3"
+    # A click on the next row (in view: a found span is scrolled to the middle) selects it.
+    target = browser.driver.execute_script("return arguments[0].nextElementSibling", row)
+    assert in_view(browser, target)
+    name = target.find_element("css selector", ".span-name").text
+    target.click()
+    wait_until(lambda: by_css(browser, "#span-detail-h")[0].text == name, what="the clicked span")
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_a_long_span_input_shows_its_start_until_asked_for_all(server, browser):
+    experiment = requests.post(server + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"ui-long-input-{uuid.uuid4().hex[:6]}"}).json()["experiment_id"]
+    trace_hex, now = uuid.uuid4().hex, time.time_ns()
+    long_input = "".join(f"{i:07d}," for i in range(50_000))   # 400,000 characters, none JSON
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": trace_hex, "spanId": "00000000000000aa", "name": "long", "startTimeUnixNano": str(now),
+        "endTimeUnixNano": str(now + SECOND_NS), "status": {"code": 1},
+        "attributes": [{"key": "mlflow.spanInputs", "value": {"stringValue": long_input}}]}]}]}]}
+    reply = requests.post(server + "/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    shown = lambda: by_css(browser, "#span-inputs pre")[0].get_attribute("textContent")
+    assert shown() == long_input[:100_000] + "…"
+    more = by_css(browser, "#span-inputs button.show-all")[0]
+    assert more.text == "Show all 400,000 characters"
+    more.click()
+    wait_until(lambda: shown() == long_input, what="the whole input")
+    assert by_css(browser, "#span-inputs button.show-all") == []
+    assert browser.problems() == []
+
+
+@needs_browser
+@pytest.mark.timeout(240)
+def test_a_trace_whose_spans_are_still_arriving_shows_those_that_have(server, browser):
+    """The client's trace info says 3 spans (its size statistics); one has come through OTLP. The
+    server answers traces/get 404 "not fully exported yet" unless allow_partial, which the page sends."""
+    experiment = requests.post(server + "/api/2.0/mlflow/experiments/create", timeout=15,
+                               json={"name": f"ui-partial-{uuid.uuid4().hex[:6]}"}).json()["experiment_id"]
+    trace_hex, now = uuid.uuid4().hex, time.time_ns()
+    started = requests.post(server + "/api/3.0/mlflow/traces", timeout=15, json={"trace": {"trace_info": {
+        "trace_id": f"tr-{trace_hex}", "state": "OK", "request_time": "2026-12-08T00:00:00Z", "execution_duration": "1s",
+        "trace_location": {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": experiment}},
+        "trace_metadata": {"mlflow.trace.sizeStats": '{"num_spans": 3}'}}}})
+    assert started.status_code == 200, started.text
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": trace_hex, "spanId": "00000000000000cc", "name": "first", "startTimeUnixNano": str(now),
+        "endTimeUnixNano": str(now + SECOND_NS), "status": {"code": 1}}]}]}]}
+    reply = requests.post(server + "/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    whole = requests.get(server + "/ajax-api/3.0/mlflow/traces/get", params={"trace_id": f"tr-{trace_hex}"}, timeout=15)
+    assert whole.status_code == 404 and "not fully exported yet" in whole.json()["message"]
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    assert by_css(browser, "#spans-h")[0].text == "Spans (1)"
+    assert by_css(browser, "#spans-partial")[0].text == "1 of the 3 spans the client reported have arrived so far."
+    assert by_css(browser, "#span-detail-h")[0].text == "first"
+    assert any("allow_partial=true" in path and status == 200 for _, path, status in browser.calls("traces/get"))
+    assert browser.problems() == []
+    # A whole trace says nothing of it.
+    reply = requests.post(server + "/v1/traces", headers={"x-mlflow-experiment-id": experiment}, timeout=30, json={
+        "resourceSpans": [{"scopeSpans": [{"spans": [{
+            "traceId": trace_hex, "spanId": f"00000000000000{n}", "parentSpanId": "00000000000000cc", "name": f"more-{n}",
+            "startTimeUnixNano": str(now), "endTimeUnixNano": str(now + 1000), "status": {"code": 1}} for n in ("d1", "d2")]}]}]})
+    assert reply.status_code == 200, reply.text
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    assert by_css(browser, "#spans-h")[0].text == "Spans (3)" and by_css(browser, "#spans-partial") == []
+    assert browser.problems() == []
+
+
 @needs_browser
 @pytest.mark.timeout(240)
 def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
@@ -576,6 +812,74 @@ def test_span_data_is_shown_as_text_never_as_html(server, traced, browser):
         "return [document.querySelectorAll('#main img').length, window.__pwned === undefined]")
     assert injected == [0, True]
     assert browser.problems() == []
+    # A span named, typed and failed with markup (any OTLP producer may send it): the tree's row,
+    # its tooltip, its badge and the detail show the text.
+    experiment = traced["experiment_id"]
+    trace_hex, now = uuid.uuid4().hex, time.time_ns()
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": trace_hex, "spanId": "00000000000000bb", "name": HOSTILE, "startTimeUnixNano": str(now),
+        "endTimeUnixNano": str(now + SECOND_NS), "status": {"code": 2, "message": HOSTILE},
+        "attributes": [{"key": "mlflow.spanType", "value": {"stringValue": HOSTILE}}]}]}]}]}
+    reply = requests.post(server + "/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    open_page(browser, server + f"/#/traces/tr-{trace_hex}")
+    [row] = by_css(browser, "#span-tree [role=treeitem]")
+    name = row.find_element("css selector", ".span-name")
+    assert name.get_attribute("textContent") == HOSTILE and name.get_attribute("title") == HOSTILE
+    assert row.find_element("css selector", ".badge").get_attribute("textContent") == HOSTILE
+    assert by_css(browser, "#span-detail-h")[0].text == HOSTILE and f"ERROR: {HOSTILE}" in by_css(browser, "#span-detail")[0].text
+    by_css(browser, "input[name=span-find]")[0].send_keys("<img\n")
+    wait_until(lambda: by_css(browser, "#span-find-status")[0].text == "1 span matches", what="found by its markup")
+    injected = browser.driver.execute_script(
+        "return [document.querySelectorAll('#main img').length, window.__pwned === undefined]")
+    assert injected == [0, True]
+    assert browser.problems() == []
+
+
+# What the trace pages' pure functions (web/js/spans.js) answer, run in the browser that runs them.
+SPAN_FUNCTIONS = """
+const done = arguments[arguments.length - 1];
+const main = document.querySelector('script[type=module]').src;
+import(main.replace(/main\\.js$/, 'spans.js')).then((m) => {
+  // A chain of 10,000 spans, each the child of the one before: nothing may recurse that deep.
+  const id = (n) => btoa(String.fromCharCode(0, 0, 0, 0, (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255));
+  const chain = Array.from({ length: 10000 }, (_, i) => ({ span_id: id(i + 1), parent_span_id: i ? id(i) : '',
+    name: `s${i + 1}`, start_time_unix_nano: String(1700000000000000000n + BigInt(i)) }));
+  const deep = m.flattenForest(m.spanForest(chain.slice().reverse()));
+  // Parents that loop (a under b under a) and a span whose parent is not in the trace.
+  const looped = m.spanForest([{ span_id: 'YQ==', parent_span_id: 'Yg==', start_time_unix_nano: '2' },
+    { span_id: 'Yg==', parent_span_id: 'YQ==', start_time_unix_nano: '1' },
+    { span_id: 'Yw==', parent_span_id: 'eg==', start_time_unix_nano: '3' }]);
+  const forest = m.spanForest(chain.slice(0, 3));
+  done({
+    deep: [deep.length, deep[0].level, deep[9999].level, deep[9999].node.span.name],
+    looped: [m.flattenForest(looped).length, looped.length],
+    folded: m.flattenForest(forest, new Set([forest[0]])).length,
+    ticks: [m.niceTicks(100), m.niceTicks(92.5), m.niceTicks(10000), m.niceTicks(0.37), m.niceTicks(0), m.niceTicks(7, 3)],
+    labels: [0, 0.1, 20, 1500, 10000, 120000].map(m.tickLabel),
+    ids: [m.base64Id('0fffffffffffffff'), m.hexId(m.base64Id('0fffffffffffffff')), m.base64Id('xyz'), m.base64Id(null)],
+    window: (({ startNs, endNs, millis }) => [String(startNs), String(endNs), millis])(m.traceWindow([
+      { start_time_unix_nano: '1000000', end_time_unix_nano: '3000000' }, { start_time_unix_nano: '5000000' }])),
+  });
+}).catch((error) => done(String(error)));
+"""
+
+
+@needs_browser
+@pytest.mark.timeout(120)
+def test_the_span_functions_of_the_trace_pages(server, browser):
+    open_page(browser, server + "/#/experiments", ready="#experiments")
+    got = browser.driver.execute_async_script(SPAN_FUNCTIONS)
+    assert got["deep"] == [10000, 1, 10000, "s10000"]
+    assert got["looped"] == [3, 2]   # the loop cut into a tree of its own, the orphan a root: nothing dropped
+    assert got["folded"] == 1
+    assert got["ticks"] == [[0, 20, 40, 60, 80, 100], [0, 20, 40, 60, 80], [0, 2000, 4000, 6000, 8000, 10000],
+                            [0, 0.1, 0.2, 0.3], [0], [0, 5]]
+    assert got["labels"] == ["0", "0.1 ms", "20 ms", "1.5 s", "10 s", "2 min"]
+    assert got["ids"] == ["D/////////8=", "0fffffffffffffff", None, None]
+    assert got["window"] == ["1000000", "5000000", 4]   # a span still open counts from its start
+    assert browser.problems() == []
+
 
 @needs_browser
 @pytest.mark.timeout(240)

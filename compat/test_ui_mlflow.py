@@ -173,10 +173,12 @@ def test_mlflows_ui_run_pages_load_with_every_request_answered(server, seeded):
 @pytest.mark.timeout(300)
 @pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
 def test_mlflows_ui_shows_a_trace_with_its_spans(server):
-    """MLflow 3's GenAI views: an experiment's traces list a traced call (its input, output, state) and
-    the trace drawer shows its span with inputs and outputs, read through get-trace-artifact."""
+    """MLflow 3's GenAI views: an experiment's traces list a traced call (its input, output, state, and
+    a column per assessment) and the trace drawer shows its span with inputs and outputs, read through
+    get-trace-artifact, and its human feedback (value, rationale, source) and expectation."""
     import mlflow
     from mlflow import MlflowClient
+    from mlflow.entities import AssessmentSource
     experiment = MlflowClient(tracking_uri=server).create_experiment(f"ui-traces-{uuid.uuid4().hex[:6]}")
     mlflow.set_tracking_uri(server)
     mlflow.set_experiment(experiment_id=experiment)
@@ -188,12 +190,17 @@ def test_mlflows_ui_shows_a_trace_with_its_spans(server):
     answer_question("meaning of life?")
     trace_id = mlflow.get_last_active_trace_id()
     mlflow.flush_trace_async_logging()
+    mlflow.log_feedback(trace_id=trace_id, name="correctness", value=False, rationale="the answer is not sourced",
+                        source=AssessmentSource(source_type="HUMAN", source_id="reviewer@example.com"))
+    mlflow.log_expectation(trace_id=trace_id, name="expected_answer", value="forty-two, per the guide")
     browser = Browser()
     try:
         browser.open(server + f"/#/experiments/{experiment}/traces", ready="text:forty-two", timeout=60)
         browser.settle(timeout=20)
         browser.screenshot("mlflow-ui-traces")
         assert "meaning of life?" in browser.text() and "OK" in browser.text()
+        # A column per assessment, with its value.
+        assert "correctness" in browser.text() and "forty-two, per the guide" in browser.text()
         assert browser.calls("/ajax-api/3.0/mlflow/traces/search")
         assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
         browser.open(server + f"/#/experiments/{experiment}/traces?selectedEvaluationId={trace_id}",
@@ -202,6 +209,28 @@ def test_mlflows_ui_shows_a_trace_with_its_spans(server):
         browser.screenshot("mlflow-ui-trace")
         reads = browser.calls("/mlflow/get-trace-artifact")
         assert reads and all(status == 200 for _, _, status in reads), reads
+        # The drawer's Assess button counts both assessments and opens them: the feedback (its value;
+        # expanded, its rationale and HUMAN source) and the expectation (its value).
+        from selenium.webdriver.common.by import By
+        [assess] = [b for b in browser.driver.find_elements(By.CSS_SELECTOR, "button") if b.text.startswith("Assess")]
+        assert assess.text.split() == ["Assess", "2"]
+        assess.click()
+        browser.wait_for("text:Feedback (1)", timeout=30)
+        browser.wait_for("text:Expectations (1)", timeout=30)
+        text = browser.text()
+        assert "correctness" in text and "False" in text
+        assert "expected_answer" in text and "forty-two, per the guide" in text
+        toggles = browser.driver.find_elements(
+            By.CSS_SELECTOR, "[data-component-id='shared.model-trace-explorer.toggle-assessment-expanded']")
+        assert toggles
+        toggles[0].click()
+        browser.wait_for("text:the answer is not sourced", timeout=30)
+        assert "reviewer@example.com" in browser.text()
+        browser.settle(timeout=20)
+        browser.screenshot("mlflow-ui-trace-assessments")
+        calls = browser.calls()
+        assert calls and all(isinstance(status, int) and 200 <= status < 300 for _, path, status in calls
+                             if NO_AUTH not in path), calls
         assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
     finally:
         browser.close()

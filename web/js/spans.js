@@ -21,6 +21,12 @@ export function anyValue(value) {
   return null;
 }
 
+/** One attribute of a span as a plain value (undefined when absent), without reading the others. */
+export function attribute(span, key) {
+  const found = (span.attributes || []).find((a) => a.key === key);
+  return found ? anyValue(found.value) : undefined;
+}
+
 /** A span's attributes as a Map key -> plain value. */
 export function attributes(span) {
   return new Map((span.attributes || []).map((a) => [a.key, anyValue(a.value)]));
@@ -50,6 +56,12 @@ export function hexId(base64) {
   } catch {
     return String(base64);
   }
+}
+
+/** A hex span id (as the address carries it) in the base64 the server sends, or null when it is not hex. */
+export function base64Id(hex) {
+  if (!hex || hex.length % 2 || !/^[0-9a-fA-F]+$/.test(hex)) return null;
+  return btoa(hex.match(/../g).map((pair) => String.fromCharCode(parseInt(pair, 16))).join(''));
 }
 
 /** Nanoseconds between two proto-JSON nanosecond strings, as milliseconds (BigInt: they exceed 2^53). */
@@ -83,6 +95,14 @@ export function millis(ms) {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
+/** An axis tick (a round number of milliseconds) as short text: "0", "250 ms", "1.5 s", "2 min". */
+export function tickLabel(ms) {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${Number(ms.toPrecision(3))} ms`;
+  if (ms < 60000) return `${Number((ms / 1000).toPrecision(3))} s`;
+  return `${Number((ms / 60000).toPrecision(3))} min`;
+}
+
 /** TraceInfoV3's execution_duration ("0.033s", proto Duration JSON) in milliseconds. */
 export function durationMillis(text) {
   const match = /^(-?\d+(?:\.\d+)?)s$/.exec(text || '');
@@ -100,11 +120,13 @@ function nanos(text) {
 }
 
 /**
- * Spans as a forest: [{span, children}], children by start time. A span whose parent is not in
- * the trace (a partial trace), or whose parents loop back to it, is shown as a root, not dropped.
+ * Spans as a forest: [{span, children, parent, startNs}], children by start time. A span whose
+ * parent is not in the trace (a partial trace), or whose parents loop back to it, is shown as a
+ * root, not dropped. Nothing here recurses: a chain of 10,000 nested spans is a real trace.
  */
 export function spanForest(spans) {
-  const nodes = new Map(spans.map((span) => [span.span_id, { span, children: [], parent: null }]));
+  const nodes = new Map(spans.map((span) => [span.span_id,
+    { span, children: [], parent: null, startNs: nanos(span.start_time_unix_nano) }]));
   for (const node of nodes.values()) {
     const parent = node.span.parent_span_id ? nodes.get(node.span.parent_span_id) : undefined;
     if (parent && parent !== node) { node.parent = parent; parent.children.push(node); }
@@ -112,7 +134,7 @@ export function spanForest(spans) {
   const reached = new Set();
   const visit = (node) => {
     const stack = [node];
-    while (stack.length) { const next = stack.pop(); reached.add(next); stack.push(...next.children); }
+    while (stack.length) { const next = stack.pop(); reached.add(next); for (const child of next.children) stack.push(child); }
   };
   const roots = [...nodes.values()].filter((node) => !node.parent);
   roots.forEach(visit);
@@ -124,14 +146,68 @@ export function spanForest(spans) {
     roots.push(node);
     visit(node);
   }
-  const byStart = (a, b) => {
-    const x = nanos(a.span.start_time_unix_nano);
-    const y = nanos(b.span.start_time_unix_nano);
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  const sort = (list) => { list.sort(byStart); for (const node of list) sort(node.children); };
-  sort(roots);
+  // The start is read once per span (BigInt: nanoseconds since 1970 exceed 2^53), not per comparison.
+  const byStart = (a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0);
+  roots.sort(byStart);
+  for (const node of nodes.values()) node.children.sort(byStart);
   return roots;
+}
+
+/**
+ * The forest in display order (depth first, children by start), each entry {node, level}, skipping
+ * the children of the nodes `collapsed` holds. Iterative, for the same reason as spanForest.
+ */
+export function flattenForest(forest, collapsed = new Set()) {
+  const rows = [];
+  const stack = forest.map((node) => ({ node, level: 1 })).reverse();
+  while (stack.length) {
+    const entry = stack.pop();
+    rows.push(entry);
+    if (collapsed.has(entry.node)) continue;
+    for (let i = entry.node.children.length - 1; i >= 0; i -= 1) {
+      stack.push({ node: entry.node.children[i], level: entry.level + 1 });
+    }
+  }
+  return rows;
+}
+
+/**
+ * The time window the timeline spans: the earliest start and the latest end (a span still open
+ * counts its start) as BigInt nanoseconds, and its length in milliseconds (at least 1 ns, so a
+ * scale never divides by zero).
+ */
+export function traceWindow(spans) {
+  let start = null;
+  let end = null;
+  for (const span of spans) {
+    const from = nanos(span.start_time_unix_nano);
+    const to = span.end_time_unix_nano ? nanos(span.end_time_unix_nano) : from;
+    if (start === null || from < start) start = from;
+    if (end === null || to > end) end = to;
+  }
+  start ??= 0n;
+  end ??= start;
+  const length = end > start ? end - start : 1n;
+  return { startNs: start, endNs: start + length, millis: Number(length) / 1e6 };
+}
+
+/** Milliseconds from `originNs` to the proto-JSON nanosecond string `text` (may be negative). */
+export function offsetMillis(text, originNs) {
+  return Number(nanos(text) - originNs) / 1e6;
+}
+
+/**
+ * Axis ticks for a span of `total` milliseconds: multiples of a round step (1, 2 or 5 times a
+ * power of ten) from 0, at most `most` of them and never past `total`.
+ */
+export function niceTicks(total, most = 6) {
+  if (!(total > 0) || !Number.isFinite(total)) return [0];
+  const rough = total / Math.max(1, most - 1);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => total / s <= most - 1) ?? 10 * power;
+  const ticks = [];
+  for (let i = 0; i * step <= total * (1 + 1e-9); i += 1) ticks.push(Number((i * step).toPrecision(12)));
+  return ticks;
 }
 
 /** An assessment's value: feedback's or expectation's (serialized expectations are JSON text). */
