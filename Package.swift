@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "MySQLEngine", dependencies: ["SQL", "TrackingCore", "CMariaDB"]),
         // The tracking, registry, webhook and gc stores over the SQL core; their schema, search
         // compilers and importers. Knows no engine.
-        .target(name: "Storage", dependencies: ["TrackingCore", "SQL", "JSON"]),
+        .target(name: "Storage", dependencies: ["TrackingCore", "SQL", "JSON", "Crypto"]),
         // A blocking libcurl client streaming bodies from and to files, for every outbound request
         // (object stores, webhooks, the identity provider). Named apart from its HTTPClient type so
         // the type does not shadow the module.

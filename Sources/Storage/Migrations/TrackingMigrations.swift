@@ -26,6 +26,8 @@ public enum TrackingMigrations {
                   mysql: Schema011.statements(for: .mysql)),
         Migration(version: 12, sqlite: Schema012.statements(for: .sqlite), postgres: Schema012.statements(for: .postgres),
                   mysql: Schema012.statements(for: .mysql)),
+        Migration(version: 13, sqlite: Schema013.statements(for: .sqlite), postgres: Schema013.statements(for: .postgres),
+                  mysql: Schema013.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -65,6 +65,9 @@ struct ShippedMigrationsTests {
         "tracking 12 mysql": "e722febbbef696c6",
         "tracking 12 postgres": "d3994183a9e3f390",
         "tracking 12 sqlite": "d3994183a9e3f390",
+        "tracking 13 mysql": "53bf90354cbf30fb",
+        "tracking 13 postgres": "a17edac64520323b",
+        "tracking 13 sqlite": "a17edac64520323b",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
