@@ -9,22 +9,25 @@ public struct APIStores: Sendable {
     public var transitionRequests: (any TransitionRequestStore)?
     public var traces: (any TraceStore)?
     public var assessments: (any AssessmentStore)?
+    public var datasets: (any DatasetStore)?
 
     public init(tracking: any TrackingStore, loggedModels: (any LoggedModelStore)? = nil,
                 registry: (any RegistryStore)? = nil, transitionRequests: (any TransitionRequestStore)? = nil,
-                traces: (any TraceStore)? = nil, assessments: (any AssessmentStore)? = nil) {
+                traces: (any TraceStore)? = nil, assessments: (any AssessmentStore)? = nil,
+                datasets: (any DatasetStore)? = nil) {
         self.tracking = tracking
         self.loggedModels = loggedModels
         self.registry = registry
         self.transitionRequests = transitionRequests
         self.traces = traces
         self.assessments = assessments
+        self.datasets = datasets
     }
 
     /// The tracking store and the registry beside it on one database.
     public init(_ store: SQLTrackingStore) {
         let registry = store.registryStore
         self.init(tracking: store, loggedModels: store, registry: registry, transitionRequests: registry, traces: store,
-                  assessments: store)
+                  assessments: store, datasets: store)
     }
 }

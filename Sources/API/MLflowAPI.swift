@@ -40,9 +40,11 @@ public struct MLflowAPI: HTTPHandler {
             + (parts.webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
             + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
             + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version2 } ?? [])
-        let version3 = (access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? [])
+        let datasetRoutes: [Route] = stores.datasets.map { DatasetRoutes(store: $0, visibility: visibility).version3 } ?? []
+        let version3: [Route] = (access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? [])
             + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version3 } ?? [])
             + (stores.assessments.map { AssessmentRoutes(store: $0).version3 } ?? [])
+            + datasetRoutes
         let apiRouter = Router(routes: apiRoutes, prefixes: Router.version2Prefixes)
         let observability = parts.observability
         let router = Router(merging: apiRouter, with: ServerInfoRoutes(
@@ -76,6 +78,9 @@ public struct MLflowAPI: HTTPHandler {
             if let traces = stores.traces {
                 // A failed lookup leaves the record without an experiment; it never refuses the request.
                 auditStage.traceExperiment = { traceId in (try? traces.experimentId(ofTrace: traceId)) ?? nil }
+            }
+            if let datasets = stores.datasets {
+                auditStage.datasetExperiment = { datasetId in ((try? datasets.datasetExperimentIds(id: datasetId)) ?? nil)?.first }
             }
             stages.append(auditStage)
         }

@@ -58,6 +58,15 @@ extension AccessControl {
             // A missing id is the handler's own 400; present, it must name a trace she may see.
             guard let traceId = try request.fields().string(field), !traceId.isEmpty else { return }
             try requireTrace(need, user, traceId)
+        case .dataset(let need):
+            guard let datasetId = request.parameters["dataset_id"] else { throw Self.denied("the route names no dataset.") }
+            try requireDataset(need, user, datasetId)
+        case .datasetExperiments(let need):
+            let experimentIds = try request.fields().datasetExperimentIds()
+            guard !experimentIds.isEmpty else {
+                throw Self.denied("a dataset linked to no experiment is for admins only; name its experiment_ids.")
+            }
+            for experimentId in experimentIds { try requireExperiment(need, user, experimentId) }
         case .newTrace(let need):
             try requireExperiment(need, user, try request.fields().startedTrace().experimentId)
         case .registeredModel(let need):
@@ -128,6 +137,30 @@ extension AccessControl {
         let unseen = Self.denied("there is no trace \(traceId) you may see.")
         guard let traces, let experimentId = try traces.experimentId(ofTrace: traceId) else { throw unseen }
         try require(need, user, .experiment, experimentId, unseen: unseen)
+    }
+
+    /// A dataset takes its experiments' permissions: READ on one of them shows it; any other need is
+    /// needed on every one. An unknown dataset (or no dataset store), and one linked to no
+    /// experiment, are refused with the words a hidden one gets.
+    func requireDataset(_ need: Permission.Need, _ user: AuthUser, _ datasetId: String) throws {
+        let unseen = Self.denied("there is no dataset \(datasetId) you may see.")
+        guard let datasets, let experimentIds = try datasets.datasetExperimentIds(id: datasetId), !experimentIds.isEmpty else {
+            throw unseen
+        }
+        var readable = false
+        for experimentId in experimentIds where try permission(user, .experiment, experimentId).canRead {
+            readable = true
+            break
+        }
+        guard readable else { throw unseen }
+        guard need != .read else { return }
+        for experimentId in experimentIds {
+            let level = try permission(user, .experiment, experimentId)
+            guard level.allows(need) else {
+                throw Self.denied("\(Self.verb(need)) dataset \(datasetId) needs \(Self.minimum(need)) permission on each "
+                                  + "of its experiments; \(user.username) has \(level.rawValue) on experiment \(experimentId).")
+            }
+        }
     }
 
     static func unseenLoggedModel(_ modelId: String) -> MLflowError {

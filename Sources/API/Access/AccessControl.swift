@@ -20,6 +20,7 @@ public final class AccessControl: Sendable {
     let loggedModels: (any LoggedModelStore)?
     let transitionRequests: (any TransitionRequestStore)?
     let traces: (any TraceStore)?
+    let datasets: (any DatasetStore)?
     /// Bearer tokens from an OpenID Connect provider, when configured (`--oidc-issuer`).
     let bearer: BearerAuthenticator?
     /// Browser sessions from the authorization-code sign-in (`/oidc/login`), when configured.
@@ -42,6 +43,7 @@ public final class AccessControl: Sendable {
         self.loggedModels = stores.loggedModels
         self.transitionRequests = stores.transitionRequests
         self.traces = stores.traces
+        self.datasets = stores.datasets
     }
 
     // MARK: Authentication

@@ -40,6 +40,15 @@ indirect enum AccessRule: Sendable {
     case traceNamed(Permission.Need, field: String)
     /// A new trace (`StartTraceV3`): the experiment its `trace_location` names needs the capability.
     case newTrace(Permission.Need)
+    /// The evaluation dataset named by the `{dataset_id}` path parameter: a dataset takes its
+    /// experiments' permissions. Reading needs READ on one of them; any other need (EDIT for its
+    /// records, tags and links, MANAGE to delete it) needs that on every one, and READ on one. An
+    /// unknown dataset, and one linked to no experiment, are refused (403) as a hidden one is.
+    case dataset(Permission.Need)
+    /// The experiments a dataset request links (`experiment_ids` of datasets/create and
+    /// add-experiments), read canonically: each needs the capability (an unknown one is 403), and a
+    /// non-admin must name at least one, so no dataset is left that only admins could read.
+    case datasetExperiments(Permission.Need)
     /// The registered model named by `name`. An unknown model is refused (403) like one the caller
     /// may not read: letting an unknown name through to the handler's 404 while a hidden one got
     /// 403 told which names exist.

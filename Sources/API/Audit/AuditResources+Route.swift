@@ -9,9 +9,9 @@ extension AuditResources {
     /// the fact; nil when unknown). Experiment ids are recorded in their canonical spelling (`+02` is
     /// experiment `2` to the store and the access check, so to the record too).
     init(rule: AccessRule, request: RouteRequest, events: [RouteEvent],
-         traceExperiment: (String) -> String? = { _ in nil }) {
+         traceExperiment: (String) -> String? = { _ in nil }, datasetExperiment: (String) -> String? = { _ in nil }) {
         self.init()
-        add(rule, request, traceExperiment)
+        add(rule, request, traceExperiment, datasetExperiment)
         for event in events {
             switch event {
             case .experimentCreated(let id): experimentId = id
@@ -30,7 +30,8 @@ extension AuditResources {
         Int64(id).map(String.init) ?? id
     }
 
-    private mutating func add(_ rule: AccessRule, _ request: RouteRequest, _ traceExperiment: (String) -> String?) {
+    private mutating func add(_ rule: AccessRule, _ request: RouteRequest, _ traceExperiment: (String) -> String?,
+                              _ datasetExperiment: (String) -> String?) {
         let fields = try? request.fields()
         switch rule {
         case .experiment:
@@ -62,8 +63,13 @@ extension AuditResources {
             if experimentId == nil, let ids = try? fields?.stringList(field), ids.count == 1 {
                 experimentId = traceExperiment(ids[0])
             }
+        case .dataset:
+            // The dataset's first experiment (the dataset id itself has no column of its own).
+            if experimentId == nil { experimentId = request.parameters["dataset_id"].flatMap(datasetExperiment) }
+        case .datasetExperiments:
+            if let ids = try? fields?.datasetExperimentIds(), let first = ids.first { experimentId = first }
         case .all(let rules):
-            for rule in rules { add(rule, request, traceExperiment) }
+            for rule in rules { add(rule, request, traceExperiment, datasetExperiment) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
              .notAGrantPattern, .experimentArtifactLocation, .filteredSearch, .transitionDecision, .trace, .traces,
              .traceNamed, .experimentTagKey:

@@ -2,16 +2,12 @@ import JSON
 import TrackingCore
 
 /// The 3.0 reads MLflow's own UI makes on every page beside the tracking API (see
-/// docs/notes/mlflow-ui-calls.md): what the server can do, the (absent) assistant, and the
-/// evaluation-dataset list. Swiftrack stores no evaluation datasets yet, so that answers empty, as
-/// MLflow's server does for an experiment without any. (Traces are served by `TraceRoutes`.)
+/// docs/notes/mlflow-ui-calls.md): what the server can do and the (absent) assistant. (Traces are
+/// served by `TraceRoutes`, the evaluation-dataset list by `DatasetRoutes`.)
 struct UICompanionRoutes {
     var routes: [Route] {
-        Router.version3Prefixes.flatMap { prefix in
-            [
-                Route("GET", prefix + "/mlflow/server-info", access: .publicRoute) { _ in jsonResponse(Self.serverInfo) },
-                Route("POST", prefix + "/mlflow/datasets/search", access: .filteredSearch, Self.nothingStored),
-            ]
+        Router.version3Prefixes.map { prefix in
+            Route("GET", prefix + "/mlflow/server-info", access: .publicRoute) { _ in jsonResponse(Self.serverInfo) }
         } + [
             Route("GET", "/ajax-api/3.0/mlflow/assistant/config", access: .signedIn) { _ in
                 jsonResponse(.object([("providers", .object([])), ("projects", .object([])),
@@ -47,12 +43,6 @@ struct UICompanionRoutes {
         ("presigned_upload_model_id_supported", .bool(false)),
         ("features_enabled", .object([("gateway", .bool(false))])),
     ])
-
-    /// A search of what Swiftrack does not store: an empty answer, once the body is read as a request's.
-    static func nothingStored(_ request: RouteRequest) throws -> HTTPResponse {
-        _ = try request.fields()
-        return jsonResponse(.object([]))
-    }
 
     /// With no traces, a plain count is one zero point; anything bucketed or averaged has no points.
 }

@@ -8,6 +8,8 @@ struct AuditMiddleware: APIMiddleware {
     let audit: APIAudit
     /// The experiment a trace belongs to, for records of routes that name a trace, not its experiment.
     var traceExperiment: @Sendable (String) -> String? = { _ in nil }
+    /// The first experiment a dataset is linked to, for records of routes that name a dataset.
+    var datasetExperiment: @Sendable (String) -> String? = { _ in nil }
 
     func respond(to exchange: inout APIExchange, next: (inout APIExchange) -> HTTPResponse) -> HTTPResponse {
         let gated = exchange.request.path != "/metrics"
@@ -19,7 +21,8 @@ struct AuditMiddleware: APIMiddleware {
         }
         let outcome = APIAudit.Outcome(template: exchange.template, caller: exchange.caller, response: response,
                                        authMethod: exchange.authMethod,
-                                       resources: Self.resources(of: exchange, traceExperiment: traceExperiment))
+                                       resources: Self.resources(of: exchange, traceExperiment: traceExperiment,
+                                                                        datasetExperiment: datasetExperiment))
         if audit.submit(exchange.request, outcome, requestId: exchange.requestId, elapsed: exchange.elapsed) == .refused,
            gated {
             response = MLflowError.auditUnavailable(carriedOut: true).response
@@ -32,8 +35,8 @@ struct AuditMiddleware: APIMiddleware {
 
     /// The resources the route's access rule reads, from the route's own reading of the request; a
     /// request refused before its route ran (401, 403, 503) is read here the same way, bounded.
-    static func resources(of exchange: APIExchange,
-                          traceExperiment: (String) -> String? = { _ in nil }) -> AuditResources {
+    static func resources(of exchange: APIExchange, traceExperiment: (String) -> String? = { _ in nil },
+                          datasetExperiment: (String) -> String? = { _ in nil }) -> AuditResources {
         if case .artifactProxy? = exchange.destination {
             // The owning experiment as the access check found it (one, unless locations coincide).
             return exchange.artifactOwners.count == 1 ? AuditResources(experimentId: exchange.artifactOwners[0]) : AuditResources()
@@ -41,13 +44,13 @@ struct AuditMiddleware: APIMiddleware {
         guard case .routed(.route(let route, let template))? = exchange.destination else { return AuditResources() }
         if let routed = exchange.routed {
             return AuditResources(rule: route.access, request: routed, events: routed.events.all,
-                                  traceExperiment: traceExperiment)
+                                  traceExperiment: traceExperiment, datasetExperiment: datasetExperiment)
         }
         guard exchange.request.bodyFile == nil, exchange.request.body.count <= maxParsedBodyBytes else {
             return AuditResources()
         }
         return AuditResources(rule: route.access, request: RouteRequest(exchange.request, template: template,
                                                                         fieldsFromQuery: route.fieldsFromQuery),
-                              events: [], traceExperiment: traceExperiment)
+                              events: [], traceExperiment: traceExperiment, datasetExperiment: datasetExperiment)
     }
 }

@@ -120,3 +120,23 @@ public struct DatasetUpsertResult: Sendable, Equatable {
         self.updated = updated
     }
 }
+
+extension DatasetTag {
+    /// A request's tags: the JSON text of an object (MLflow's `json.loads(tags)`), each value as
+    /// Python's `str()` gives it (`True`, `1.5`, a dict's repr), a null kept as nil.
+    public static func parseMap(_ text: String, field: String) throws(MLflowError) -> [DatasetTag] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(text)
+        } catch {
+            throw .invalidParameter("Invalid value for parameter '\(field)': not valid JSON (\(error)).")
+        }
+        guard case .object(let members) = value else {
+            throw .invalidParameter("Invalid value for parameter '\(field)': expected a JSON object of tags, "
+                                    + "got a JSON \(value.typeName).")
+        }
+        return KeyedPairs.lastValues(members).map { key, value in
+            DatasetTag(key: key, value: value == .null ? nil : LogModelHistory.pythonString(value))
+        }
+    }
+}
