@@ -4,6 +4,7 @@ The module starts its own server with auth on (`--app-name basic-auth`): Swiftra
 `mlflow server --app-name basic-auth` in check mode, with the same configuration file (default
 permission READ, an admin from the file). Users are created through the auth API.
 """
+import json
 import os
 import subprocess
 import tempfile
@@ -832,3 +833,104 @@ def test_signup_form_creates_users_for_admins_only(auth_server, auth_client):
                         timeout=15).json()["user"]["is_admin"] is False
     again = admin.post(create_ui, data=dict(form, csrf_token=token), timeout=15)
     assert again.status_code == 200 and f"Username has already been taken: {newcomer}" in again.text
+
+
+def _datasets(base, credentials, method, path, body=None, params=None):
+    return requests.request(method, base + "/api/3.0/mlflow/datasets" + path, json=body, params=params,
+                            auth=credentials, timeout=15)
+
+
+def test_a_dataset_takes_its_experiments_permissions(auth_server, auth_client):
+    """An outsider with the default READ reads a dataset of a readable experiment but changes nothing;
+    a dataset of an experiment denied to her is refused on every route, as an unknown one is; EDIT
+    lets her change records, tags and links, not delete the dataset (MANAGE); she links only
+    experiments she may edit."""
+    owner, other = new_user(auth_client, "ds-owner"), new_user(auth_client, "ds-other")
+    tag = uuid.uuid4().hex[:8]
+    mine = _call(auth_server, owner, "POST", "experiments/create", {"name": f"ds-mine-{tag}"}).json()["experiment_id"]
+    hidden = _call(auth_server, owner, "POST", "experiments/create", {"name": f"ds-hidden-{tag}"}).json()["experiment_id"]
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", hidden, "DENY")
+    shown = _datasets(auth_server, owner, "POST", "/create", {"name": f"shown-{tag}", "experiment_ids": [mine]})
+    secret = _datasets(auth_server, owner, "POST", "/create", {"name": f"secret-{tag}", "experiment_ids": [hidden]})
+    assert shown.status_code == secret.status_code == 200, (shown.text, secret.text)
+    shown, secret = shown.json()["dataset"]["dataset_id"], secret.json()["dataset"]["dataset_id"]
+    records = {"records": json.dumps([{"inputs": {"q": tag}}])}
+    assert _datasets(auth_server, owner, "POST", f"/{shown}/records", records).status_code == 200
+    assert _datasets(auth_server, owner, "POST", f"/{secret}/records", records).status_code == 200
+
+    reads = [("GET", "", None), ("GET", "/records", None), ("GET", "/experiment-ids", None)]
+    writes = [("PATCH", "/tags", {"tags": json.dumps({"k": "v"})}), ("DELETE", "/tags/k", None),
+              ("POST", "/records", records), ("DELETE", "/records", {"dataset_record_ids": ["dr-x"]}),
+              ("POST", "/remove-experiments", {"experiment_ids": [mine]}), ("DELETE", "", None)]
+    for method, suffix, body in reads:
+        assert _datasets(auth_server, other, method, f"/{shown}{suffix}", body).status_code == 200, suffix
+    for method, suffix, body in writes:
+        assert _datasets(auth_server, other, method, f"/{shown}{suffix}", body).status_code == 403, suffix
+    unknown = "d-" + "f" * 32
+    for dataset in (secret, unknown):
+        for method, suffix, body in reads + writes:
+            assert _datasets(auth_server, other, method, f"/{dataset}{suffix}", body).status_code == 403, (dataset, suffix)
+    # Creating needs EDIT on every experiment named, and a non-admin must name one.
+    for experiments in ([mine], [hidden], []):
+        created = _datasets(auth_server, other, "POST", "/create", {"name": f"mine-{tag}", "experiment_ids": experiments})
+        assert created.status_code == 403, experiments
+
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", mine, "EDIT")
+    assert _datasets(auth_server, other, "PATCH", f"/{shown}/tags", {"tags": json.dumps({"k": "v"})}).status_code == 200
+    assert _datasets(auth_server, other, "POST", f"/{shown}/records", records).status_code == 200
+    assert _datasets(auth_server, other, "DELETE", f"/{shown}").status_code == 403   # deleting needs MANAGE
+    # Linking an experiment needs EDIT on it as well as on the dataset's.
+    assert _datasets(auth_server, other, "POST", f"/{shown}/add-experiments",
+                     {"experiment_ids": [hidden]}).status_code == 403
+    own = _call(auth_server, other, "POST", "experiments/create", {"name": f"ds-own-{tag}"}).json()["experiment_id"]
+    assert _datasets(auth_server, other, "POST", f"/{shown}/add-experiments",
+                     {"experiment_ids": [own]}).status_code == 200
+    created = _datasets(auth_server, other, "POST", "/create", {"name": f"mine-{tag}", "experiment_ids": [mine, own]})
+    assert created.status_code == 200, created.text
+    # The owner still sees the hidden dataset; its records were never touched by the outsider.
+    page = _datasets(auth_server, owner, "GET", f"/{secret}/records")
+    assert [r["inputs"] for r in json.loads(page.json()["records"])] == [{"q": tag}]
+
+
+@pytest.mark.swiftrack_only   # MLflow refuses a non-admin's search that names no experiment, or one she may not read
+def test_a_dataset_search_answers_only_what_the_caller_may_read(auth_server, auth_client):
+    owner, other = new_user(auth_client, "dss-owner"), new_user(auth_client, "dss-other")
+    tag = uuid.uuid4().hex[:8]
+    shown = _call(auth_server, owner, "POST", "experiments/create", {"name": f"dss-shown-{tag}"}).json()["experiment_id"]
+    hidden = _call(auth_server, owner, "POST", "experiments/create", {"name": f"dss-hidden-{tag}"}).json()["experiment_id"]
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", hidden, "DENY")
+    for name, experiments in [("a", [shown]), ("b", [hidden]), ("c", [hidden, shown])]:
+        made = _datasets(auth_server, owner, "POST", "/create",
+                         {"name": f"{name}-{tag}", "experiment_ids": experiments, "tags": json.dumps({"t": tag})})
+        assert made.status_code == 200, made.text
+    query = {"filter_string": f"tags.t = '{tag}'", "order_by": ["name ASC"], "max_results": 10}
+
+    def names(credentials, **extra):
+        reply = _datasets(auth_server, credentials, "POST", "/search", {**query, **extra})
+        assert reply.status_code == 200, reply.text
+        return [d["name"] for d in reply.json().get("datasets", [])]
+
+    assert names(owner) == [f"{n}-{tag}" for n in "abc"]
+    # Found through an experiment she may read (c is also in one she may read); the hidden alone never,
+    # nor by naming its experiment, spelled any way.
+    assert names(other) == [f"a-{tag}", f"c-{tag}"]
+    assert names(other, experiment_ids=[hidden]) == []
+    assert names(other, experiment_ids=["0" + hidden, f" {hidden}"]) == []
+    assert names(other, experiment_ids=[shown]) == [f"a-{tag}", f"c-{tag}"]
+    assert names(other, experiment_ids=[hidden, shown]) == [f"a-{tag}", f"c-{tag}"]
+    # Of c's experiments she learns only the one she may read.
+    c = _datasets(auth_server, owner, "POST", "/search", {**query, "filter_string": f"name = 'c-{tag}'"}).json()
+    c = c["datasets"][0]["dataset_id"]
+    assert _datasets(auth_server, owner, "GET", f"/{c}/experiment-ids").json()["experiment_ids"] == sorted(
+        [shown, hidden], key=int)
+    assert _datasets(auth_server, other, "GET", f"/{c}/experiment-ids").json()["experiment_ids"] == [shown]
+    # The UI's list (the ajax twin) answers the same.
+    reply = requests.post(auth_server + "/ajax-api/3.0/mlflow/datasets/search", json=query, auth=other, timeout=15)
+    assert [d["name"] for d in reply.json()["datasets"]] == [f"a-{tag}", f"c-{tag}"]
+    # A spelling of the denied experiment's id cannot link it either.
+    made = _datasets(auth_server, owner, "POST", "/create", {"name": f"d-{tag}", "experiment_ids": [shown]})
+    auth_client_for(auth_server, owner).grant_user_permission(other[0], "experiment", shown, "EDIT")
+    dataset = made.json()["dataset"]["dataset_id"]
+    assert _datasets(auth_server, other, "POST", f"/{dataset}/add-experiments",
+                     {"experiment_ids": ["0" + hidden]}).status_code == 403
+    assert _datasets(auth_server, owner, "GET", f"/{dataset}/experiment-ids").json()["experiment_ids"] == [shown]

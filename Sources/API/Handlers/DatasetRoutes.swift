@@ -51,16 +51,24 @@ struct DatasetRoutes {
         return emptyJSONResponse
     }
 
-    /// MLflow reads an absent or zero `max_results` as its default (1000).
+    /// MLflow reads an absent or zero `max_results` as its default (1000). With access control the
+    /// experiments named are narrowed to those the caller may read (as runs/search does): naming only
+    /// others finds nothing, never everything.
     func search(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         let maxResults = try fields.int64("max_results").map { Int(clamping: $0) } ?? 0
+        var experimentIds = try fields.stringList("experiment_ids")
+        let visible = try visibility?.readableExperiments(request) ?? .all
+        if visibility != nil, !experimentIds.isEmpty {
+            experimentIds = try visible.readable(experimentIds: experimentIds)
+            if experimentIds.isEmpty { return jsonResponse(.object([])) }
+        }
         let page = try store.searchDatasets(DatasetSearchQuery(
-            experimentIds: try fields.stringList("experiment_ids"), filter: try fields.string("filter_string") ?? "",
+            experimentIds: experimentIds, filter: try fields.string("filter_string") ?? "",
             maxResults: maxResults == 0 ? DatasetLimits.defaultSearchResults : maxResults,
             orderBy: try fields.stringList("order_by"),
             pageToken: try fields.string("page_token").flatMap { $0.isEmpty ? nil : $0 },
-            visibleExperiments: try visibility?.readableExperiments(request) ?? .all))
+            visibleExperiments: visible))
         var members: [(String, JSONValue)] = []
         if !page.items.isEmpty { members.append(("datasets", .array(page.items.map(\.json)))) }
         if let token = page.nextPageToken { members.append(("next_page_token", .string(token))) }
@@ -107,9 +115,11 @@ struct DatasetRoutes {
         return jsonResponse(.object([("deleted_count", .integer(Int64(deleted)))]))
     }
 
-    /// An unknown dataset has none, as MLflow answers.
+    /// An unknown dataset has none, as MLflow answers. With access control, only the experiments the
+    /// caller may read (one of them shows her the dataset; the others stay unnamed).
     func experimentIds(_ request: RouteRequest) throws -> HTTPResponse {
-        let ids = try store.datasetExperimentIds(id: try request.parameters.required("dataset_id")) ?? []
+        var ids = try store.datasetExperimentIds(id: try request.parameters.required("dataset_id")) ?? []
+        if let visible = try visibility?.readableExperiments(request) { ids = ids.filter(visible.allows) }
         return jsonResponse(ids.isEmpty ? .object([]) : .object([("experiment_ids", .array(ids.map(JSONValue.string)))]))
     }
 
