@@ -8,6 +8,11 @@ import TrackingCore
 /// Evaluation datasets on every engine: the dataset, its tags and experiments, and search.
 @Suite("Store: evaluation datasets")
 struct StoreDatasetTests {
+    /// MLflow's `hashlib.sha256(f"{name}:{time}".encode()).hexdigest()[:8]`, pinned from Python.
+    @Test func theDigestIsMLflows() {
+        #expect(SQLTrackingStore.datasetDigest(name: "golden", time: 1_700_000_000_000) == "03c135dd")
+    }
+
     @Test(arguments: TestEngine.all) func createGetTagAndDelete(engine: TestEngine) throws {
         let store = try engine.makeStore()
         let experiment = try store.createExperiment(name: "qa", artifactLocation: nil, tags: [])
