@@ -64,6 +64,32 @@ struct AuditHookTests {
         #expect(records[6].resources.experimentId == nil)
     }
 
+    /// Every dataset write is recorded with an experiment: the first a create names (canonically),
+    /// else the dataset's first (by id) once the request is answered.
+    @Test func datasetRoutesRecordTheirExperiment() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink()
+        let api = api(sink, store: harness.store)
+        let experiment = try harness.store.createExperiment(name: "datasets", artifactLocation: nil, tags: [])
+        let created = api.handle(request("POST", "/api/3.0/mlflow/datasets/create",
+                                         #"{"name":"d","experiment_ids":["00\#(experiment)"]}"#))
+        #expect(created.status == 200)
+        let datasetId = try #require(harness.store.searchDatasets(DatasetSearchQuery()).items.first?.datasetId)
+        _ = api.handle(request("POST", "/api/3.0/mlflow/datasets/\(datasetId)/records",
+                               #"{"records":"[{\"inputs\": {\"q\": 1}}]"}"#))
+        _ = api.handle(request("PATCH", "/api/3.0/mlflow/datasets/\(datasetId)/tags", #"{"tags":"{\"k\": \"v\"}"}"#))
+        _ = api.handle(request("DELETE", "/api/3.0/mlflow/datasets/\(datasetId)/tags/k"))
+        _ = api.handle(request("POST", "/api/3.0/mlflow/datasets/\(datasetId)/add-experiments", #"{"experiment_ids":["0"]}"#))
+        let records = sink.all
+        #expect(records.map(\.status) == [200, 200, 200, 200, 200])
+        #expect(records.map(\.route) == ["/api/3.0/mlflow/datasets/create", "/api/3.0/mlflow/datasets/{dataset_id}/records",
+                                         "/api/3.0/mlflow/datasets/{dataset_id}/tags",
+                                         "/api/3.0/mlflow/datasets/{dataset_id}/tags/{key}",
+                                         "/api/3.0/mlflow/datasets/{dataset_id}/add-experiments"])
+        // The dataset's experiments are read once the request is answered: after the link, "0" is its first.
+        #expect(records.map(\.resources.experimentId) == Array(repeating: experiment, count: 4) + ["0"])
+    }
+
     @Test func aRecordNamesRouteResourcesOutcomeAndRequestId() throws {
         let harness = try APIHarness()
         let sink = RecordingAuditSink()

@@ -64,10 +64,11 @@ extension AuditResources {
                 experimentId = traceExperiment(ids[0])
             }
         case .dataset:
-            // The dataset's first experiment (the dataset id itself has no column of its own).
+            // The dataset's first experiment by id, read once the request is answered (the audit
+            // record has no column for a dataset id, and its template keeps `{dataset_id}`).
             if experimentId == nil { experimentId = request.parameters["dataset_id"].flatMap(datasetExperiment) }
         case .datasetExperiments:
-            if let ids = try? fields?.datasetExperimentIds(), let first = ids.first { experimentId = first }
+            if experimentId == nil, let ids = try? fields?.datasetExperimentIds(), let first = ids.first { experimentId = first }
         case .all(let rules):
             for rule in rules { add(rule, request, traceExperiment, datasetExperiment) }
         case .publicRoute, .signedIn, .admin, .experimentByName, .loggedModelsNamed, .transitionRequest, .create,
