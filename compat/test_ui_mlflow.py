@@ -234,3 +234,28 @@ def test_mlflows_ui_shows_a_trace_with_its_spans(server):
         assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
     finally:
         browser.close()
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+def test_mlflows_ui_lists_an_experiments_evaluation_datasets(server):
+    """MLflow 3's datasets tab lists the experiment's evaluation datasets (datasets/search), read from
+    the store, with every request answered."""
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.genai import datasets as genai_datasets
+    experiment = MlflowClient(tracking_uri=server).create_experiment(f"ui-datasets-{uuid.uuid4().hex[:6]}")
+    mlflow.set_tracking_uri(server)
+    name = f"golden-questions-{uuid.uuid4().hex[:6]}"
+    dataset = genai_datasets.create_dataset(name=name, experiment_id=experiment, tags={"team": "ui"})
+    dataset.merge_records([{"inputs": {"question": f"q{n}"}, "expectations": {"answer": f"a{n}"}} for n in range(3)])
+    browser = Browser()
+    try:
+        browser.open(server + f"/#/experiments/{experiment}/datasets", ready=f"text:{name}", timeout=60)
+        browser.settle(timeout=20)
+        browser.screenshot("mlflow-ui-datasets")
+        searches = browser.calls("/ajax-api/3.0/mlflow/datasets/search")
+        assert searches and all(status == 200 for _, _, status in searches), searches
+        assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
+    finally:
+        browser.close()

@@ -35,9 +35,12 @@ public struct DatasetRecordInput: Sendable, Equatable {
     public static func parseList(_ text: String) throws(MLflowError) -> [DatasetRecordInput] {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(text)
+            // The tree costs far more than its text: bounded, so a body within the transport's limit
+            // of tiny values cannot make gigabytes of it.
+            value = try JSONParser.parse(text, maxValues: DatasetLimits.maxValuesPerUpsert)
         } catch {
-            throw .invalidParameter("Invalid value for parameter 'records': not valid JSON (\(error)).")
+            throw .invalidParameter("Invalid value for parameter 'records': not valid JSON, or more than "
+                                    + "\(DatasetLimits.maxValuesPerUpsert) values (\(error)).")
         }
         guard case .array(let elements) = value else {
             throw .invalidParameter("Invalid value for parameter 'records': expected a JSON list of records, "
@@ -126,6 +129,8 @@ public enum DatasetLimits {
     public static let maxSourceIdLength = 255
     /// Records one upsert may carry (MLflow sets none; the body limit bounds it too).
     public static let maxRecordsPerUpsert = 100_000
+    /// JSON values (objects, strings, numbers...) one upsert's records may hold in all.
+    public static let maxValuesPerUpsert = 4_000_000
     /// `datasets/search`'s default and ceiling of `max_results` (MLflow's 1000 and 50000).
     public static let defaultSearchResults = 1000
     public static let maxSearchResults = 50_000
