@@ -83,6 +83,12 @@ extension SQLGarbageCollectionStore {
             for table in ["datasets", "experiment_tags", "experiments"] {
                 rows += try connection.execute("DELETE FROM \(table) WHERE experiment_id = ?", [.integer(key)])
             }
+            // Evaluation datasets stay (they may be linked elsewhere) but lose their link to it: a
+            // dataset takes its experiments' permissions, and a link to a gone experiment would
+            // hand the dataset to whatever later holds its id.
+            rows += try connection.execute(
+                "DELETE FROM entity_associations WHERE destination_type = ? AND destination_id = ?",
+                [.text(SQLTrackingStore.experimentDestination), .text(String(key))])
             return rows
         }
     }

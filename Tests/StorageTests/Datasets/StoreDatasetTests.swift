@@ -87,6 +87,17 @@ struct StoreDatasetTests {
         #expect(try store.searchDatasets(DatasetSearchQuery(experimentIds: [b])).items.map(\.datasetId) == [dataset.datasetId])
     }
 
+    /// `swiftrack gc` removing an experiment removes its datasets' links to it, not the datasets.
+    @Test(arguments: TestEngine.all) func collectingAnExperimentUnlinksItsDatasets(engine: TestEngine) throws {
+        let store = try engine.makeStore()
+        let gone = try store.createExperiment(name: "gone", artifactLocation: nil, tags: [])
+        let kept = try store.createExperiment(name: "kept", artifactLocation: nil, tags: [])
+        let dataset = try store.createDataset(name: "d", experimentIds: [gone, kept], tags: [])
+        try store.deleteExperiment(id: gone)
+        _ = try SQLGarbageCollectionStore(database: store.database).hardDeleteExperiment(id: gone)
+        #expect(try store.datasetExperimentIds(id: dataset.datasetId) == [kept])
+    }
+
     @Test(arguments: TestEngine.all) func searchFiltersOrdersAndPages(engine: TestEngine) throws {
         let store = try engine.makeStore()
         let a = try store.createExperiment(name: "a", artifactLocation: nil, tags: [])
