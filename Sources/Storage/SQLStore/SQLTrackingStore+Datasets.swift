@@ -46,6 +46,11 @@ extension SQLTrackingStore: DatasetStore {
 
     public func deleteDataset(id: String) throws {
         try database.write { connection in
+            // Its row first, as upserts take it: one running meanwhile finishes before the delete
+            // reads its records, so none of them outlives the dataset.
+            let present = try connection.queryFirst(
+                "SELECT 1 FROM evaluation_datasets WHERE dataset_id = ?" + connection.forUpdate, [.text(id)]) { _ in true }
+            guard present != nil else { return }   // an unknown dataset is no error, as in MLflow
             try Self.unlinkAll(connection, id)
             // Tags and records go by the foreign keys' cascade; deleted here too, so no engine's
             // setting decides it.
