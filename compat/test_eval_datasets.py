@@ -2,8 +2,9 @@
 experiments and tags, get by id and by name, search with filter, order_by and pages, tags set and
 deleted, records merged from dicts, a DataFrame and traces (the same inputs again update, never
 duplicate), read back with to_df() over more than one page, schema and profile, experiments added
-and removed, records and datasets deleted; and the raw routes' errors. Also against MLflow 3.17.2
-in check mode."""
+and removed, records and datasets deleted; the raw routes' errors; and `mlflow.genai.evaluate` over
+a server dataset (a trace per record with its feedback, the dataset as the run's input). Also
+against MLflow 3.17.2 in check mode."""
 import json
 import time
 
@@ -290,3 +291,38 @@ def test_malformed_records_are_refused(server, api, experiments, unique):
                  "INVALID_PARAMETER_VALUE", contains="longer than 255")
     assert_error(api.post(f"{V3}/create", {"name": "x", "tags": "[1]"}), 400, "INVALID_PARAMETER_VALUE",
                  contains="expected a JSON object of tags")
+
+
+def test_evaluate_over_a_server_dataset_leaves_a_trace_per_record(server, client, experiments, unique):
+    """`mlflow.genai.evaluate(data=<server dataset>)`: one trace per record linked to the evaluation
+    run, each with its scorer's feedback (searchable by value) and the record's expectation, the
+    dataset recorded as the run's input."""
+    from mlflow.genai.scorers import scorer
+
+    mlflow.set_experiment(experiment_id=experiments[0])
+    dataset = _create(unique, [experiments[0]])
+    dataset.merge_records([{"inputs": {"question": f"question {i}"}, "expectations": {"expected": f"answer {i}"}}
+                           for i in range(4)])
+
+    @scorer
+    def exact(outputs, expectations):
+        return outputs == expectations["expected"]
+
+    def predict(question):
+        return "wrong" if question == "question 2" else "answer " + question.split()[-1]
+
+    result = mlflow.genai.evaluate(data=genai_datasets.get_dataset(dataset_id=dataset.dataset_id),
+                                   predict_fn=predict, scorers=[exact])
+    assert result.metrics["exact/mean"] == 0.75
+    traces = mlflow.search_traces(run_id=result.run_id, return_type="list")
+    assert len(traces) == 4
+    by_question = {json.loads(t.info.request_preview)["question"]: t for t in traces}
+    assert sorted(by_question) == [f"question {i}" for i in range(4)]
+    failed = by_question["question 2"].info.assessments
+    assert {(a.name, a.value) for a in failed} >= {("exact", False), ("expected", "answer 2")}
+    assert {a.source.source_type for a in failed if a.name == "exact"} == {"CODE"}
+    passed = mlflow.search_traces(run_id=result.run_id, filter_string="feedback.exact = 'true'", return_type="list")
+    assert sorted(json.loads(t.info.request_preview)["question"] for t in passed) == ["question 0", "question 1",
+                                                                                       "question 3"]
+    inputs = client.get_run(result.run_id).inputs.dataset_inputs
+    assert [(i.dataset.name, i.dataset.source_type) for i in inputs] == [(f"golden-{unique}", "mlflow_evaluation_dataset")]
