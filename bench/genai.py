@@ -52,7 +52,8 @@ def main():
                 rows += [one(name, engine, cluster, args) for name in args.servers.split(",")]
         else:
             rows += [one(name, engine, None, args) for name in args.servers.split(",")]
-    print("| engine | server | merge 10k records s | read back s | evaluate 1k rows s | traces | server CPU s | peak RSS MiB |")
+    print(f"| engine | server | merge {args.records:,} records s | read back s | evaluate {args.rows:,} rows s | traces "
+          "| server CPU s | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         fmt = lambda k: f"{r[k]:.2f}" if isinstance(r.get(k), (int, float)) else r.get("dataset_error", r.get("error", "-"))[:60]
