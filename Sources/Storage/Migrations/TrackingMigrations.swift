@@ -28,6 +28,8 @@ public enum TrackingMigrations {
                   mysql: Schema012.statements(for: .mysql)),
         Migration(version: 13, sqlite: Schema013.statements(for: .sqlite), postgres: Schema013.statements(for: .postgres),
                   mysql: Schema013.statements(for: .mysql)),
+        Migration(version: 14, sqlite: Schema014.statements(for: .sqlite), postgres: Schema014.statements(for: .postgres),
+                  mysql: Schema014.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -68,6 +68,9 @@ struct ShippedMigrationsTests {
         "tracking 13 mysql": "53bf90354cbf30fb",
         "tracking 13 postgres": "a17edac64520323b",
         "tracking 13 sqlite": "a17edac64520323b",
+        "tracking 14 mysql": "34cc2e8135ce6a43",
+        "tracking 14 postgres": "a4bbe0e348b49a97",
+        "tracking 14 sqlite": "a4bbe0e348b49a97",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
