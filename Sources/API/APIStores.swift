@@ -10,11 +10,12 @@ public struct APIStores: Sendable {
     public var traces: (any TraceStore)?
     public var assessments: (any AssessmentStore)?
     public var datasets: (any DatasetStore)?
+    public var scorers: (any ScorerStore)?
 
     public init(tracking: any TrackingStore, loggedModels: (any LoggedModelStore)? = nil,
                 registry: (any RegistryStore)? = nil, transitionRequests: (any TransitionRequestStore)? = nil,
                 traces: (any TraceStore)? = nil, assessments: (any AssessmentStore)? = nil,
-                datasets: (any DatasetStore)? = nil) {
+                datasets: (any DatasetStore)? = nil, scorers: (any ScorerStore)? = nil) {
         self.tracking = tracking
         self.loggedModels = loggedModels
         self.registry = registry
@@ -22,12 +23,13 @@ public struct APIStores: Sendable {
         self.traces = traces
         self.assessments = assessments
         self.datasets = datasets
+        self.scorers = scorers
     }
 
     /// The tracking store and the registry beside it on one database.
     public init(_ store: SQLTrackingStore) {
         let registry = store.registryStore
         self.init(tracking: store, loggedModels: store, registry: registry, transitionRequests: registry, traces: store,
-                  assessments: store, datasets: store)
+                  assessments: store, datasets: store, scorers: store)
     }
 }

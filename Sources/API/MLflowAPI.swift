@@ -41,10 +41,11 @@ public struct MLflowAPI: HTTPHandler {
             + (access.map { UserRoutes(access: $0).version2 + GroupRoutes(access: $0).routes } ?? [])
             + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version2 } ?? [])
         let datasetRoutes: [Route] = stores.datasets.map { DatasetRoutes(store: $0, visibility: visibility).version3 } ?? []
+        let scorerRoutes: [Route] = stores.scorers.map { ScorerRoutes(store: $0, visibility: visibility).version3 } ?? []
         let version3: [Route] = (access.map { UserRoutes(access: $0).version3 + RoleRoutes(access: $0).routes } ?? [])
             + (stores.traces.map { TraceRoutes(store: $0, visibility: visibility).version3 } ?? [])
             + (stores.assessments.map { AssessmentRoutes(store: $0).version3 } ?? [])
-            + datasetRoutes
+            + datasetRoutes + scorerRoutes
         let apiRouter = Router(routes: apiRoutes, prefixes: Router.version2Prefixes)
         let observability = parts.observability
         let router = Router(merging: apiRouter, with: ServerInfoRoutes(

@@ -120,6 +120,28 @@ struct AuditHookTests {
         #expect(!"\(records)".contains("hunter2"))
     }
 
+    /// Scorer writes and reads record the experiment their rule checked, in its canonical spelling;
+    /// a cross-experiment list names none.
+    @Test func scorerRoutesRecordTheirExperiment() throws {
+        let harness = try APIHarness()
+        let sink = RecordingAuditSink()
+        let api = api(sink, store: harness.store)
+        let experiment = try harness.store.createExperiment(name: "scored", artifactLocation: nil, tags: [])
+        let payload = #"{\"name\": \"g\", \"builtin_scorer_pydantic_data\": {\"guidelines\": [\"x\"]}}"#
+        let registered = Reply(api.handle(request("POST", "/api/3.0/mlflow/scorers/register",
+            #"{"experiment_id":"+0\#(experiment)","name":"g","serialized_scorer":"\#(payload)"}"#)))
+        #expect(registered.status == 200, "\(registered.text)")
+        _ = api.handle(request("PUT", "/api/3.0/mlflow/scorers/online-config",
+                               #"{"experiment_id":"\#(experiment)","name":"g","sample_rate":0}"#))
+        _ = api.handle(request("DELETE", "/api/3.0/mlflow/scorers/delete", #"{"experiment_id":"\#(experiment)","name":"g"}"#))
+        _ = api.handle(request("GET", "/api/3.0/mlflow/scorers/list?experiment_id=\(experiment)"))
+        _ = api.handle(request("GET", "/api/3.0/mlflow/scorers/list"))
+        let records = sink.all
+        #expect(records.map(\.status) == [200, 200, 200, 200, 200])
+        #expect(records.map(\.resources.experimentId) == [experiment, experiment, experiment, experiment, nil])
+        #expect(records.first?.route == "/api/3.0/mlflow/scorers/register")
+    }
+
     /// A rule that reads a field by name records that field: a logged model's `source_run_id`, a
     /// model version's `run_id` and `model_id` (and not a `run_id` the rule never read).
     @Test func theRecordNamesTheFieldsTheRuleRead() throws {

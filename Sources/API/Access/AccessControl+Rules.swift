@@ -22,6 +22,9 @@ extension AccessControl {
             if try request.fields().requiredString("key") == key {
                 try requireExperiment(need, user, try request.fields().experimentId())
             }
+        case .experimentNamed(let need, let field):
+            guard let experimentId = try request.fields().string(field), !experimentId.isEmpty else { return }
+            try requireExperiment(need, user, experimentId)
         case .experimentByName(let need):
             // MLflow's own 404 for a missing name, which the client reads as "absent" (`set_experiment`
             // then creates it); a hidden experiment gets the same answer.

@@ -15,6 +15,9 @@ indirect enum AccessRule: Sendable {
     /// The experiment named by `experiment_id` needs the capability; an unknown one is refused (403)
     /// like one the caller may not read.
     case experiment(Permission.Need, field: String)
+    /// The experiment named by an optional string field (`scorers/list`'s `experiment_id`): when
+    /// given and not empty, as `.experiment`; absent, the handler answers only what the caller may read.
+    case experimentNamed(Permission.Need, field: String)
     /// The experiment a header names (OTLP's `x-mlflow-experiment-id`, the body being spans): as
     /// `.experiment`; a missing header is the handler's 400.
     case experimentInHeader(Permission.Need, header: String)

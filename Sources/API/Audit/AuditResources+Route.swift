@@ -36,6 +36,8 @@ extension AuditResources {
         switch rule {
         case .experiment:
             experimentId = try? fields?.experimentId()
+        case .experimentNamed(_, let field):
+            experimentId = (try? fields?.string(field)).flatMap { $0 }.flatMap { $0.isEmpty ? nil : $0 }
         case .experimentInHeader(_, let header):
             experimentId = try? request.experimentId(header: header)
         case .run:
