@@ -934,3 +934,77 @@ def test_a_dataset_search_answers_only_what_the_caller_may_read(auth_server, aut
     assert _datasets(auth_server, other, "POST", f"/{dataset}/add-experiments",
                      {"experiment_ids": ["0" + hidden]}).status_code == 403
     assert _datasets(auth_server, owner, "GET", f"/{dataset}/experiment-ids").json()["experiment_ids"] == [shown]
+
+
+def _scorers(base, credentials, method, path, body=None, params=None):
+    return requests.request(method, base + "/api/3.0/mlflow/scorers/" + path, json=body, params=params,
+                            auth=credentials, timeout=15)
+
+
+def test_scorers_of_an_experiment_a_user_may_not_read_are_out_of_reach(auth_server, auth_client):
+    """An attacker denied the owner's experiment tries every scorer route on it, and the
+    cross-experiment reads; a READ grant reads but does not change, EDIT registers, MANAGE deletes."""
+    owner, attacker = new_user(auth_client, "scorer-owner"), new_user(auth_client, "scorer-attacker")
+    tag = uuid.uuid4().hex[:8]
+    experiment = _call(auth_server, owner, "POST", "experiments/create", {"name": f"scored-{tag}"}).json()["experiment_id"]
+    payload = ('{"name": "tone", "call_source": null, "instructions_judge_pydantic_data": '
+               '{"instructions": "Is {{ outputs }} polite?", "model": "openai:/gpt-4.1-mini"}}')
+    registered = _scorers(auth_server, owner, "POST", "register",
+                          {"experiment_id": experiment, "name": "tone", "serialized_scorer": payload})
+    assert registered.status_code == 200, registered.text
+    scorer_id = registered.json()["scorer_id"]
+    assert _scorers(auth_server, owner, "PUT", "online-config",
+                    {"experiment_id": experiment, "name": "tone", "sample_rate": 0}).status_code == 200
+    auth_client_for(auth_server, owner).grant_user_permission(attacker[0], "experiment", experiment, "DENY")
+
+    attempts = [
+        ("POST", "register", {"experiment_id": experiment, "name": "planted", "serialized_scorer": payload}, None),
+        ("POST", "register", {"experiment_id": experiment, "name": "tone", "serialized_scorer": payload}, None),
+        ("DELETE", "delete", {"experiment_id": experiment, "name": "tone"}, None),
+        ("PUT", "online-config", {"experiment_id": experiment, "name": "tone", "sample_rate": 0,
+                                  "filter_string": "tags.x = 'y'"}, None),
+        ("GET", "list", None, {"experiment_id": experiment}),
+        ("GET", "get", None, {"experiment_id": experiment, "name": "tone"}),
+        ("GET", "versions", None, {"experiment_id": experiment, "name": "tone"}),
+    ]
+    outcomes = [(method, path, _scorers(auth_server, attacker, method, path, body, params).status_code)
+                for method, path, body, params in attempts]
+    # MLflow gives scorers grants of their own, and without one a scorer is read at the default
+    # permission (READ here) even when the experiment is denied; Swiftrack's scorers follow their
+    # experiment, so the denial hides them too.
+    readable_in_mlflow = {"get", "versions"} if IS_MLFLOW else set()
+    assert outcomes == [(method, path, 200 if path in readable_in_mlflow else 403) for method, path, _, _ in attempts]
+    # The cross-experiment reads leave the owner's scorer and its configuration out: Swiftrack
+    # filters them; MLflow refuses the whole configuration read.
+    everywhere = _scorers(auth_server, attacker, "GET", "list").json().get("scorers", [])
+    assert all(s["scorer_id"] != scorer_id for s in everywhere)
+    named = _scorers(auth_server, attacker, "GET", "list", params={"experiment_ids": [experiment]}).json()
+    assert all(s["scorer_id"] != scorer_id for s in named.get("scorers", []))
+    configs = _scorers(auth_server, attacker, "GET", "online-configs", params={"scorer_ids": [scorer_id]})
+    if IS_MLFLOW:
+        assert configs.status_code == 403
+    else:
+        assert (configs.status_code, configs.json()) == (200, {"configs": []})
+    # Nothing changed: one version, the owner's configuration.
+    versions = _scorers(auth_server, owner, "GET", "versions", params={"experiment_id": experiment, "name": "tone"})
+    assert [s["scorer_version"] for s in versions.json()["scorers"]] == [1]
+    [config] = _scorers(auth_server, owner, "GET", "online-configs", params={"scorer_ids": [scorer_id]}).json()["configs"]
+    assert "filter_string" not in config
+
+    owners = auth_client_for(auth_server, owner)
+
+    def regrant(level):
+        owners.revoke_user_permission(attacker[0], "experiment", experiment)
+        owners.grant_user_permission(attacker[0], "experiment", experiment, level)
+
+    regrant("READ")
+    read = _scorers(auth_server, attacker, "GET", "get", params={"experiment_id": experiment, "name": "tone"})
+    assert read.status_code == 200 and read.json()["scorer"]["scorer_id"] == scorer_id
+    assert _scorers(auth_server, attacker, "POST", "register", attempts[0][2]).status_code == 403
+    regrant("EDIT")
+    assert _scorers(auth_server, attacker, "POST", "register", attempts[0][2]).status_code == 200
+    assert _scorers(auth_server, attacker, "DELETE", "delete", attempts[2][2]).status_code == 403
+    regrant("MANAGE")
+    # MLflow wants a grant on the scorer itself to delete it (MANAGE on the experiment is not one).
+    deleted = _scorers(auth_server, attacker, "DELETE", "delete", attempts[2][2])
+    assert deleted.status_code == (403 if IS_MLFLOW else 200)
