@@ -7,7 +7,7 @@ import TrackingCore
 /// configuration, as `mlflow/server/handlers.py` serves them (`_register_scorer` ..
 /// `_upsert_online_scoring_config`). A scorer takes its experiment's permissions. Scorers are
 /// stored and returned, never run: the server executes no Python, so a configuration is kept for
-/// the clients that read it and nothing samples traces (docs/GENAI.md).
+/// the clients that read it and nothing samples traces (README, "Served").
 struct ScorerRoutes {
     let store: any ScorerStore
     /// With access control, what each caller may read: the cross-experiment reads answer only that.
