@@ -236,6 +236,30 @@ def test_deleted_experiment_goes_with_its_runs_and_logged_models(gcs):
     assert client.get_experiment_by_name("gc-experiment") is None
 
 
+def test_deleted_experiment_goes_with_its_registered_scorers(gcs):
+    import json
+    import requests
+    from mlflow.genai.scorers import Guidelines
+    eid = gcs.client.create_experiment("gc-scorers")
+    scorers = f"{gcs.base}/api/3.0/mlflow/scorers"
+    registered = requests.post(f"{scorers}/register", timeout=15, json={
+        "experiment_id": eid, "name": "polite",
+        "serialized_scorer": json.dumps(Guidelines(name="polite", guidelines=["Be polite"]).model_dump())})
+    assert registered.status_code == 200, registered.text
+    scorer_id = registered.json()["scorer_id"]
+    assert requests.put(f"{scorers}/online-config", timeout=15,
+                        json={"experiment_id": eid, "name": "polite", "sample_rate": 0}).status_code == 200
+    gcs.client.delete_experiment(eid)
+    # A configuration is found by its scorer's id whatever the experiment's stage: until gc, it is there.
+    configs = lambda: requests.get(f"{scorers}/online-configs", params={"scorer_ids": scorer_id}, timeout=15).json()
+    assert [c["scorer_id"] for c in configs()["configs"]] == [scorer_id]
+
+    result = gcs.gc("--experiment-ids", eid)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"deleted experiment {eid}" in result.stdout
+    assert configs() == {"configs": []}
+
+
 @pytest.mark.timeout(60)
 def test_deleted_logged_model_is_collected(gcs):
     client = gcs.client
