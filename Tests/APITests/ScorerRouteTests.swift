@@ -64,6 +64,22 @@ struct ScorerRouteTests {
                     "RESOURCE_DOES_NOT_EXIST", "Scorer with name 'tone' not found for experiment \(experiment).")
     }
 
+    /// A permission lookup that fails refuses the cross-experiment reads (503) rather than answering
+    /// every scorer; the per-experiment routes refuse the same way.
+    @Test func aFailingPermissionLookupRefusesRatherThanShowingEverything() throws {
+        let harness = try AuthHarness(defaultPermission: .noPermissions)
+        try harness.addUser("mallory")
+        let experiment = try harness.fixtures("s").experiment
+        let scorerId = try #require(register(harness, experiment).json?["scorer_id"]?.stringValue)
+        try harness.auth.database.write { try $0.executeScript("DROP TABLE role_permissions") }
+        for target in ["list", "list?experiment_ids=\(experiment)", "online-configs?scorer_ids=\(scorerId)",
+                       "get?experiment_id=\(experiment)&name=tone"] {
+            let reply = v3(harness, "GET", target, as: "mallory")
+            #expect(reply.status == 503, "\(target): \(reply.text)")
+            #expect(reply.json?["scorers"] == nil && reply.json?["configs"] == nil && reply.json?["scorer"] == nil)
+        }
+    }
+
     /// Mallory may read nothing of the admin's: every scorer route on the admin's experiment is refused,
     /// and the cross-experiment reads leave its scorers and their configuration out.
     @Test func anOutsiderReachesNoScorerOfAnExperimentSheMayNotRead() throws {

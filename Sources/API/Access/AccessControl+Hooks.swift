@@ -52,7 +52,12 @@ extension AccessControl: SearchVisibility {
     /// The resources of `type` the request's caller may read, as one filter: what a resource
     /// without a grant of its own allows (the `*` grant, else the default), and the exceptions.
     /// Without a caller nothing is readable (no route reaches a search unsigned; this fails closed).
+    /// A lookup that fails is 503, as for a route's rule (`failingClosed`).
     private func readable(_ request: RouteRequest, _ type: ResourceType) throws -> IdentifierFilter {
+        try failingClosed { try readableUnchecked(request, type) }
+    }
+
+    private func readableUnchecked(_ request: RouteRequest, _ type: ResourceType) throws -> IdentifierFilter {
         guard let caller = request.caller else { return .only([]) }
         if caller.isAdmin { return .all }
         guard let user = try store.user(named: caller.username), user.id == caller.id else { return .only([]) }
