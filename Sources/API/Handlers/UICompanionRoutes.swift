@@ -2,7 +2,8 @@ import JSON
 import TrackingCore
 
 /// The 3.0 reads MLflow's own UI makes on every page beside the tracking API (see
-/// docs/notes/mlflow-ui-calls.md): what the server can do, the (absent) assistant, and the
+/// docs/notes/mlflow-ui-calls.md): what the server can do, the (absent) assistant, UI telemetry
+/// (off: Swiftrack sends nothing anywhere), and the
 /// evaluation-dataset list. Swiftrack stores no evaluation datasets yet, so that answers empty, as
 /// MLflow's server does for an experiment without any. (Traces are served by `TraceRoutes`.)
 struct UICompanionRoutes {
@@ -20,6 +21,12 @@ struct UICompanionRoutes {
             Route("GET", "/ajax-api/3.0/mlflow/assistant/providers", access: .signedIn) { _ in
                 jsonResponse(.object([("providers", .array([]))]))
             },
+            // The evaluation views ask whether to report usage; the answer is MLflow's own with its
+            // telemetry disabled, and records posted anyway are dropped as MLflow drops them then.
+            Route("GET", "/ajax-api/3.0/mlflow/ui-telemetry", access: .signedIn) { _ in jsonResponse(Self.telemetryOff) },
+            Route("POST", "/ajax-api/3.0/mlflow/ui-telemetry", access: .signedIn) { _ in
+                jsonResponse(.object([("status", .string("disabled"))]))
+            },
             Route("GET", "/ajax-api/2.0/mlflow/gateway-proxy", access: .signedIn, Self.gatewayProxy),
             Route("POST", "/ajax-api/2.0/mlflow/gateway-proxy", access: .signedIn, Self.gatewayProxy),
         ]
@@ -34,6 +41,13 @@ struct UICompanionRoutes {
         throw MLflowError(.resourceDoesNotExist, "No AI gateway is configured on this server: "
                           + "'\(path)' cannot be proxied.")
     }
+
+    /// MLflow's `FALLBACK_UI_CONFIG`, what its server answers when telemetry is disabled.
+    static let telemetryOff = JSONValue.object([
+        ("disable_ui_telemetry", .bool(true)),
+        ("disable_ui_events", .array([])),
+        ("ui_rollout_percentage", .integer(0)),
+    ])
 
     /// What clients learn before signing in. Multipart and presigned transfers through the
     /// server are not offered, so clients upload through the artifact proxy.
