@@ -158,7 +158,7 @@ def questions(traces):
 def test_rows_are_found_by_a_feedback_value(evaluated):
     run_id = evaluated["first"].run_id
     search = lambda f: search_run(evaluated, run_id, filter_string=f)
-    # A feedback value is compared as its JSON text: `true`, not Python's `True`.
+    # A boolean is matched as JSON writes it, `true`, not as Python's `True`; a string bare.
     assert questions(search("feedback.exact = 'true'")) == ["Capital of France?", "What is 2+2?"]
     assert questions(search("feedback.`exact` = 'false'")) == ["Colour of the sky?"]
     assert search("feedback.exact = 'True'") == []
