@@ -20,12 +20,14 @@ function clip(text) {
 /** A run's traces, oldest first (the order evaluate() wrote its rows), and whether more were left unread. */
 async function runTraces(run) {
   const traces = [];
+  const id = run.info.run_id;
+  // Run ids are the server's (hex); anything else could not be quoted into the filter safely.
+  if (!/^[A-Za-z0-9_-]+$/.test(id)) return { traces, more: false };
   let token;
   do {
     const answer = await postV3('mlflow/traces/search', {
       locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: run.info.experiment_id } }],
-      // Server-given run ids are hex; the quote is escaped all the same, as the grammar reads it.
-      filter: `attribute.run_id = '${run.info.run_id.replace(/'/g, "\\'")}'`,
+      filter: `attribute.run_id = '${id}'`,
       max_results: Math.min(SEARCH_PAGE, ROW_CAP - traces.length), order_by: ['timestamp_ms ASC'], page_token: token,
     });
     traces.push(...(answer.traces || []));
