@@ -4,6 +4,7 @@ loaded; the tests assert what it shows, that no request failed and no script err
 and save screenshots (.build/screenshots/builtin-*.png). The 100,000-point run page is timed (the
 10,000-span trace is not: bench/ui_trace_open.py measures it)."""
 import http.client
+import json
 import os
 import struct
 import tempfile
@@ -342,6 +343,8 @@ def test_compare_view_from_selected_runs(server, seeded, browser):
     text = browser.text()
     assert "Compare 3 runs" in text and "param lr" in text and "param layers" in text and "metric acc" in text
     assert all(name in text for name in ("run-055", "run-056", "run-057"))
+    # Runs without traces are no evaluation runs: no per-row section.
+    wait_until(lambda: by_css(browser, "#evaluation")[0].get_attribute("hidden") is not None, what="no evaluation results")
     browser.settle(quiet=0.3)
     browser.screenshot("builtin-compare")
     browser.driver.execute_script("document.querySelector('.parallel').scrollIntoView()")
@@ -878,6 +881,177 @@ def test_the_span_functions_of_the_trace_pages(server, browser):
     assert got["labels"] == ["0", "0.1 ms", "20 ms", "1.5 s", "10 s", "2 min"]
     assert got["ids"] == ["D/////////8=", "0fffffffffffffff", None, None]
     assert got["window"] == ["1000000", "5000000", 4]   # a span still open counts from its start
+    assert browser.problems() == []
+
+
+EVAL_FILLERS = 52   # with the three questions and the hostile one, 56 rows: two pages of 50
+
+
+@pytest.fixture(scope="module")
+def evaluated(server):
+    """Two `mlflow.genai.evaluate` runs over the same 56 rows with code scorers (a bool, a number and
+    a Feedback with a rationale): the second answers the sky right, 2+2 in words and one filler
+    differently, so three rows differ. One row asks in markup."""
+    import mlflow
+    from mlflow.entities import Feedback
+    from mlflow.genai.scorers import scorer
+    rows = [("What is 2+2?", "4"), ("Capital of France?", "Paris"), ("Colour of the sky?", "blue"), (HOSTILE, HOSTILE)]
+    rows += [(f"filler question {i:02d}", f"filler answer {i:02d}") for i in range(EVAL_FILLERS)]
+    first = {q: a for q, a in rows} | {"Colour of the sky?": "green"}
+    second = {q: a for q, a in rows} | {"What is 2+2?": "four", "filler question 07": "wrong"}
+
+    @scorer
+    def exact(outputs, expectations):
+        return outputs == expectations["expected_response"]
+
+    @scorer
+    def length(outputs):
+        return len(outputs)
+
+    @scorer
+    def judged(inputs, outputs):
+        return Feedback(value="yes" if len(outputs) > 1 else "no", rationale=f"{len(outputs)} characters")
+
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(server)
+    try:
+        experiment_id = mlflow.set_experiment(f"ui-eval-{uuid.uuid4().hex[:6]}").experiment_id
+        data = [{"inputs": {"question": q}, "expectations": {"expected_response": a}} for q, a in rows]
+        runs = []
+        for name, answers in (("eval-first", first), ("eval-second", second)):
+            with mlflow.start_run(run_name=name) as run:
+                mlflow.genai.evaluate(data=data, predict_fn=answering(answers),
+                                      scorers=[exact, length, judged])
+            runs.append(run.info.run_id)
+        mlflow.flush_trace_async_logging()
+    finally:
+        mlflow.set_tracking_uri(previous)
+    return {"experiment_id": experiment_id, "first": runs[0], "second": runs[1], "rows": len(rows)}
+
+
+def answering(answers):
+    """A predict_fn of the one argument `question` (every argument is traced as the row's input)."""
+    def predict(question):
+        return answers[question]
+    return predict
+
+
+def evaluation_rows(browser):
+    """Each shown row of the evaluation table: its cells' texts, and which of them are marked as differing."""
+    return browser.driver.execute_script("""
+      return [...document.querySelectorAll('#evaluation-rows tbody tr')].map((row) => ({
+        cells: [...row.cells].map((cell) => cell.textContent),
+        differs: [...row.cells].map((cell) => cell.classList.contains('differs')),
+        row: row.classList.contains('row-differs') }));""")
+
+
+def question(text):
+    return '{"question": "%s"}' % text
+
+
+@needs_browser
+@pytest.mark.timeout(300)
+def test_an_evaluation_runs_rows_from_its_run_page_and_beside_another_run(server, evaluated, browser):
+    # The run page of an evaluation run links to its per-row results.
+    browser.open(server + f"/#/runs/{evaluated['first']}", ready="#run-evaluation")
+    by_css(browser, "#run-evaluation")[0].click()
+    browser.wait_for("#evaluation-rows tbody tr")
+    assert by_css(browser, "h1")[0].text == "eval-first"
+    assert by_css(browser, "#evaluation-summary")[0].text == f"{evaluated['rows']} inputs."
+    heads = [th.text for th in by_css(browser, "#evaluation-rows thead th")]
+    assert heads == ["Input", "Expected", "eval-first", "expected_response", "Output", "exact", "judged", "length"]
+    shown = {r["cells"][0]: r["cells"][1:] for r in evaluation_rows(browser)}
+    assert len(shown) == 50 and "Page 1" in browser.text()   # 56 rows: 50 a page
+    # Outputs are the trace's JSON text, as inputs are; scores and expectations their values.
+    assert shown[question("Colour of the sky?")] == ["blue", '"green"', "false", "yes", "5"]
+    assert shown[question("What is 2+2?")] == ["4", '"4"', "true", "no", "1"]
+    browser.driver.execute_script("document.querySelector('#evaluation').scrollIntoView()")
+    browser.settle(quiet=0.3)
+    browser.screenshot("builtin-evaluation")
+    assert browser.problems() == []
+
+    # Both runs: one row per input, each run's output and scores, differences marked.
+    browser.open(server + f"/#/compare?runs={evaluated['first']},{evaluated['second']}", ready="#evaluation-rows tbody tr")
+    assert by_css(browser, "#evaluation-summary")[0].text == f"{evaluated['rows']} inputs; 3 differ between the runs."
+    heads = [th.text for th in by_css(browser, "#evaluation-rows thead th")]
+    assert heads == ["Input", "Expected", "eval-first", "eval-second", "expected_response",
+                     "Output", "exact", "judged", "length", "Output", "exact", "judged", "length"]
+    pages = [evaluation_rows(browser)]
+    by_css(browser, "#evaluation .pager button:last-child")[0].click()
+    wait_until(lambda: by_css(browser, "#evaluation-page")[0].text == "Page 2", what="the second page")
+    pages.append(evaluation_rows(browser))
+    assert [len(p) for p in pages] == [50, evaluated["rows"] - 50]
+    rows = {r["cells"][0]: r for p in pages for r in p}
+    assert len(rows) == evaluated["rows"]
+    sky = rows[question("Colour of the sky?")]
+    assert sky["cells"][1:] == ["blue", '"green"', "false", "yes", "5", '"blue" ≠', "true ≠", "yes", "4 ≠"]
+    assert sky["differs"] == [False, False, False, False, False, False, True, True, False, True] and sky["row"]
+    four = rows[question("What is 2+2?")]
+    assert four["cells"][1:] == ["4", '"4"', "true", "no", "1", '"four" ≠', "false ≠", "yes ≠", "4 ≠"]
+    france = rows[question("Capital of France?")]
+    assert france["cells"][1:] == ["Paris", '"Paris"', "true", "yes", "5", '"Paris"', "true", "yes", "5"]
+    assert not any(france["differs"]) and not france["row"]
+    assert sum(r["row"] for r in rows.values()) == 3
+    # The rationale of a Feedback is the score cell's tooltip; each output links to its trace.
+    judged = by_css(browser, "#evaluation-rows td[data-scorer=judged]")[0]
+    assert judged.get_attribute("title").endswith(" characters")
+    assert by_css(browser, "#evaluation-rows td.eval-output a")[0].get_attribute("href").split("#/traces/tr-")[1]
+    # Markup in an input or output is text.
+    [hostile] = [r for key, r in rows.items() if "<img" in key]
+    assert hostile["cells"][1] == HOSTILE and hostile["cells"][2] == json.dumps(HOSTILE)
+    injected = browser.driver.execute_script(
+        "return [document.querySelectorAll('#main img').length, window.__pwned === undefined]")
+    assert injected == [0, True]
+    # Only the rows that differ.
+    by_css(browser, "input[name=only-differing]")[0].click()
+    wait_until(lambda: len(evaluation_rows(browser)) == 3, what="the three differing rows")
+    assert all(r["row"] for r in evaluation_rows(browser)) and not by_css(browser, "#evaluation .pager")
+    browser.driver.execute_script("document.querySelector('#evaluation').scrollIntoView()")
+    browser.settle(quiet=0.3)
+    browser.screenshot("builtin-evaluation-compare")
+    # Each run's traces were read by run id in pages, oldest first.
+    searches = bodies(browser, "traces/search")
+    assert any(f"attribute.run_id = '{evaluated['second']}'" in b and '"max_results":500' in b for b in searches), searches
+    assert browser.problems() == []
+
+
+# What the evaluation view's pure functions (web/js/evalrows.js) answer.
+EVAL_FUNCTIONS = """
+const done = arguments[arguments.length - 1];
+const main = document.querySelector('script[type=module]').src;
+import(main.replace(/main\\.js$/, 'evalrows.js')).then((m) => {
+  const trace = (id, input, output, scores) => ({ trace_id: id, trace_metadata: { 'mlflow.traceInputs': input,
+    'mlflow.traceOutputs': output }, assessments: Object.entries(scores).map(([name, value], i) => ({
+      assessment_name: name, feedback: { value }, valid: true, last_update_time: `2026-01-01T00:00:0${i}Z` })) });
+  // The same input twice in each run, one input only in the first, one only in the second.
+  const one = [trace('a1', 'x', '1', { ok: true }), trace('a2', 'x', '2', { ok: false }), trace('a3', 'y', '3', {})];
+  const two = [trace('b1', 'x', '1', { ok: true }), trace('b3', 'z', '3', {}), trace('b2', 'x', '9', { ok: false })];
+  const rows = m.matchRows([one, two]);
+  const shape = rows.map((r) => [r.input, r.cells.map((c) => c && c.trace_id)]);
+  const overridden = { assessments: [
+    { assessment_name: 'q', feedback: { value: 2 }, valid: true, last_update_time: '2026-01-01T00:00:02Z' },
+    { assessment_name: 'q', feedback: { value: 1 }, valid: true, last_update_time: '2026-01-01T00:00:01Z' },
+    { assessment_name: 'q', feedback: { value: 3 }, valid: false, last_update_time: '2026-01-01T00:00:03Z' },
+    { assessment_name: 'e', feedback: { error: { error_code: 'TIMEOUT' } }, last_update_time: '2026-01-01T00:00:04Z' },
+    { assessment_name: 'want', expectation: { value: { a: [1] } } }] };
+  const found = m.assessmentsOf(overridden);
+  done({ shape, differs: rows.map((r) => m.rowDiffers(r, ['ok'])),
+    preview: m.inputText({ request_preview: 'p' }), values: [m.valueText('s'), m.valueText(1.5), m.valueText(null), m.valueText(undefined)],
+    q: found.feedback.get('q').text, e: found.feedback.get('e').text, want: found.expectation.get('want').text });
+}).catch((error) => done(String(error)));
+"""
+
+
+@needs_browser
+@pytest.mark.timeout(120)
+def test_the_row_matching_of_the_evaluation_view(server, browser):
+    open_page(browser, server + "/#/experiments", ready="#experiments")
+    got = browser.driver.execute_async_script(EVAL_FUNCTIONS)
+    assert got["shape"] == [["x", ["a1", "b1"]], ["x", ["a2", "b2"]], ["y", ["a3", None]], ["z", [None, "b3"]]], got
+    assert got["differs"] == [False, True, True, True]   # the second x's output differs; y and z lack a run
+    assert got["preview"] == "p"
+    assert got["values"] == ["s", "1.5", "null", ""]
+    assert got["q"] == "2" and got["e"] == "error: TIMEOUT" and got["want"] == '{"a":[1]}'
     assert browser.problems() == []
 
 

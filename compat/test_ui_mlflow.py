@@ -259,3 +259,118 @@ def test_mlflows_ui_lists_an_experiments_evaluation_datasets(server):
         assert browser.problems(allow=(NO_AUTH, RESIZE_OBSERVER_NOTICE)) == []
     finally:
         browser.close()
+
+
+def answering(answers):
+    """A predict_fn of the one argument `question` (every argument is traced as the row's input)."""
+    def predict(question):
+        return answers[question]
+    return predict
+
+
+def evaluate_twice(server):
+    """Two `mlflow.genai.evaluate` runs over the same three rows with code scorers (a bool, a number,
+    a Feedback with a rationale): the second answers differently, so its scores differ."""
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.entities import Feedback
+    from mlflow.genai.scorers import scorer
+    experiment = MlflowClient(tracking_uri=server).create_experiment(f"ui-eval-{uuid.uuid4().hex[:6]}")
+    mlflow.set_tracking_uri(server)
+    mlflow.set_experiment(experiment_id=experiment)
+    data = [{"inputs": {"question": q}, "expectations": {"expected_response": a}}
+            for q, a in [("What is 2+2?", "4"), ("Capital of France?", "Paris"), ("Colour of the sky?", "blue")]]
+
+    @scorer
+    def exact(outputs, expectations):
+        return outputs == expectations["expected_response"]
+
+    @scorer
+    def length(outputs):
+        return len(outputs)
+
+    @scorer
+    def judged(inputs, outputs):
+        return Feedback(value="yes" if len(outputs) > 1 else "no", rationale=f"{len(outputs)} characters")
+
+    runs = []
+    for answers in ({"What is 2+2?": "4", "Capital of France?": "Paris", "Colour of the sky?": "green"},
+                    {"What is 2+2?": "four", "Capital of France?": "Paris", "Colour of the sky?": "blue"}):
+        with mlflow.start_run(run_name=f"eval-{len(runs) + 1}") as run:
+            mlflow.genai.evaluate(data=data, predict_fn=answering(answers),
+                                  scorers=[exact, length, judged])
+        runs.append(run.info.run_id)
+    mlflow.flush_trace_async_logging()
+    return experiment, runs
+
+
+def close_the_assistant(browser):
+    """MLflow's UI opens its assistant beside the page on a first visit; closed, the results get the width."""
+    from selenium.webdriver.common.by import By
+    for button in browser.driver.find_elements(By.CSS_SELECTOR, "button[aria-label]"):
+        if button.is_displayed() and button.get_attribute("aria-label").strip().lower() == "close":
+            button.click()
+            return
+
+
+def scorers_served(server, experiment):
+    """Whether this build has the scorer registry (another branch adds `scorers/list`, which the
+    evaluation views call): until then that one call may answer 404, after it must answer 2xx."""
+    return requests.get(server + "/ajax-api/3.0/mlflow/scorers/list", params={"experiment_id": experiment},
+                        timeout=15).status_code == 200
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver (scripts/bootstrap)")
+def test_mlflows_ui_shows_an_evaluations_rows_and_compares_two_runs(server):
+    """The evaluation runs view at the address `mlflow.genai.evaluate` prints: the run's per-row
+    results (each row's input, output, expectation and every scorer's value, with the scorers'
+    aggregates), then the same rows beside a second evaluation run's."""
+    from selenium.webdriver.common.by import By
+    experiment, (first, second) = evaluate_twice(server)
+    allow = (NO_AUTH, RESIZE_OBSERVER_NOTICE) + (() if scorers_served(server, experiment) else ("/mlflow/scorers/list",))
+    browser = Browser(width=1800, height=1000)
+    try:
+        browser.open(server + f"/#/experiments/{experiment}/evaluation-runs?selectedRunUuid={first}",
+                     ready="text:eval-2", timeout=60)
+        # The list of evaluation runs, with each scorer's mean as a column.
+        text = browser.text()
+        assert "eval-1" in text and "exact/mean" in text and "judged/mean" in text and "length/mean" in text
+        close_the_assistant(browser)
+        [name] = [e for e in browser.driver.find_elements(By.XPATH, "//a[normalize-space(text())='eval-1']")]
+        name.click()
+        browser.wait_for("text:Colour of the sky?", timeout=60)
+        browser.settle(timeout=20)
+        browser.screenshot("mlflow-ui-evaluation")
+        text = browser.text()
+        for expected in ('{ "question": "What is 2+2?" }', '{ "question": "Capital of France?" }', '"green"', '"Paris"',
+                         "blue", "exact", "judged", "length"):
+            assert expected in text, expected
+        # One row per trace, its cells in column order: id, request, response, expectation, then
+        # exact, judged, length.
+        rows = [r for r in browser.driver.find_elements(By.CSS_SELECTOR, "[role=row]") if "question" in r.text]
+        cells = {r.text.split("\n")[1]: r.text.split("\n")[2:7] for r in rows}
+        assert cells == {
+            '{ "question": "Colour of the sky?" }': ['"green"', "blue", "False", "Pass", "5"],
+            '{ "question": "Capital of France?" }': ['"Paris"', "Paris", "True", "Pass", "5"],
+            '{ "question": "What is 2+2?" }': ['"4"', "4", "True", "Fail", "1"],
+        }, cells
+        calls = browser.calls()
+        assert [s for _, p, s in calls if "/mlflow/traces/search" in p] and all(
+            s == 200 for _, p, s in calls if "/mlflow/traces/search" in p), calls
+        assert browser.problems(allow=allow) == []
+        # Comparing with the second run: each row's values of both runs.
+        browser.open(server + f"/#/experiments/{experiment}/evaluation-runs?selectedRunUuid={first}"
+                     f"&compareToRunUuid={second}", ready="text:Colour of the sky?", timeout=60)
+        browser.wait_for("text:four", timeout=60)
+        close_the_assistant(browser)
+        browser.settle(timeout=20)
+        browser.screenshot("mlflow-ui-evaluation-compare")
+        text = browser.text()
+        assert "Comparing" in text and "eval-1" in text and "eval-2" in text
+        # Each input once, with both runs' responses.
+        assert text.count('{ "question": "Colour of the sky?" }') == 1
+        assert '"green"' in text and '"blue"' in text and '"4"' in text and '"four"' in text
+        assert browser.problems(allow=allow) == []
+    finally:
+        browser.close()

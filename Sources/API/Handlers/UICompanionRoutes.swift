@@ -2,8 +2,9 @@ import JSON
 import TrackingCore
 
 /// The 3.0 reads MLflow's own UI makes on every page beside the tracking API (see
-/// docs/notes/mlflow-ui-calls.md): what the server can do and the (absent) assistant. (Traces are
-/// served by `TraceRoutes`, the evaluation-dataset list by `DatasetRoutes`.)
+/// docs/notes/mlflow-ui-calls.md): what the server can do, the (absent) assistant and UI telemetry
+/// (off: Swiftrack sends nothing anywhere). (Traces are served by `TraceRoutes`, the
+/// evaluation-dataset list by `DatasetRoutes`.)
 struct UICompanionRoutes {
     var routes: [Route] {
         Router.version3Prefixes.map { prefix in
@@ -15,6 +16,12 @@ struct UICompanionRoutes {
             },
             Route("GET", "/ajax-api/3.0/mlflow/assistant/providers", access: .signedIn) { _ in
                 jsonResponse(.object([("providers", .array([]))]))
+            },
+            // The evaluation views ask whether to report usage; the answer is MLflow's own with its
+            // telemetry disabled, and records posted anyway are dropped as MLflow drops them then.
+            Route("GET", "/ajax-api/3.0/mlflow/ui-telemetry", access: .signedIn) { _ in jsonResponse(Self.telemetryOff) },
+            Route("POST", "/ajax-api/3.0/mlflow/ui-telemetry", access: .signedIn) { _ in
+                jsonResponse(.object([("status", .string("disabled"))]))
             },
             Route("GET", "/ajax-api/2.0/mlflow/gateway-proxy", access: .signedIn, Self.gatewayProxy),
             Route("POST", "/ajax-api/2.0/mlflow/gateway-proxy", access: .signedIn, Self.gatewayProxy),
@@ -30,6 +37,13 @@ struct UICompanionRoutes {
         throw MLflowError(.resourceDoesNotExist, "No AI gateway is configured on this server: "
                           + "'\(path)' cannot be proxied.")
     }
+
+    /// MLflow's `FALLBACK_UI_CONFIG`, what its server answers when telemetry is disabled.
+    static let telemetryOff = JSONValue.object([
+        ("disable_ui_telemetry", .bool(true)),
+        ("disable_ui_events", .array([])),
+        ("ui_rollout_percentage", .integer(0)),
+    ])
 
     /// What clients learn before signing in. Multipart and presigned transfers through the
     /// server are not offered, so clients upload through the artifact proxy.

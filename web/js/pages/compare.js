@@ -1,8 +1,10 @@
-// Several runs side by side: their params and metrics in one table, a scatter of any param or
-// metric against a metric, and one metric's curves overlaid (one series per run).
+// Several runs side by side: their params and metrics in one table, evaluation runs' per-row results
+// (js/evaluation.js), a scatter of any param or metric against a metric, and one metric's curves
+// overlaid (one series per run).
 import { get } from '../api.js';
 import { parallelChart, scatterChart } from '../charts.js';
 import { byKey, errorBox, fill, h, link, number, runName } from '../dom.js';
+import { evaluationSection } from '../evaluation.js';
 import { histories, metricPanel } from '../metricview.js';
 
 export async function render(view, { query }) {
@@ -81,14 +83,16 @@ export async function render(view, { query }) {
     },
   });
 
+  const evaluation = evaluationSection(runs, names);
   fill(view,
     h('div', { class: 'crumbs' }, h('a', { href: '#/experiments' }, 'Experiments'), ' / ',
       experimentLink),
-    h('h1', {}, `Compare ${runs.length} runs`), table,
+    h('h1', {}, runs.length === 1 ? names.get(runs[0].info.run_id) : `Compare ${runs.length} runs`), table, evaluation,
     h('div', { class: 'grid' },
       h('section', {}, h('h2', {}, 'Scatter'), h('div', { class: 'controls' }, h('label', {}, 'X ', xSelect), h('label', {}, 'Y ', ySelect)), scatter),
       h('section', {}, h('h2', {}, 'Metric curves'), h('div', { class: 'controls' }, h('label', {}, 'Metric ', curveKey)), panel.element)),
     h('section', { class: 'parallel' }, h('h2', {}, 'Parallel coordinates'), parallel));
   drawScatter();
   if (metricKeys.length) await panel.reload();
+  await evaluation.ready;
 }

@@ -1,5 +1,5 @@
-// A run: its info (with a link to its traces), params, tags, metric charts (several metrics overlaid)
-// and artifacts.
+// A run: its info (with a link to its traces, and for an evaluation run to its per-row results),
+// params, tags, metric charts (several metrics overlaid) and artifacts.
 import { get } from '../api.js';
 import { artifactBrowser } from '../artifacts.js';
 import { duration, errorBox, fill, h, kvTable, link, number, runName, time } from '../dom.js';
@@ -54,7 +54,11 @@ export async function render(view, { args: [runId] }) {
       // The filter mlflow.search_traces(run_id=...) sends: traces made inside the run.
       ['Traces', h('a', { id: 'run-traces', href: link(['experiments', info.experiment_id, 'traces'],
         { filter: `attribute.run_id = '${info.run_id}'` }) }, 'Traces of this run')],
-    ]),
+      // mlflow.genai.evaluate tags its run: its traces are the rows, shown with their scores.
+      tags.some((t) => t.key === 'mlflow.runType' && t.value === 'genai_evaluate')
+        ? ['Evaluation', h('a', { id: 'run-evaluation', href: link(['compare'], { runs: info.run_id }) }, 'Per-row results')]
+        : null,
+    ].filter(Boolean)),
     h('div', { class: 'grid' },
       h('section', { 'aria-labelledby': 'params-h' }, h('h2', { id: 'params-h' }, `Parameters (${(data.params || []).length})`),
         (data.params || []).length ? kvTable('Parameters', data.params.map((p) => [p.key, p.value])) : h('p', { class: 'muted' }, 'None.')),
