@@ -28,15 +28,17 @@ public protocol RegistryStore: Sendable {
     func searchModelVersions(_ query: RegistrySearchQuery) throws -> Page<ModelVersion>
     func setModelVersionTag(name: String, version: String, tag: Tag) throws
     func deleteModelVersionTag(name: String, version: String, key: String) throws
-    /// `approve` judges the move inside the write, after the version was found under the model's lock.
+    /// `approve` judges the move inside the write, after the version was found under the model's lock;
+    /// then `sealing` is applied (`SealRequirement`).
     func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
-                                     userId: String?, approve: (RegistryMove) throws -> Void) throws -> ModelVersion
+                                     userId: String?, approve: (RegistryMove) throws -> Void,
+                                     sealing: SealRequirement) throws -> ModelVersion
     func getModelVersionDownloadURI(name: String, version: String) throws -> String
 
     // Aliases
-    /// `approve` as for `transitionModelVersionStage`.
+    /// `approve` and `sealing` as for `transitionModelVersionStage`.
     func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?,
-                                 approve: (RegistryMove) throws -> Void) throws
+                                 approve: (RegistryMove) throws -> Void, sealing: SealRequirement) throws
     func deleteRegisteredModelAlias(name: String, alias: String, userId: String?) throws
     /// `latest` (any case) is the highest version; an unknown alias of an existing model is a 400.
     func getModelVersionByAlias(name: String, alias: String) throws -> ModelVersion
@@ -48,6 +50,16 @@ public protocol RegistryStore: Sendable {
     /// `approve` sees the plan inside the write, before anything moves, and may refuse it (the promotion policy).
     func rollback(name: String, target: RegistryRollbackTarget, userId: String?,
                   approve: (RegistryRollbackPlan) throws -> Void) throws -> RegistryRollback
+
+    // Seals (docs/REGISTRY.md, "Sealed versions")
+    /// The version's seal, nil when it is not sealed.
+    func modelVersionSeal(name: String, version: String) throws -> ModelVersionSeal?
+    /// The model's sealed versions, by version.
+    func modelVersionSeals(name: String) throws -> [ModelVersionSeal]
+    /// Every sealed version's artifact location (what artifact writes are checked against).
+    func sealedLocations() throws -> [SealedLocation]
+    /// Removes the seal and its tags, answering what was removed.
+    func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal
 }
 
 /// Parameters of `model-versions/create`. `runId` / `modelId` nil means the request did not send the field.
@@ -107,8 +119,23 @@ extension RegistryStore {
                                         archiveExistingVersions: archiveExistingVersions, userId: userId, approve: { _ in })
     }
 
+    /// A stage move that seals nothing.
+    public func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
+                                            userId: String?, approve: (RegistryMove) throws -> Void) throws -> ModelVersion {
+        try transitionModelVersionStage(name: name, version: version, stage: stage,
+                                        archiveExistingVersions: archiveExistingVersions, userId: userId, approve: approve,
+                                        sealing: .none)
+    }
+
     /// An alias move that no policy inspects.
     public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?) throws {
         try setRegisteredModelAlias(name: name, alias: alias, version: version, userId: userId, approve: { _ in })
+    }
+
+    /// An alias move that seals nothing.
+    public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?,
+                                        approve: (RegistryMove) throws -> Void) throws {
+        try setRegisteredModelAlias(name: name, alias: alias, version: version, userId: userId, approve: approve,
+                                    sealing: .none)
     }
 }

@@ -12,9 +12,10 @@ public protocol TransitionRequestStore: Sendable {
     func transitionRequests(_ query: TransitionRequestQuery) throws -> [TransitionRequest]
     /// Marks a pending request approved and makes its move, atomically; `archiveExistingVersions`
     /// nil keeps what the request asked; `approve` judges the move (with the request's author) inside
-    /// the write. Returns the request and the moved version.
+    /// the write, then `sealing` is applied (`SealRequirement`). Returns the request and the moved version.
     func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?, userId: String?,
-                                  approve: (RegistryMove) throws -> Void) throws -> (request: TransitionRequest, version: ModelVersion)
+                                  approve: (RegistryMove) throws -> Void,
+                                  sealing: SealRequirement) throws -> (request: TransitionRequest, version: ModelVersion)
     /// Ends a pending request without a move: `.rejected` by a reviewer, `.cancelled` by its author.
     func closeTransitionRequest(id: Int64, as status: TransitionRequest.Status, comment: String?,
                                 userId: String?) throws -> TransitionRequest
@@ -26,5 +27,12 @@ extension TransitionRequestStore {
                                          userId: String?) throws -> (request: TransitionRequest, version: ModelVersion) {
         try approveTransitionRequest(id: id, archiveExistingVersions: archiveExistingVersions, comment: comment,
                                      userId: userId, approve: { _ in })
+    }
+
+    /// An approval that seals nothing.
+    public func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?, userId: String?,
+                                         approve: (RegistryMove) throws -> Void) throws -> (request: TransitionRequest, version: ModelVersion) {
+        try approveTransitionRequest(id: id, archiveExistingVersions: archiveExistingVersions, comment: comment,
+                                     userId: userId, approve: approve, sealing: .none)
     }
 }

@@ -30,6 +30,8 @@ public enum TrackingMigrations {
                   mysql: Schema013.statements(for: .mysql)),
         Migration(version: 14, sqlite: Schema014.statements(for: .sqlite), postgres: Schema014.statements(for: .postgres),
                   mysql: Schema014.statements(for: .mysql)),
+        Migration(version: 15, sqlite: Schema015.statements(for: .sqlite), postgres: Schema015.statements(for: .postgres),
+                  mysql: Schema015.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -3,7 +3,7 @@ public import TrackingCore
 
 extension SQLRegistryStore {
     public func setRegisteredModelAlias(name: String, alias: String, version: String, userId: String?,
-                                        approve: (RegistryMove) throws -> Void) throws {
+                                        approve: (RegistryMove) throws -> Void, sealing: SealRequirement) throws {
         try Validation.validateModelName(name)
         try Validation.validateAliasName(alias)
         try Validation.validateAliasNameNotReserved(alias)
@@ -12,6 +12,7 @@ extension SQLRegistryStore {
         try database.write { connection in
             try approve(RegistryMove(name: name, version: String(number), target: .alias(alias),
                                      creator: try Self.lockedVersionCreator(connection, name, number)))
+            try Self.applySeal(connection, sealing, name, number)
             try Self.moveAlias(connection, name, alias, number, userId: userId, now: now)
         }
     }

@@ -9,7 +9,10 @@ extension SQLRegistryStore {
         return try database.write { connection in
             let resolved = try Self.resolveSource(request, connection)
             try Validation.validateModelName(request.name)
-            for tag in request.tags { try Validation.validateRegistryTag(tag) }
+            for tag in request.tags {
+                try Validation.validateRegistryTag(tag)
+                try ModelVersionSeal.refuseClientTag(tag.key)
+            }
             let next = try connection.queryFirst(
                 "SELECT next_version FROM registered_models WHERE name = ?" + connection.forUpdate,
                 [.text(request.name)]) { $0.int64(0) }
@@ -74,6 +77,7 @@ extension SQLRegistryStore {
         let now = currentTimeMillis()
         try database.write { connection in
             try Self.requireVersion(connection, name, number)
+            try Self.refuseDeletingSealed(connection, name, version: number)
             let aliases = try connection.query(
                 "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias",
                 [.text(name), .integer(number)]) { $0.string(0) }
@@ -95,6 +99,7 @@ extension SQLRegistryStore {
     public func setModelVersionTag(name: String, version: String, tag: Tag) throws {
         let number = try Self.checkedKey(name, version)
         try Validation.validateRegistryTag(tag)
+        try ModelVersionSeal.refuseClientTag(tag.key)
         try database.write { connection in
             try Self.requireVersion(connection, name, number)
             try Self.upsertVersionTag(connection, name, number, tag)
@@ -104,6 +109,7 @@ extension SQLRegistryStore {
     public func deleteModelVersionTag(name: String, version: String, key: String) throws {
         let number = try Self.checkedKey(name, version)
         try Validation.validateRegistryTagKey(key)
+        try ModelVersionSeal.refuseClientTag(key)
         try database.write { connection in
             try Self.requireVersion(connection, name, number)
             try connection.execute("DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",

@@ -61,6 +61,7 @@ extension SQLRegistryStore {
     public func deleteRegisteredModel(name: String) throws {
         try database.write { connection in
             try Self.requireModel(connection, name)
+            try Self.refuseDeletingSealed(connection, name)
             // Versions, tags and aliases go through ON DELETE CASCADE; the history and the transition
             // requests go with the model so that a new model of the same name does not inherit them.
             try connection.execute("DELETE FROM registered_models WHERE name = ?", [.text(name)])

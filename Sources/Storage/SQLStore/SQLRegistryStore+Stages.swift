@@ -5,7 +5,8 @@ extension SQLRegistryStore {
     /// Moves a version to a stage; with `archiveExistingVersions` the other versions in that (active)
     /// stage are archived. Stages are compared as text, so this works on every engine.
     public func transitionModelVersionStage(name: String, version: String, stage: String, archiveExistingVersions: Bool,
-                                            userId: String?, approve: (RegistryMove) throws -> Void) throws -> ModelVersion {
+                                            userId: String?, approve: (RegistryMove) throws -> Void,
+                                            sealing: SealRequirement) throws -> ModelVersion {
         let target = try ModelStage.canonical(stage)
         if archiveExistingVersions && !ModelStage.active.contains(target) {
             throw MLflowError.invalidParameter(
@@ -17,6 +18,7 @@ extension SQLRegistryStore {
         return try database.write { connection in
             try approve(RegistryMove(name: name, version: String(number), target: .stage(target),
                                      creator: try Self.lockedVersionCreator(connection, name, number)))
+            try Self.applySeal(connection, sealing, name, number)
             try Self.moveStage(connection, name, number, target, archiveExistingVersions: archiveExistingVersions,
                                userId: userId, now: now)
             return try Self.loadVersion(connection, name, number)

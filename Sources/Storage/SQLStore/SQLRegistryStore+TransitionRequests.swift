@@ -59,7 +59,8 @@ extension SQLRegistryStore: TransitionRequestStore {
     }
 
     public func approveTransitionRequest(id: Int64, archiveExistingVersions: Bool?, comment: String?, userId: String?,
-                                         approve: (RegistryMove) throws -> Void) throws -> (request: TransitionRequest, version: ModelVersion) {
+                                         approve: (RegistryMove) throws -> Void,
+                                         sealing: SealRequirement) throws -> (request: TransitionRequest, version: ModelVersion) {
         try TransitionRequest.validateComment(comment)
         let now = currentTimeMillis()
         return try database.write { connection in
@@ -70,6 +71,7 @@ extension SQLRegistryStore: TransitionRequestStore {
             try approve(RegistryMove(name: request.name, version: request.version, target: request.target,
                                      creator: try Self.lockedVersionCreator(connection, request.name, number),
                                      requestId: request.id, requestedBy: request.requestedBy))
+            try Self.applySeal(connection, sealing, request.name, number)
             switch request.target {
             case .stage(let stage):
                 try Self.moveStage(connection, request.name, number, stage, archiveExistingVersions: archive,

@@ -71,6 +71,9 @@ struct ShippedMigrationsTests {
         "tracking 14 mysql": "34cc2e8135ce6a43",
         "tracking 14 postgres": "a4bbe0e348b49a97",
         "tracking 14 sqlite": "a4bbe0e348b49a97",
+        "tracking 15 mysql": "502bedef383233ad",
+        "tracking 15 postgres": "6fa161b1dddfd4e1",
+        "tracking 15 sqlite": "6fa161b1dddfd4e1",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {

@@ -1,0 +1,117 @@
+import SQL
+public import TrackingCore
+
+/// Sealed versions (docs/REGISTRY.md, "Sealed versions"): the seal is hashed before the move's
+/// write (it reads the whole model) and stored inside it, after the move was approved, only if the
+/// version still has the source that was hashed.
+extension SQLRegistryStore {
+    public func modelVersionSeal(name: String, version: String) throws -> ModelVersionSeal? {
+        let number = try Self.checkedKey(name, version)
+        return try database.read { connection in
+            try Self.loadSeals(connection, "WHERE name = ? AND version = ?", [.text(name), .integer(number)]).first
+        }
+    }
+
+    public func modelVersionSeals(name: String) throws -> [ModelVersionSeal] {
+        try Validation.validateModelName(name)
+        return try database.read { connection in
+            try Self.requireModel(connection, name, lock: false)
+            return try Self.loadSeals(connection, "WHERE name = ? ORDER BY version", [.text(name)])
+        }
+    }
+
+    public func sealedLocations() throws -> [SealedLocation] {
+        try database.read { connection in
+            try connection.query("SELECT name, version, location FROM model_version_seals ORDER BY name, version", []) {
+                SealedLocation(name: $0.string(0), version: String($0.int64(1)), location: $0.string(2))
+            }
+        }
+    }
+
+    /// Removes the seal and its tags; a version that is not sealed is INVALID_STATE.
+    public func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal {
+        let number = try Self.checkedKey(name, version)
+        return try database.write { connection in
+            try Self.requireVersion(connection, name, number)
+            guard let seal = try Self.loadSeals(connection, "WHERE name = ? AND version = ?",
+                                                [.text(name), .integer(number)]).first else {
+                throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' is not sealed.")
+            }
+            try connection.execute("DELETE FROM model_version_seals WHERE name = ? AND version = ?",
+                                   [.text(name), .integer(number)])
+            for tag in seal.tags {
+                try connection.execute("DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
+                                       [.text(name), .integer(number), .text(tag.key)])
+            }
+            return seal
+        }
+    }
+
+    /// Inside a move's write, after its approval: what `requirement` asks of the version's seal.
+    static func applySeal(_ connection: any SQLConnection, _ requirement: SealRequirement, _ name: String,
+                          _ number: Int64) throws {
+        let key: [SQLValue] = [.text(name), .integer(number)]
+        switch requirement {
+        case .none:
+            return
+        case .existing:
+            guard try isSealed(connection, name, number) else {
+                throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' was unsealed while it "
+                                  + "was being moved; nothing was changed: try again.")
+            }
+        case .new(let seal):
+            let downloadURI = try connection.queryFirst(
+                "SELECT storage_location, source FROM model_versions WHERE name = ? AND version = ?", key) { row -> String in
+                    let stored = row.optionalString(0) ?? ""
+                    return stored.isEmpty ? row.string(1) : stored
+                }
+            guard PathSegments.same(seal.name, name), seal.version == String(number),
+                  let downloadURI, PathSegments.same(downloadURI, seal.source) else {
+                throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' changed while it was "
+                                  + "being sealed; nothing was changed: try again.")
+            }
+            // Sealed meanwhile by a concurrent move: the first seal stands.
+            if try isSealed(connection, name, number) { return }
+            try connection.execute(
+                """
+                INSERT INTO model_version_seals (name, version, source, location, digest, manifest, file_count,
+                                                 total_bytes, sealed_time, approver)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                key + [.text(seal.source), .text(seal.location), .text(seal.digest), .text(seal.manifest.canonicalText),
+                       .integer(Int64(seal.manifest.files.count)), .integer(seal.manifest.totalBytes),
+                       .integer(seal.sealedTime), seal.approver.map(SQLValue.text) ?? .null])
+            for tag in seal.tags { try upsertVersionTag(connection, name, number, tag) }
+        }
+    }
+
+    static func isSealed(_ connection: any SQLConnection, _ name: String, _ number: Int64) throws -> Bool {
+        try connection.queryFirst("SELECT 1 FROM model_version_seals WHERE name = ? AND version = ?",
+                                  [.text(name), .integer(number)]) { _ in true } ?? false
+    }
+
+    /// A sealed version is neither deleted nor deleted with its model: unsealing comes first, so
+    /// what a seal protects stays pointed to (and `swiftrack gc` keeps it).
+    static func refuseDeletingSealed(_ connection: any SQLConnection, _ name: String, version: Int64? = nil) throws {
+        var sql = "SELECT version FROM model_version_seals WHERE name = ?"
+        var bindings: [SQLValue] = [.text(name)]
+        if let version {
+            sql += " AND version = ?"
+            bindings.append(.integer(version))
+        }
+        guard let sealed = try connection.queryFirst(sql + " ORDER BY version", bindings, { $0.int64(0) }) else { return }
+        throw MLflowError(.invalidState, "Version \(sealed) of registered model '\(name)' is sealed and cannot be "
+                          + "deleted; a holder of the governance role must unseal it first.")
+    }
+
+    private static func loadSeals(_ connection: any SQLConnection, _ condition: String,
+                                  _ bindings: [SQLValue]) throws -> [ModelVersionSeal] {
+        try connection.query(
+            "SELECT name, version, source, location, digest, manifest, sealed_time, approver FROM model_version_seals "
+                + condition, bindings) { row in
+                ModelVersionSeal(name: row.string(0), version: String(row.int64(1)), source: row.string(2),
+                                 location: row.string(3), manifest: try SealManifest(parsing: row.string(5)),
+                                 digest: row.string(4), sealedTime: row.int64(6), approver: row.optionalString(7))
+            }
+    }
+}
