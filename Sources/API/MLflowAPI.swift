@@ -28,13 +28,20 @@ public struct MLflowAPI: HTTPHandler {
             }, publish: { service.dispatcher.publish($0, data: $1) })
         }
         let events = APIEvents(parts.observability?.metrics)
+        let seals = SealGuard(registry: stores.registry, artifacts: artifacts,
+                              mismatchObserved: { [metrics = parts.observability?.metrics] model in
+                                  metrics?.sealMismatches.increment(MetricLabels([("model", model)]))
+                              })
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
             + LoggingRoutes(store: store, events: events).routes
             + MetricRoutes(store: store).routes
             + (stores.loggedModels.map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
             + (stores.registry.map {
-                RegistryRoutes(registry: $0, transitionRequests: stores.transitionRequests, visibility: visibility).routes
+                RegistryRoutes(registry: $0, transitionRequests: stores.transitionRequests,
+                               sealer: ModelVersionSealer(registry: $0, tracking: store, artifacts: artifacts,
+                                                          policy: access?.promotion),
+                               visibility: visibility).routes
             } ?? [])
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes
             + (parts.webhooks.map { WebhookRoutes(service: $0).routes } ?? [])
@@ -52,12 +59,12 @@ public struct MLflowAPI: HTTPHandler {
             version: parts.version, metrics: observability?.servesMetricsRoute == true ? observability?.metrics : nil).routes
             + UICompanionRoutes().routes
             + DatasetSummaryRoutes(store: store, visibility: visibility).routes
-            + RunArtifactDownloadRoutes(store: store, artifacts: artifacts).routes
-            + RunArtifactUploadRoutes(store: store, artifacts: artifacts).routes
-            + (stores.loggedModels.map { LoggedModelArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
-            + (stores.registry.map {
-                ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, artifacts: artifacts).routes
+            + RunArtifactDownloadRoutes(store: store, artifacts: artifacts, seals: seals).routes
+            + RunArtifactUploadRoutes(store: store, artifacts: artifacts, seals: seals).routes
+            + (stores.loggedModels.map {
+                LoggedModelArtifactDownloadRoutes(store: $0, artifacts: artifacts, seals: seals).routes
             } ?? [])
+            + (stores.registry.map { ModelVersionArtifactDownloadRoutes(registry: $0, tracking: store, seals: seals).routes } ?? [])
             + (stores.traces.map { TraceArtifactDownloadRoutes(store: $0, artifacts: artifacts).routes } ?? [])
             + (stores.traces.map { OTLPRoutes(store: $0, tracking: store, events: events).routes } ?? [])
             + (access?.browser.map { OIDCLoginRoutes(signIn: $0).routes } ?? [])
@@ -86,7 +93,7 @@ public struct MLflowAPI: HTTPHandler {
             stages.append(auditStage)
         }
         stages += [InsecureRefusalMiddleware(transport: transport), SignInMiddleware(access: access, ui: ui)]
-        let dispatcher = RouteDispatcher(router: router, artifactProxy: ArtifactProxyRoutes(service: artifacts),
+        let dispatcher = RouteDispatcher(router: router, artifactProxy: ArtifactProxyRoutes(service: artifacts, seals: seals),
                                          artifactsOnly: parts.artifactsOnly, access: access, graphQL: GraphQLEndpoint(),
                                          registryEvents: registryEvents, logError: parts.logError)
         pipeline = APIPipeline(stages: stages, endpoint: { dispatcher.respond(to: &$0) })

@@ -11,6 +11,8 @@ public final class ServerMetrics: Sendable {
     public let metricsLogged: Counter
     public let spansIngested: Counter
     public let tracesDeleted: Counter
+    /// Downloads of a sealed version's file refused because the file does not match the seal.
+    public let sealMismatches: Counter
 
     public init(version: String, mlflowVersion: String) {
         let registry = self.registry
@@ -32,6 +34,9 @@ public final class ServerMetrics: Sendable {
         tracesDeleted = registry.counter("swiftrack_traces_deleted_total",
                                          help: "Traces deleted by the server's trace retention, by reason.")
         tracesDeleted.increment(MetricLabels([("reason", "retention")]), by: 0)
+        sealMismatches = registry.counter(
+            "swiftrack_sealed_artifact_mismatches_total",
+            help: "Downloads of a sealed model version's file refused because the file no longer matches its seal, by model.")
         // Label-less series exist from the start, so a scrape sees 0 rather than nothing.
         runsCreated.increment(by: 0)
         metricsLogged.increment(by: 0)

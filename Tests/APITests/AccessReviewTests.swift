@@ -124,29 +124,33 @@ struct AccessReviewTests {
 
     // Hole 6: a rollback is judged by where it puts versions, not by what the request names.
     @Test func rollingBackArchivedCannotPromoteWithoutGovernance() throws {
-        let (harness, _, _, _, model) = try harness(.read)
+        let (harness, _, run, _, model) = try harness(.read)
         try harness.addUser("gov")
         try harness.auth.createRole(name: "governance", description: "promotes")
         try harness.auth.assignRole(username: "gov", roleName: "governance")
         for user in ["mallory", "gov"] { try harness.auth.createGrant(username: user, .registeredModel, model, .edit) }
         let move = "/mlflow/model-versions/transition-stage"
-        // Version 2 sits in Archived already, so the stage has a holder after the rollback.
+        // Version 2 sits in Archived already, so the stage has a holder after the rollback. Version 3,
+        // promoted, is sealed on the way (its run's artifacts are local: an s3 source with no S3
+        // configured could not be sealed, and would not be promoted).
         _ = try registry(harness).createModelVersion(CreateModelVersionRequest(
             name: model, source: "s3://bucket/model2", runId: nil, tags: [], runLink: nil, description: nil, modelId: nil,
             userId: "admin"))
+        _ = try registry(harness).createModelVersion(CreateModelVersionRequest(
+            name: model, source: "runs:/\(run)/model", runId: run, userId: "admin"))
         #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"2","stage":"Archived"}"#, as: "mallory").status == 200)
-        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"1","stage":"Production"}"#, as: "gov").status == 200)
-        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"1","stage":"Archived"}"#, as: "mallory").status == 200)
+        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"3","stage":"Production"}"#, as: "gov").status == 200)
+        #expect(harness.api("POST", move, #"{"name":"\#(model)","version":"3","stage":"Archived"}"#, as: "mallory").status == 200)
         let reply = harness.api("POST", "/swiftrack/registered-models/rollback", #"{"name":"\#(model)","stage":"Archived"}"#,
                                 as: "mallory")
-        expectError(reply, 403, "PERMISSION_DENIED", "Permission denied: rolling version 1 back into stage 'Production' "
+        expectError(reply, 403, "PERMISSION_DENIED", "Permission denied: rolling version 3 back into stage 'Production' "
                     + "needs the 'governance' role, which mallory does not hold (separation of duties).")
-        #expect(try registry(harness).getModelVersion(name: model, version: "1").currentStage == .archived)
+        #expect(try registry(harness).getModelVersion(name: model, version: "3").currentStage == .archived)
         // The governance holder (not its creator, the admin) may roll it back.
         let rolledBack = harness.api("POST", "/swiftrack/registered-models/rollback",
                                      #"{"name":"\#(model)","stage":"Archived"}"#, as: "gov")
         #expect(rolledBack.status == 200, "\(rolledBack.text)")
-        #expect(try registry(harness).getModelVersion(name: model, version: "1").currentStage == .production)
+        #expect(try registry(harness).getModelVersion(name: model, version: "3").currentStage == .production)
     }
 
     // Hole 7: four eyes cannot pass on a lookup that failed or a creator nobody knows.

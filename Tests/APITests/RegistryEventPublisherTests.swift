@@ -62,7 +62,10 @@ struct RegistryEventPublisherTests {
                                                     headers: [(name: "Content-Type", value: "application/json")],
                                                     body: Array(#"{"name":"m","tags":[{"key":"t","value":"1"}]}"#.utf8)))
         #expect(create.status == 200)
-        let router = Router(routes: RegistryRoutes(registry: harness.store.registryStore, transitionRequests: nil).routes, prefixes: ["/api/2.0"])
+        let registry = harness.store.registryStore
+        let sealer = ModelVersionSealer(registry: registry, tracking: harness.store, artifacts: .localOnly, policy: nil)
+        let router = Router(routes: RegistryRoutes(registry: registry, transitionRequests: nil, sealer: sealer).routes,
+                            prefixes: ["/api/2.0"])
         func run(_ method: String, _ path: String, _ body: String) throws -> [RegistryChange] {
             let http = HTTPRequest(method: method, target: "/api/2.0" + path,
                                    headers: [(name: "Content-Type", value: "application/json")], body: Array(body.utf8))

@@ -7,8 +7,12 @@ enum ArtifactDownload {
     static func response(for request: HTTPRequest, repository: any ArtifactRepository, path: String,
                          scratchDirectory: String) throws -> HTTPResponse {
         let file = try repository.fetch(path, temporaryDirectory: scratchDirectory)
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        return .file(file.path, size: file.size, contentType: MimeType.guess(fileName: name), request: request,
+        return response(for: request, file: file, name: path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
+    /// Sends a local file (deleted after opening when it is a temporary copy) under `name`.
+    static func response(for request: HTTPRequest, file: LocalArtifactFile, name: String) -> HTTPResponse {
+        .file(file.path, size: file.size, contentType: MimeType.guess(fileName: name), request: request,
                      deleteAfterOpening: file.isTemporary,
                      extraHeaders: [(name: "Content-Disposition", value: contentDisposition(name)),
                                     (name: "X-Content-Type-Options", value: "nosniff")])

@@ -8,6 +8,7 @@ import TrackingCore
 /// Its paths end in an artifact path, so it matches by prefix rather than through the router.
 struct ArtifactProxyRoutes: Sendable {
     let service: ArtifactService
+    let seals: SealGuard
 
     static let prefixes = ["/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/"]
 
@@ -34,6 +35,13 @@ struct ArtifactProxyRoutes: Sendable {
     /// Answers a proxy request read by `ArtifactProxyRequest.parse` (and checked on its `path`).
     func handle(_ proxied: ArtifactProxyRequest, _ request: HTTPRequest) throws -> HTTPResponse {
         let destination = try service.requireDestination()
+        let location = SealGuard.proxyKey(proxied.path)
+        switch proxied.action {
+        case .upload, .delete, .multipart(.create), .multipart(.complete):
+            try seals.refuseWrite(at: location)
+        case .list, .download, .multipart(.abort):
+            break
+        }
         switch proxied.action {
         case .list:
             // The proxy lists base names (MLflow's `FileInfo(basename, ...)`).
@@ -44,8 +52,7 @@ struct ArtifactProxyRoutes: Sendable {
             }
             return jsonResponse(files.isEmpty ? .object([]) : .object([("files", .array(files))]))
         case .download:
-            return try ArtifactDownload.response(for: request, repository: destination, path: proxied.path,
-                                                 scratchDirectory: service.scratchDirectory)
+            return try seals.download(request, repository: destination, path: proxied.path, location: location)
         case .upload:
             guard let bodyFile = request.bodyFile else {
                 throw MLflowError.internalError("The upload body was not staged to a file")

@@ -9,6 +9,7 @@ import TrackingCore
 struct LoggedModelArtifactDownloadRoutes {
     let store: any LoggedModelStore
     let artifacts: ArtifactService
+    let seals: SealGuard
 
     var routes: [Route] {
         [Route("GET", "/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files", access: .loggedModel(.read),
@@ -21,8 +22,6 @@ struct LoggedModelArtifactDownloadRoutes {
         }
         let relative = try ArtifactPath.validated(rawPath)
         let model = try store.getLoggedModel(id: try request.parameters.required("model_id"), allowDeleted: false)
-        let (repository, path) = try artifacts.locate(root: model.artifactLocation, relative: relative)
-        return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
-                                             scratchDirectory: artifacts.scratchDirectory)
+        return try seals.download(request.http, root: model.artifactLocation, relative: relative)
     }
 }

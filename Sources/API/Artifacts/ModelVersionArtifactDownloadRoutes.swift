@@ -9,7 +9,7 @@ import TrackingCore
 struct ModelVersionArtifactDownloadRoutes {
     let registry: any RegistryStore
     let tracking: any TrackingStore
-    let artifacts: ArtifactService
+    let seals: SealGuard
 
     /// MLflow serves the route without a prefix only; the `/ajax-api` twin is ours, for symmetry.
     var routes: [Route] {
@@ -24,24 +24,9 @@ struct ModelVersionArtifactDownloadRoutes {
         guard let rawPath = try fields.string("path") else { throw RequestFields.missing("path") }
         let relative = try ArtifactPath.validated(rawPath)
         // MLflow's handler has no schema here: missing name or version reach the store as "".
-        let source = try registry.getModelVersionDownloadURI(name: try fields.string("name") ?? "",
-                                                             version: try fields.string("version") ?? "")
-        let (repository, path) = try artifacts.locate(root: try runArtifactRoot(source), relative: relative)
-        return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
-                                             scratchDirectory: artifacts.scratchDirectory)
-    }
-
-    /// `runs:/<run_id>/<path>` as the run's artifact URI joined with the path; other URIs as they are.
-    private func runArtifactRoot(_ source: String) throws -> String {
-        let uri = ModelSourceURI(source)
-        guard uri.scheme == "runs" else { return source }
-        let parts = uri.path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true)
-        guard let runId = parts.first.map(String.init) else {
-            throw MLflowError.invalidParameter("Not a proper runs:/ URI: \(source). Runs URIs must be of the form "
-                                               + "'runs:/<run_id>/run-relative/path/to/artifact'")
-        }
-        let base = try tracking.getRun(id: runId).info.artifactUri
-        guard parts.count > 1 else { return base }
-        return (base.hasSuffix("/") ? base : base + "/") + parts[1]
+        let (_, root) = try ModelVersionArtifactRoot.of(name: try fields.string("name") ?? "",
+                                                        version: try fields.string("version") ?? "",
+                                                        registry: registry, tracking: tracking)
+        return try seals.download(request.http, root: root, relative: relative)
     }
 }

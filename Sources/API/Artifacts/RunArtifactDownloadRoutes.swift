@@ -7,6 +7,7 @@ import TrackingCore
 struct RunArtifactDownloadRoutes {
     let store: any TrackingStore
     let artifacts: ArtifactService
+    let seals: SealGuard
 
     var routes: [Route] {
         [Route("GET", "/get-artifact", access: .run(.read), download), Route("GET", "/ajax-api/2.0/mlflow/get-artifact", access: .run(.read), download)]
@@ -18,8 +19,6 @@ struct RunArtifactDownloadRoutes {
         guard let rawPath = try fields.string("path") else { throw RequestFields.missing("path") }
         let relative = try ArtifactPath.validated(rawPath)
         let run = try store.getRun(id: runId)
-        let (repository, path) = try artifacts.locate(root: run.info.artifactUri, relative: relative)
-        return try ArtifactDownload.response(for: request.http, repository: repository, path: path,
-                                             scratchDirectory: artifacts.scratchDirectory)
+        return try seals.download(request.http, root: run.info.artifactUri, relative: relative)
     }
 }

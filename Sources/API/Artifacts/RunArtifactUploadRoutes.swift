@@ -9,6 +9,7 @@ import TrackingCore
 struct RunArtifactUploadRoutes {
     let store: any TrackingStore
     let artifacts: ArtifactService
+    let seals: SealGuard
 
     /// MLflow's limit for this route (10 MB, its words): the UI uploads small files here.
     static let maxBytes = 10 * 1024 * 1024
@@ -37,6 +38,7 @@ struct RunArtifactUploadRoutes {
         guard !data.isEmpty else { throw MLflowError.invalidParameter("Request must specify data.") }
         guard data.count <= Self.maxBytes else { throw tooLarge }
         let run = try store.getRun(id: runId)
+        try seals.refuseWrite(at: SealGuard.key(root: run.info.artifactUri, relative: path))
         let (repository, destination) = try artifacts.locate(root: run.info.artifactUri, relative: path)
         let staged = artifacts.uploadDirectory + "/.ui-upload-" + UUID().uuidString
         guard FileManager.default.createFile(atPath: staged, contents: Data(data)) else {

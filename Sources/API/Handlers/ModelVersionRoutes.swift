@@ -6,6 +6,7 @@ import TrackingCore
 /// model-versions/*: create, get, update, delete, search, tags, transition-stage, get-download-uri.
 struct ModelVersionRoutes {
     let registry: any RegistryStore
+    let sealer: ModelVersionSealer
     /// With access control, what each caller may read: searches answer only that.
     var visibility: (any SearchVisibility)? = nil
 
@@ -107,9 +108,14 @@ struct ModelVersionRoutes {
         let version = try fields.version()
         let stage = try fields.requiredString("stage")
         let archive = try fields.bool("archive_existing_versions") ?? false
+        let target = TransitionRequest.Target.stage(try ModelStage.canonical(stage))
+        let sealing = try sealer.protects(target)
+            ? sealer.requirement(for: try sealer.directMove(name: name, version: version, target: target),
+                                 approver: request.user, precheck: request.approveMove)
+            : .none
         return answer(try registry.transitionModelVersionStage(
             name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user,
-            approve: request.approveMove))
+            approve: request.approveMove, sealing: sealing))
     }
 
     func downloadURI(_ request: RouteRequest) throws -> HTTPResponse {

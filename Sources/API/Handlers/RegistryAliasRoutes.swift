@@ -6,6 +6,7 @@ import TrackingCore
 /// registered-models/alias: POST sets, DELETE deletes, GET reads the version an alias points to.
 struct RegistryAliasRoutes {
     let registry: any RegistryStore
+    let sealer: ModelVersionSealer
 
     var routes: [Route] {
         [
@@ -20,8 +21,14 @@ struct RegistryAliasRoutes {
         let name = try fields.registeredModelName()
         let alias = try fields.requiredString("alias")
         let version = try fields.version()
+        let target = TransitionRequest.Target.alias(alias)
+        // Validated as the store does before a protected alias makes the server read the model.
+        let sealing = try sealer.protects(target)
+            ? sealer.requirement(for: try sealer.directMove(name: name, version: version, target: target),
+                                 approver: request.user, precheck: request.approveMove)
+            : .none
         try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user,
-                                             approve: request.approveMove)
+                                             approve: request.approveMove, sealing: sealing)
         request.events.emit(.aliasSet(name: name, alias: alias, version: version))
         return emptyJSONResponse
     }

@@ -7,6 +7,7 @@ import TrackingCore
 /// the rollback of an alias or a stage to where it was before its latest move.
 struct RegistryRollbackRoutes {
     let registry: any RegistryStore
+    let sealer: ModelVersionSealer
 
     var routes: [Route] {
         [
@@ -39,6 +40,7 @@ struct RegistryRollbackRoutes {
         }
         let result = try registry.rollback(name: name, target: target, userId: request.user) { plan in
             try request.approveRollback(name, plan)
+            try sealer.requireSealed(name: name, plan: plan)
         }
         return jsonResponse(.object([
             ("model_version", result.version.json),

@@ -5,15 +5,18 @@ import TrackingCore
 struct RegistryRoutes {
     let registry: any RegistryStore
     let transitionRequests: (any TransitionRequestStore)?
+    /// Seals versions moved into protected stages and aliases.
+    let sealer: ModelVersionSealer
     /// With access control, what each caller may read: the searches answer only that.
     var visibility: (any SearchVisibility)? = nil
 
     var routes: [Route] {
         RegisteredModelRoutes(registry: registry, visibility: visibility).routes
-            + ModelVersionRoutes(registry: registry, visibility: visibility).routes
-            + RegistryAliasRoutes(registry: registry).routes
-            + RegistryRollbackRoutes(registry: registry).routes
-            + (transitionRequests.map { TransitionRequestRoutes(store: $0).routes } ?? [])
+            + ModelVersionRoutes(registry: registry, sealer: sealer, visibility: visibility).routes
+            + RegistryAliasRoutes(registry: registry, sealer: sealer).routes
+            + RegistryRollbackRoutes(registry: registry, sealer: sealer).routes
+            + ModelVersionSealRoutes(registry: registry, sealer: sealer).routes
+            + (transitionRequests.map { TransitionRequestRoutes(store: $0, sealer: sealer).routes } ?? [])
     }
 }
 

@@ -9,6 +9,7 @@ import TrackingCore
 /// decide is the promotion policy's business (`AccessControl+Promotion`).
 struct TransitionRequestRoutes {
     let store: any TransitionRequestStore
+    let sealer: ModelVersionSealer
 
     var routes: [Route] {
         [
@@ -47,9 +48,20 @@ struct TransitionRequestRoutes {
     /// `{request_id, comment?, archive_existing_versions?}` → `{"request": ..., "model_version": ...}`.
     func approve(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
+        let id = try fields.transitionRequestId()
+        let asked = try store.transitionRequest(id: id)
+        var sealing = SealRequirement.none
+        if asked.status == .pending && sealer.protects(asked.target) {
+            let move = try sealer.directMove(name: asked.name, version: asked.version, target: asked.target)
+            sealing = try sealer.requirement(
+                for: RegistryMove(name: move.name, version: move.version, target: move.target, creator: move.creator,
+                                  requestId: asked.id, requestedBy: asked.requestedBy),
+                approver: request.user, precheck: request.approveMove)
+        }
         let result = try store.approveTransitionRequest(
-            id: try fields.transitionRequestId(), archiveExistingVersions: try fields.bool("archive_existing_versions"),
-            comment: try fields.string("comment"), userId: request.user, approve: request.approveMove)
+            id: id, archiveExistingVersions: try fields.bool("archive_existing_versions"),
+            comment: try fields.string("comment"), userId: request.user, approve: request.approveMove,
+            sealing: sealing)
         return jsonResponse(.object([("request", result.request.json), ("model_version", result.version.json)]))
     }
 

@@ -83,6 +83,9 @@ struct RouteDispatcher: Sendable {
                     try access.failingClosed { try access.approveRollback(caller, name: name, plan: plan) }
                 }
                 request.approveMove = { move in try access.failingClosed { try access.approveMove(caller, move) } }
+                request.requireGovernance = { action in
+                    try access.failingClosed { try access.requireGovernance(caller, action) }
+                }
             } else if case .publicRoute = route.access {
             } else {
                 // Unreachable through the pipeline (it signs in first); fails closed if a path ever gets here.

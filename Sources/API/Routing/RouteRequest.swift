@@ -22,6 +22,9 @@ struct RouteRequest {
     /// The promotion policy's say on a stage or alias move (direct, or a transition request's
     /// approval), asked inside the write that makes it, on the version that write found.
     var approveMove: @Sendable (RegistryMove) throws -> Void = { _ in }
+    /// Refuses a caller without the promotion policy's governance role (set when access control is
+    /// on; admins are bound too); the text names the action refused.
+    var requireGovernance: @Sendable (String) throws -> Void = { _ in }
     /// The fields, parsed once when the request was matched (a parse failure is kept and thrown on use).
     private let parsed: Result<RequestFields, MLflowError>
 

@@ -1,0 +1,287 @@
+import Artifacts
+import Auth
+import Foundation
+import HTTPTransport
+import JSON
+import Observability
+import SQLiteEngine
+import Storage
+import Testing
+import TrackingCore
+@testable import API
+
+/// Access control on, artifacts proxied into a local destination, and the series on `/metrics`:
+/// what sealing a promoted version needs.
+private final class SealHarness: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let destination: String
+    let staging: String
+    let store: SQLTrackingStore
+    let auth: AuthStore
+    let metrics = ServerMetrics(version: "test", mlflowVersion: "3.17.2")
+    let api: MLflowAPI
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        destination = directory.path + "/artifacts"
+        staging = directory.path + "/staging"
+        for path in [destination, staging] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        store = try SQLTrackingStore(database: try SQLiteDatabase.temporary(readerCount: 1),
+                                     defaultArtifactRoot: "mlflow-artifacts:/")
+        auth = try AuthStore(database: try SQLiteDatabase.temporary(readerCount: 1), passwordIterations: 1_000)
+        try auth.createUser(username: "admin", password: AuthHarness.password("admin"), isAdmin: true)
+        for name in ["scientist", "gov1", "gov2"] {
+            try auth.createUser(username: name, password: AuthHarness.password(name))
+        }
+        _ = try auth.createRole(name: "governance", description: "promotes to production")
+        try auth.assignRole(username: "gov1", roleName: "governance")
+        try auth.assignRole(username: "gov2", roleName: "governance")
+        let access = AccessControl(store: auth, defaultPermission: .read, stores: APIStores(store))
+        let service = ArtifactService(destination: LocalArtifactRepository(root: destination), uploadDirectory: staging,
+                                      scratchDirectory: staging)
+        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service,
+                                 observability: APIObservability(metrics: metrics, log: nil), access: access))
+    }
+
+    func request(_ method: String, _ target: String, _ body: String = "", bodyFile: String? = nil,
+                 as user: String) -> HTTPResponse {
+        let token = Data("\(user):\(AuthHarness.password(user))".utf8).base64EncodedString()
+        return api.handle(HTTPRequest(method: method, target: target,
+                                      headers: [(name: "Content-Type", value: "application/json"),
+                                                (name: "Authorization", value: "Basic \(token)")],
+                                      body: Array(body.utf8), bodyFile: bodyFile))
+    }
+
+    func api(_ method: String, _ path: String, _ body: String = "", as user: String) -> Reply {
+        Reply(request(method, "/api/2.0" + path, body, as: user))
+    }
+
+    /// A proxied upload, its body staged in a file as the HTTP server hands it over.
+    func upload(_ path: String, _ text: String, as user: String) throws -> Reply {
+        let file = staging + "/upload-\(UUID().uuidString)"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        return Reply(request("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + path, bodyFile: file, as: user))
+    }
+
+    /// A download's bytes, or its error answer.
+    func download(_ target: String, as user: String) throws -> (status: Int, text: String, reply: Reply) {
+        let response = request("GET", target, as: user)
+        guard let file = response.file else { return (response.status, "", Reply(response)) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
+        if file.deleteAfterOpening { try FileManager.default.removeItem(atPath: file.path) }
+        return (response.status, String(decoding: data, as: UTF8.self), Reply(response))
+    }
+
+    /// The scientist's experiment and run with `model/MLmodel` and `model/model.pkl` uploaded through
+    /// the proxy, registered as version 1 of `fraud`, which gov1 and gov2 may edit. Returns the
+    /// run's artifact path in the destination.
+    func promotableVersion(model: String = "fraud") throws -> String {
+        let experiment = try #require(api("POST", "/mlflow/experiments/create", #"{"name":"e-\#(model)"}"#, as: "scientist")
+            .json?["experiment_id"]?.stringValue)
+        let run = try #require(api("POST", "/mlflow/runs/create", #"{"experiment_id":"\#(experiment)"}"#, as: "scientist")
+            .json?["run"]?["info"]?["run_id"]?.stringValue)
+        let artifacts = "\(experiment)/\(run)/artifacts"
+        #expect(try upload(artifacts + "/model/MLmodel", "flavors: {}\n", as: "scientist").status == 200)
+        #expect(try upload(artifacts + "/model/model.pkl", "weights-v1", as: "scientist").status == 200)
+        #expect(api("POST", "/mlflow/registered-models/create", #"{"name":"\#(model)"}"#, as: "scientist").status == 200)
+        #expect(api("POST", "/mlflow/model-versions/create",
+                    #"{"name":"\#(model)","source":"runs:/\#(run)/model","run_id":"\#(run)"}"#, as: "scientist").status == 200)
+        for user in ["gov1", "gov2"] { try auth.createGrant(username: user, .registeredModel, model, .edit) }
+        return artifacts
+    }
+}
+
+@Suite("Sealed versions through the API")
+struct SealedVersionRouteTests {
+    static let mlmodelSHA = "7f8f4a879eefb3f9fed9c6af4077c9acb0db066b2906d6570c42913478686b0f"
+    static let weightsSHA = "c0ab742f68a24ef362b5529351eb13561e746b70a0f815efe7b64b570b477851"
+    /// SHA-256 of the canonical manifest of those two files (computed with Python's hashlib).
+    static let digest = "1f607b8a842d3f5bdd229f7723c68bf958d4d2a589494765e775f47db8c80fca"
+
+    @Test func promotionSealsTheVersionAndItsFilesCannotBeWrittenThroughTheServer() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        let moved = harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1")
+        #expect(moved.status == 200, "\(moved.text)")
+        let tags = moved.json?["model_version"]?["tags"]?.arrayValue ?? []
+        func tag(_ key: String) -> String? { tags.first { $0["key"]?.stringValue == key }?["value"]?.stringValue }
+        #expect(tag("swiftrack.seal.digest") == Self.digest)
+        #expect(tag("swiftrack.seal.approver") == "gov1")
+        #expect(Int64(tag("swiftrack.seal.time") ?? "") ?? 0 > 1_700_000_000_000)
+        let seal = harness.api("GET", "/swiftrack/model-versions/seal?name=fraud&version=1", as: "scientist").json?["seal"]
+        #expect(seal?["manifest"]?.stringValue == "swiftrack-seal-manifest 1\n\(Self.mlmodelSHA) 12 MLmodel\n"
+                + "\(Self.weightsSHA) 10 model.pkl\n")
+        #expect(seal?["location"]?.stringValue == "mlflow-artifacts:/\(artifacts)/model")
+
+        // Writes under the sealed location are refused, for the author and for an admin alike.
+        let refusal = "Permission denied: Version 1 of registered model 'fraud' is sealed: its artifacts cannot be "
+            + "written or deleted until a holder of the governance role unseals it."
+        for user in ["scientist", "admin"] {
+            expectError(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: user), 403,
+                        "PERMISSION_DENIED", refusal.replacingOccurrences(of: "Permission denied: ", with: ""))
+        }
+        expectError(try harness.upload(artifacts + "/model/extra.py", "x", as: "scientist"), 403, "PERMISSION_DENIED",
+                    refusal.replacingOccurrences(of: "Permission denied: ", with: ""))
+        for path in ["\(artifacts)/model/model.pkl", "\(artifacts)/model", artifacts] {
+            #expect(Reply(harness.request("DELETE", "/api/2.0/mlflow-artifacts/artifacts/" + path, as: "admin")).status == 403)
+        }
+        #expect(Reply(harness.request("POST", "/api/2.0/mlflow-artifacts/mpu/create/\(artifacts)/model/model.pkl",
+                                      #"{"path":"model.pkl","num_parts":1}"#, as: "scientist")).status == 403)
+        let run = artifacts.split(separator: "/")[1]
+        #expect(Reply(harness.request("POST", "/ajax-api/2.0/mlflow/upload-artifact?run_uuid=\(run)&path=model/model.pkl",
+                                      "weights-v2", as: "scientist")).status == 403)
+        // Beside the model, the run's artifacts stay writable.
+        #expect(try harness.upload(artifacts + "/notes.txt", "n", as: "scientist").status == 200)
+        #expect(try harness.upload(artifacts + "/model2/model.pkl", "w", as: "scientist").status == 200)
+        let onDisk = harness.destination + "/" + artifacts + "/model/model.pkl"
+        #expect(try String(contentsOfFile: onDisk, encoding: .utf8) == "weights-v1")
+        // The server's tags are not the clients'.
+        #expect(harness.api("POST", "/mlflow/model-versions/set-tag",
+                            #"{"name":"fraud","version":"1","key":"swiftrack.seal.digest","value":"forged"}"#,
+                            as: "admin").errorCode == "INVALID_PARAMETER_VALUE")
+        #expect(harness.api("DELETE", "/mlflow/model-versions/delete-tag",
+                            #"{"name":"fraud","version":"1","key":"swiftrack.seal.digest"}"#, as: "admin")
+            .errorCode == "INVALID_PARAMETER_VALUE")
+        #expect(harness.api("DELETE", "/mlflow/model-versions/delete", #"{"name":"fraud","version":"1"}"#, as: "admin")
+            .errorCode == "INVALID_STATE")
+    }
+
+    @Test func aChangedFileIsNotServedAndVerifyNamesIt() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
+                            as: "gov2").status == 200)
+        let proxied = "/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/model.pkl"
+        let viaVersion = "/model-versions/get-artifact?name=fraud&version=1&path=model.pkl"
+        #expect(try harness.download(proxied, as: "scientist").text == "weights-v1")
+        #expect(try harness.download(viaVersion, as: "scientist").text == "weights-v1")
+        let verified = harness.api("GET", "/swiftrack/model-versions/verify?name=fraud", as: "scientist").json
+        #expect(verified?["versions"]?[0]?["ok"] == .bool(true))
+        #expect(verified?["versions"]?[0]?["mismatches"]?.arrayValue?.isEmpty == true)
+
+        // Behind the server's back: the weights replaced on disk, a file added.
+        let directory = harness.destination + "/" + artifacts + "/model"
+        try Data("weights-v2".utf8).write(to: URL(fileURLWithPath: directory + "/model.pkl"))
+        try Data("import os".utf8).write(to: URL(fileURLWithPath: directory + "/extra.py"))
+        for target in [proxied, viaVersion] {
+            let refused = try harness.download(target, as: "scientist")
+            expectError(refused.reply, 409, "RESOURCE_CONFLICT", "Version 1 of registered model 'fraud' is sealed "
+                        + "(\(Self.digest)) and its file does not match the seal: model.pkl: changed (sealed 10 bytes, "
+                        + "sha256 \(Self.weightsSHA); now 10 bytes, sha256 "
+                        + "dbf023aafed69fe98845421fd60cba2c26b7b0ebb2a3f0d06c46e43ffd844b9a). Not served.")
+        }
+        expectError(try harness.download("/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/extra.py",
+                                         as: "scientist").reply, 409, "RESOURCE_CONFLICT",
+                    "'extra.py' is not one of the sealed files of version 1 of registered model 'fraud' "
+                    + "(sealed \(Self.digest)); it was added after sealing and is not served.")
+        #expect(try harness.download(proxied.replacingOccurrences(of: "model.pkl", with: "MLmodel"), as: "scientist").text
+                == "flavors: {}\n")
+        #expect(harness.metrics.registry.exposition()
+            .contains(#"swiftrack_sealed_artifact_mismatches_total{model="fraud"} 3"#))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.staging).isEmpty)
+
+        let report = harness.api("GET", "/swiftrack/model-versions/verify?name=fraud&version=1", as: "scientist").json
+        let version = report?["versions"]?[0]
+        #expect(version?["ok"] == .bool(false))
+        #expect(version?["digest"]?.stringValue == Self.digest)
+        #expect(version?["mismatches"]?.arrayValue?.compactMap { $0["path"]?.stringValue } == ["extra.py", "model.pkl"])
+        #expect(version?["mismatches"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } == ["added", "changed"])
+        // A file deleted behind the server's back is missing.
+        try FileManager.default.removeItem(atPath: directory + "/MLmodel")
+        let after = harness.api("GET", "/swiftrack/model-versions/verify?name=fraud&version=1", as: "scientist").json
+        #expect(after?["versions"]?[0]?["mismatches"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }
+                == ["missing", "added", "changed"])
+        expectError(harness.api("GET", "/swiftrack/model-versions/verify?name=fraud&version=2", as: "scientist"), 404,
+                    "RESOURCE_DOES_NOT_EXIST", "Model Version (name=fraud, version=2) not found")
+    }
+
+    @Test func unsealingNeedsTheGovernanceRoleAndFreesTheFiles() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                            #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1").status == 200)
+        let unseal = #"{"name":"fraud","version":"1"}"#
+        for user in ["scientist", "admin"] {
+            expectError(harness.api("POST", "/swiftrack/model-versions/unseal", unseal, as: user), 403, "PERMISSION_DENIED",
+                        "Permission denied: unsealing version 1 of 'fraud' needs the 'governance' role, which \(user) does "
+                        + "not hold (separation of duties).")
+        }
+        #expect(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: "scientist").status == 403)
+        let removed = harness.api("POST", "/swiftrack/model-versions/unseal", unseal, as: "gov2")
+        #expect(removed.json?["seal"]?["digest"]?.stringValue == Self.digest)
+        let tags = harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist")
+            .json?["model_version"]?["tags"]?.arrayValue ?? []
+        #expect(tags.isEmpty)
+        #expect(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: "scientist").status == 200)
+        expectError(harness.api("POST", "/swiftrack/model-versions/unseal", unseal, as: "gov2"), 400, "INVALID_STATE",
+                    "Version 1 of registered model 'fraud' is not sealed.")
+        // Promoting it again seals what is there now.
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
+                            as: "gov1").status == 200)
+        let manifest = harness.api("GET", "/swiftrack/model-versions/seal?name=fraud&version=1", as: "scientist")
+            .json?["seal"]?["manifest"]?.stringValue
+        #expect(manifest?.contains("dbf023aafed69fe98845421fd60cba2c26b7b0ebb2a3f0d06c46e43ffd844b9a 10 model.pkl") == true)
+    }
+
+    @Test func aSealThatCannotBeMadeStopsTheMoveAndNobodyElseMakesTheServerHash() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        // A file the manifest's text cannot carry, put there behind the server's back.
+        let odd = harness.destination + "/" + artifacts + "/model/bad\nname"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: odd))
+        expectError(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1"), 400, "INVALID_STATE",
+                    "Version 1 of registered model 'fraud' could not be sealed, so it was not moved to stage 'Production': "
+                    + "The artifact path 'bad\\nname' cannot be sealed (empty segments, control characters, backslashes "
+                    + "and dot segments are not).")
+        let version = harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist")
+            .json?["model_version"]
+        #expect(version?["current_stage"]?.stringValue == "None")
+        #expect(harness.api("GET", "/swiftrack/registered-models/history?name=fraud", as: "scientist")
+            .json?["entries"]?.arrayValue?.isEmpty == true)
+        // The policy refuses before anything is read: the odd file would otherwise be the error.
+        expectError(harness.api("POST", "/mlflow/registered-models/alias",
+                                #"{"name":"fraud","alias":"champion","version":"1"}"#, as: "scientist"), 403,
+                    "PERMISSION_DENIED", "Permission denied: moving a version to alias 'champion' needs the 'governance' "
+                    + "role, which scientist does not hold (separation of duties).")
+        // Unprotected targets seal nothing.
+        try FileManager.default.removeItem(atPath: odd)
+        let staged = harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                 #"{"name":"fraud","version":"1","stage":"Staging"}"#, as: "scientist")
+        #expect(staged.status == 200 && staged.json?["model_version"]?["tags"]?.arrayValue?.isEmpty != false)
+    }
+
+    @Test func aTransitionRequestSealsWhenApprovedAndARollbackNeedsASealedVersion() throws {
+        let harness = try SealHarness()
+        _ = try harness.promotableVersion()
+        let asked = harness.api("POST", "/mlflow/transition-requests/create",
+                                #"{"name":"fraud","version":"1","alias":"champion"}"#, as: "scientist")
+        let id = try #require(asked.json?["request"]?["id"]?.intValue)
+        let approved = harness.api("POST", "/mlflow/transition-requests/approve", #"{"request_id":\#(id)}"#, as: "gov1")
+        #expect(approved.status == 200, "\(approved.text)")
+        let tags: [JSONValue] = approved.json?["model_version"]?["tags"]?.arrayValue ?? []
+        let approver = tags.first { $0["key"]?.stringValue == "swiftrack.seal.approver" }?["value"]?.stringValue
+        #expect(approver == "gov1")
+        // Version 2 (same files) takes the alias, sealed; version 1 is unsealed; rolling the alias back
+        // would put the unsealed version 1 back under it.
+        let source = try #require(harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist")
+            .json?["model_version"]?["source"]?.stringValue)
+        let run = source.dropFirst("runs:/".count).prefix { $0 != "/" }
+        let second = harness.api("POST", "/mlflow/model-versions/create",
+                                 #"{"name":"fraud","source":"\#(source)","run_id":"\#(run)"}"#, as: "scientist")
+        #expect(second.status == 200, "\(second.text)")
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"2"}"#,
+                            as: "gov1").status == 200)
+        #expect(harness.api("POST", "/swiftrack/model-versions/unseal", #"{"name":"fraud","version":"1"}"#, as: "gov2")
+            .status == 200)
+        expectError(harness.api("POST", "/swiftrack/registered-models/rollback", #"{"name":"fraud","alias":"champion"}"#,
+                                as: "gov2"), 400, "INVALID_STATE",
+                    "Rolling back would put version 1 of registered model 'fraud' into alias 'champion', but it is not "
+                    + "sealed: promote it directly or through a transition request, which seals it.")
+        #expect(harness.api("GET", "/mlflow/registered-models/alias?name=fraud&alias=champion", as: "scientist")
+            .json?["model_version"]?["version"]?.stringValue == "2")
+    }
+}
