@@ -29,8 +29,8 @@ public struct MLflowAPI: HTTPHandler {
         }
         let events = APIEvents(parts.observability?.metrics)
         let seals = SealGuard(registry: stores.registry, artifacts: artifacts,
-                              mismatchObserved: { [metrics = parts.observability?.metrics] model in
-                                  metrics?.sealMismatches.increment(MetricLabels([("model", model)]))
+                              mismatchObserved: { [metrics = parts.observability?.metrics] _ in
+                                  metrics?.sealMismatches.increment()
                               })
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes

@@ -34,9 +34,13 @@ public final class ServerMetrics: Sendable {
         tracesDeleted = registry.counter("swiftrack_traces_deleted_total",
                                          help: "Traces deleted by the server's trace retention, by reason.")
         tracesDeleted.increment(MetricLabels([("reason", "retention")]), by: 0)
+        // No labels: a series that exists from the start lets `increase()` see the first mismatch (a
+        // series per model would appear at 1 and an alert on its increase would miss it). The answer
+        // and the request log name the version.
         sealMismatches = registry.counter(
             "swiftrack_sealed_artifact_mismatches_total",
-            help: "Downloads of a sealed model version's file refused because the file no longer matches its seal, by model.")
+            help: "Downloads of a sealed model version's file refused because the file no longer matches its seal.")
+        sealMismatches.increment(by: 0)
         // Label-less series exist from the start, so a scrape sees 0 rather than nothing.
         runsCreated.increment(by: 0)
         metricsLogged.increment(by: 0)

@@ -9,9 +9,17 @@ struct RegistryAPIClient {
     private let http = HTTPClient()
     /// The certificate (or CA) to trust, as the mlflow client reads it: `MLFLOW_TRACKING_SERVER_CERT_PATH`.
     private let caBundle = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_SERVER_CERT_PATH"]
+    /// The credentials the mlflow client sends, from the same variables: `MLFLOW_TRACKING_TOKEN`
+    /// (Bearer), else `MLFLOW_TRACKING_USERNAME` and `MLFLOW_TRACKING_PASSWORD` (Basic).
+    private var authorization: String?
 
     /// `--tracking-uri`, else `MLFLOW_TRACKING_URI`, else the local default; it must be http(s).
-    init(trackingURI: String?) throws(UsageError) {
+    init(trackingURI: String?, environment: [String: String] = [:]) throws(UsageError) {
+        if let token = environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty {
+            authorization = "Bearer \(token)"
+        } else if let user = environment["MLFLOW_TRACKING_USERNAME"], let password = environment["MLFLOW_TRACKING_PASSWORD"] {
+            authorization = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
         var base = trackingURI ?? "http://127.0.0.1:5000"
         while base.hasSuffix("/") { base.removeLast() }
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
@@ -34,12 +42,25 @@ struct RegistryAPIClient {
         return try send("POST", "registered-models/rollback", body: body)
     }
 
-    private func send(_ method: String, _ route: String, body: [String: Any]?) throws -> [String: Any] {
+    /// `GET /api/2.0/swiftrack/model-versions/verify?name=N[&version=V]` → the versions verified. The
+    /// server reads and hashes every sealed file, so this may take as long as reading the model does.
+    func verify(name: String, version: String?) throws -> [[String: Any]] {
+        var route = "model-versions/verify?name=\(PercentEncoding.encode(name))"
+        if let version { route += "&version=\(PercentEncoding.encode(version))" }
+        // The answer comes once every file is read: no byte flows meanwhile.
+        let object = try send("GET", route, body: nil, timeout: 6 * 3600, stallTimeout: 6 * 3600)
+        return object["versions"] as? [[String: Any]] ?? []
+    }
+
+    private func send(_ method: String, _ route: String, body: [String: Any]?, timeout: Int = 60,
+                      stallTimeout: Int = 60) throws -> [String: Any] {
         let url = "\(baseURL)/api/2.0/swiftrack/\(route)"
-        var request = HTTPClientRequest(method: method, url: url, connectTimeout: 10, timeout: 60)
+        var request = HTTPClientRequest(method: method, url: url, connectTimeout: 10, timeout: timeout,
+                                        stallTimeout: stallTimeout)
         request.caBundle = caBundle
+        if let authorization { request.headers.append(HTTPHeader("Authorization", authorization)) }
         if let body {
-            request.headers = [HTTPHeader("Content-Type", "application/json")]
+            request.headers.append(HTTPHeader("Content-Type", "application/json"))
             request.body = .bytes(Array(try JSONSerialization.data(withJSONObject: body)))
         }
         let response: HTTPClientResponse

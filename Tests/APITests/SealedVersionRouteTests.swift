@@ -180,7 +180,7 @@ struct SealedVersionRouteTests {
         #expect(try harness.download(proxied.replacingOccurrences(of: "model.pkl", with: "MLmodel"), as: "scientist").text
                 == "flavors: {}\n")
         #expect(harness.metrics.registry.exposition()
-            .contains(#"swiftrack_sealed_artifact_mismatches_total{model="fraud"} 3"#))
+            .contains("swiftrack_sealed_artifact_mismatches_total 3\n"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.staging).isEmpty)
 
         let report = harness.api("GET", "/swiftrack/model-versions/verify?name=fraud&version=1", as: "scientist").json
