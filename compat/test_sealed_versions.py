@@ -1,0 +1,187 @@
+"""Sealed model versions (docs/REGISTRY.md, "Sealed versions") with the real mlflow client: a
+governance holder promotes a version, which seals it; writes through the server to its files are
+refused; its files overwritten behind the server's back on local disk are refused on download
+(`models:/name@alias` no longer loads) and `swiftrack models verify` names them.
+
+The module starts its own server with access control on, proxied artifacts in a local
+destination, on the pass's database engine. Swiftrack only: MLflow has no seals."""
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+
+import numpy as np
+import pytest
+import requests
+
+from conftest import (IS_MLFLOW, SWIFTRACK_BIN, _free_port, auth_server_environment, fresh_database_uri,
+                      start_logged, stop_process_group, wait_for_health)
+
+pytestmark = pytest.mark.skipif(IS_MLFLOW, reason="seals are Swiftrack's (MLflow's server has none)")
+
+ADMIN = ("admin", "admin-password-1")
+X = np.array([[0.0, 1.0], [1.0, 0.0], [0.9, 0.1], [0.1, 0.9], [0.8, 0.3], [0.2, 0.7]])
+Y = np.array([0, 1, 1, 0, 1, 0])
+PROBE = np.array([[0.95, 0.05], [0.05, 0.95], [0.7, 0.2]])
+
+
+@pytest.fixture(scope="module")
+def sealed_server():
+    tmp = tempfile.mkdtemp(prefix="compat-sealed-")
+    port = _free_port()
+    _, env = auth_server_environment(tmp, ADMIN)
+    destination = os.path.join(tmp, "artifacts")
+    cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri", fresh_database_uri(tmp),
+           "--artifacts-destination", destination, "--host", "127.0.0.1", "--port", str(port)]
+    log_path = os.path.join(tmp, "server.log")
+    proc, log = start_logged(cmd, env, tmp, log_path)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, proc, "the sealed-versions server", log_path)
+    try:
+        yield base, destination
+    finally:
+        stop_process_group(proc, timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def as_user(monkeypatch):
+    def use(credentials):
+        monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", credentials[0])
+        monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", credentials[1])
+    return use
+
+
+def _user(base, prefix):
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    password = f"{name}-password"
+    r = requests.post(base + "/api/2.0/mlflow/users/create", json={"username": name, "password": password},
+                      auth=ADMIN, timeout=15)
+    assert r.status_code == 200, r.text
+    return name, password
+
+
+def _governance(base, user):
+    from mlflow.server.auth.client import AuthServiceClient
+    os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = ADMIN
+    auth = AuthServiceClient(base)
+    role = next((r for r in auth.list_roles("default") if r.name == "governance"), None) \
+        or auth.create_role("default", "governance", "may promote to production")
+    auth.assign_role(user[0], role.id)
+
+
+def _verify(base, credentials, *args):
+    env = dict(os.environ, MLFLOW_TRACKING_USERNAME=credentials[0], MLFLOW_TRACKING_PASSWORD=credentials[1])
+    return subprocess.run([SWIFTRACK_BIN, "models", "verify", *args, "--tracking-uri", base], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.timeout(180)
+def test_a_promoted_version_is_sealed_refuses_writes_and_is_not_served_once_changed(sealed_server, as_user):
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+    from sklearn.linear_model import LogisticRegression
+
+    base, destination = sealed_server
+    scientist, reviewer = _user(base, "scientist"), _user(base, "reviewer")
+    _governance(base, reviewer)
+    name = f"fraud-{uuid.uuid4().hex[:8]}"
+
+    # The scientist logs and registers a model (proxied artifacts: the server writes them).
+    as_user(scientist)
+    mlflow.set_tracking_uri(base)
+    client = MlflowClient(tracking_uri=base)
+    experiment = client.create_experiment(f"sealed-{uuid.uuid4().hex[:8]}")
+    model = LogisticRegression(C=1.0).fit(X, Y)
+    with mlflow.start_run(experiment_id=experiment):
+        mlflow.sklearn.log_model(model, name="model", registered_model_name=name, pip_requirements=["scikit-learn"])
+    from mlflow.server.auth.client import AuthServiceClient
+    AuthServiceClient(base).grant_user_permission(reviewer[0], "registered_model", name, "EDIT")
+    # The author may not promote their own version (no governance role), so nothing is sealed by that.
+    with pytest.raises(Exception, match="governance"):
+        client.set_registered_model_alias(name, "champion", "1")
+
+    # The reviewer promotes it: sealed, the seal shown as tags the client reads unchanged.
+    as_user(reviewer)
+    client.set_registered_model_alias(name, "champion", "1")
+    client.transition_model_version_stage(name, "1", "Production")
+    version = client.get_model_version(name, "1")
+    digest = version.tags["swiftrack.seal.digest"]
+    assert len(digest) == 64 and version.tags["swiftrack.seal.approver"] == reviewer[0]
+    assert int(version.tags["swiftrack.seal.time"]) > 1_700_000_000_000
+    seal = requests.get(base + "/api/2.0/swiftrack/model-versions/seal", params={"name": name, "version": "1"},
+                        auth=scientist, timeout=15).json()["seal"]
+    assert seal["digest"] == digest
+    paths = [f["path"] for f in seal["files"]]
+    assert "model.skops" in paths and "MLmodel" in paths, paths
+    out = _verify(base, scientist, name)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"'{name}' version 1: OK, {len(paths)} files match seal {digest}" in out.stdout, out.stdout
+
+    # Production loads it.
+    as_user(scientist)
+    loaded = mlflow.pyfunc.load_model(f"models:/{name}@champion")
+    assert list(loaded.predict(PROBE)) == list(model.predict(PROBE))
+
+    # Writes through the server to the sealed files are refused, whoever asks.
+    download_uri = client.get_model_version_download_uri(name, "1")
+    assert download_uri.startswith("mlflow-artifacts:/"), download_uri
+    # Another model's weights, saved as the client saves them.
+    replacement = LogisticRegression(C=0.01).fit(X, 1 - Y)
+    local = os.path.join(tempfile.mkdtemp(prefix="compat-sealed-local-"), "other")
+    mlflow.sklearn.save_model(replacement, local, pip_requirements=["scikit-learn"])
+    weights = os.path.join(local, "model.skops")
+    for who in (scientist, ADMIN):
+        as_user(who)
+        repository = get_artifact_repository(download_uri)
+        with pytest.raises(Exception) as refused:
+            repository.log_artifact(weights)
+        assert "403" in str(refused.value), refused.value
+        with pytest.raises(Exception) as refused:
+            repository.delete_artifacts()
+        assert "403" in str(refused.value), refused.value
+    path = download_uri[len("mlflow-artifacts:"):].lstrip("/")
+    r = requests.put(f"{base}/api/2.0/mlflow-artifacts/artifacts/{path}/model.skops", data=b"x", auth=scientist,
+                     timeout=15)
+    assert (r.status_code, r.json()["error_code"]) == (403, "PERMISSION_DENIED")
+    assert f"Version 1 of registered model '{name}' is sealed" in r.json()["message"]
+    on_disk = os.path.join(destination, path, "model.skops")
+    sealed_entry = next(f for f in seal["files"] if f["path"] == "model.skops")
+    with open(on_disk, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == sealed_entry["sha256"]
+
+    # Behind the server's back: the weights replaced on the store's disk.
+    shutil.copyfile(weights, on_disk)
+    as_user(scientist)
+    with pytest.raises(Exception) as refused:
+        mlflow.pyfunc.load_model(f"models:/{name}@champion", dst_path=tempfile.mkdtemp(prefix="compat-sealed-load-"))
+    assert "409" in str(refused.value), refused.value
+    with pytest.raises(Exception):
+        mlflow.pyfunc.load_model(f"models:/{name}/Production", dst_path=tempfile.mkdtemp(prefix="compat-sealed-load-"))
+    r = requests.get(base + "/model-versions/get-artifact", params={"name": name, "version": "1", "path": "model.skops"},
+                     auth=scientist, timeout=15)
+    assert (r.status_code, r.json()["error_code"]) == (409, "RESOURCE_CONFLICT")
+    assert "model.skops: changed" in r.json()["message"]
+    metrics = requests.get(base + "/metrics", auth=ADMIN, timeout=15).text
+    counted = [line for line in metrics.splitlines() if line.startswith("swiftrack_sealed_artifact_mismatches_total ")]
+    assert counted and float(counted[0].split()[1]) >= 3, counted
+
+    out = _verify(base, scientist, name, "1")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"'{name}' version 1: MISMATCH against seal {digest}" in out.stdout, out.stdout
+    assert "  model.skops: changed (sealed " in out.stdout, out.stdout
+    assert "1 of 1 sealed versions do not match their seals." in out.stdout, out.stdout
+
+    # Unsealing is the governance role's (and recorded in the audit log as any request): the author may not.
+    r = requests.post(base + "/api/2.0/swiftrack/model-versions/unseal", json={"name": name, "version": "1"},
+                      auth=scientist, timeout=15)
+    assert r.status_code == 403 and "'governance' role" in r.json()["message"], r.text
+    r = requests.post(base + "/api/2.0/swiftrack/model-versions/unseal", json={"name": name, "version": "1"},
+                      auth=reviewer, timeout=15)
+    assert r.status_code == 200 and r.json()["seal"]["digest"] == digest, r.text
+    assert "swiftrack.seal.digest" not in client.get_model_version(name, "1").tags
+    out = _verify(base, scientist, name)
+    assert out.returncode == 1 and f"No sealed versions of '{name}'" in out.stdout, out.stdout
