@@ -168,6 +168,8 @@ SERIAL = {
     "test_ui_mlflow.py",
     # 2 GiB through the server with its RSS watched: disk and memory others would share
     "test_artifacts.py::test_two_gib_round_trip_keeps_memory_flat",
+    # 200 MiB sealed and served with the server's RSS watched
+    "test_sealed_versions.py::test_sealing_and_serving_a_200_mib_file_keeps_memory_flat",
 }
 
 

@@ -90,6 +90,36 @@ struct StoreGarbageCollectionTests {
         #expect(try fixture.counts() == after)
     }
 
+    /// The one way gc could reach a version's run (delete the version, then collect the run) is closed
+    /// while the version is sealed: the run stays until a governance holder unseals the version.
+    @Test(arguments: TestEngine.all) func aSealedVersionKeepsItsRunThroughGc(engine: TestEngine) throws {
+        let fixture = try GarbageCollectionFixture(engine)
+        let experimentId = try fixture.tracking.createExperiment(name: "gc-sealed", artifactLocation: nil, tags: [])
+        let run = try fixture.populatedRun(experimentId: experimentId, name: "sealed")
+        _ = try fixture.registry.createRegisteredModel(name: "prod", tags: [], description: nil)
+        let source = "runs:/\(run.info.runId)/model"
+        _ = try fixture.registry.createModelVersion(CreateModelVersionRequest(name: "prod", source: source,
+                                                                              runId: run.info.runId))
+        let seal = ModelVersionSeal(name: "prod", version: "1", source: source, location: run.info.artifactUri + "/model",
+                                    manifest: try SealManifest(files: []), digest: String(repeating: "0", count: 64),
+                                    sealedTime: 1, approver: "gil")
+        _ = try fixture.registry.transitionModelVersionStage(name: "prod", version: "1", stage: "Production",
+                                                             archiveExistingVersions: false, userId: "gil",
+                                                             approve: { _ in }, sealing: .new(seal))
+        try fixture.tracking.deleteRun(id: run.info.runId)
+        #expect(throws: MLflowError.self) { try fixture.registry.deleteModelVersion(name: "prod", version: "1", userId: "sam") }
+        #expect(throws: MLflowError.self) { try fixture.registry.deleteRegisteredModel(name: "prod") }
+        let plan = try fixture.plan(GarbageCollectionRequest(now: nowMillis()))
+        #expect(plan.runs.isEmpty)
+        #expect(plan.kept.map(\.id) == [run.info.runId])
+        try fixture.execute(plan)
+        #expect(try fixture.tracking.getRun(id: run.info.runId).params == [Param(key: "lr", value: "0.1")])
+        // Unsealed, the version may go, and then its run.
+        _ = try fixture.registry.unsealModelVersion(name: "prod", version: "1")
+        try fixture.registry.deleteModelVersion(name: "prod", version: "1", userId: "sam")
+        #expect(try fixture.plan(GarbageCollectionRequest(now: nowMillis())).runs.map(\.runId) == [run.info.runId])
+    }
+
     @Test(arguments: TestEngine.all) func olderThanCutoffBoundary(engine: TestEngine) throws {
         let fixture = try GarbageCollectionFixture(engine)
         let tracking = fixture.tracking
