@@ -284,4 +284,43 @@ struct SealedVersionRouteTests {
         #expect(harness.api("GET", "/mlflow/registered-models/alias?name=fraud&alias=champion", as: "scientist")
             .json?["model_version"]?["version"]?.stringValue == "2")
     }
+
+    /// Webhooks learn the digest: sealing announces the seal's tags as MLflow's tag events (before
+    /// the alias event), and unsealing their deletion. Routes run here without access control, as the
+    /// publisher sees what they emitted.
+    @Test func sealingAndUnsealingAreAnnouncedAsTagEvents() throws {
+        let harness = try SealHarness()
+        _ = try harness.promotableVersion()
+        let registry = harness.store.registryStore
+        let service = ArtifactService(destination: LocalArtifactRepository(root: harness.destination),
+                                      uploadDirectory: harness.staging, scratchDirectory: harness.staging)
+        let sealer = ModelVersionSealer(registry: registry, tracking: harness.store, artifacts: service,
+                                        policy: PromotionPolicy())
+        let router = Router(routes: RegistryRoutes(registry: registry, transitionRequests: nil, sealer: sealer).routes,
+                            prefixes: ["/api/2.0"])
+        func run(_ method: String, _ path: String, _ body: String) throws -> [RegistryChange] {
+            let http = HTTPRequest(method: method, target: "/api/2.0" + path,
+                                   headers: [(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
+            guard case .route(let route, let template) = router.match(method: method, path: http.path) else { return [] }
+            let request = RouteRequest(http, template: template)
+            #expect(try route.handler(request).status == 200)
+            return request.events.registryChanges
+        }
+        let sealed = try run("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#)
+        let time = try #require(try registry.modelVersionSeal(name: "fraud", version: "1")?.sealedTime)
+        #expect(sealed == [
+            .modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.digest", value: Self.digest),
+            .modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.time", value: String(time)),
+            .modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.approver", value: ""),
+            .aliasSet(name: "fraud", alias: "champion", version: "1"),
+        ])
+        // Already sealed: nothing new to announce.
+        #expect(try run("POST", "/mlflow/model-versions/transition-stage", #"{"name":"fraud","version":"1","stage":"Production"}"#)
+                == [])
+        #expect(try run("POST", "/swiftrack/model-versions/unseal", #"{"name":"fraud","version":"1"}"#) == [
+            .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.digest"),
+            .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.time"),
+            .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.approver"),
+        ])
+    }
 }

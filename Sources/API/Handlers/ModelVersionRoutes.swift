@@ -113,9 +113,11 @@ struct ModelVersionRoutes {
             ? sealer.requirement(for: try sealer.directMove(name: name, version: version, target: target),
                                  approver: request.user, precheck: request.approveMove)
             : .none
-        return answer(try registry.transitionModelVersionStage(
+        let moved = try registry.transitionModelVersionStage(
             name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user,
-            approve: request.approveMove, sealing: sealing))
+            approve: request.approveMove, sealing: sealing)
+        sealer.announce(sealing, name: moved.name, version: moved.version, to: request.events)
+        return answer(moved)
     }
 
     func downloadURI(_ request: RouteRequest) throws -> HTTPResponse {

@@ -69,6 +69,9 @@ struct ModelVersionSealRoutes {
         let version = try fields.version()
         try request.requireGovernance("unsealing version \(version) of '\(name)'")
         let seal = try registry.unsealModelVersion(name: name, version: version)
+        for tag in seal.tags {
+            request.events.emit(.modelVersionTagDeleted(name: seal.name, version: seal.version, key: tag.key))
+        }
         return jsonResponse(.object([("seal", seal.json(withFiles: false))]))
     }
 }

@@ -39,6 +39,19 @@ struct ModelVersionSealer: Sendable {
         }
     }
 
+    /// After a move whose write stored a new seal: the seal's tags as MLflow's `model_version_tag.set`
+    /// events, so a webhook receiver (a deployment system) learns the digest to check what it pulls.
+    /// The seal is read back: if a concurrent move sealed the version first, that seal is the one. The
+    /// move is made by then, so a failed read does not fail the request: the events are left out.
+    func announce(_ requirement: SealRequirement, name: String, version: String, to events: RouteEvents) {
+        guard case .new = requirement, let seal = try? registry.modelVersionSeal(name: name, version: version) else {
+            return
+        }
+        for tag in seal.tags {
+            events.emit(.modelVersionTagSet(name: seal.name, version: seal.version, key: tag.key, value: tag.value))
+        }
+    }
+
     /// A rollback cannot seal (its plan is made inside its write, where a model is not read): each
     /// version it would put into a protected stage or alias must be sealed already (it was, when it
     /// was promoted there before, unless it was unsealed since or promoted before seals existed).
