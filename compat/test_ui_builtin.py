@@ -3,6 +3,7 @@ seeded with the real mlflow client, in a real headless Chromium (compat/browser.
 loaded; the tests assert what it shows, that no request failed and no script error was logged,
 and save screenshots (.build/screenshots/builtin-*.png). The 100,000-point run page is timed (the
 10,000-span trace is not: bench/ui_trace_open.py measures it)."""
+import hashlib
 import http.client
 import json
 import os
@@ -1163,6 +1164,14 @@ def test_sign_in_and_approve_a_transition_request_as_a_governance_user(auth_serv
     browser.screenshot("builtin-approved")
     assert browser.problems() == []
     assert client.get_model_version(model, "1").current_stage == "Production"
+    # Production seals it (its run holds no files: an empty manifest): a badge in the list, the seal on its page.
+    empty_manifest = hashlib.sha256(b"swiftrack-seal-manifest 1\n").hexdigest()
+    assert client.get_model_version(model, "1").tags["swiftrack.seal.digest"] == empty_manifest
+    wait_until(lambda: "sealed" in by_css(browser, "#versions tbody tr")[0].text, what="the sealed badge")
+    browser.open(f"{auth_server}/#/models/{model}/versions/1", ready="#sealed-files")
+    seal = by_css(browser, "#seal")[0].text
+    assert empty_manifest in seal and reviewer[0] in seal and "0 (0 bytes)" in seal, seal
+    assert browser.problems() == []
     # Sign out: the credentials are gone and the next call asks again.
     by_css(browser, "#sign-out")[0].click()
     browser.wait_for("form.signin")

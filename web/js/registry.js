@@ -93,3 +93,18 @@ export function requestForm(name, version, onDone) {
   } }, kind, value, comment, h('button', { type: 'submit' }, 'Ask for the move'));
   return h('div', {}, form, status);
 }
+
+/** The tag the server sets on a sealed version (docs/REGISTRY.md, "Sealed versions"). */
+export const SEAL_DIGEST_TAG = 'swiftrack.seal.digest';
+
+/** The seal's digest of a version (from its tags), or '' when it is not sealed. */
+export function sealDigest(version) {
+  const tag = (version.tags || []).find((t) => t.key === SEAL_DIGEST_TAG);
+  return tag ? tag.value : '';
+}
+
+/** A "sealed" badge carrying the digest as its title, or nothing. */
+export function sealBadge(version) {
+  const digest = sealDigest(version);
+  return digest ? h('span', { class: 'badge sealed', title: `sealed: ${digest}` }, 'sealed') : '';
+}

@@ -2,7 +2,7 @@
 // (approve, reject, cancel) and the history of stage and alias moves.
 import { get } from '../api.js';
 import { errorBox, fill, h, kvTable, link, time } from '../dom.js';
-import { history, transitionRequests } from '../registry.js';
+import { history, sealBadge, transitionRequests } from '../registry.js';
 
 export async function render(view, { args: [name] }) {
   let model;
@@ -44,7 +44,7 @@ export async function render(view, { args: [name] }) {
           h('thead', {}, h('tr', {}, ['Version', 'Stage', 'Aliases', 'Created', 'Run'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, list.map((v) => h('tr', { 'data-version': v.version },
             h('td', {}, h('a', { href: link(['models', name, 'versions', v.version]) }, `Version ${v.version}`)),
-            h('td', {}, h('span', { class: `badge stage-${v.current_stage}` }, v.current_stage)),
+            h('td', {}, h('span', { class: `badge stage-${v.current_stage}` }, v.current_stage), ' ', sealBadge(v)),
             h('td', {}, (v.aliases || aliasesOf.get(v.version) || []).map((a) => h('span', { class: 'badge' }, `@${a}`))),
             h('td', {}, time(v.creation_timestamp)),
             h('td', {}, v.run_id ? h('a', { href: link(['runs', v.run_id]) }, v.run_id.slice(0, 8)) : '')))))));

@@ -1,7 +1,8 @@
-// One model version: stage, aliases, source, its run, tags, its transition requests and a form to ask for a move.
+// One model version: stage, aliases, source, its run, tags, its seal and sealed files, its transition
+// requests and a form to ask for a move.
 import { get } from '../api.js';
 import { errorBox, fill, h, kvTable, link, time } from '../dom.js';
-import { requestForm, transitionRequests } from '../registry.js';
+import { requestForm, sealBadge, sealDigest, transitionRequests } from '../registry.js';
 
 export async function render(view, { args: [name, number] }) {
   const crumbs = h('div', { class: 'crumbs' }, h('a', { href: '#/models' }, 'Models'), ' / ',
@@ -16,9 +17,10 @@ export async function render(view, { args: [name, number] }) {
   document.title = `${name} v${number} · Swiftrack`;
   const requests = transitionRequests(name, number);
   const details = h('div');
+  const seal = h('section', { id: 'seal' });
   function show(v) {
     fill(details, kvTable('Version', [
-      ['Stage', h('span', { class: `badge stage-${v.current_stage}` }, v.current_stage)],
+      ['Stage', h('span', { class: `badge stage-${v.current_stage}` }, v.current_stage), ' ', sealBadge(v)],
       ['Aliases', (v.aliases || []).map((a) => h('span', { class: 'badge' }, `@${a}`))],
       ['Status', v.status || ''],
       ['Created', time(v.creation_timestamp)],
@@ -29,6 +31,26 @@ export async function render(view, { args: [name, number] }) {
       ['Description', v.description || ''],
       ...(v.tags || []).map((t) => [`tag ${t.key}`, t.value]),
     ]));
+    showSeal(v);
+  }
+  // The manifest of a sealed version: what its promotion fixed, file by file.
+  async function showSeal(v) {
+    if (!sealDigest(v)) { fill(seal); return; }
+    try {
+      const s = (await get('swiftrack/model-versions/seal', { name, version: number })).seal;
+      fill(seal, h('h2', {}, 'Seal'), kvTable('Seal', [
+        ['Digest', h('code', {}, s.digest)],
+        ['Sealed', time(s.sealed_time)],
+        ['Approved by', s.approver || ''],
+        ['Files', `${s.file_count} (${s.total_bytes} bytes)`],
+      ]), h('div', { class: 'table-wrap' }, h('table', { id: 'sealed-files' },
+        h('caption', { class: 'sr-only' }, 'Sealed files'),
+        h('thead', {}, h('tr', {}, ['Path', 'Size', 'SHA-256'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, (s.files || []).map((f) => h('tr', {},
+          h('td', {}, f.path), h('td', {}, String(f.size)), h('td', {}, h('code', {}, f.sha256))))))));
+    } catch (error) {
+      fill(seal, h('h2', {}, 'Seal'), errorBox(error));
+    }
   }
   // Older answers carry no aliases on the version: take them from the model.
   if (!version.aliases) {
@@ -41,7 +63,7 @@ export async function render(view, { args: [name, number] }) {
   view.addEventListener('registry:changed', async () => {
     try { show((await get('mlflow/model-versions/get', { name, version: number })).model_version); } catch { /* kept */ }
   });
-  fill(view, crumbs, h('h1', {}, `${name} version ${number}`), details,
+  fill(view, crumbs, h('h1', {}, `${name} version ${number}`), details, seal,
     h('h2', {}, 'Ask for a move'), requestForm(name, number, () => requests.reload()),
     h('h2', {}, 'Transition requests'), requests.element);
 }
