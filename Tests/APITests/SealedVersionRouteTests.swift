@@ -21,7 +21,7 @@ private final class SealHarness: @unchecked Sendable {
     let metrics = ServerMetrics(version: "test", mlflowVersion: "3.17.2")
     let api: MLflowAPI
 
-    init() throws {
+    init(defaultPermission: Permission = .read) throws {
         directory = try TemporaryDirectory()
         destination = directory.path + "/artifacts"
         staging = directory.path + "/staging"
@@ -32,13 +32,13 @@ private final class SealHarness: @unchecked Sendable {
                                      defaultArtifactRoot: "mlflow-artifacts:/")
         auth = try AuthStore(database: try SQLiteDatabase.temporary(readerCount: 1), passwordIterations: 1_000)
         try auth.createUser(username: "admin", password: AuthHarness.password("admin"), isAdmin: true)
-        for name in ["scientist", "gov1", "gov2"] {
+        for name in ["scientist", "gov1", "gov2", "mallory"] {
             try auth.createUser(username: name, password: AuthHarness.password(name))
         }
         _ = try auth.createRole(name: "governance", description: "promotes to production")
         try auth.assignRole(username: "gov1", roleName: "governance")
         try auth.assignRole(username: "gov2", roleName: "governance")
-        let access = AccessControl(store: auth, defaultPermission: .read, stores: APIStores(store))
+        let access = AccessControl(store: auth, defaultPermission: defaultPermission, stores: APIStores(store))
         let service = ArtifactService(destination: LocalArtifactRepository(root: destination), uploadDirectory: staging,
                                       scratchDirectory: staging)
         api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service,
@@ -56,6 +56,11 @@ private final class SealHarness: @unchecked Sendable {
 
     func api(_ method: String, _ path: String, _ body: String = "", as user: String) -> Reply {
         Reply(request(method, "/api/2.0" + path, body, as: user))
+    }
+
+    /// The seal of fraud version 1, read from the store.
+    func registrySeal() throws -> ModelVersionSeal? {
+        try store.registryStore.modelVersionSeal(name: "fraud", version: "1")
     }
 
     /// A proxied upload, its body staged in a file as the HTTP server hands it over.
@@ -322,5 +327,32 @@ struct SealedVersionRouteTests {
             .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.time"),
             .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.approver"),
         ])
+    }
+
+    /// An outsider (no grant on the model, nothing by default), even one holding the governance role,
+    /// reaches neither the seal, nor a verification, nor an unseal, nor the sealed files; an unknown
+    /// model answers the same, so nothing tells which models exist.
+    @Test func anOutsiderReachesNoSealRouteAndLearnsNothing() throws {
+        let harness = try SealHarness(defaultPermission: .noPermissions)
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                            #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1").status == 200)
+        try harness.auth.assignRole(username: "mallory", roleName: "governance")
+        for model in ["fraud", "no-such-model"] {
+            for (method, path, body) in [("GET", "/swiftrack/model-versions/seal?name=\(model)&version=1", ""),
+                                         ("GET", "/swiftrack/model-versions/verify?name=\(model)", ""),
+                                         ("GET", "/swiftrack/model-versions/verify?name=\(model)&version=1", ""),
+                                         ("POST", "/swiftrack/model-versions/unseal", #"{"name":"\#(model)","version":"1"}"#)] {
+                let reply = harness.api(method, path, body, as: "mallory")
+                #expect(reply.status == 403 && reply.errorCode == "PERMISSION_DENIED", "\(method) \(path): \(reply.text)")
+                #expect(reply.text.contains("sealed") == false && reply.text.contains("digest") == false, "\(reply.text)")
+            }
+        }
+        #expect(try harness.download("/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/model.pkl", as: "mallory")
+            .status == 403)
+        #expect(try harness.download("/model-versions/get-artifact?name=fraud&version=1&path=model.pkl", as: "mallory")
+            .status == 403)
+        #expect(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: "mallory").status == 403)
+        #expect(try harness.registrySeal() != nil)
     }
 }
