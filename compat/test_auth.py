@@ -885,6 +885,16 @@ def test_a_dataset_takes_its_experiments_permissions(auth_server, auth_client):
     own = _call(auth_server, other, "POST", "experiments/create", {"name": f"ds-own-{tag}"}).json()["experiment_id"]
     assert _datasets(auth_server, other, "POST", f"/{shown}/add-experiments",
                      {"experiment_ids": [own]}).status_code == 200
+    if not IS_MLFLOW:
+        # Unlinking takes DELETE on the experiment it removes: with EDIT on the owner's experiment she
+        # could otherwise move the dataset to her own and delete it there (break-in review).
+        for ids in ([mine], [mine, own], [" " + mine]):
+            assert _datasets(auth_server, other, "POST", f"/{shown}/remove-experiments",
+                             {"experiment_ids": ids}).status_code == 403, ids
+        assert _datasets(auth_server, other, "DELETE", f"/{shown}").status_code == 403
+        assert _datasets(auth_server, owner, "GET", f"/{shown}").status_code == 200
+        assert _datasets(auth_server, other, "POST", f"/{shown}/remove-experiments",
+                         {"experiment_ids": [own]}).status_code == 200   # her own experiment: MANAGE
     created = _datasets(auth_server, other, "POST", "/create", {"name": f"mine-{tag}", "experiment_ids": [mine, own]})
     assert created.status_code == 200, created.text
     # The owner still sees the hidden dataset; its records were never touched by the outsider.

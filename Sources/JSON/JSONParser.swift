@@ -3,6 +3,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public let message: String
     public let offset: Int
     public var description: String { "\(message) at byte \(offset)" }
+    /// The document holds more values than the caller's `maxValues`.
+    public var isValueBudget: Bool { message == Self.valueBudgetMessage }
+    static let valueBudgetMessage = "too many values"
 }
 
 /// A strict RFC 8259 parser over bytes, with a nesting limit so hostile input can't exhaust the stack,
@@ -50,7 +53,7 @@ public struct JSONParser {
 
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
-        guard valuesLeft > 0 else { throw error("too many values") }
+        guard valuesLeft > 0 else { throw error(JSONParseError.valueBudgetMessage) }
         valuesLeft -= 1
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)

@@ -30,7 +30,10 @@ struct DatasetRoutes {
             // Linking needs EDIT on the dataset's experiments and on each one added.
             Route("POST", "/mlflow/datasets/{dataset_id}/add-experiments",
                   access: .all([.dataset(.update), .datasetExperiments(.update)]), addExperiments),
-            Route("POST", "/mlflow/datasets/{dataset_id}/remove-experiments", access: .dataset(.update), removeExperiments),
+            // Unlinking takes DELETE on each experiment it removes: EDIT on a dataset's only
+            // experiment could otherwise move it to one's own and delete it (break-in review).
+            Route("POST", "/mlflow/datasets/{dataset_id}/remove-experiments",
+                  access: .all([.dataset(.update), .datasetExperiments(.delete)]), removeExperiments),
         ]
     }
 

@@ -106,7 +106,7 @@ struct ScorerRoutes {
             guard case .string(let text) = raw else {
                 throw MLflowError.invalidParameter(
                     "Invalid value \(PythonJSON.repr(raw)) for parameter 'filter_string' supplied: Value was of type "
-                    + "'\(PythonJSON.typeName(raw))'. Expected type 'str' or None.")
+                    + "'\(PythonFormatting.typeName(raw))'. Expected type 'str' or None.")
             }
             filterString = text
         }

@@ -34,16 +34,4 @@ enum PythonJSON {
             return "{" + members.map { PythonFormatting.repr($0.0) + ": " + repr($0.1) }.joined(separator: ", ") + "}"
         }
     }
-
-    static func typeName(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "NoneType"
-        case .bool: return "bool"
-        case .integer: return "int"
-        case .double: return "float"
-        case .string: return "str"
-        case .array: return "list"
-        case .object: return "dict"
-        }
-    }
 }

@@ -37,7 +37,7 @@ struct RequestFields {
                 throw .invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
             }
         }
-        return RequestFields(members: Self.bodyMembers(request.body))
+        return RequestFields(members: try Self.bodyMembers(request.body))
     }
 
     /// The fields of the query string alone (the body is not read).
@@ -53,16 +53,35 @@ struct RequestFields {
 
     /// A body that is not a JSON object reads as empty (MLflow's `get_json(silent=True)`);
     /// a JSON string holding an object is decoded once more, as MLflow does for old clients.
-    private static func bodyMembers(_ body: [UInt8]) -> [(String, JSONValue)] {
-        guard !body.isEmpty, let value = try? JSONParser.parse(body) else { return [] }
+    /// A body of more than `maxBodyValues` JSON values is refused before it is built: a 63 MB body
+    /// of `[0]`s became 1.7 GB of values (break-in review of issue 24). The largest bodies clients
+    /// send hold far fewer (a 1,000-metric log-batch ~5,000; dataset records travel as one string
+    /// with a budget of their own; OTLP has its own parser).
+    private static func bodyMembers(_ body: [UInt8]) throws(MLflowError) -> [(String, JSONValue)] {
+        guard !body.isEmpty else { return [] }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body, maxValues: maxBodyValues)
+        } catch {
+            if error.isValueBudget { throw tooManyValues }
+            return []
+        }
         switch value {
         case .object(let members): return members
         case .string(let text):
-            if case .object(let members)? = try? JSONParser.parse(text) { return members }
+            do {
+                if case .object(let members) = try JSONParser.parse(text, maxValues: maxBodyValues) { return members }
+            } catch {
+                if error.isValueBudget { throw tooManyValues }
+            }
             return []
         default: return []
         }
     }
+
+    static let maxBodyValues = 1_000_000
+    static let tooManyValues = MLflowError.invalidParameter(
+        "The request body holds more than \(maxBodyValues) JSON values, more than any request of this API needs.")
 
     func raw(_ name: String) -> JSONValue? {
         // The first of a query's values, the last of a JSON object's duplicates (as the parsers keep them).
@@ -72,8 +91,11 @@ struct RequestFields {
     func has(_ name: String) -> Bool { raw(name) != nil }
 
     static func typeError(_ name: String, _ value: JSONValue) -> MLflowError {
-        .invalidParameter(Validation.invalidValue(name, PythonJSON.dumps(value),
-                                                  " Hint: Value was of type '\(PythonJSON.typeName(value))'.")
+        // MLflow echoes the value whole; past 1,000 characters only its start (a body may be 64 MB).
+        var shown = PythonJSON.dumps(value)
+        if shown.count > 1_000 { shown = String(shown.prefix(1_000)) + "..." }
+        return .invalidParameter(Validation.invalidValue(name, shown,
+                                                  " Hint: Value was of type '\(PythonFormatting.typeName(value))'.")
                           + " See the API docs for more information about request parameters.")
     }
 

@@ -130,7 +130,7 @@ public enum DatasetLimits {
     /// Records one upsert may carry (MLflow sets none; the body limit bounds it too).
     public static let maxRecordsPerUpsert = 100_000
     /// JSON values (objects, strings, numbers...) one upsert's records may hold in all.
-    public static let maxValuesPerUpsert = 4_000_000
+    public static let maxValuesPerUpsert = 1_000_000
     /// `datasets/search`'s default and ceiling of `max_results` (MLflow's 1000 and 50000).
     public static let defaultSearchResults = 1000
     public static let maxSearchResults = 50_000

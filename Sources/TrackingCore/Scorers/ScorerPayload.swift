@@ -64,7 +64,7 @@ public struct ScorerPayload: Sendable {
                 case .null, .object: break
                 default:
                     throw .invalidParameter("third_party_scorer_data.kwargs must be a JSON object, got "
-                                            + "\(pythonTypeName(kwargs)).")
+                                            + "\(PythonFormatting.typeName(kwargs)).")
                 }
                 let found = destinationKeys(in: kwargs).sorted()
                 if !found.isEmpty {
@@ -112,7 +112,7 @@ public struct ScorerPayload: Sendable {
     public func model() throws(MLflowError) -> String? {
         guard let model = try Self.model(in: value), model != .null else { return nil }
         guard case .string(let text) = model else {
-            throw .invalidParameter("Scorer model must be a string, got \(Self.pythonTypeName(model)).")
+            throw .invalidParameter("Scorer model must be a string, got \(PythonFormatting.typeName(model)).")
         }
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw .invalidParameter("Scorer model cannot be empty or contain only whitespace.")
@@ -166,19 +166,6 @@ public struct ScorerPayload: Sendable {
     public static func validateName(_ name: String) throws(MLflowError) {
         guard name.contains(where: { !$0.isWhitespace }) else {
             throw .invalidParameter("Scorer name cannot be empty or contain only whitespace.")
-        }
-    }
-
-    /// Python's `type(value).__name__` for a value from `json.loads`.
-    static func pythonTypeName(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "NoneType"
-        case .bool: return "bool"
-        case .integer: return "int"
-        case .double: return "float"
-        case .string: return "str"
-        case .array: return "list"
-        case .object: return "dict"
         }
     }
 }

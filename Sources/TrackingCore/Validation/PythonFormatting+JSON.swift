@@ -30,3 +30,18 @@ extension PythonFormatting {
         JSONWriter.string(.string(text))
     }
 }
+
+extension PythonFormatting {
+    /// Python's `type(value).__name__` for a value from `json.loads` (MLflow's type errors name it).
+    public static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "NoneType"
+        case .bool: return "bool"
+        case .integer: return "int"
+        case .double: return "float"
+        case .string: return "str"
+        case .array: return "list"
+        case .object: return "dict"
+        }
+    }
+}
