@@ -5,10 +5,11 @@ public import TrackingCore
 public protocol TraceRetentionStore: Sendable {
     /// The `swiftrack.traceRetention` tag of each active experiment that has one, by experiment id.
     func traceRetentionTags() throws -> [String: String]
-    /// Deletes, in one transaction, at most `limit` of the traces of `scope` that started before
-    /// `cutoffMillis`, oldest first, with their spans, assessments, tags, request metadata and
-    /// links; `.experiment` reaches a deleted experiment's traces too.
-    func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64, limit: Int) throws -> PurgedTraces
+    /// Deletes, in one transaction, at most `limit` of the traces of `scope` that the server received
+    /// before `cutoffMillis` (`trace_info.received_ms`, which no request sets: a trace's own start
+    /// comes from its client), oldest first, with their spans, assessments, tags, request metadata
+    /// and links; `.experiment` reaches a deleted experiment's traces too.
+    func purgeTraces(_ scope: TraceRetention.Pass.Scope, receivedBefore cutoffMillis: Int64, limit: Int) throws -> PurgedTraces
 }
 
 /// One purge: the traces it selected, and how many of them it deleted itself (a replica's pass

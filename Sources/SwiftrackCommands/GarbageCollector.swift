@@ -35,7 +35,7 @@ struct GarbageCollector {
         }
         for experiment in plan.experiments {
             collect(.experiment, id: experiment.experimentId, artifactURI: nil, detail: "", into: &report) {
-                let traceCount = try traces?.drain(.experiment(experiment.experimentId), startedBefore: .max) ?? 0
+                let traceCount = try traces?.drain(.experiment(experiment.experimentId), receivedBefore: .max) ?? 0
                 if traceCount > 0 { output("experiment \(experiment.experimentId): deleted \(traceCount) traces") }
                 return try store.hardDeleteExperiment(id: experiment.experimentId) + traceCount
             }

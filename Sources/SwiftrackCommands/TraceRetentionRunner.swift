@@ -30,18 +30,18 @@ struct TraceRetentionRunner: Sendable {
         }
         var total = 0
         for target in pass.targets {
-            total += try drain(target.scope, startedBefore: target.cutoffMillis)
+            total += try drain(target.scope, receivedBefore: target.cutoffMillis)
         }
         return total
     }
 
     /// Deletes the scope's traces that started before the cutoff, batch after batch, until none is
     /// left or the pass's budget for it is spent; returns how many went.
-    func drain(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64) throws -> Int {
+    func drain(_ scope: TraceRetention.Pass.Scope, receivedBefore cutoffMillis: Int64) throws -> Int {
         var total = 0
         for batch in 0..<batchesPerTarget {
             if batch > 0 && pauseSeconds > 0 { Thread.sleep(forTimeInterval: pauseSeconds) }
-            let purged = try store.purgeTraces(scope, startedBefore: cutoffMillis, limit: batchSize)
+            let purged = try store.purgeTraces(scope, receivedBefore: cutoffMillis, limit: batchSize)
             total += purged.deleted
             if purged.deleted > 0 { deleted(purged.deleted) }
             removeArtifacts(of: purged.traces)

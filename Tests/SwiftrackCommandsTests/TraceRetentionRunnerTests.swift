@@ -1,6 +1,6 @@
 import Foundation
 import SQL
-import Storage
+@testable import Storage
 import Testing
 import TrackingCore
 @testable import SwiftrackCommands
@@ -24,12 +24,17 @@ import TrackingCore
                                       artifactsDestination: folder + "/proxied")
         }
 
-        /// `count` traces in the experiment, starting at `start` one millisecond apart, each with an
+        /// `count` traces in the experiment, received (as if) from `start` one millisecond apart (the
+        /// server's receipt time, which no request sets, dated back in the rows), each with an
         /// artifact file under its folder.
         func traces(_ experiment: String, _ prefix: String, count: Int, start: Int64) throws {
             for i in 0..<count {
-                let info = try store.startTrace(TraceInfo(traceId: "tr-\(experiment)\(prefix)\(i)", experimentId: experiment,
-                                                          requestTime: start + Int64(i), state: .ok))
+                let id = "tr-\(experiment)\(prefix)\(i)"
+                let info = try store.startTrace(TraceInfo(traceId: id, experimentId: experiment, requestTime: 1, state: .ok))
+                try store.database.write { connection in
+                    _ = try connection.execute("UPDATE trace_info SET received_ms = ? WHERE request_id = ?",
+                                               [.integer(start + Int64(i)), .text(id)])
+                }
                 let artifacts = try #require(info.tag(TraceKeys.artifactLocation))
                 try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
                 try Data("{}".utf8).write(to: URL(fileURLWithPath: artifacts + "/traces.json"))

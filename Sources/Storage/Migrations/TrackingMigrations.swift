@@ -32,6 +32,8 @@ public enum TrackingMigrations {
                   mysql: Schema014.statements(for: .mysql)),
         Migration(version: 15, sqlite: Schema015.statements(for: .sqlite), postgres: Schema015.statements(for: .postgres),
                   mysql: Schema015.statements(for: .mysql)),
+        Migration(version: 16, sqlite: Schema016.statements(for: .sqlite), postgres: Schema016.statements(for: .postgres),
+                  mysql: Schema016.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -13,9 +13,10 @@ extension SQLTrackingStore {
         let checked = try batches.map { batch in try Validation.validatedSpanBatch(batch) }
         try database.write { connection in
             let location = try Self.activeExperimentArtifactLocation(connection, experimentKey)
+            let now = currentTimeMillis()
             // Sorted, so two requests touching the same traces lock their rows in one order.
             for batch in checked.sorted(by: { $0.traceId < $1.traceId }) {
-                try Self.logSpans(batch, experimentKey: experimentKey, location: location, connection)
+                try Self.logSpans(batch, experimentKey: experimentKey, location: location, receivedMillis: now, connection)
             }
         }
     }
@@ -48,7 +49,7 @@ extension SQLTrackingStore {
     // MARK: One trace
 
     private static func logSpans(_ batch: TraceSpanBatch, experimentKey: Int64, location: String,
-                                 _ connection: any SQLConnection) throws {
+                                 receivedMillis: Int64, _ connection: any SQLConnection) throws {
         let traceId = batch.traceId
         // Created unless present (a concurrent request may be creating it: the insert then waits for
         // it). A trace this statement made holds exactly these spans' range, state and previews and
@@ -58,13 +59,13 @@ extension SQLTrackingStore {
         let inserted = try connection.execute(
             connection.dialect.insertUnlessPresent(
                 into: "trace_info", columns: ["request_id", "experiment_id", "timestamp_ms", "execution_time_ms", "status",
-                                              "request_preview", "response_preview"],
+                                              "request_preview", "response_preview", "received_ms"],
                 conflict: ["request_id"]),
             [.text(traceId), .integer(experimentKey), .integer(batch.startMillis),
              batch.endMillis.map { .integer($0 - batch.startMillis) } ?? .null,
              .text((batch.root?.state ?? .inProgress).rawValue),
              batch.root?.requestPreview.map(SQLValue.text) ?? .null,
-             batch.root?.responsePreview.map(SQLValue.text) ?? .null])
+             batch.root?.responsePreview.map(SQLValue.text) ?? .null, .integer(receivedMillis)])
         let isNew = inserted == 1 && connection.dialect.countsOnlyInsertedRows
         let artifactLocation = Tag(key: TraceKeys.artifactLocation,
                                    value: ArtifactURI.appending(location, TraceKeys.traceFolder, traceId, "artifacts"))

@@ -27,21 +27,21 @@ public struct SQLTraceRetentionStore: TraceRetentionStore {
         }
     }
 
-    public func purgeTraces(_ scope: TraceRetention.Pass.Scope, startedBefore cutoffMillis: Int64,
+    public func purgeTraces(_ scope: TraceRetention.Pass.Scope, receivedBefore cutoffMillis: Int64,
                             limit: Int) throws -> PurgedTraces {
         guard limit > 0 else { return PurgedTraces(traces: [], deleted: 0) }
         let selection: SQLFragment
         switch scope {
         case .experiment(let experimentId):
-            // Oldest first along (experiment_id, timestamp_ms); any lifecycle stage (gc's deleted ones).
-            selection = SQLFragment("t.experiment_id = ? AND t.timestamp_ms < ?",
+            // Oldest first along (experiment_id, received_ms); any lifecycle stage (gc's deleted ones).
+            selection = SQLFragment("t.experiment_id = ? AND t.received_ms < ?",
                                     [.integer(try SQLTrackingStore.experimentKey(experimentId)), .integer(cutoffMillis)])
         case .untaggedExperiments:
-            // Oldest first along (timestamp_ms, request_id), across the active experiments that
+            // Oldest first along (received_ms, request_id), across the active experiments that
             // did not set their own retention.
             selection = SQLFragment(
                 """
-                t.timestamp_ms < ? AND e.lifecycle_stage = 'active' AND NOT EXISTS (
+                t.received_ms < ? AND e.lifecycle_stage = 'active' AND NOT EXISTS (
                     SELECT 1 FROM experiment_tags AS g WHERE g.experiment_id = t.experiment_id AND g.key = ?)
                 """, [.integer(cutoffMillis), .text(TraceRetention.tag)])
         }
@@ -50,7 +50,7 @@ public struct SQLTraceRetentionStore: TraceRetentionStore {
                 """
                 SELECT t.request_id, t.experiment_id, e.artifact_location FROM trace_info AS t
                 JOIN experiments AS e ON e.experiment_id = t.experiment_id
-                WHERE \(selection.sql) ORDER BY t.timestamp_ms, t.request_id LIMIT ?
+                WHERE \(selection.sql) ORDER BY t.received_ms, t.request_id LIMIT ?
                 """, selection.bindings + [.integer(Int64(limit))]) { row in
                     PurgedTrace(traceId: row.string(0), experimentId: String(row.int64(1)),
                                 artifactFolder: ArtifactURI.appending(row.optionalString(2) ?? "", TraceKeys.traceFolder,

@@ -12,9 +12,10 @@ extension SQLTrackingStore: TraceStore {
             // values, which are final (MLflow's merge): a repeat for the row just made.
             try connection.execute(
                 connection.dialect.insertUnlessPresent(
-                    into: "trace_info", columns: ["request_id", "experiment_id", "timestamp_ms", "status"],
+                    into: "trace_info", columns: ["request_id", "experiment_id", "timestamp_ms", "status", "received_ms"],
                     conflict: ["request_id"]),
-                [.text(info.traceId), .integer(experimentKey), .integer(info.requestTime), .text(info.state.rawValue)])
+                [.text(info.traceId), .integer(experimentKey), .integer(info.requestTime), .text(info.state.rawValue),
+                 .integer(currentTimeMillis())])
             guard let owner = try connection.queryFirst(
                 "SELECT experiment_id FROM trace_info WHERE request_id = ?" + connection.forUpdate, [.text(info.traceId)],
                 { $0.int64(0) }) else { throw Self.traceNotFound(info.traceId) }

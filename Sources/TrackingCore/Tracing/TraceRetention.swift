@@ -1,8 +1,9 @@
 /// How long an experiment's traces are kept: the server's default (`--trace-retention`), or the
 /// experiment's own tag `swiftrack.traceRetention`, which wins (shorter or longer). Durations are
 /// written as MLflow writes its trace archival retention: `<int><unit>` with the unit `m`, `h` or
-/// `d` ("30d", "12h"). Traces whose start (`timestamp_ms`) is older than now minus the retention
-/// are deleted, with their spans, assessments and links, by the server in the background.
+/// `d` ("30d", "12h"). Traces the server received longer ago than the retention are deleted, with
+/// their spans, assessments and links, by the server in the background. Received, not started: a
+/// trace's start comes from its client, and moving it back must not delete someone's trace.
 public enum TraceRetention {
     /// The experiment tag that sets an experiment's own retention.
     public static let tag = "swiftrack.traceRetention"
@@ -45,7 +46,7 @@ public enum TraceRetention {
 
         public struct Target: Equatable, Sendable {
             public var scope: Scope
-            /// Traces that started before this time (epoch milliseconds) go.
+            /// Traces received before this time (epoch milliseconds) go.
             public var cutoffMillis: Int64
 
             public init(scope: Scope, cutoffMillis: Int64) {

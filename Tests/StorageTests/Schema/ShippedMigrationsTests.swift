@@ -74,6 +74,9 @@ struct ShippedMigrationsTests {
         "tracking 15 mysql": "502bedef383233ad",
         "tracking 15 postgres": "6fa161b1dddfd4e1",
         "tracking 15 sqlite": "6fa161b1dddfd4e1",
+        "tracking 16 mysql": "1ad32e257592cdc2",
+        "tracking 16 postgres": "1ad32e257592cdc2",
+        "tracking 16 sqlite": "1ad32e257592cdc2",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
