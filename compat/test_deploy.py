@@ -83,11 +83,12 @@ def test_the_alert_rules_pass_promtool_and_their_unit_tests():
     rules = os.path.join(PROMETHEUS, "swiftrack.rules.yml")
     checked = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "SUCCESS: 9 rules found" in checked.stdout
+    assert "SUCCESS: 10 rules found" in checked.stdout
     names = {rule["alert"] for group in yaml.safe_load(open(rules))["groups"] for rule in group["rules"]}
     assert names == {"SwiftrackDown", "SwiftrackHighErrorRate", "SwiftrackP99LatencyHigh",
                      "SwiftrackDatabasePoolSaturated", "SwiftrackDatabasePoolTimeouts", "SwiftrackAuditWriteFailures",
-                     "SwiftrackAuditRecordsDropped", "SwiftrackLocalStoreDiskLow", "SwiftrackLocalStoreDiskCritical"}
+                     "SwiftrackAuditRecordsDropped", "SwiftrackLocalStoreDiskLow", "SwiftrackLocalStoreDiskCritical",
+                     "SwiftrackSealedArtifactMismatch"}
     tested = subprocess.run(["promtool", "test", "rules", "swiftrack.rules.test.yml"], capture_output=True, text=True,
                             timeout=60, cwd=PROMETHEUS)
     assert tested.returncode == 0, tested.stdout + tested.stderr
