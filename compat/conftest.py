@@ -173,12 +173,27 @@ SERIAL = {
 }
 
 
+# Serial tests whose subject does not depend on the tracking database (the browser UIs, memory
+# watched under large transfers): they run in the SQLite pass only. The routes the UIs call are
+# tested on every engine by the API tests; running the browsers three times cost 7 of CI's minutes.
+ENGINE_AGNOSTIC = {
+    "test_ui_builtin.py",
+    "test_ui_mlflow.py",
+    "test_artifacts.py::test_two_gib_round_trip_keeps_memory_flat",
+    "test_sealed_versions.py::test_sealing_and_serving_a_200_mib_file_keeps_memory_flat",
+}
+
+
 @pytest.hookimpl(tryfirst=True)   # before `-m` selects: the serial marks must be on the items by then
 def pytest_collection_modifyitems(config, items):
+    once = pytest.mark.skip(reason="engine-agnostic: runs in the SQLite pass (conftest.ENGINE_AGNOSTIC)")
     for item in items:
         name = os.path.basename(str(item.path))
         if name in SERIAL or f"{name}::{item.originalname}" in SERIAL:
             item.add_marker(pytest.mark.serial)
+        if ENGINE not in ("sqlite",) and not IS_MLFLOW and (
+                name in ENGINE_AGNOSTIC or f"{name}::{item.originalname}" in ENGINE_AGNOSTIC):
+            item.add_marker(once)
     if not IS_MLFLOW:
         return
     skip = pytest.mark.skip(reason="swiftrack_only: MLflow's behaviour here is deliberately not matched")
