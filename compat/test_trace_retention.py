@@ -22,7 +22,7 @@ import pytest
 import requests
 from mlflow import MlflowClient
 
-from conftest import SWIFTRACK_BIN, _free_port, fresh_database_uri, start_logged, stop_process_group, wait_for_health
+from conftest import ENGINE, SWIFTRACK_BIN, _free_port, fresh_database_uri, start_logged, stop_process_group, wait_for_health
 
 pytestmark = pytest.mark.swiftrack_only
 
@@ -131,6 +131,8 @@ def test_expired_traces_go_by_default_and_by_tag_with_their_assessments(retentio
 
 
 @pytest.mark.timeout(360)
+@pytest.mark.skipif(ENGINE != "sqlite", reason="the backlog's liveness matters where one writer serialises every "
+                    "write (SQLite); the batched purge itself is tested on every engine by StoreTraceRetentionTests")
 def test_a_backlog_is_deleted_in_batches_while_the_server_keeps_answering(retention):
     base, client = retention.base, retention.client
     now = int(time.time() * 1000)
