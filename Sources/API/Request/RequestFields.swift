@@ -92,7 +92,7 @@ struct RequestFields {
 
     static func typeError(_ name: String, _ value: JSONValue) -> MLflowError {
         // MLflow echoes the value whole; past 1,000 characters only its start (a body may be 64 MB).
-        var shown = PythonJSON.dumps(value)
+        var shown = PythonFormatting.jsonDumps(value, compactSorted: true)
         if shown.count > 1_000 { shown = String(shown.prefix(1_000)) + "..." }
         return .invalidParameter(Validation.invalidValue(name, shown,
                                                   " Hint: Value was of type '\(PythonFormatting.typeName(value))'.")

@@ -4,24 +4,28 @@ extension PythonFormatting {
     /// Python's `json.dumps(value)` with its defaults (`", "` and `": "`, keys in the order given,
     /// `NaN` and `Infinity` for non-finite numbers): the bytes MLflow writes into tags and webhook
     /// payloads (non-ASCII escaped), and into span attributes (`ensureASCII: false`, as MLflow's
-    /// tracing dumps them).
-    public static func jsonDumps(_ value: JSONValue, ensureASCII: Bool = true) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool(let flag): return flag ? "true" : "false"
-        case .integer(let number): return String(number)
-        case .double(let number):
-            if number.isNaN { return "NaN" }
-            if number.isInfinite { return number > 0 ? "Infinity" : "-Infinity" }
-            return number.description
-        case .string(let text): return ensureASCII ? jsonString(text) : jsonStringKeepingUnicode(text)
-        case .array(let elements):
-            return "[" + elements.map { jsonDumps($0, ensureASCII: ensureASCII) }.joined(separator: ", ") + "]"
-        case .object(let members):
-            return "{" + members.map {
-                (ensureASCII ? jsonString($0.0) : jsonStringKeepingUnicode($0.0)) + ": " + jsonDumps($0.1, ensureASCII: ensureASCII)
-            }.joined(separator: ", ") + "}"
+    /// tracing dumps them). `compactSorted`: `json.dumps(value, sort_keys=True, separators=(",", ":"))`,
+    /// as MLflow's request validation echoes a value in its messages.
+    public static func jsonDumps(_ value: JSONValue, ensureASCII: Bool = true, compactSorted: Bool = false) -> String {
+        let (item, key) = compactSorted ? (",", ":") : (", ", ": ")
+        func text(_ string: String) -> String { ensureASCII ? jsonString(string) : jsonStringKeepingUnicode(string) }
+        func dumps(_ value: JSONValue) -> String {
+            switch value {
+            case .null: return "null"
+            case .bool(let flag): return flag ? "true" : "false"
+            case .integer(let number): return String(number)
+            case .double(let number):
+                if number.isNaN { return "NaN" }
+                if number.isInfinite { return number > 0 ? "Infinity" : "-Infinity" }
+                return number.description
+            case .string(let string): return text(string)
+            case .array(let elements): return "[" + elements.map(dumps).joined(separator: item) + "]"
+            case .object(let members):
+                let ordered = compactSorted ? members.sorted { $0.0 < $1.0 } : members
+                return "{" + ordered.map { text($0.0) + key + dumps($0.1) }.joined(separator: item) + "}"
+            }
         }
+        return dumps(value)
     }
 
     /// `json.dumps` of a string with `ensure_ascii=False`: only quotes, backslashes and control
