@@ -170,6 +170,8 @@ SERIAL = {
     "test_artifacts.py::test_two_gib_round_trip_keeps_memory_flat",
     # 200 MiB sealed and served with the server's RSS watched
     "test_sealed_versions.py::test_sealing_and_serving_a_200_mib_file_keeps_memory_flat",
+    # a 2 GiB model sealed on disk and in moto's S3 with the server's RSS watched
+    "test_sealed_versions.py::test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it",
 }
 
 
@@ -181,6 +183,7 @@ ENGINE_AGNOSTIC = {
     "test_ui_mlflow.py",
     "test_artifacts.py::test_two_gib_round_trip_keeps_memory_flat",
     "test_sealed_versions.py::test_sealing_and_serving_a_200_mib_file_keeps_memory_flat",
+    "test_sealed_versions.py::test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it",
 }
 
 

@@ -13,7 +13,7 @@ from conftest import SWIFTRACK_BIN, _free_port
 # Everything migrations 2-10 added (SQLite's history): the run start-time index, the registry,
 # logged models, the registry-history move columns (on a table migration 3 made), transition requests,
 # webhooks, traces and their assessments. (Migration 8 rebuilds tables of version 1: it runs again.)
-LATER_TABLES = ["model_version_seals", "online_scoring_configs", "scorer_versions", "scorers", "evaluation_dataset_records", "evaluation_dataset_tags", "evaluation_datasets", "entity_associations", "spans", "assessments", "trace_request_metadata", "trace_tags", "trace_info",
+LATER_TABLES = ["model_version_sealings", "model_version_seals", "online_scoring_configs", "scorer_versions", "scorers", "evaluation_dataset_records", "evaluation_dataset_tags", "evaluation_datasets", "entity_associations", "spans", "assessments", "trace_request_metadata", "trace_tags", "trace_info",
                 "webhook_deliveries", "webhook_events", "webhooks", "transition_requests", "logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models",
                 "model_version_tags", "model_versions", "registered_model_aliases", "registered_model_tags",
                 "registry_history", "registered_models"]

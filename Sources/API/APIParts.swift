@@ -25,6 +25,9 @@ public struct APIParts: Sendable {
     public var ui: (any WebSite)?
     public var webhooks: WebhookService?
     public var logError: @Sendable (String) -> Void
+    /// How long a move into a protected stage or alias waits for its version's seal before answering
+    /// 503 with `Retry-After` (`--seal-wait`).
+    public var sealWait: Duration = .seconds(20)
     /// What each caller's searches are narrowed to: the access control's grants (tests pass a stand-in).
     var visibility: (any SearchVisibility)?
 

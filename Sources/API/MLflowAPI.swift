@@ -18,6 +18,15 @@ public struct MLflowAPI: HTTPHandler {
     private let transport: TransportSecurity
     private let logError: @Sendable (String) -> Void
 
+    /// Seals for protected moves: jobs on this process's worker, their seal tags to the webhooks.
+    private static func sealer(registry: any RegistryStore, _ parts: APIParts,
+                               _ events: RegistryEventPublisher?) -> ModelVersionSealer {
+        var publish: (@Sendable ([RegistryChange]) -> Void)?
+        if let events { publish = { changes in events.publish(changes) } }
+        return ModelVersionSealer(registry: registry, tracking: parts.stores.tracking, artifacts: parts.artifacts,
+                                  policy: parts.access?.promotion, wait: parts.sealWait, publish: publish)
+    }
+
     public init(_ parts: APIParts) {
         let (stores, visibility, artifacts, access) = (parts.stores, parts.visibility, parts.artifacts, parts.access)
         let store = stores.tracking
@@ -39,8 +48,7 @@ public struct MLflowAPI: HTTPHandler {
             + (stores.loggedModels.map { LoggedModelRoutes(store: $0, visibility: visibility).routes } ?? [])
             + (stores.registry.map {
                 RegistryRoutes(registry: $0, transitionRequests: stores.transitionRequests,
-                               sealer: ModelVersionSealer(registry: $0, tracking: store, artifacts: artifacts,
-                                                          policy: access?.promotion),
+                               sealer: Self.sealer(registry: $0, parts, registryEvents),
                                visibility: visibility).routes
             } ?? [])
             + ArtifactListRoutes(store: store, artifacts: artifacts).routes

@@ -9,13 +9,18 @@ import TrackingCore
 /// SHA-256 of artifact files, read in fixed-size chunks (`LocalFileReader`), so memory stays flat
 /// whatever the size: what sealed model versions are built and checked with.
 public enum ArtifactDigest {
-    /// The size and SHA-256 (lower-case hex) of a local file.
-    public static func sha256(ofFile path: String) throws -> (size: Int64, sha256: String) {
+    /// The size and SHA-256 (lower-case hex) of a local file. `proceed` is told each chunk's size
+    /// as it is read; answering false stops the reading (INVALID_STATE "stopped").
+    public static func sha256(ofFile path: String,
+                              proceed: (Int) -> Bool = { _ in true }) throws -> (size: Int64, sha256: String) {
         let digest = Digest(.sha256)
         var size: Int64 = 0
         try LocalFileReader.forEachChunk(path: path, offset: 0, length: nil) { chunk in
             digest.update(chunk)
             size += Int64(chunk.count)
+            guard proceed(chunk.count) else {
+                throw MLflowError(.invalidState, "Reading '\(path)' was stopped.")
+            }
         }
         return (size, Hex.encode(digest.finalize()))
     }

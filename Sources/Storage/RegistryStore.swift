@@ -58,8 +58,26 @@ public protocol RegistryStore: Sendable {
     func modelVersionSeals(name: String) throws -> [ModelVersionSeal]
     /// Every sealed version's artifact location (what artifact writes are checked against).
     func sealedLocations() throws -> [SealedLocation]
-    /// Removes the seal and its tags, answering what was removed.
-    func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal
+    /// Removes the seal and its tags, answering what was removed; a version being sealed has its job
+    /// cancelled instead (nil).
+    func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal?
+
+    // Sealing jobs (`SealingJob`: a seal made off the request path)
+    /// Records `job` for its version unless the version is sealed or another live job seals it; a
+    /// failed job is handed over once and removed; a job silent since before `staleBefore` is replaced.
+    func claimSealing(_ job: SealingJob, staleBefore: Int64) throws -> SealingClaim
+    /// The version's job (running or failed), nil when none.
+    func sealingJob(name: String, version: String) throws -> SealingJob?
+    /// The job's heartbeat and progress; false when `token` no longer owns the version's job
+    /// (cancelled, taken over, failed, the version deleted): the job should stop.
+    func recordSealingProgress(name: String, version: String, token: String, bytesRead: Int64, now: Int64) throws -> Bool
+    /// Stores the seal and ends the job `token`; INVALID_STATE when the job no longer owns the version
+    /// or the version's source changed.
+    func completeSealing(token: String, seal: ModelVersionSeal) throws
+    /// Marks the job `token` failed with `error`, which the next mover is told.
+    func failSealing(name: String, version: String, token: String, error: MLflowError, now: Int64) throws
+    /// Removes the job `token` (once its failure was told).
+    func clearSealing(name: String, version: String, token: String) throws
 }
 
 /// Parameters of `model-versions/create`. `runId` / `modelId` nil means the request did not send the field.

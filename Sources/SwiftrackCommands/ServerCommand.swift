@@ -43,12 +43,14 @@ enum ServerCommand {
         let sender = WebhookSender(policy: options.webhooks.policy, timeoutSeconds: options.webhooks.timeoutSeconds)
         let webhooks = WebhookService(store: webhookStore, sender: sender, dispatcher: WebhookDispatcher(
             store: webhookStore, sender: sender, retry: options.webhooks.retry, log: { Log.error($0) }))
-        let api = MLflowAPI(APIParts(stores: stores, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
-                                     artifactsOnly: options.artifactsOnly, observability: observability,
-                                     access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui,
-                                     webhooks: webhooks) { message in
+        var parts = APIParts(stores: stores, version: SwiftrackVersion.mlflowCompatibility, artifacts: artifacts,
+                             artifactsOnly: options.artifactsOnly, observability: observability,
+                             access: auth?.0, transport: options.transport, audit: audit?.0, ui: options.ui,
+                             webhooks: webhooks) { message in
             Log.error(message)
-        })
+        }
+        parts.sealWait = .seconds(options.sealWaitSeconds)
+        let api = MLflowAPI(parts)
         let server = HTTPServer(configuration: options.http, handler: api)
         let metricsServer = options.metricsPort.map { port in
             var configuration = options.http

@@ -50,6 +50,8 @@ struct ServerOptions {
     var webhooks = WebhookOptions()
     /// Trace retention (`ServerOptions+TraceRetention`).
     var traceRetention = TraceRetentionOptions()
+    /// Seconds a promotion waits for its version's seal (`ServerOptions+Sealing`).
+    var sealWaitSeconds = 20
 
     static let knownFlags: Set<String> = Set<String>([
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
@@ -57,7 +59,7 @@ struct ServerOptions {
         "db-pool-size", "db-pool-timeout", "metrics-port", "app-name", "auth", "auth-config",
         "audit-db-uri", "audit-key-file", "audit-failure", "audit-queue-size",
     ]).union(transportFlags).union(uiFlags).union(webhookFlags).union(auditCheckpointFlags)
-        .union(traceRetentionFlags)
+        .union(traceRetentionFlags).union(sealingFlags)
     static let booleanFlags: Set<String> = ["help", "serve-artifacts", "no-serve-artifacts", "artifacts-only",
                                             "require-https", "audit",
                                             "webhook-allow-private-targets"]
@@ -131,7 +133,7 @@ struct ServerOptions {
                                        env SWIFTRACK_CONNECTION_TIMEOUT
           --connection-limit N         simultaneous connections (default 4096)
                                        env SWIFTRACK_CONNECTION_LIMIT
-        """ + "\n" + transportHelp + "\n" + uiHelp + "\n" + webhookHelp + "\n" + traceRetentionHelp
+        """ + "\n" + transportHelp + "\n" + uiHelp + "\n" + webhookHelp + "\n" + traceRetentionHelp + "\n" + sealingHelp
 
     init(arguments: Arguments, environment: [String: String]) throws(UsageError) {
         for name in arguments.values.keys where !Self.knownFlags.contains(name) {
@@ -217,6 +219,7 @@ struct ServerOptions {
         ui = try webSite(arguments, environment: environment)
         webhooks = try Self.webhookOptions(arguments, environment: environment)
         traceRetention = try Self.traceRetentionOptions(arguments, environment: environment)
+        sealWaitSeconds = try Self.sealWaitSeconds(arguments, environment: environment)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

@@ -6,6 +6,7 @@ import JSON
 import Observability
 import SQLiteEngine
 import Storage
+import Synchronization
 import Testing
 import TrackingCore
 @testable import API
@@ -21,7 +22,7 @@ private final class SealHarness: @unchecked Sendable {
     let metrics = ServerMetrics(version: "test", mlflowVersion: "3.17.2")
     let api: MLflowAPI
 
-    init(defaultPermission: Permission = .read) throws {
+    init(defaultPermission: Permission = .read, sealWait: Duration = .seconds(20)) throws {
         directory = try TemporaryDirectory()
         destination = directory.path + "/artifacts"
         staging = directory.path + "/staging"
@@ -41,8 +42,10 @@ private final class SealHarness: @unchecked Sendable {
         let access = AccessControl(store: auth, defaultPermission: defaultPermission, stores: APIStores(store))
         let service = ArtifactService(destination: LocalArtifactRepository(root: destination), uploadDirectory: staging,
                                       scratchDirectory: staging)
-        api = MLflowAPI(APIParts(stores: APIStores(store), version: "test", artifacts: service,
-                                 observability: APIObservability(metrics: metrics, log: nil), access: access))
+        var parts = APIParts(stores: APIStores(store), version: "test", artifacts: service,
+                             observability: APIObservability(metrics: metrics, log: nil), access: access)
+        parts.sealWait = sealWait
+        api = MLflowAPI(parts)
     }
 
     func request(_ method: String, _ target: String, _ body: String = "", bodyFile: String? = nil,
@@ -259,6 +262,54 @@ struct SealedVersionRouteTests {
         #expect(staged.status == 200 && staged.json?["model_version"]?["tags"]?.arrayValue?.isEmpty != false)
     }
 
+    /// A seal that outlasts the wait: the move answers 503 with Retry-After (what the mlflow client
+    /// repeats), the version is marked and its files refused while the job runs, and a repeat made
+    /// once the seal is stored makes the move.
+    @Test func aMoveWaitsForItsSealAndIsRepeatedUntilTheSealIsDone() throws {
+        let harness = try SealHarness(sealWait: .zero)
+        let artifacts = try harness.promotableVersion()
+        let registry = harness.store.registryStore
+        // A job another replica runs (claimed in the store; nothing here hashes it).
+        let elsewhere = SealingJob(name: "fraud", version: "1", token: "elsewhere", source: "x", location:
+                                    "mlflow-artifacts:/\(artifacts)/model", approver: "gov2", target: "stage 'Production'",
+                                   startedTime: SealingWorker.now(), bytesRead: 3 << 20)
+        #expect(try registry.claimSealing(elsewhere, staleBefore: 0) == .started(elsewhere))
+        let waiting = harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                  #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1")
+        expectError(waiting, 503, "TEMPORARILY_UNAVAILABLE",
+                    "Version 1 of registered model 'fraud' is being sealed (3 MiB read so far) before it is moved to stage "
+                    + "'Production'; repeat the request to make the move once the seal is complete.")
+        #expect(waiting.headers.first { $0.name == "Retry-After" }?.value == "1")
+        let version = harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist").json?["model_version"]
+        #expect(version?["current_stage"]?.stringValue == "None")
+        #expect(version?["tags"]?.arrayValue?.first?["value"]?.stringValue == "sealing")
+        expectError(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: "scientist"), 403,
+                    "PERMISSION_DENIED", "Version 1 of registered model 'fraud' is being sealed: its artifacts cannot be "
+                    + "written or deleted.")
+        #expect(harness.api("GET", "/swiftrack/model-versions/seal?name=fraud&version=1", as: "scientist").text
+                    .contains("it is being sealed (3145728 bytes read)"))
+        // That job fails: the next mover is told, once; the one after starts a job here, which seals.
+        try registry.failSealing(name: "fraud", version: "1", token: "elsewhere",
+                                 error: MLflowError(.internalError, "the store went away"), now: SealingWorker.now())
+        expectError(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1"), 500, "INTERNAL_ERROR",
+                    "Version 1 of registered model 'fraud' could not be sealed, so it was not moved to stage 'Production': "
+                    + "the store went away")
+        var answers: [Int] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while answers.last != 200 && ContinuousClock.now < deadline {
+            answers.append(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                       #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1").status)
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(answers.first == 503 && answers.last == 200 && Set(answers) == [503, 200], "\(answers)")
+        #expect(try harness.registrySeal()?.digest == Self.digest)
+        #expect(try harness.registrySeal()?.approver == "gov1")
+        let moved = harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist").json?["model_version"]
+        #expect(moved?["current_stage"]?.stringValue == "Production")
+        #expect(moved?["tags"]?.arrayValue?.contains { $0["key"]?.stringValue == "swiftrack.seal.state" } == false)
+    }
+
     @Test func aTransitionRequestSealsWhenApprovedAndARollbackNeedsASealedVersion() throws {
         let harness = try SealHarness()
         _ = try harness.promotableVersion()
@@ -290,17 +341,18 @@ struct SealedVersionRouteTests {
             .json?["model_version"]?["version"]?.stringValue == "2")
     }
 
-    /// Webhooks learn the digest: sealing announces the seal's tags as MLflow's tag events (before
-    /// the alias event), and unsealing their deletion. Routes run here without access control, as the
-    /// publisher sees what they emitted.
+    /// Webhooks learn the digest: the sealing job announces the seal's tags as MLflow's tag events
+    /// when it stores the seal, the move's request its own event, and unsealing the tags' deletion.
+    /// Routes run here without access control, as the publisher sees what they emitted.
     @Test func sealingAndUnsealingAreAnnouncedAsTagEvents() throws {
         let harness = try SealHarness()
         _ = try harness.promotableVersion()
         let registry = harness.store.registryStore
         let service = ArtifactService(destination: LocalArtifactRepository(root: harness.destination),
                                       uploadDirectory: harness.staging, scratchDirectory: harness.staging)
+        let published = Mutex<[RegistryChange]>([])
         let sealer = ModelVersionSealer(registry: registry, tracking: harness.store, artifacts: service,
-                                        policy: PromotionPolicy())
+                                        policy: PromotionPolicy(), publish: { changes in published.withLock { $0 += changes } })
         let router = Router(routes: RegistryRoutes(registry: registry, transitionRequests: nil, sealer: sealer).routes,
                             prefixes: ["/api/2.0"])
         func run(_ method: String, _ path: String, _ body: String) throws -> [RegistryChange] {
@@ -311,14 +363,20 @@ struct SealedVersionRouteTests {
             #expect(try route.handler(request).status == 200)
             return request.events.registryChanges
         }
-        let sealed = try run("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#)
+        #expect(try run("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#)
+                == [.aliasSet(name: "fraud", alias: "champion", version: "1")])
         let time = try #require(try registry.modelVersionSeal(name: "fraud", version: "1")?.sealedTime)
-        #expect(sealed == [
-            .modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.digest", value: Self.digest),
+        let announced = [
+            RegistryChange.modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.digest", value: Self.digest),
             .modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.time", value: String(time)),
             .modelVersionTagSet(name: "fraud", version: "1", key: "swiftrack.seal.approver", value: ""),
-            .aliasSet(name: "fraud", alias: "champion", version: "1"),
-        ])
+        ]
+        // The job publishes right after storing the seal, on its own thread.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while published.withLock({ $0.count }) < announced.count && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(published.withLock { $0 } == announced)
         // Already sealed: nothing new to announce.
         #expect(try run("POST", "/mlflow/model-versions/transition-stage", #"{"name":"fraud","version":"1","stage":"Production"}"#)
                 == [])
@@ -327,6 +385,7 @@ struct SealedVersionRouteTests {
             .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.time"),
             .modelVersionTagDeleted(name: "fraud", version: "1", key: "swiftrack.seal.approver"),
         ])
+        #expect(published.withLock { $0 } == announced)
     }
 
     /// An outsider (no grant on the model, nothing by default), even one holding the governance role,

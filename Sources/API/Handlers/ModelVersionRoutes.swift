@@ -116,7 +116,6 @@ struct ModelVersionRoutes {
         let moved = try registry.transitionModelVersionStage(
             name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user,
             approve: request.approveMove, sealing: sealing)
-        sealer.announce(sealing, name: moved.name, version: moved.version, to: request.events)
         return answer(moved)
     }
 

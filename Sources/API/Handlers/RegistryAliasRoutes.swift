@@ -29,7 +29,6 @@ struct RegistryAliasRoutes {
             : .none
         try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user,
                                              approve: request.approveMove, sealing: sealing)
-        sealer.announce(sealing, name: name, version: version, to: request.events)
         request.events.emit(.aliasSet(name: name, alias: alias, version: version))
         return emptyJSONResponse
     }

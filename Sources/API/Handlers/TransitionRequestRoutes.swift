@@ -62,7 +62,6 @@ struct TransitionRequestRoutes {
             id: id, archiveExistingVersions: try fields.bool("archive_existing_versions"),
             comment: try fields.string("comment"), userId: request.user, approve: request.approveMove,
             sealing: sealing)
-        sealer.announce(sealing, name: result.version.name, version: result.version.version, to: request.events)
         return jsonResponse(.object([("request", result.request.json), ("model_version", result.version.json)]))
     }
 

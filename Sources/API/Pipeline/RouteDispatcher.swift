@@ -131,6 +131,10 @@ struct RouteDispatcher: Sendable {
         } catch let error as MLflowError {
             if error.code.httpStatus >= 500 { logError("\(request.method) \(request.path): \(error)") }
             return error.response
+        } catch let later as RetryLater {
+            var response = later.error.response
+            response.headers.append((name: "Retry-After", value: String(later.seconds)))
+            return response
         } catch {
             logError("\(request.method) \(request.path): \(error)")
             return MLflowError.internalError("Internal error: \(error)").response

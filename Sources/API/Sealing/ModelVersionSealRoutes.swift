@@ -25,6 +25,11 @@ struct ModelVersionSealRoutes {
         let version = try fields.version()
         guard let seal = try registry.modelVersionSeal(name: name, version: version) else {
             _ = try registry.getModelVersion(name: name, version: version)
+            if let job = try registry.sealingJob(name: name, version: version) {
+                throw MLflowError.notFound("Version \(version) of registered model '\(name)' is not sealed: "
+                                           + (job.failure.map { "sealing it failed: \($0.message)" }
+                                              ?? "it is being sealed (\(job.bytesRead) bytes read)."))
+            }
             throw MLflowError.notFound("Version \(version) of registered model '\(name)' is not sealed.")
         }
         return jsonResponse(.object([("seal", seal.json(withFiles: true))]))
@@ -47,7 +52,7 @@ struct ModelVersionSealRoutes {
             seals = try registry.modelVersionSeals(name: name)
         }
         let results = try seals.map { seal -> JSONValue in
-            let mismatches = SealVerification.compare(seal.manifest, found: try sealer.currentFiles(root: seal.location))
+            let mismatches = SealVerification.compare(seal.manifest, found: try sealer.hasher.files(root: seal.location))
             let manifestIntact = ArtifactDigestCheck.matches(seal)
             return .object(seal.members(withFiles: false) + [
                 ("ok", .bool(mismatches.isEmpty && manifestIntact)),
@@ -61,14 +66,17 @@ struct ModelVersionSealRoutes {
         return jsonResponse(.object([("versions", .array(results))]))
     }
 
-    /// `{"name": N, "version": V}` → `{"seal": {...}}`, the seal removed. Needs the governance role
-    /// (with access control on); the request's audit record names who unsealed what.
+    /// `{"name": N, "version": V}` → `{"seal": {...}}`, the seal removed, or `{"sealing_cancelled":
+    /// true}` when the version was being sealed. Needs the governance role (with access control on);
+    /// the request's audit record names who unsealed what.
     func unseal(_ request: RouteRequest) throws -> HTTPResponse {
         let fields = try request.fields()
         let name = try fields.registeredModelName()
         let version = try fields.version()
         try request.requireGovernance("unsealing version \(version) of '\(name)'")
-        let seal = try registry.unsealModelVersion(name: name, version: version)
+        guard let seal = try registry.unsealModelVersion(name: name, version: version) else {
+            return jsonResponse(.object([("sealing_cancelled", .bool(true))]))
+        }
         for tag in seal.tags {
             request.events.emit(.modelVersionTagDeleted(name: seal.name, version: seal.version, key: tag.key))
         }

@@ -4,16 +4,32 @@ import Foundation
 import Storage
 import TrackingCore
 
-/// Builds seals (docs/REGISTRY.md, "Sealed versions"): when a move puts a version into a stage or
-/// alias the promotion policy protects, every file under the version's artifact root is hashed
-/// (streamed, flat memory) into a manifest before the move's write, which stores it only if the
-/// version still has the source hashed. A seal that cannot be made stops the move.
+/// Seals versions before they are moved (docs/REGISTRY.md, "Sealed versions"): when a move puts a
+/// version into a stage or alias the promotion policy protects, the version must be sealed first.
+/// A sealing job (`SealingWorker`) hashes its files off the request path; the move's request waits
+/// for it up to `wait`, then answers 503 with `Retry-After` (the mlflow client repeats the request
+/// and the repeat waits again), and the move is made by the request that finds the version sealed.
+/// A seal that cannot be made stops the move: the failure is told to the next mover.
 struct ModelVersionSealer: Sendable {
     let registry: any RegistryStore
     let tracking: any TrackingStore
-    let artifacts: ArtifactService
+    let worker: SealingWorker
     /// The protected stages and aliases; nil (access control off: no governance) seals nothing.
     let policy: PromotionPolicy?
+    /// How long a move's request waits for its version's seal before answering "retry".
+    let wait: Duration
+
+    var hasher: SealHasher { worker.hasher }
+
+    /// Jobs on a worker of this process reading `artifacts`, their seal tags to `publish` (the webhooks).
+    init(registry: any RegistryStore, tracking: any TrackingStore, artifacts: ArtifactService, policy: PromotionPolicy?,
+         wait: Duration = .seconds(20), publish: (@Sendable ([RegistryChange]) -> Void)? = nil) {
+        self.registry = registry
+        self.tracking = tracking
+        self.worker = SealingWorker(registry: registry, hasher: SealHasher(artifacts: artifacts), publish: publish)
+        self.policy = policy
+        self.wait = wait
+    }
 
     func protects(_ target: TransitionRequest.Target) -> Bool {
         guard let policy else { return false }
@@ -23,34 +39,99 @@ struct ModelVersionSealer: Sendable {
         }
     }
 
-    /// What the move's write must do about the seal. `precheck` is the promotion policy, asked here
-    /// first so that nobody without the right to promote makes the server read a whole model; the
-    /// write asks it again on the version it locks.
+    /// What the move's write must do about the seal: nothing (not protected), or find the version
+    /// sealed, which this waits for (starting or joining the version's sealing job). `precheck` is
+    /// the promotion policy, asked here first so that nobody without the right to promote makes the
+    /// server read a whole model; the write asks it again on the version it locks.
     func requirement(for move: RegistryMove, approver: String?,
                      precheck: (RegistryMove) throws -> Void) throws -> SealRequirement {
         guard protects(move.target) else { return .none }
         try precheck(move)
-        if try registry.modelVersionSeal(name: move.name, version: move.version) != nil { return .existing }
-        do {
-            return .new(try seal(name: move.name, version: move.version, approver: approver))
-        } catch let error as MLflowError {
-            throw MLflowError(error.code, "Version \(move.version) of registered model '\(move.name)' could not be sealed, "
-                              + "so it was not moved to \(move.target.description): \(error.message)")
+        let deadline = ContinuousClock.now + wait
+        var joined: SealingJob?
+        while true {
+            if try registry.modelVersionSeal(name: move.name, version: move.version) != nil { return .existing }
+            if let job = joined {
+                guard let current = try registry.sealingJob(name: move.name, version: move.version) else {
+                    throw MLflowError(.invalidState, "Sealing version \(move.version) of registered model '\(move.name)' "
+                                      + "was cancelled, so it was not moved to \(move.target.description).")
+                }
+                if current.failure != nil {
+                    try registry.clearSealing(name: current.name, version: current.version, token: current.token)
+                    throw failed(current, move)
+                }
+                if current.token != job.token || Self.isStale(current) { joined = try claim(move, approver: approver) }
+            } else {
+                joined = try claim(move, approver: approver)
+            }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw stillSealing(move, joined) }
+            Thread.sleep(forTimeInterval: min(Self.pollSeconds, Double(left.components.seconds)
+                                                  + Double(left.components.attoseconds) / 1e18))
         }
     }
 
-    /// After a move whose write stored a new seal: the seal's tags as MLflow's `model_version_tag.set`
-    /// events, so a webhook receiver (a deployment system) learns the digest to check what it pulls.
-    /// The seal is read back: if a concurrent move sealed the version first, that seal is the one. The
-    /// move is made by then, so a failed read does not fail the request: the events are left out.
-    func announce(_ requirement: SealRequirement, name: String, version: String, to events: RouteEvents) {
-        guard case .new = requirement, let seal = try? registry.modelVersionSeal(name: name, version: version) else {
-            return
+    /// Starts the version's sealing job, or joins the one running; nil when the version turned out sealed.
+    private func claim(_ move: RegistryMove, approver: String?) throws -> SealingJob? {
+        let (source, root) = try ModelVersionArtifactRoot.of(name: move.name, version: move.version, registry: registry,
+                                                             tracking: tracking)
+        let now = SealingWorker.now()
+        let job = SealingJob(name: move.name, version: move.version, token: UUID().uuidString, source: source,
+                             location: root, approver: approver, target: move.target.description, startedTime: now)
+        guard worker.reserve() else {
+            if let running = try registry.sealingJob(name: move.name, version: move.version), running.failure == nil,
+               !Self.isStale(running) {
+                return running
+            }
+            throw RetryLater(error: MLflowError(.temporarilyUnavailable, "The server is sealing \(worker.limit) model "
+                                                + "versions already; try again."), seconds: 5)
         }
-        for tag in seal.tags {
-            events.emit(.modelVersionTagSet(name: seal.name, version: seal.version, key: tag.key, value: tag.value))
+        let claim: SealingClaim
+        do {
+            claim = try registry.claimSealing(job, staleBefore: now - SealingJob.staleAfterMillis)
+        } catch {
+            worker.release()
+            throw error
+        }
+        switch claim {
+        case .started(let job):
+            worker.start(job)
+            return job
+        case .sealed:
+            worker.release()
+            return nil
+        case .running(let job):
+            worker.release()
+            return job
+        case .failed(let job):
+            worker.release()
+            throw failed(job, move)
         }
     }
+
+    private func failed(_ job: SealingJob, _ move: RegistryMove) -> MLflowError {
+        let cause = job.failure ?? MLflowError.internalError("unknown")
+        return MLflowError(cause.code, "Version \(move.version) of registered model '\(move.name)' could not be sealed, "
+                           + "so it was not moved to \(move.target.description): \(cause.message)")
+    }
+
+    private func stillSealing(_ move: RegistryMove, _ job: SealingJob?) -> RetryLater {
+        let read = job.map { " (\(Self.mebibytes($0.bytesRead)) MiB read so far)" } ?? ""
+        return RetryLater(error: MLflowError(
+            .temporarilyUnavailable,
+            "Version \(move.version) of registered model '\(move.name)' is being sealed\(read) before it is moved to "
+                + "\(move.target.description); repeat the request to make the move once the seal is complete."),
+                          seconds: 1)
+    }
+
+    static func isStale(_ job: SealingJob) -> Bool {
+        job.updatedTime < SealingWorker.now() - SealingJob.staleAfterMillis
+    }
+
+    private static func mebibytes(_ bytes: Int64) -> Int64 { bytes / (1 << 20) }
+
+    /// How often a waiting move looks whether its version is sealed.
+    static let pollSeconds = 0.1
 
     /// A rollback cannot seal (its plan is made inside its write, where a model is not read): each
     /// version it would put into a protected stage or alias must be sealed already (it was, when it
@@ -79,39 +160,5 @@ struct ModelVersionSealer: Sendable {
     func directMove(name: String, version: String, target: TransitionRequest.Target) throws -> RegistryMove {
         let found = try registry.getModelVersion(name: name, version: version)
         return RegistryMove(name: found.name, version: found.version, target: target, creator: found.userId)
-    }
-
-    func seal(name: String, version: String, approver: String?) throws -> ModelVersionSeal {
-        let (source, root) = try ModelVersionArtifactRoot.of(name: name, version: version, registry: registry,
-                                                             tracking: tracking)
-        let manifest = try SealManifest(files: try currentFiles(root: root))
-        return ModelVersionSeal(name: name, version: version, source: source, location: root, manifest: manifest,
-                                digest: ArtifactDigest.sha256(ofText: manifest.canonicalText),
-                                sealedTime: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)),
-                                approver: approver)
-    }
-
-    /// Every file under the artifact root now, with its size and SHA-256, paths relative to the root.
-    /// A remote file is downloaded to the scratch directory, hashed and removed, one at a time.
-    func currentFiles(root: String) throws -> [SealManifest.File] {
-        let (repository, base) = try artifacts.locate(root: root, relative: "")
-        var files: [SealManifest.File] = []
-        for entry in try repository.files(under: base) {
-            let relative = Self.relative(entry.path, base: base)
-            let local = try repository.fetch(entry.path, temporaryDirectory: artifacts.scratchDirectory)
-            defer { if local.isTemporary { try? FileManager.default.removeItem(atPath: local.path) } }
-            let (size, sha256) = try ArtifactDigest.sha256(ofFile: local.path)
-            files.append(SealManifest.File(path: relative, size: size, sha256: sha256))
-            if files.count > SealManifest.maxFiles { break }
-        }
-        return files
-    }
-
-    /// `path` without the leading `base/`.
-    static func relative(_ path: String, base: String) -> String {
-        guard !base.isEmpty, PathSegments.hasPrefix(path, base) else { return path }
-        var rest = Substring(path).utf8.dropFirst(base.utf8.count)
-        while rest.first == UInt8(ascii: "/") { rest = rest.dropFirst() }
-        return String(decoding: rest, as: UTF8.self)
     }
 }

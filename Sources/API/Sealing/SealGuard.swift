@@ -32,6 +32,10 @@ struct SealGuard: Sendable {
         guard let registry else { return }
         let sealed = try registry.sealedLocations().map { ($0, Self.key($0.location)) }
         guard let hit = SealedArea.touching(location, sealed) else { return }
+        if hit.beingSealed {
+            throw MLflowError(.permissionDenied, "Version \(hit.version) of registered model '\(hit.name)' is being "
+                              + "sealed: its artifacts cannot be written or deleted.")
+        }
         throw MLflowError(.permissionDenied, "Version \(hit.version) of registered model '\(hit.name)' is sealed: its "
                           + "artifacts cannot be written or deleted until a holder of the governance role unseals it.")
     }
@@ -39,10 +43,10 @@ struct SealGuard: Sendable {
     /// The sealed version whose artifact root holds `location` (a `key`), and the path below that root.
     func sealedVersion(holding location: String) throws -> (seal: SealedLocation, relative: String)? {
         guard let registry else { return nil }
-        for seal in try registry.sealedLocations() {
+        for seal in try registry.sealedLocations() where !seal.beingSealed {
             let root = SealedArea.trimmed(Self.key(seal.location))
             if PathSegments.isWithin(location, directory: root) {
-                return (seal, ModelVersionSealer.relative(location, base: root))
+                return (seal, SealHasher.relative(location, base: root))
             }
         }
         return nil

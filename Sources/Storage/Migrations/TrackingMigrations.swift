@@ -34,6 +34,8 @@ public enum TrackingMigrations {
                   mysql: Schema015.statements(for: .mysql)),
         Migration(version: 16, sqlite: Schema016.statements(for: .sqlite), postgres: Schema016.statements(for: .postgres),
                   mysql: Schema016.statements(for: .mysql)),
+        Migration(version: 17, sqlite: Schema017.statements(for: .sqlite), postgres: Schema017.statements(for: .postgres),
+                  mysql: Schema017.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

@@ -1,9 +1,9 @@
 import SQL
 public import TrackingCore
 
-/// Sealed versions (docs/REGISTRY.md, "Sealed versions"): the seal is hashed before the move's
-/// write (it reads the whole model) and stored inside it, after the move was approved, only if the
-/// version still has the source that was hashed.
+/// Sealed versions (docs/REGISTRY.md, "Sealed versions"): the seal is hashed off the request path
+/// by a sealing job (`+Sealing.swift`), which stores it only if the version still has the source
+/// that was hashed; a move into a protected stage or alias is made once the version is sealed.
 extension SQLRegistryStore {
     public func modelVersionSeal(name: String, version: String) throws -> ModelVersionSeal? {
         let number = try Self.checkedKey(name, version)
@@ -22,19 +22,28 @@ extension SQLRegistryStore {
 
     public func sealedLocations() throws -> [SealedLocation] {
         try database.read { connection in
-            try connection.query("SELECT name, version, location FROM model_version_seals ORDER BY name, version", []) {
+            let sealed = try connection.query("SELECT name, version, location FROM model_version_seals ORDER BY name, version",
+                                              []) {
                 SealedLocation(name: $0.string(0), version: String($0.int64(1)), location: $0.string(2))
             }
+            let sealing = try connection.query(
+                "SELECT name, version, location FROM model_version_sealings WHERE error_code IS NULL ORDER BY name, version",
+                []) { SealedLocation(name: $0.string(0), version: String($0.int64(1)), location: $0.string(2), beingSealed: true) }
+            return sealed + sealing
         }
     }
 
-    /// Removes the seal and its tags; a version that is not sealed is INVALID_STATE.
-    public func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal {
+    /// Removes the seal and its tags, or cancels the job sealing the version (nil is answered); a
+    /// version neither sealed nor being sealed is INVALID_STATE.
+    public func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal? {
         let number = try Self.checkedKey(name, version)
         return try database.write { connection in
             try Self.requireVersion(connection, name, number)
+            let job = try Self.loadSealing(connection, name, number)
+            if job != nil { try Self.removeSealing(connection, name, number) }
             guard let seal = try Self.loadSeals(connection, "WHERE name = ? AND version = ?",
                                                 [.text(name), .integer(number)]).first else {
+                if job != nil { return nil }
                 throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' is not sealed.")
             }
             try connection.execute("DELETE FROM model_version_seals WHERE name = ? AND version = ?",
@@ -50,39 +59,35 @@ extension SQLRegistryStore {
     /// Inside a move's write, after its approval: what `requirement` asks of the version's seal.
     static func applySeal(_ connection: any SQLConnection, _ requirement: SealRequirement, _ name: String,
                           _ number: Int64) throws {
-        let key: [SQLValue] = [.text(name), .integer(number)]
-        switch requirement {
-        case .none:
-            return
-        case .existing:
-            guard try isSealed(connection, name, number) else {
-                throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' was unsealed while it "
-                                  + "was being moved; nothing was changed: try again.")
+        guard requirement == .existing, try !isSealed(connection, name, number) else { return }
+        throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' was unsealed while it "
+                          + "was being moved; nothing was changed: try again.")
+    }
+
+    /// Stores `seal` for version `number`, if the version still has the source hashed (a rename or a
+    /// changed source refuses it); a version sealed meanwhile keeps its first seal.
+    static func insertSeal(_ connection: any SQLConnection, _ seal: ModelVersionSeal, _ number: Int64) throws {
+        let key: [SQLValue] = [.text(seal.name), .integer(number)]
+        let downloadURI = try connection.queryFirst(
+            "SELECT storage_location, source FROM model_versions WHERE name = ? AND version = ?", key) { row -> String in
+                let stored = row.optionalString(0) ?? ""
+                return stored.isEmpty ? row.string(1) : stored
             }
-        case .new(let seal):
-            let downloadURI = try connection.queryFirst(
-                "SELECT storage_location, source FROM model_versions WHERE name = ? AND version = ?", key) { row -> String in
-                    let stored = row.optionalString(0) ?? ""
-                    return stored.isEmpty ? row.string(1) : stored
-                }
-            guard PathSegments.same(seal.name, name), seal.version == String(number),
-                  let downloadURI, PathSegments.same(downloadURI, seal.source) else {
-                throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' changed while it was "
-                                  + "being sealed; nothing was changed: try again.")
-            }
-            // Sealed meanwhile by a concurrent move: the first seal stands.
-            if try isSealed(connection, name, number) { return }
-            try connection.execute(
-                """
-                INSERT INTO model_version_seals (name, version, source, location, digest, manifest, file_count,
-                                                 total_bytes, sealed_time, approver)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                key + [.text(seal.source), .text(seal.location), .text(seal.digest), .text(seal.manifest.canonicalText),
-                       .integer(Int64(seal.manifest.files.count)), .integer(seal.manifest.totalBytes),
-                       .integer(seal.sealedTime), seal.approver.map(SQLValue.text) ?? .null])
-            for tag in seal.tags { try upsertVersionTag(connection, name, number, tag) }
+        guard seal.version == String(number), let downloadURI, PathSegments.same(downloadURI, seal.source) else {
+            throw MLflowError(.invalidState, "Version \(number) of registered model '\(seal.name)' changed while it was "
+                              + "being sealed; nothing was changed: try again.")
         }
+        if try isSealed(connection, seal.name, number) { return }
+        try connection.execute(
+            """
+            INSERT INTO model_version_seals (name, version, source, location, digest, manifest, file_count,
+                                             total_bytes, sealed_time, approver)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            key + [.text(seal.source), .text(seal.location), .text(seal.digest), .text(seal.manifest.canonicalText),
+                   .integer(Int64(seal.manifest.files.count)), .integer(seal.manifest.totalBytes),
+                   .integer(seal.sealedTime), seal.approver.map(SQLValue.text) ?? .null])
+        for tag in seal.tags { try upsertVersionTag(connection, seal.name, number, tag) }
     }
 
     static func isSealed(_ connection: any SQLConnection, _ name: String, _ number: Int64) throws -> Bool {

@@ -103,9 +103,10 @@ struct StoreGarbageCollectionTests {
         let seal = ModelVersionSeal(name: "prod", version: "1", source: source, location: run.info.artifactUri + "/model",
                                     manifest: try SealManifest(files: []), digest: String(repeating: "0", count: 64),
                                     sealedTime: 1, approver: "gil")
+        try fixture.registry.storeSeal(seal)
         _ = try fixture.registry.transitionModelVersionStage(name: "prod", version: "1", stage: "Production",
                                                              archiveExistingVersions: false, userId: "gil",
-                                                             approve: { _ in }, sealing: .new(seal))
+                                                             approve: { _ in }, sealing: .existing)
         try fixture.tracking.deleteRun(id: run.info.runId)
         #expect(throws: MLflowError.self) { try fixture.registry.deleteModelVersion(name: "prod", version: "1", userId: "sam") }
         #expect(throws: MLflowError.self) { try fixture.registry.deleteRegisteredModel(name: "prod") }

@@ -44,3 +44,14 @@ func registryError(sourceLocation: SourceLocation = #_sourceLocation, _ body: ()
         return nil
     }
 }
+
+extension RegistryStore {
+    /// Seals a version as a sealing job does: claims the version, then stores `seal` under the claim.
+    func storeSeal(_ seal: ModelVersionSeal, token: String = "job-1") throws {
+        let job = SealingJob(name: seal.name, version: seal.version, token: token, source: seal.source,
+                             location: seal.location, approver: seal.approver, target: "stage 'Production'",
+                             startedTime: seal.sealedTime)
+        guard case .started = try claimSealing(job, staleBefore: 0) else { return }
+        try completeSealing(token: token, seal: seal)
+    }
+}

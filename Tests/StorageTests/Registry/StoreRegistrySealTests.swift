@@ -2,8 +2,9 @@ import Testing
 @testable import Storage
 import TrackingCore
 
-/// Seals are stored inside the move's write, only for the version hashed; a sealed version keeps
-/// its seal tags to itself and cannot be deleted until unsealed.
+/// Seals are stored by a sealing job that owns the version, only for the source hashed; a move into a
+/// protected target needs the seal in its write; a sealed version keeps its seal tags to itself and
+/// cannot be deleted until unsealed.
 @Suite("Registry store: sealed versions")
 struct StoreRegistrySealTests {
     private let digest = String(repeating: "d", count: 64)
@@ -23,46 +24,106 @@ struct StoreRegistrySealTests {
         return fixture
     }
 
-    @Test(arguments: TestEngine.all) func aMoveStoresItsSealWithTheTagsAndKeepsAnOlderOne(engine: TestEngine) throws {
+    @Test(arguments: TestEngine.all) func aJobStoresItsSealWithTheTagsAndAMoveNeedsIt(engine: TestEngine) throws {
         let fixture = try fixture(engine)
         let registry = fixture.registry
         let sealed = try seal()
-        _ = try registry.transitionModelVersionStage(name: "m", version: "1", stage: "Production", archiveExistingVersions: false,
-                                                     userId: "gil", approve: { _ in }, sealing: .new(sealed))
+        let job = SealingJob(name: "m", version: "1", token: "t1", source: "s3://b/1", location: "s3://b/1",
+                             approver: "gil", target: "stage 'Production'", startedTime: 1_000)
+        #expect(try registry.claimSealing(job, staleBefore: 0) == .started(job))
+        // While it runs: the version says so in a tag, writes are refused there, reads are not checked yet.
+        #expect(try registry.getModelVersion(name: "m", version: "1").tags == [Tag(key: "swiftrack.seal.state", value: "sealing")])
+        #expect(try registry.sealedLocations() == [SealedLocation(name: "m", version: "1", location: "s3://b/1",
+                                                                  beingSealed: true)])
+        // A second mover joins it; a move before the seal is stored is refused.
+        var other = job
+        other.token = "t2"
+        #expect(try registry.claimSealing(other, staleBefore: 0) == .running(job))
+        #expect(registryError {
+            _ = try registry.transitionModelVersionStage(name: "m", version: "1", stage: "Production",
+                                                         archiveExistingVersions: false, userId: "gil",
+                                                         approve: { _ in }, sealing: .existing)
+        }?.code == .invalidState)
+        #expect(try registry.recordSealingProgress(name: "m", version: "1", token: "t1", bytesRead: 4, now: 2_000))
+        #expect(try registry.sealingJob(name: "m", version: "1")?.bytesRead == 4)
+        #expect(try !registry.recordSealingProgress(name: "m", version: "1", token: "t2", bytesRead: 9, now: 2_000))
+        // Only the job's own token stores the seal.
+        #expect(registryError { try registry.completeSealing(token: "t2", seal: sealed) }?.code == .invalidState)
+        try registry.completeSealing(token: "t1", seal: sealed)
+        #expect(try registry.sealingJob(name: "m", version: "1") == nil)
         #expect(try registry.modelVersionSeal(name: "m", version: "1") == sealed)
+        _ = try registry.transitionModelVersionStage(name: "m", version: "1", stage: "Production", archiveExistingVersions: false,
+                                                     userId: "gil", approve: { _ in }, sealing: .existing)
         let version = try registry.getModelVersion(name: "m", version: "1")
         #expect(version.currentStage == .production)
-        #expect(version.tags.filter { $0.key.hasPrefix("swiftrack.seal.") }.sorted { $0.key < $1.key } == [
+        #expect(version.tags.sorted { $0.key < $1.key } == [
             Tag(key: "swiftrack.seal.approver", value: "gil"), Tag(key: "swiftrack.seal.digest", value: digest),
             Tag(key: "swiftrack.seal.time", value: "1795000000000"),
         ])
-        // A second seal of the same version (a concurrent promotion hashed it too) leaves the first.
-        var later = sealed
-        later.digest = String(repeating: "e", count: 64)
-        try registry.setRegisteredModelAlias(name: "m", alias: "champion", version: "1", userId: "gov",
-                                             approve: { _ in }, sealing: .new(later))
-        #expect(try registry.modelVersionSeal(name: "m", version: "1")?.digest == digest)
-        try registry.setRegisteredModelAlias(name: "m", alias: "production", version: "1", userId: "gov",
-                                             approve: { _ in }, sealing: .existing)
+        // Sealed: a claim says so and records nothing.
+        #expect(try registry.claimSealing(other, staleBefore: 0) == .sealed)
         #expect(try registry.sealedLocations() == [SealedLocation(name: "m", version: "1", location: "s3://b/1")])
         #expect(try registry.modelVersionSeals(name: "m").map(\.version) == ["1"])
     }
 
-    @Test(arguments: TestEngine.all) func aSealOfAnotherVersionOrSourceRefusesTheMove(engine: TestEngine) throws {
+    @Test(arguments: TestEngine.all) func aStaleJobIsTakenOverAndAFailureIsToldOnce(engine: TestEngine) throws {
         let fixture = try fixture(engine)
         let registry = fixture.registry
-        let changed = MLflowError(.invalidState, "Version 2 of registered model 'm' changed while it was being sealed; "
-                                  + "nothing was changed: try again.")
-        // Hashed version 1, but the write found version 2 under the name (a rename swapped them).
-        #expect(registryError {
-            _ = try registry.transitionModelVersionStage(name: "m", version: "2", stage: "Production",
-                                                         archiveExistingVersions: false, userId: "gil",
-                                                         approve: { _ in }, sealing: .new(try seal()))
-        } == changed)
-        #expect(registryError {
-            try registry.setRegisteredModelAlias(name: "m", alias: "champion", version: "2", userId: "gil",
-                                                 approve: { _ in }, sealing: .new(try seal("m", "2", source: "s3://b/1")))
-        } == changed)
+        let job = SealingJob(name: "m", version: "1", token: "old", source: "s3://b/1", location: "s3://b/1",
+                             approver: "gil", target: "alias 'champion'", startedTime: 1_000)
+        _ = try registry.claimSealing(job, staleBefore: 0)
+        var fresh = job
+        fresh.token = "new"
+        fresh.startedTime = 50_000
+        fresh.updatedTime = 50_000
+        // Silent since before 1,001: replaced; the old job's progress and seal are no longer taken.
+        #expect(try registry.claimSealing(fresh, staleBefore: 1_001) == .started(fresh))
+        #expect(try !registry.recordSealingProgress(name: "m", version: "1", token: "old", bytesRead: 1, now: 51_000))
+        #expect(registryError { try registry.completeSealing(token: "old", seal: try seal()) }?.code == .invalidState)
+        try registry.failSealing(name: "m", version: "1", token: "old", error: .internalError("late"), now: 51_000)
+        #expect(try registry.sealingJob(name: "m", version: "1")?.failure == nil)
+        // The owner fails: the version says so; the next claim is told the failure, once.
+        let failure = MLflowError(.resourceDoesNotExist, "Run 'r' not found")
+        try registry.failSealing(name: "m", version: "1", token: "new", error: failure, now: 52_000)
+        #expect(try registry.getModelVersion(name: "m", version: "1").tags == [Tag(key: "swiftrack.seal.state", value: "failed")])
+        #expect(try registry.sealedLocations().isEmpty)
+        var third = fresh
+        third.token = "third"
+        var told = fresh
+        told.updatedTime = 52_000
+        told.failure = failure
+        #expect(try registry.claimSealing(third, staleBefore: 0) == .failed(told))
+        #expect(try registry.getModelVersion(name: "m", version: "1").tags.isEmpty)
+        #expect(try registry.claimSealing(third, staleBefore: 0) == .started(third))
+        // A seal of a source the version no longer has is refused and leaves the job to fail.
+        #expect(registryError { try registry.completeSealing(token: "third", seal: try seal("m", "1", source: "s3://b/2")) }
+                == MLflowError(.invalidState, "Version 1 of registered model 'm' changed while it was being sealed; "
+                               + "nothing was changed: try again."))
+        #expect(try registry.modelVersionSeal(name: "m", version: "1") == nil)
+        // Unsealing cancels a running job; the job then records nothing.
+        #expect(try registry.unsealModelVersion(name: "m", version: "1") == nil)
+        #expect(try registry.sealingJob(name: "m", version: "1") == nil)
+        #expect(try registry.getModelVersion(name: "m", version: "1").tags.isEmpty)
+        #expect(try !registry.recordSealingProgress(name: "m", version: "1", token: "third", bytesRead: 1, now: 53_000))
+    }
+
+    @Test(arguments: TestEngine.all) func aJobFollowsARenameAndGoesWithItsVersion(engine: TestEngine) throws {
+        let fixture = try fixture(engine)
+        let registry = fixture.registry
+        let job = SealingJob(name: "m", version: "2", token: "t", source: "s3://b/2", location: "s3://b/2",
+                             approver: nil, target: "stage 'Production'", startedTime: 1)
+        _ = try registry.claimSealing(job, staleBefore: 0)
+        _ = try registry.renameRegisteredModel(name: "m", newName: "n")
+        #expect(try registry.sealingJob(name: "n", version: "2")?.token == "t")
+        #expect(try registry.recordSealingProgress(name: "n", version: "2", token: "t", bytesRead: 1, now: 2))
+        try registry.deleteModelVersion(name: "n", version: "2", userId: "sam")
+        #expect(try registry.sealedLocations().isEmpty)
+        #expect(try !registry.recordSealingProgress(name: "n", version: "2", token: "t", bytesRead: 1, now: 3))
+    }
+
+    @Test(arguments: TestEngine.all) func aMoveThatNeedsASealChecksItInItsWrite(engine: TestEngine) throws {
+        let fixture = try fixture(engine)
+        let registry = fixture.registry
         // `.existing` for a version with no seal: it was unsealed between the check and the write.
         #expect(registryError {
             try registry.setRegisteredModelAlias(name: "m", alias: "champion", version: "2", userId: "gil",
@@ -71,33 +132,28 @@ struct StoreRegistrySealTests {
                          + "nothing was changed: try again."))
         let version = try registry.getModelVersion(name: "m", version: "2")
         #expect(version.currentStage == .none && version.aliases.isEmpty && version.tags.isEmpty)
-        #expect(try registry.modelVersionSeal(name: "m", version: "2") == nil)
-        // A refused approval stores no seal either.
+        // An approved request checks it too.
+        try registry.storeSeal(try seal())
+        let asked = try registry.createTransitionRequest(name: "m", version: "1", target: .alias("champion"),
+                                                         archiveExistingVersions: false, comment: nil, userId: "sam")
+        _ = try registry.approveTransitionRequest(id: asked.id, archiveExistingVersions: nil, comment: nil, userId: "gil",
+                                                  approve: { _ in }, sealing: .existing)
+        #expect(try registry.modelVersionSeal(name: "m", version: "1")?.approver == "gil")
+        #expect(try registry.getModelVersionByAlias(name: "m", alias: "champion").version == "1")
+        // A refused approval moves nothing.
         #expect(registryError {
             _ = try registry.transitionModelVersionStage(name: "m", version: "1", stage: "Production",
                                                          archiveExistingVersions: false, userId: "gil",
                                                          approve: { _ in throw MLflowError(.permissionDenied, "no") },
-                                                         sealing: .new(try seal()))
+                                                         sealing: .existing)
         }?.code == .permissionDenied)
-        #expect(try registry.sealedLocations().isEmpty)
-    }
-
-    @Test(arguments: TestEngine.all) func anApprovedRequestSealsInItsWrite(engine: TestEngine) throws {
-        let fixture = try fixture(engine)
-        let registry = fixture.registry
-        let asked = try registry.createTransitionRequest(name: "m", version: "1", target: .alias("champion"),
-                                                         archiveExistingVersions: false, comment: nil, userId: "sam")
-        _ = try registry.approveTransitionRequest(id: asked.id, archiveExistingVersions: nil, comment: nil, userId: "gil",
-                                                  approve: { _ in }, sealing: .new(try seal()))
-        #expect(try registry.modelVersionSeal(name: "m", version: "1")?.approver == "gil")
-        #expect(try registry.getModelVersionByAlias(name: "m", alias: "champion").version == "1")
+        #expect(try registry.getModelVersion(name: "m", version: "1").currentStage == .none)
     }
 
     @Test(arguments: TestEngine.all) func aSealedVersionIsKeptUntilUnsealed(engine: TestEngine) throws {
         let fixture = try fixture(engine)
         let registry = fixture.registry
-        _ = try registry.transitionModelVersionStage(name: "m", version: "1", stage: "Production", archiveExistingVersions: false,
-                                                     userId: "gil", approve: { _ in }, sealing: .new(try seal()))
+        try registry.storeSeal(try seal())
         let sealedError = MLflowError(.invalidState, "Version 1 of registered model 'm' is sealed and cannot be deleted; "
                                       + "a holder of the governance role must unseal it first.")
         #expect(registryError { try registry.deleteModelVersion(name: "m", version: "1", userId: "sam") } == sealedError)
@@ -117,7 +173,7 @@ struct StoreRegistrySealTests {
         _ = try registry.renameRegisteredModel(name: "m", newName: "n")
         #expect(try registry.modelVersionSeal(name: "n", version: "1")?.digest == digest)
         let removed = try registry.unsealModelVersion(name: "n", version: "1")
-        #expect(removed.digest == digest)
+        #expect(removed?.digest == digest)
         #expect(try registry.getModelVersion(name: "n", version: "1").tags.isEmpty)
         #expect(registryError { _ = try registry.unsealModelVersion(name: "n", version: "1") }
                 == MLflowError(.invalidState, "Version 1 of registered model 'n' is not sealed."))

@@ -24,7 +24,7 @@ struct CrossEngineSchemaTests {
     @Test func eachSnapshotIsReadIntoFacts() throws {
         let snapshots = try Self.snapshots()
         for (engine, facts) in snapshots {
-            #expect(facts.tables.count == 50, "\(engine): \(facts.tables.count) tables")
+            #expect(facts.tables.count == 51, "\(engine): \(facts.tables.count) tables")
             #expect(facts.tables["metrics"]?.primaryKey == ["run_uuid", "key", "step", "timestamp", "value", "is_nan"],
                     "\(engine)")
             #expect(facts.tables["runs"]?.indexes.contains(["start_time desc", "run_uuid"]) == true, "\(engine)")

@@ -77,6 +77,9 @@ struct ShippedMigrationsTests {
         "tracking 16 mysql": "1ad32e257592cdc2",
         "tracking 16 postgres": "1ad32e257592cdc2",
         "tracking 16 sqlite": "1ad32e257592cdc2",
+        "tracking 17 mysql": "c562922e5a0f27a6",
+        "tracking 17 postgres": "6c6c8af741580a00",
+        "tracking 17 sqlite": "6c6c8af741580a00",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {

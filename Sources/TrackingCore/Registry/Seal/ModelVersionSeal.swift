@@ -55,22 +55,23 @@ public struct SealedLocation: Sendable, Equatable {
     public var name: String
     public var version: String
     public var location: String
+    /// A version being sealed (a job hashing its files): written to as little as a sealed one, but
+    /// with no manifest to check reads against yet.
+    public var beingSealed: Bool
 
-    public init(name: String, version: String, location: String) {
+    public init(name: String, version: String, location: String, beingSealed: Bool = false) {
         self.name = name
         self.version = version
         self.location = location
+        self.beingSealed = beingSealed
     }
 }
 
-/// What a move into a stage or alias asks of the seal, decided before the write (hashing a model
-/// takes long) and checked inside it.
+/// What a move into a stage or alias asks of the seal, decided before the write (a sealing job
+/// hashes the model first) and checked inside it.
 public enum SealRequirement: Sendable, Equatable {
     /// The target is not protected.
     case none
-    /// The version was already sealed: it must still be when the move is made.
+    /// The version is sealed: it must still be when the move is made.
     case existing
-    /// Store this seal with the move; the version's source must still be the one hashed (if the
-    /// version was sealed meanwhile, the older seal stays).
-    case new(ModelVersionSeal)
 }
