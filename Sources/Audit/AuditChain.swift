@@ -46,7 +46,9 @@ public struct AuditChain: Sendable {
 
     /// Version 1 of the canonical form (docs/AUDIT.md): a header, then every field in a fixed
     /// order, each self-delimiting: `i<decimal>;` for integers, `s<utf8 length>:<bytes>` for text,
-    /// `n` for absent values, `l<count>:` before a list's items.
+    /// `n` for absent values, `l<count>:` before a list's items. A seal digest, when the record has
+    /// one, follows the logged model id as `x` and its text: records without one (every record
+    /// written before it existed) keep their bytes, and no other field starts with `x`.
     public static func canonicalBytes(sequence: Int64, record: AuditRecord, mode: AuditChainMode,
                                       previousHash: String) -> [UInt8] {
         var out = Array("swiftrack-audit-v1\n".utf8)
@@ -71,6 +73,10 @@ public struct AuditChain: Sendable {
         text(record.resources.registeredModelName)
         text(record.resources.modelVersion)
         text(record.resources.loggedModelId)
+        if let seal = record.resources.sealDigest {
+            out.append(UInt8(ascii: "x"))
+            text(seal)
+        }
         text(record.clientAddress)
         integer(Int64(record.status))
         text(record.errorCode)

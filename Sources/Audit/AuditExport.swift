@@ -20,6 +20,7 @@ public enum AuditExport {
             ("registered_model_name", text(record.resources.registeredModelName)),
             ("model_version", text(record.resources.modelVersion)),
             ("logged_model_id", text(record.resources.loggedModelId)),
+            ("seal_digest", text(record.resources.sealDigest)),
             ("client_address", JSONLine.quoted(record.clientAddress)),
             ("status", String(record.status)),
             ("error_code", text(record.errorCode)),

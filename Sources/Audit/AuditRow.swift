@@ -15,6 +15,7 @@ enum AuditRow {
             optional(record.resources.modelVersion), optional(record.resources.loggedModelId),
             .text(record.clientAddress), .integer(Int64(record.status)), optional(record.errorCode),
             .integer(record.durationMicros), .text(entry.mode?.rawValue ?? ""), .text(entry.previousHash), .text(entry.hash),
+            optional(record.resources.sealDigest),
         ]
     }
 
@@ -26,7 +27,7 @@ enum AuditRow {
             authMethod: AuditAuthMethod(rawValue: row.string(5)), method: row.string(6), route: row.string(7),
             resources: AuditResources(experimentId: row.optionalString(8), runId: row.optionalString(9),
                                       registeredModelName: row.optionalString(10), modelVersion: row.optionalString(11),
-                                      loggedModelId: row.optionalString(12)),
+                                      loggedModelId: row.optionalString(12), sealDigest: row.optionalString(20)),
             clientAddress: row.string(13), status: Int(clamping: row.int64(14)), errorCode: row.optionalString(15),
             durationMicros: row.int64(16))
         return AuditEntry(sequence: row.int64(0), record: record,

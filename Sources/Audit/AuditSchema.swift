@@ -13,13 +13,15 @@ public enum AuditSchema {
         // The head's seal (`AuditChain.seal`): on a keyed chain, an HMAC of seq and hash that
         // someone without the key cannot make for an earlier record.
         Migration(version: 2, statements: ["ALTER TABLE audit_chain_head ADD COLUMN head_mac VARCHAR(64)"]),
+        // The seal digest a promotion required (`AuditResources.sealDigest`).
+        Migration(version: 3, statements: ["ALTER TABLE audit_records ADD COLUMN seal_digest VARCHAR(64)"]),
     ]
 
     /// The columns of `audit_records` in the order the store writes and reads them.
     static let columns = [
         "seq", "time_ms", "request_id", "user_name", "roles", "auth_method", "method", "route", "experiment_id",
         "run_id", "registered_model_name", "model_version", "logged_model_id", "client_address", "status",
-        "error_code", "duration_us", "chain", "prev_hash", "hash",
+        "error_code", "duration_us", "chain", "prev_hash", "hash", "seal_digest",
     ]
 
     private static func version1(_ dialect: SQLDialect) -> [String] {

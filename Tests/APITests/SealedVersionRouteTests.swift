@@ -20,6 +20,7 @@ private final class SealHarness: @unchecked Sendable {
     let store: SQLTrackingStore
     let auth: AuthStore
     let metrics = ServerMetrics(version: "test", mlflowVersion: "3.17.2")
+    let audit = RecordingAuditSink()
     let api: MLflowAPI
 
     init(defaultPermission: Permission = .read, sealWait: Duration = .seconds(20)) throws {
@@ -43,7 +44,7 @@ private final class SealHarness: @unchecked Sendable {
         let service = ArtifactService(destination: LocalArtifactRepository(root: destination), uploadDirectory: staging,
                                       scratchDirectory: staging)
         var parts = APIParts(stores: APIStores(store), version: "test", artifacts: service,
-                             observability: APIObservability(metrics: metrics, log: nil), access: access)
+                             observability: APIObservability(metrics: metrics, log: nil), access: access, audit: audit)
         parts.sealWait = sealWait
         api = MLflowAPI(parts)
     }
@@ -123,6 +124,11 @@ struct SealedVersionRouteTests {
         #expect(seal?["manifest"]?.stringValue == "swiftrack-seal-manifest 1\n\(Self.mlmodelSHA) 12 MLmodel\n"
                 + "\(Self.weightsSHA) 10 model.pkl\n")
         #expect(seal?["location"]?.stringValue == "mlflow-artifacts:/\(artifacts)/model")
+        // The audit log names the approver and exactly what they promoted.
+        let promotion = harness.audit.all.last { $0.route.hasSuffix("/model-versions/transition-stage") }
+        #expect(promotion?.user == "gov1" && promotion?.status == 200)
+        #expect(promotion?.resources == AuditResources(registeredModelName: "fraud", modelVersion: "1", sealDigest: Self.digest))
+        #expect(harness.audit.all.filter { $0.resources.sealDigest != nil }.count == 1)
 
         // Writes under the sealed location are refused, for the author and for an admin alike.
         let refusal = "Permission denied: Version 1 of registered model 'fraud' is sealed: its artifacts cannot be "

@@ -26,6 +26,25 @@ struct AuditChainTests {
         #expect(chain.expectedHash(of: entry) == entry.hash)
     }
 
+    /// A promotion's seal digest follows the logged model id as `x` and its text; a record without
+    /// one keeps the bytes above, so records written before the field existed still verify.
+    @Test func aSealDigestIsHashedAfterTheLoggedModelAndOnlyWhenPresent() {
+        var record = AuditRecord(timeMillis: 5, requestId: "r", user: nil, roles: [], authMethod: .none, method: "POST",
+                                 route: "/x", resources: AuditResources(registeredModelName: "m", modelVersion: "1",
+                                                                        sealDigest: "ab"),
+                                 clientAddress: "", status: 200, errorCode: nil, durationMicros: 7)
+        let bytes = AuditChain.canonicalBytes(sequence: 1, record: record, mode: .sha256, previousHash: "p")
+        #expect(String(decoding: bytes, as: UTF8.self)
+                == "swiftrack-audit-v1\ni1;i5;s1:rnl0:s4:nones4:POSTs2:/xnns1:ms1:1nxs2:abs0:i200;ni7;s6:sha256s1:p")
+        let chain = AuditChain(key: nil)
+        let sealed = chain.link(record, after: .genesis)
+        record.resources.sealDigest = "ac"
+        #expect(chain.expectedHash(of: AuditEntry(sequence: 1, record: record, mode: .sha256,
+                                                   previousHash: sealed.previousHash, hash: sealed.hash)) != sealed.hash)
+        record.resources.sealDigest = nil
+        #expect(chain.link(record, after: .genesis).hash != sealed.hash)
+    }
+
     @Test func absentAndEmptyTextHashDifferently() {
         var withEmpty = AuditFixtures.record(1)
         withEmpty.errorCode = ""

@@ -161,4 +161,12 @@ import Testing
         #expect(usageError(["--trace-retention-interval", "0"])
                     == "--trace-retention-interval must be an integer in 1...86400, got '0'")
     }
+
+    @Test func sealWaitIsSecondsUpToTenMinutes() throws {
+        #expect(try options([]).sealWaitSeconds == 20)
+        #expect(try options(["--seal-wait", "0"]).sealWaitSeconds == 0)
+        #expect(try options([], ["SWIFTRACK_SEAL_WAIT": "600"]).sealWaitSeconds == 600)
+        #expect(usageError(["--seal-wait", "601"]) == "--seal-wait must be an integer in 0...600, got '601'")
+        #expect(usageError(["--seal-wait", "1.5"]) == "--seal-wait must be an integer in 0...600, got '1.5'")
+    }
 }

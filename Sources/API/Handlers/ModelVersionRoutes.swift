@@ -111,7 +111,7 @@ struct ModelVersionRoutes {
         let target = TransitionRequest.Target.stage(try ModelStage.canonical(stage))
         let sealing = try sealer.protects(target)
             ? sealer.requirement(for: try sealer.directMove(name: name, version: version, target: target),
-                                 approver: request.user, precheck: request.approveMove)
+                                 approver: request.user, precheck: request.approveMove, events: request.events)
             : .none
         let moved = try registry.transitionModelVersionStage(
             name: name, version: version, stage: stage, archiveExistingVersions: archive, userId: request.user,

@@ -25,7 +25,7 @@ struct RegistryAliasRoutes {
         // Validated as the store does before a protected alias makes the server read the model.
         let sealing = try sealer.protects(target)
             ? sealer.requirement(for: try sealer.directMove(name: name, version: version, target: target),
-                                 approver: request.user, precheck: request.approveMove)
+                                 approver: request.user, precheck: request.approveMove, events: request.events)
             : .none
         try registry.setRegisteredModelAlias(name: name, alias: alias, version: version, userId: request.user,
                                              approve: request.approveMove, sealing: sealing)

@@ -56,7 +56,7 @@ struct TransitionRequestRoutes {
             sealing = try sealer.requirement(
                 for: RegistryMove(name: move.name, version: move.version, target: move.target, creator: move.creator,
                                   requestId: asked.id, requestedBy: asked.requestedBy),
-                approver: request.user, precheck: request.approveMove)
+                approver: request.user, precheck: request.approveMove, events: request.events)
         }
         let result = try store.approveTransitionRequest(
             id: id, archiveExistingVersions: try fields.bool("archive_existing_versions"),

@@ -7,6 +7,8 @@ enum RouteEvent: Sendable, Equatable {
     case experimentCreated(id: String)
     case runCreated(id: String)
     case loggedModelCreated(id: String)
+    /// A move into a protected stage or alias required the version's seal, with this digest.
+    case sealRequired(digest: String)
     case registry(RegistryChange)
 }
 

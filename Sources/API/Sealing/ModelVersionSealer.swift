@@ -42,15 +42,19 @@ struct ModelVersionSealer: Sendable {
     /// What the move's write must do about the seal: nothing (not protected), or find the version
     /// sealed, which this waits for (starting or joining the version's sealing job). `precheck` is
     /// the promotion policy, asked here first so that nobody without the right to promote makes the
-    /// server read a whole model; the write asks it again on the version it locks.
-    func requirement(for move: RegistryMove, approver: String?,
-                     precheck: (RegistryMove) throws -> Void) throws -> SealRequirement {
+    /// server read a whole model; the write asks it again on the version it locks. The seal's digest
+    /// goes to `events` (the request's audit record names what was promoted).
+    func requirement(for move: RegistryMove, approver: String?, precheck: (RegistryMove) throws -> Void,
+                     events: RouteEvents) throws -> SealRequirement {
         guard protects(move.target) else { return .none }
         try precheck(move)
         let deadline = ContinuousClock.now + wait
         var joined: SealingJob?
         while true {
-            if try registry.modelVersionSeal(name: move.name, version: move.version) != nil { return .existing }
+            if let seal = try registry.modelVersionSeal(name: move.name, version: move.version) {
+                events.emit(.sealRequired(digest: seal.digest))
+                return .existing
+            }
             if let job = joined {
                 guard let current = try registry.sealingJob(name: move.name, version: move.version) else {
                     throw MLflowError(.invalidState, "Sealing version \(move.version) of registered model '\(move.name)' "

@@ -53,7 +53,8 @@ public struct AuditRecord: Sendable, Equatable {
             runId: resources.runId.map { Self.clip($0, 256) },
             registeredModelName: resources.registeredModelName.map { Self.clip($0, 512) },
             modelVersion: resources.modelVersion.map { Self.clip($0, 64) },
-            loggedModelId: resources.loggedModelId.map { Self.clip($0, 256) })
+            loggedModelId: resources.loggedModelId.map { Self.clip($0, 256) },
+            sealDigest: resources.sealDigest.map { Self.clip($0, 64) })
         copy.clientAddress = Self.clip(clientAddress, 64)
         copy.errorCode = errorCode.map { Self.clip($0, 64) }
         return copy
@@ -72,14 +73,18 @@ public struct AuditResources: Sendable, Equatable {
     public var registeredModelName: String?
     public var modelVersion: String?
     public var loggedModelId: String?
+    /// The seal a move into a protected stage or alias required: its digest (docs/REGISTRY.md),
+    /// so the log names exactly what the approver promoted.
+    public var sealDigest: String?
 
     public init(experimentId: String? = nil, runId: String? = nil, registeredModelName: String? = nil,
-                modelVersion: String? = nil, loggedModelId: String? = nil) {
+                modelVersion: String? = nil, loggedModelId: String? = nil, sealDigest: String? = nil) {
         self.experimentId = experimentId
         self.runId = runId
         self.registeredModelName = registeredModelName
         self.modelVersion = modelVersion
         self.loggedModelId = loggedModelId
+        self.sealDigest = sealDigest
     }
 }
 

@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import Dispatch
 @testable import SQL
 import Synchronization
@@ -15,7 +15,8 @@ struct SQLAuditStoreTests {
                     roles: index % 2 == 0 ? ["admin", "viewer"] : [], authMethod: index % 2 == 0 ? .basic : .none,
                     method: "POST", route: "/api/2.0/mlflow/registered-models/create",
                     resources: AuditResources(experimentId: "1", runId: nil, registeredModelName: "mödel \(index)",
-                                              modelVersion: "3", loggedModelId: nil),
+                                              modelVersion: "3", loggedModelId: nil,
+                                              sealDigest: index % 3 == 0 ? String(repeating: "5", count: 64) : nil),
                     clientAddress: "::1", status: status, errorCode: status >= 400 ? "RESOURCE_ALREADY_EXISTS" : nil,
                     durationMicros: 99)
     }
@@ -151,13 +152,43 @@ struct SQLAuditStoreTests {
     }
 
     @Test(arguments: TestEngine.all)
-    func aVersionOneAuditDatabaseGetsTheSealColumnInPlace(engine: TestEngine) throws {
+    func aVersionOneAuditDatabaseGetsTheSealColumnsInPlace(engine: TestEngine) throws {
         let database = try engine.makeDatabase(poolSize: 2)
         try database.migrate(Array(AuditSchema.migrations.prefix(1)), versionTable: AuditSchema.versionTable)
         #expect(try database.schemaVersions(versionTable: AuditSchema.versionTable) == [1])
         let store = try SQLAuditStore(database: database, chain: AuditChain(key: nil))
-        #expect(try database.schemaVersions(versionTable: AuditSchema.versionTable) == [1, 2])
+        #expect(try database.schemaVersions(versionTable: AuditSchema.versionTable) == [1, 2, 3])
         try store.append([record(1)])
+        #expect(try verify(store) == nil)
+    }
+
+    /// Records written before the seal digest column (version 2) still verify after the upgrade, beside
+    /// new ones that carry a digest.
+    @Test(arguments: TestEngine.all)
+    func recordsWrittenBeforeTheSealDigestStillVerify(engine: TestEngine) throws {
+        let database = try engine.makeDatabase(poolSize: 2)
+        try database.migrate(Array(AuditSchema.migrations.prefix(2)), versionTable: AuditSchema.versionTable)
+        let chain = AuditChain(key: nil)
+        // Two records as a version-2 server wrote them: the columns it knew, the hash over its form.
+        var head = AuditChainHead.genesis
+        for index in 1...2 {
+            var old = record(index)
+            old.resources.sealDigest = nil
+            let entry = chain.link(old.bounded(), after: head)
+            let values = AuditRow.bindings(entry).dropLast()
+            try database.write { connection in
+                try connection.execute("INSERT INTO audit_records (\(AuditSchema.columns.dropLast().joined(separator: ", "))) "
+                                       + "VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))",
+                                       Array(values))
+                try connection.execute("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1",
+                                       [.integer(entry.sequence), .text(entry.hash)])
+            }
+            head = AuditChainHead(sequence: entry.sequence, hash: entry.hash)
+        }
+        let store = try SQLAuditStore(database: database, chain: chain)
+        try store.append([record(3)])
+        let entries = try store.entries(after: 0, limit: 10)
+        #expect(entries.map { $0.record.resources.sealDigest } == [nil, nil, String(repeating: "5", count: 64)])
         #expect(try verify(store) == nil)
     }
 
