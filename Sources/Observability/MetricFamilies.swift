@@ -22,11 +22,8 @@ public final class Counter: Sendable {
     public func value(_ labels: MetricLabels = .none) -> Double { values.withLock { $0[labels] ?? 0 } }
 
     func render(into out: inout String) {
-        out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
-        let series = reader?() ?? values.withLock { $0 }.sorted { $0.key.rendered() < $1.key.rendered() }.map { ($0.key, $0.value) }
-        for (labels, value) in series {
-            out += "\(name)\(labels.rendered()) \(PrometheusNumber.format(value))\n"
-        }
+        LabelledValues.render(name: name, help: help, type: "counter", series: reader?() ?? LabelledValues.sorted(values),
+                              into: &out)
     }
 }
 
@@ -48,8 +45,19 @@ public final class Gauge: Sendable {
     public func value(_ labels: MetricLabels = .none) -> Double { values.withLock { $0[labels] ?? 0 } }
 
     func render(into out: inout String) {
-        out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
-        let series = reader?() ?? values.withLock { $0 }.sorted { $0.key.rendered() < $1.key.rendered() }.map { ($0.key, $0.value) }
+        LabelledValues.render(name: name, help: help, type: "gauge", series: reader?() ?? LabelledValues.sorted(values),
+                              into: &out)
+    }
+}
+
+/// A counter's or gauge's series in the text format: HELP, TYPE, then one line per label set.
+enum LabelledValues {
+    static func sorted(_ values: borrowing Mutex<[MetricLabels: Double]>) -> [(MetricLabels, Double)] {
+        values.withLock { $0 }.sorted { $0.key.rendered() < $1.key.rendered() }.map { ($0.key, $0.value) }
+    }
+
+    static func render(name: String, help: String, type: String, series: [(MetricLabels, Double)], into out: inout String) {
+        out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         for (labels, value) in series {
             out += "\(name)\(labels.rendered()) \(PrometheusNumber.format(value))\n"
         }
