@@ -10,31 +10,15 @@ import re
 import mlflow
 import pandas as pd
 import pytest
-from mlflow.entities import Feedback
 from mlflow.exceptions import MlflowException
-from mlflow.genai.scorers import RegexMatch, scorer
+from mlflow.genai.scorers import RegexMatch
 
 import conftest
+from eval_scorers import exact, judged, length
 
 ROWS = [("What is 2+2?", "4"), ("Capital of France?", "Paris"), ("Colour of the sky?", "blue")]
 FIRST_ANSWERS = {"What is 2+2?": "4", "Capital of France?": "Paris", "Colour of the sky?": "green"}
 SECOND_ANSWERS = {"What is 2+2?": "four", "Capital of France?": "Paris", "Colour of the sky?": "blue"}
-
-
-@scorer
-def exact(outputs, expectations):
-    return outputs == expectations["expected_response"]
-
-
-@scorer
-def length(outputs):
-    return len(outputs)
-
-
-@scorer
-def judged(inputs, outputs):
-    return Feedback(value="yes" if len(outputs) > 1 else "no",
-                    rationale=f"the answer to {inputs['question']} has {len(outputs)} characters")
 
 
 SCORERS = [exact, length, judged, RegexMatch(pattern=r"^[A-Z0-9]")]

@@ -277,6 +277,43 @@ def test_a_promoted_version_is_sealed_refuses_writes_and_is_not_served_once_chan
     assert out.returncode == 1 and f"No sealed versions of '{name}'" in out.stdout, out.stdout
 
 
+def _big_file(path, size, seed):
+    """Writes `size` bytes (a 1 MiB block derived from `seed`, repeated: not all zeros) and returns
+    their SHA-256."""
+    digest = hashlib.sha256()
+    block = hashlib.sha256(seed.encode()).digest() * (1 << 15)
+    with open(path, "wb") as f:
+        for _ in range(size // len(block)):
+            f.write(block)
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _model_to_seal(base, prefix):
+    """A scientist's experiment and run, and a reviewer with the governance role and EDIT on the
+    model `name` the caller will register from `runs:/<run>/model`. Returns (scientist, reviewer,
+    name, experiment, run)."""
+    scientist, reviewer = _user(base, f"{prefix}-scientist"), _user(base, f"{prefix}-reviewer")
+    _governance(base, reviewer)
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    experiment = requests.post(base + "/api/2.0/mlflow/experiments/create", json={"name": name}, auth=scientist,
+                               timeout=15).json()["experiment_id"]
+    run = requests.post(base + "/api/2.0/mlflow/runs/create", json={"experiment_id": experiment}, auth=scientist,
+                        timeout=15).json()["run"]["info"]["run_id"]
+    return scientist, reviewer, name, experiment, run
+
+
+def _register(base, scientist, reviewer, name, run):
+    """Registers `runs:/<run>/model` as version 1 of `name` and lets the reviewer edit the model."""
+    from mlflow.server.auth.client import AuthServiceClient
+    assert requests.post(base + "/api/2.0/mlflow/registered-models/create", json={"name": name}, auth=scientist,
+                         timeout=15).status_code == 200
+    assert requests.post(base + "/api/2.0/mlflow/model-versions/create", auth=scientist, timeout=15,
+                         json={"name": name, "source": f"runs:/{run}/model", "run_id": run}).status_code == 200
+    os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = scientist
+    AuthServiceClient(base).grant_user_permission(reviewer[0], "registered_model", name, "EDIT")
+
+
 def _rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -291,33 +328,16 @@ def test_sealing_and_serving_a_200_mib_file_keeps_memory_flat(local_sealed_serve
     hashing. Neither holds the file: the server's RSS stays within 64 MiB of where it started.
     (The 2 GiB seal, on disk and in S3, is the next test.)"""
     base, pid = local_sealed_server.base, local_sealed_server.proc.pid
-    scientist, reviewer = _user(base, "big-scientist"), _user(base, "big-reviewer")
-    _governance(base, reviewer)
-    name = f"big-{uuid.uuid4().hex[:8]}"
-    experiment = requests.post(base + "/api/2.0/mlflow/experiments/create", json={"name": name}, auth=scientist,
-                               timeout=15).json()["experiment_id"]
-    run = requests.post(base + "/api/2.0/mlflow/runs/create", json={"experiment_id": experiment}, auth=scientist,
-                        timeout=15).json()["run"]["info"]["run_id"]
+    scientist, reviewer, name, experiment, run = _model_to_seal(base, "big")
     size = 200 << 20
     big = tmp_path / "weights.bin"
-    digest = hashlib.sha256()
-    block = hashlib.sha256(name.encode()).digest() * (1 << 15)   # 1 MiB, not all zeros
-    with open(big, "wb") as f:
-        for _ in range(size // len(block)):
-            f.write(block)
-            digest.update(block)
+    digest = _big_file(big, size, name)
     url = f"{base}/api/2.0/mlflow-artifacts/artifacts/{experiment}/{run}/artifacts/model/weights.bin"
     with open(big, "rb") as f:
         assert requests.put(url, data=f, auth=scientist, timeout=120).status_code == 200
-    for path, body in (("MLmodel", b"flavors: {}\n"),):
-        assert requests.put(url.replace("weights.bin", path), data=body, auth=scientist, timeout=15).status_code == 200
-    assert requests.post(base + "/api/2.0/mlflow/registered-models/create", json={"name": name}, auth=scientist,
-                         timeout=15).status_code == 200
-    assert requests.post(base + "/api/2.0/mlflow/model-versions/create", auth=scientist, timeout=15,
-                         json={"name": name, "source": f"runs:/{run}/model", "run_id": run}).status_code == 200
-    os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = scientist
-    from mlflow.server.auth.client import AuthServiceClient
-    AuthServiceClient(base).grant_user_permission(reviewer[0], "registered_model", name, "EDIT")
+    assert requests.put(url.replace("weights.bin", "MLmodel"), data=b"flavors: {}\n", auth=scientist,
+                        timeout=15).status_code == 200
+    _register(base, scientist, reviewer, name, run)
 
     baseline = _rss_kib(pid)
     peak = [baseline]
@@ -342,10 +362,10 @@ def test_sealing_and_serving_a_200_mib_file_keeps_memory_flat(local_sealed_serve
     finally:
         done.set()
         watcher.join()
-    assert received.hexdigest() == digest.hexdigest()
+    assert received.hexdigest() == digest
     seal = requests.get(base + "/api/2.0/swiftrack/model-versions/seal", params={"name": name, "version": "1"},
                         auth=scientist, timeout=15).json()["seal"]
-    assert {f["path"]: (f["size"], f["sha256"]) for f in seal["files"]}["weights.bin"] == (size, digest.hexdigest())
+    assert {f["path"]: (f["size"], f["sha256"]) for f in seal["files"]}["weights.bin"] == (size, digest)
     growth_mib = (peak[0] - baseline) / 1024
     print(f"\nseal and checked download of 200 MiB: RSS baseline {baseline / 1024:.1f} MiB, peak {peak[0] / 1024:.1f} MiB")
     assert growth_mib < 64, f"server RSS grew by {growth_mib:.1f} MiB while sealing and serving"
@@ -359,34 +379,17 @@ def test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it(sea
     request), repeats it on its own, and returns once the seal is stored and the move made; the
     version carries `swiftrack.seal.state = sealing` meanwhile. The server's RSS stays within 64 MiB."""
     from mlflow import MlflowClient
-    from mlflow.server.auth.client import AuthServiceClient
 
     base, pid = sealed_server.base, sealed_server.proc.pid
-    scientist, reviewer = _user(base, "huge-scientist"), _user(base, "huge-reviewer")
-    _governance(base, reviewer)
-    name = f"huge-{uuid.uuid4().hex[:8]}"
-    experiment = requests.post(base + "/api/2.0/mlflow/experiments/create", json={"name": name}, auth=scientist,
-                               timeout=15).json()["experiment_id"]
-    run = requests.post(base + "/api/2.0/mlflow/runs/create", json={"experiment_id": experiment}, auth=scientist,
-                        timeout=15).json()["run"]["info"]["run_id"]
+    scientist, reviewer, name, experiment, run = _model_to_seal(base, "huge")
     size = 2 << 30
     big = tmp_path / "weights.bin"
-    digest = hashlib.sha256()
-    block = hashlib.sha256(name.encode()).digest() * (1 << 17)   # 4 MiB, not all zeros
-    with open(big, "wb") as f:
-        for _ in range(size // len(block)):
-            f.write(block)
-            digest.update(block)
+    digest = _big_file(big, size, name)
     folder = f"{experiment}/{run}/artifacts/model"
     sealed_server.put_file(f"{folder}/weights.bin", str(big))
     assert requests.put(f"{base}/api/2.0/mlflow-artifacts/artifacts/{folder}/MLmodel", data=b"flavors: {}\n",
                         auth=scientist, timeout=15).status_code == 200
-    assert requests.post(base + "/api/2.0/mlflow/registered-models/create", json={"name": name}, auth=scientist,
-                         timeout=15).status_code == 200
-    assert requests.post(base + "/api/2.0/mlflow/model-versions/create", auth=scientist, timeout=15,
-                         json={"name": name, "source": f"runs:/{run}/model", "run_id": run}).status_code == 200
-    os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = scientist
-    AuthServiceClient(base).grant_user_permission(reviewer[0], "registered_model", name, "EDIT")
+    _register(base, scientist, reviewer, name, run)
 
     baseline = _rss_kib(pid)
     peak = [baseline]
@@ -419,7 +422,7 @@ def test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it(sea
     assert moved.current_stage == "Production"
     seal = requests.get(base + "/api/2.0/swiftrack/model-versions/seal", params={"name": name, "version": "1"},
                         auth=scientist, timeout=15).json()["seal"]
-    assert {f["path"]: (f["size"], f["sha256"]) for f in seal["files"]}["weights.bin"] == (size, digest.hexdigest())
+    assert {f["path"]: (f["size"], f["sha256"]) for f in seal["files"]}["weights.bin"] == (size, digest)
     assert seal["approver"] == reviewer[0] and moved.tags["swiftrack.seal.digest"] == seal["digest"]
     assert "swiftrack.seal.state" not in moved.tags
     if took > SEAL_WAIT + 1:

@@ -894,24 +894,12 @@ def evaluated(server):
     a Feedback with a rationale): the second answers the sky right, 2+2 in words and one filler
     differently, so three rows differ. One row asks in markup."""
     import mlflow
-    from mlflow.entities import Feedback
-    from mlflow.genai.scorers import scorer
     rows = [("What is 2+2?", "4"), ("Capital of France?", "Paris"), ("Colour of the sky?", "blue"), (HOSTILE, HOSTILE)]
     rows += [(f"filler question {i:02d}", f"filler answer {i:02d}") for i in range(EVAL_FILLERS)]
     first = {q: a for q, a in rows} | {"Colour of the sky?": "green"}
     second = {q: a for q, a in rows} | {"What is 2+2?": "four", "filler question 07": "wrong"}
 
-    @scorer
-    def exact(outputs, expectations):
-        return outputs == expectations["expected_response"]
-
-    @scorer
-    def length(outputs):
-        return len(outputs)
-
-    @scorer
-    def judged(inputs, outputs):
-        return Feedback(value="yes" if len(outputs) > 1 else "no", rationale=f"{len(outputs)} characters")
+    from eval_scorers import exact, judged, length
 
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(server)

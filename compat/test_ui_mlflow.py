@@ -273,25 +273,13 @@ def evaluate_twice(server):
     a Feedback with a rationale): the second answers differently, so its scores differ."""
     import mlflow
     from mlflow import MlflowClient
-    from mlflow.entities import Feedback
-    from mlflow.genai.scorers import scorer
     experiment = MlflowClient(tracking_uri=server).create_experiment(f"ui-eval-{uuid.uuid4().hex[:6]}")
     mlflow.set_tracking_uri(server)
     mlflow.set_experiment(experiment_id=experiment)
     data = [{"inputs": {"question": q}, "expectations": {"expected_response": a}}
             for q, a in [("What is 2+2?", "4"), ("Capital of France?", "Paris"), ("Colour of the sky?", "blue")]]
 
-    @scorer
-    def exact(outputs, expectations):
-        return outputs == expectations["expected_response"]
-
-    @scorer
-    def length(outputs):
-        return len(outputs)
-
-    @scorer
-    def judged(inputs, outputs):
-        return Feedback(value="yes" if len(outputs) > 1 else "no", rationale=f"{len(outputs)} characters")
+    from eval_scorers import exact, judged, length
 
     runs = []
     for answers in ({"What is 2+2?": "4", "Capital of France?": "Paris", "Colour of the sky?": "green"},
