@@ -322,6 +322,35 @@ def _rss_kib(pid):
     raise AssertionError("no VmRSS")
 
 
+class RSSWatch:
+    """Samples a process's RSS every 20 ms on a thread while the `with` block runs (and calls `tick`
+    each time, for other looks); `baseline` and `peak` in KiB."""
+
+    def __init__(self, pid, tick=lambda: None):
+        self.pid, self.tick = pid, tick
+        self.baseline = self.peak = _rss_kib(pid)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self):
+        while not self.done.is_set():
+            self.peak = max(self.peak, _rss_kib(self.pid))
+            self.tick()
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+    @property
+    def growth_mib(self):
+        return (self.peak - self.baseline) / 1024
+
+
 @pytest.mark.timeout(300)
 def test_sealing_and_serving_a_200_mib_file_keeps_memory_flat(local_sealed_server, tmp_path):
     """The seal streams each file through SHA-256 in 1 MiB chunks; a checked download copies while
@@ -339,18 +368,7 @@ def test_sealing_and_serving_a_200_mib_file_keeps_memory_flat(local_sealed_serve
                         timeout=15).status_code == 200
     _register(base, scientist, reviewer, name, run)
 
-    baseline = _rss_kib(pid)
-    peak = [baseline]
-    done = threading.Event()
-
-    def watch():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_kib(pid))
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
+    with RSSWatch(pid) as memory:
         promoted = requests.post(base + "/api/2.0/mlflow/model-versions/transition-stage", auth=reviewer, timeout=240,
                                  json={"name": name, "version": "1", "stage": "Production"})
         assert promoted.status_code == 200, promoted.text
@@ -359,16 +377,13 @@ def test_sealing_and_serving_a_200_mib_file_keeps_memory_flat(local_sealed_serve
             assert r.status_code == 200 and int(r.headers["Content-Length"]) == size
             for chunk in r.iter_content(1 << 20):
                 received.update(chunk)
-    finally:
-        done.set()
-        watcher.join()
     assert received.hexdigest() == digest
     seal = requests.get(base + "/api/2.0/swiftrack/model-versions/seal", params={"name": name, "version": "1"},
                         auth=scientist, timeout=15).json()["seal"]
     assert {f["path"]: (f["size"], f["sha256"]) for f in seal["files"]}["weights.bin"] == (size, digest)
-    growth_mib = (peak[0] - baseline) / 1024
-    print(f"\nseal and checked download of 200 MiB: RSS baseline {baseline / 1024:.1f} MiB, peak {peak[0] / 1024:.1f} MiB")
-    assert growth_mib < 64, f"server RSS grew by {growth_mib:.1f} MiB while sealing and serving"
+    print(f"\nseal and checked download of 200 MiB: RSS baseline {memory.baseline / 1024:.1f} MiB, "
+          f"peak {memory.peak / 1024:.1f} MiB")
+    assert memory.growth_mib < 64, f"server RSS grew by {memory.growth_mib:.1f} MiB while sealing and serving"
 
 
 @pytest.mark.timeout(600)
@@ -391,33 +406,23 @@ def test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it(sea
                         auth=scientist, timeout=15).status_code == 200
     _register(base, scientist, reviewer, name, run)
 
-    baseline = _rss_kib(pid)
-    peak = [baseline]
     states = set()
-    done = threading.Event()
+    last_look = [0.0]
 
-    def watch():
-        last_look = 0.0
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_kib(pid))
-            if time.monotonic() - last_look > 0.5:
-                last_look = time.monotonic()
-                tags = requests.get(base + "/api/2.0/mlflow/model-versions/get", params={"name": name, "version": "1"},
-                                    auth=scientist, timeout=15).json()["model_version"].get("tags", [])
-                states.update(t["value"] for t in tags if t["key"] == "swiftrack.seal.state")
-            time.sleep(0.02)
+    def look_at_the_version():
+        if time.monotonic() - last_look[0] > 0.5:
+            last_look[0] = time.monotonic()
+            tags = requests.get(base + "/api/2.0/mlflow/model-versions/get", params={"name": name, "version": "1"},
+                                auth=scientist, timeout=15).json()["model_version"].get("tags", [])
+            states.update(t["value"] for t in tags if t["key"] == "swiftrack.seal.state")
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
     started = time.monotonic()
     # The client's own retry policy (the suite turns retries off): 7 repeats, honouring Retry-After.
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "7")
-    try:
-        os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = reviewer
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", reviewer[0])
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", reviewer[1])
+    with RSSWatch(pid, tick=look_at_the_version) as memory:
         moved = MlflowClient(tracking_uri=base).transition_model_version_stage(name, "1", "Production")
-    finally:
-        done.set()
-        watcher.join()
     took = time.monotonic() - started
     assert moved.current_stage == "Production"
     seal = requests.get(base + "/api/2.0/swiftrack/model-versions/seal", params={"name": name, "version": "1"},
@@ -428,7 +433,6 @@ def test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it(sea
     if took > SEAL_WAIT + 1:
         # The job outlived a request's wait: the version was seen marked while the client repeated.
         assert "sealing" in states, (took, states)
-    growth_mib = (peak[0] - baseline) / 1024
-    print(f"\nseal of 2 GiB ({sealed_server.kind}): {took:.1f} s, RSS baseline {baseline / 1024:.1f} MiB, "
-          f"peak {peak[0] / 1024:.1f} MiB, states seen {sorted(states)}")
-    assert growth_mib < 64, f"server RSS grew by {growth_mib:.1f} MiB while sealing 2 GiB"
+    print(f"\nseal of 2 GiB ({sealed_server.kind}): {took:.1f} s, RSS baseline {memory.baseline / 1024:.1f} MiB, "
+          f"peak {memory.peak / 1024:.1f} MiB, states seen {sorted(states)}")
+    assert memory.growth_mib < 64, f"server RSS grew by {memory.growth_mib:.1f} MiB while sealing 2 GiB"
