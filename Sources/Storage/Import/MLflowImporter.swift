@@ -169,7 +169,7 @@ public struct MLflowImporter: Sendable {
             var lastRowid = Int64.min
             while true {
                 var rows: [[SQLValue]] = []
-                try connection.query(
+                _ = try connection.query(
                     "SELECT rowid, \(selectList) FROM \(table.name) WHERE rowid > ? ORDER BY rowid LIMIT ?",
                     [.integer(lastRowid), .integer(Int64(batchSize))]) { row -> Void in
                         lastRowid = row.int64(0)
