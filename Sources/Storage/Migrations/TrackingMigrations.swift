@@ -34,6 +34,9 @@ public enum TrackingMigrations {
                   mysql: Schema015.statements(for: .mysql)),
         Migration(version: 16, sqlite: Schema016.statements(for: .sqlite), postgres: Schema016.statements(for: .postgres),
                   mysql: Schema016.statements(for: .mysql)),
+        // 17 is another change's (registered before this line when it lands).
+        Migration(version: 18, sqlite: Schema018.statements(for: .sqlite), postgres: Schema018.statements(for: .postgres),
+                  mysql: Schema018.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

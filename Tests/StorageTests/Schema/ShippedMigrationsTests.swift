@@ -77,6 +77,9 @@ struct ShippedMigrationsTests {
         "tracking 16 mysql": "1ad32e257592cdc2",
         "tracking 16 postgres": "1ad32e257592cdc2",
         "tracking 16 sqlite": "1ad32e257592cdc2",
+        "tracking 18 mysql": "a6f4938b1b8949a2",
+        "tracking 18 postgres": "d6c39088b974b15f",
+        "tracking 18 sqlite": "be5a47c7950c4577",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {
