@@ -10,7 +10,7 @@ import TrackingCore
 /// scenario has them. With `SWIFTRACK_TRACE_PLAN_TRACES=100000` it fills that many and prints each
 /// engine's plan of the page query with the general query's beside it, and their times (SQLite:
 /// EXPLAIN QUERY PLAN and the median of 20 runs; PostgreSQL: EXPLAIN (ANALYZE, BUFFERS); MariaDB:
-/// ANALYZE): what the lead reads, never asserted.
+/// ANALYZE): what the lead reads, never asserted. It also times migration 18 over as many traces.
 @Suite("Trace search: the tag index plan")
 struct TraceTagIndexPlanTests {
     static let traces = ProcessInfo.processInfo.environment["SWIFTRACK_TRACE_PLAN_TRACES"].flatMap { Int($0) } ?? 3_000
@@ -51,6 +51,31 @@ struct TraceTagIndexPlanTests {
         print(report)
     }
 
+    /// Migration 18 over a store of these traces (filled at version 16, the tags without copies):
+    /// every copy equals its trace's values afterwards; with SWIFTRACK_TRACE_PLAN_TRACES, how long it took.
+    @Test(arguments: TestEngine.all) func theMigrationFillsTheCopiesOfAFullStore(engine: TestEngine) throws {
+        let database = try engine.makeDatabase()
+        try database.migrate(TrackingMigrations.all.filter { $0.version < 18 })
+        try database.write { connection in
+            for name in ["plan", "other"] {
+                try connection.execute(
+                    "INSERT INTO experiments (name, artifact_location, lifecycle_stage) VALUES (?, '/e', 'active')", [.text(name)])
+            }
+        }
+        let keys = try database.read { connection in
+            try connection.query("SELECT experiment_id FROM experiments ORDER BY experiment_id", []) { $0.int64(0) }
+        }
+        try Self.fill(database, experiment: keys[0], other: keys[1], count: Self.traces, copies: false)
+        let started = Date()
+        #expect(try database.migrate() == TrackingMigrations.all.map(\.version).filter { $0 >= 18 })
+        let took = Date().timeIntervalSince(started)
+        let store = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a")
+        #expect(try StoreTraceTagCopyTests.staleCopies(store) == [])
+        let tags = try database.read { try $0.queryFirst("SELECT COUNT(*) FROM trace_tags", []) { $0.int64(0) } }
+        #expect(tags == Int64(Self.traces * 3 + Self.traces / 10))
+        if Self.printing { print("\n=== \(engine): migration 18 over \(tags ?? 0) trace tags took \(String(format: "%.2f", took)) s ===") }
+    }
+
     static func traceId(_ index: Int) -> String {
         // Random-looking, as OpenTelemetry's ids are: consecutive traces land far apart in an id index.
         var hash = UInt64(index) &+ 0x9E37_79B9_7F4A_7C15
@@ -66,7 +91,7 @@ struct TraceTagIndexPlanTests {
 
     /// The traces (one in ten tagged `env = prod`, a few in another experiment), with the tags an
     /// OTLP export leaves: artifact location, spans location, service name. Copies as the store keeps them.
-    static func fill(_ database: any SQLDatabase, experiment: Int64, other: Int64, count: Int) throws {
+    static func fill(_ database: any SQLDatabase, experiment: Int64, other: Int64, count: Int, copies: Bool = true) throws {
         let perStatement = 400
         for start in stride(from: 0, to: count, by: perStatement) {
             let range = start..<min(start + perStatement, count)
@@ -83,7 +108,7 @@ struct TraceTagIndexPlanTests {
                                  (TraceKeys.spansLocation, TraceKeys.spansInTrackingStore), ("service.name", "shop")]
                     if index % 10 == 0 { pairs.append(("env", "prod")) }
                     for (key, value) in pairs {
-                        tags += [.text(id), .text(key), .text(value), .integer(owner), .integer(time)]
+                        tags += [.text(id), .text(key), .text(value)] + (copies ? [.integer(owner), .integer(time)] : [])
                         tagRows += 1
                     }
                 }
@@ -93,7 +118,7 @@ struct TraceTagIndexPlanTests {
                                       rows: range.count), infos)
                 try connection.execute(
                     SQLDialect.insert(into: "trace_tags",
-                                      columns: ["request_id", "key", "value", "experiment_id", "timestamp_ms"],
+                                      columns: ["request_id", "key", "value"] + (copies ? ["experiment_id", "timestamp_ms"] : []),
                                       rows: tagRows), tags)
             }
         }
