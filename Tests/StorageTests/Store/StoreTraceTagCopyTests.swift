@@ -127,7 +127,7 @@ struct StoreTraceTagCopyTests {
         try store.logSpans(experimentId: experiment, [TraceSpanBatch(
             traceId: "tr-r", spans: [span("00000000000000b1", of: "tr-r", startMillis: 100_000, endMillis: 100_001)])])
         let failures = Mutex<[String]>([])
-        let rounds = 30
+        let rounds = 60
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for round in 0..<rounds {
                 do {
