@@ -1,7 +1,7 @@
 import SQL
 import TrackingCore
 
-/// Every write of `trace_tags` goes through here: a tag row carries copies of its trace's
+/// Every write that sets a trace tag goes through here: a tag row carries copies of its trace's
 /// `experiment_id` and `timestamp_ms` (migration 18), which the common trace search reads instead
 /// of `trace_info`. The copies are kept in the store rather than by triggers: SQLite's triggers
 /// cannot fill a NOT NULL column of the row being inserted, and each engine would need its own.
