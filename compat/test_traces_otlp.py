@@ -3,6 +3,7 @@ reads them back with traces/get; any OpenTelemetry producer may post protobuf or
 experiment in the `x-mlflow-experiment-id` header. The trace's state and time follow its root span,
 also when its spans arrive in several requests. Bad bodies are refused with 400 and store nothing."""
 import base64
+import os
 import time
 
 import mlflow
@@ -131,6 +132,45 @@ def test_spans_of_one_trace_in_several_requests_follow_the_root(server, client, 
     assert spans["retrieve"].parent_id == root.hex()
     assert spans["retrieve"].attributes["k"] == 7
     assert spans["agent"].status.status_code == "ERROR"
+
+
+def test_a_tag_search_follows_traces_whose_root_arrives_later(server, client, experiment):
+    """`tags.env = 'prod'`, newest first (the search the tag index answers): a trace's place follows
+    its start when its root span arrives after the tag was set, and a tag set after that move counts."""
+    traces = [os.urandom(16) for _ in range(5)]
+    ids = ["tr-" + trace.hex() for trace in traces]
+    root = bytes.fromhex("00000000000000aa")
+    for index, trace in enumerate(traces):
+        child = {"trace": trace, "id": bytes.fromhex("00000000000000b1"), "parent": root, "name": "step",
+                 "start": (10 + index) * SECOND, "end": (10 + index) * SECOND + 1}
+        assert _post(server, _protobuf([child]), experiment).status_code == 200
+    for index in (0, 2, 3, 4):
+        client.set_trace_tag(ids[index], "env", "prod")
+    client.set_trace_tag(ids[1], "env", "dev")
+
+    def found(filter_string="tags.env = 'prod'", **options):
+        return [t.info.trace_id for t in mlflow.search_traces(
+            locations=[experiment], filter_string=filter_string, return_type="list", include_spans=False, **options)]
+
+    assert found() == [ids[4], ids[3], ids[2], ids[0]]
+    # The root of the newest arrives, starting before every other: that trace becomes the oldest.
+    assert _post(server, _protobuf([{"trace": traces[4], "id": root, "name": "agent", "start": 5 * SECOND,
+                                     "end": 30 * SECOND}]), experiment).status_code == 200
+    assert found() == [ids[3], ids[2], ids[0], ids[4]]
+    assert found(order_by=["timestamp_ms DESC"]) == [ids[3], ids[2], ids[0], ids[4]]
+    assert found(order_by=["timestamp_ms ASC"]) == [ids[4], ids[0], ids[2], ids[3]]
+    client.set_trace_tag(ids[1], "env", "prod")
+    assert found() == [ids[3], ids[2], ids[1], ids[0], ids[4]]
+    first = client.search_traces(locations=[experiment], filter_string="tags.env = 'prod'", max_results=2,
+                                 include_spans=False)
+    assert [t.info.trace_id for t in first] == [ids[3], ids[2]] and first.token
+    second = client.search_traces(locations=[experiment], filter_string="tags.env = 'prod'", max_results=2,
+                                  page_token=first.token, include_spans=False)
+    assert [t.info.trace_id for t in second] == [ids[1], ids[0]] and second.token
+    client.delete_trace_tag(ids[0], "env")
+    assert found() == [ids[3], ids[2], ids[1], ids[4]]
+    # With another condition: the root made the newest trace finished, the others are in progress.
+    assert found(filter_string="tags.env = 'prod' AND trace.status = 'IN_PROGRESS'") == [ids[3], ids[2], ids[1]]
 
 
 @pytest.mark.parametrize("compressed", [False, True])

@@ -36,6 +36,8 @@ public enum TrackingMigrations {
                   mysql: Schema016.statements(for: .mysql)),
         Migration(version: 17, sqlite: Schema017.statements(for: .sqlite), postgres: Schema017.statements(for: .postgres),
                   mysql: Schema017.statements(for: .mysql)),
+        Migration(version: 18, sqlite: Schema018.statements(for: .sqlite), postgres: Schema018.statements(for: .postgres),
+                  mysql: Schema018.statements(for: .mysql)),
     ]
 
     /// The version a fully migrated database records.

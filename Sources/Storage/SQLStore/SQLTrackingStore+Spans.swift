@@ -69,12 +69,11 @@ extension SQLTrackingStore {
         let isNew = inserted == 1 && connection.dialect.countsOnlyInsertedRows
         let artifactLocation = Tag(key: TraceKeys.artifactLocation,
                                    value: ArtifactURI.appending(location, TraceKeys.traceFolder, traceId, "artifacts"))
+        var copies = TraceTagCopies(experimentKey: experimentKey, timestampMillis: batch.startMillis)
         if !isNew {
-            try widenTrace(batch, experimentKey: experimentKey, connection)
-            try connection.execute(
-                connection.dialect.insertUnlessPresent(into: "trace_tags", columns: ["request_id", "key", "value"],
-                                                       conflict: ["request_id", "key"]),
-                [.text(traceId), .text(artifactLocation.key), .text(artifactLocation.value)])
+            copies.timestampMillis = try widenTrace(batch, experimentKey: experimentKey, connection)
+            try insertTraceTagUnlessPresent(connection, traceId, copies, key: artifactLocation.key,
+                                            value: artifactLocation.value)
         }
         // Many rows per statement: one round trip per 100 spans, not per span (on PostgreSQL the
         // round trips were most of an export's time).
@@ -98,10 +97,7 @@ extension SQLTrackingStore {
         let tags = KeyedPairs.lastValues(batch.resourceTags + (batch.root?.tags ?? [])
                               + [Tag(key: TraceKeys.spansLocation, value: TraceKeys.spansInTrackingStore)]
                               + (isNew ? [artifactLocation] : []))
-        try connection.execute(
-            connection.dialect.upsert(into: "trace_tags", columns: ["request_id", "key", "value"],
-                                      conflict: ["request_id", "key"], update: ["value"], rows: tags.count),
-            tags.flatMap { [SQLValue.text(traceId), .text($0.0), .text($0.1)] })
+        try upsertTraceTags(connection, traceId, copies, tags)
         if let user = batch.user {
             try connection.execute(
                 connection.dialect.insertUnlessPresent(into: "trace_request_metadata", columns: ["request_id", "key", "value"],
@@ -115,8 +111,10 @@ extension SQLTrackingStore {
                                       "start_time_unix_nano", "end_time_unix_nano", "content"]
 
     /// The trace's row, locked: in the request's experiment; its time range widened to
-    /// the spans' unless `start_trace` finalized it; state and previews filled from the root span.
-    private static func widenTrace(_ batch: TraceSpanBatch, experimentKey: Int64, _ connection: any SQLConnection) throws {
+    /// the spans' unless `start_trace` finalized it (its tags' time copies moved with it); state and
+    /// previews filled from the root span. Returns the trace's time as it now stands.
+    private static func widenTrace(_ batch: TraceSpanBatch, experimentKey: Int64,
+                                   _ connection: any SQLConnection) throws -> Int64 {
         let traceId = batch.traceId
         guard let row = try connection.queryFirst(
             """
@@ -147,7 +145,7 @@ extension SQLTrackingStore {
         let response = row.response ?? batch.root?.responsePreview
         // An UPDATE that changes nothing still writes a row version (PostgreSQL): skipped.
         guard start != row.start || duration != row.duration || state != row.state || request != row.request
-            || response != row.response else { return }
+            || response != row.response else { return start }
         try connection.execute(
             """
             UPDATE trace_info SET timestamp_ms = ?, execution_time_ms = ?, status = ?, request_preview = ?,
@@ -156,12 +154,7 @@ extension SQLTrackingStore {
             """,
             [.integer(start), duration.map(SQLValue.integer) ?? .null, .text(state),
              request.map(SQLValue.text) ?? .null, response.map(SQLValue.text) ?? .null, .text(traceId)])
-    }
-
-    static func upsertTraceTag(_ connection: any SQLConnection, _ traceId: String, _ key: String, _ value: String) throws {
-        try connection.execute(
-            connection.dialect.upsert(into: "trace_tags", columns: ["request_id", "key", "value"],
-                                      conflict: ["request_id", "key"], update: ["value"]),
-            [.text(traceId), .text(key), .text(value)])
+        if start != row.start { try moveTraceTagTimes(connection, traceId, to: start) }
+        return start
     }
 }

@@ -16,10 +16,12 @@ extension SQLTrackingStore: TraceStore {
                     conflict: ["request_id"]),
                 [.text(info.traceId), .integer(experimentKey), .integer(info.requestTime), .text(info.state.rawValue),
                  .integer(currentTimeMillis())])
-            guard let owner = try connection.queryFirst(
-                "SELECT experiment_id FROM trace_info WHERE request_id = ?" + connection.forUpdate, [.text(info.traceId)],
-                { $0.int64(0) }) else { throw Self.traceNotFound(info.traceId) }
-            guard owner == experimentKey else { throw Self.traceInOtherExperiment(info.traceId, experimentKey) }
+            guard let stored = try Self.lockTraceForTags(connection, info.traceId) else {
+                throw Self.traceNotFound(info.traceId)
+            }
+            guard stored.experimentKey == experimentKey else {
+                throw Self.traceInOtherExperiment(info.traceId, experimentKey)
+            }
             try connection.execute(
                 """
                 UPDATE trace_info SET timestamp_ms = ?, execution_time_ms = ?, status = ?, client_request_id = ?,
@@ -29,15 +31,16 @@ extension SQLTrackingStore: TraceStore {
                 [.integer(info.requestTime), info.executionDuration.map(SQLValue.integer) ?? .null, .text(info.state.rawValue),
                  info.clientRequestId.map(SQLValue.text) ?? .null, info.requestPreview.map(SQLValue.text) ?? .null,
                  info.responsePreview.map(SQLValue.text) ?? .null, .text(info.traceId)])
-            // The server decides where a trace's artifacts live, whatever the client sent.
-            try connection.execute(
-                connection.dialect.insertUnlessPresent(into: "trace_tags", columns: ["request_id", "key", "value"],
-                                                       conflict: ["request_id", "key"]),
-                [.text(info.traceId), .text(TraceKeys.artifactLocation),
-                 .text(ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts"))])
-            for (key, value) in KeyedPairs.lastValues(info.tags) where !TraceKeys.serverOwnedTags.contains(key) {
-                try Self.upsertTraceTag(connection, info.traceId, key, value)
+            let copies = TraceTagCopies(experimentKey: experimentKey, timestampMillis: info.requestTime)
+            if stored.timestampMillis != info.requestTime {
+                try Self.moveTraceTagTimes(connection, info.traceId, to: info.requestTime)
             }
+            // The server decides where a trace's artifacts live, whatever the client sent.
+            try Self.insertTraceTagUnlessPresent(
+                connection, info.traceId, copies, key: TraceKeys.artifactLocation,
+                value: ArtifactURI.appending(location, TraceKeys.traceFolder, info.traceId, "artifacts"))
+            try Self.upsertTraceTags(connection, info.traceId, copies,
+                                     KeyedPairs.lastValues(info.tags).filter { !TraceKeys.serverOwnedTags.contains($0.0) })
             for (key, value) in KeyedPairs.lastValues(info.metadata + [Tag(key: TraceKeys.infoFinalized, value: "true")]) {
                 try connection.execute(
                     connection.dialect.upsert(into: "trace_request_metadata", columns: ["request_id", "key", "value"],
@@ -75,11 +78,9 @@ extension SQLTrackingStore: TraceStore {
     public func setTraceTag(traceId: String, key: String, value: String) throws {
         let tag = try Validation.validatedClientTraceTag(key: key, value: value)
         try database.write { connection in
-            try Self.requireTrace(connection, traceId)
-            try connection.execute(
-                connection.dialect.upsert(into: "trace_tags", columns: ["request_id", "key", "value"],
-                                          conflict: ["request_id", "key"], update: ["value"]),
-                [.text(traceId), .text(tag.key), .text(tag.value)])
+            // Locked: a concurrent span request may be moving the trace's time, which the tag copies.
+            guard let copies = try Self.lockTraceForTags(connection, traceId) else { throw Self.traceNotFound(traceId) }
+            try Self.upsertTraceTags(connection, traceId, copies, [(tag.key, tag.value)])
         }
     }
 

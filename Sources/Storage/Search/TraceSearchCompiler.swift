@@ -4,13 +4,16 @@ import TrackingCore
 
 /// Compiles a traces/search request into one SELECT of trace ids, in result order, as
 /// SqlAlchemyStore orders traces: the requested keys (rows without a value last), then
-/// `timestamp_ms DESC` and `request_id` as tie-breaker unless asked for.
+/// `timestamp_ms DESC` and `request_id` as tie-breaker unless asked for. The common search (one
+/// experiment, a tag equality, the default order) reads the tag index instead (`+TagIndex`), unless
+/// `tagIndex` is false (the tests compare the two).
 enum TraceSearchCompiler {
     static func compile(experimentIds: [String], filter: String, orderBy: [String], limit: Int, offset: Int,
-                        dialect: SQLDialect) throws -> CompiledQuery {
+                        dialect: SQLDialect, tagIndex: Bool = true) throws -> CompiledQuery {
         let parsed = try TraceSearchFilter.parse(filter)
         let order = try TraceSearchFilter.parseOrder(orderBy)
         let ids = try RunSearchCompiler.uniqueExperimentIds(experimentIds)
+        let plan = tagIndex ? tagIndexPlan(experimentIds: ids, order: order, comparisons: parsed.comparisons) : nil
 
         var joins: [SQLFragment] = []
         var terms: [String] = []
@@ -37,12 +40,13 @@ enum TraceSearchCompiler {
         if !ordered.contains("timestamp_ms") { terms.append("t.timestamp_ms DESC") }
         if !ordered.contains("request_id") { terms.append("t.request_id ASC") }
 
-        var conditions: [SQLFragment] = [
-            ids.isEmpty ? SQLFragment("1 = 0")
-                : SQLFragment("t.experiment_id IN (\(SQLFragment.placeholders(ids.count)))", ids),
-        ]
+        var conditions: [SQLFragment] = []
+        if plan == nil {
+            conditions.append(ids.isEmpty ? SQLFragment("1 = 0")
+                : SQLFragment("t.experiment_id IN (\(SQLFragment.placeholders(ids.count)))", ids))
+        }
         var spanTerms: [SQLFragment] = []
-        for (index, comparison) in parsed.comparisons.enumerated() {
+        for (index, comparison) in parsed.comparisons.enumerated() where index != plan?.comparisonIndex {
             if case .span(let field) = comparison.key {
                 spanTerms.append(try spanCondition(field, comparison, dialect: dialect))
             } else {
@@ -54,6 +58,9 @@ enum TraceSearchCompiler {
             let body = SQLFragment.joined(spanTerms, separator: " AND ")
             conditions.append(SQLFragment("EXISTS (SELECT 1 FROM spans AS s WHERE s.trace_id = t.request_id AND \(body.sql))",
                                           body.bindings))
+        }
+        if let plan {
+            return try tagIndexQuery(plan, otherConditions: conditions, limit: limit, offset: offset, dialect: dialect)
         }
         let joined = SQLFragment.joined(joins, separator: " ")
         let whereClause = SQLFragment.searchConditions(conditions, dialect: dialect)

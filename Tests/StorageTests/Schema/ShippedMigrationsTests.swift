@@ -83,6 +83,9 @@ struct ShippedMigrationsTests {
         "tracking 17 mysql": "c562922e5a0f27a6",
         "tracking 17 postgres": "6c6c8af741580a00",
         "tracking 17 sqlite": "6c6c8af741580a00",
+        "tracking 18 mysql": "a6f4938b1b8949a2",
+        "tracking 18 postgres": "d6c39088b974b15f",
+        "tracking 18 sqlite": "be5a47c7950c4577",
     ]
 
     @Test func everyShippedMigrationKeepsItsSQL() {

@@ -23,9 +23,11 @@ struct StoreMigrationTests {
     func anOlderSchemaIsRefusedUntilUpgraded(engine: TestEngine) throws {
         let database = try engine.makeDatabase()
         try database.migrate(Array(TrackingMigrations.all.prefix(1)))
-        #expect(try database.schemaStatus() == .behind(at: 1, pending: Array(2...TrackingMigrations.latest)))
+        // The registered versions after 1 (not a range: a number may be left for a change landing apart).
+        let later = Array(TrackingMigrations.all.map(\.version).dropFirst())
+        #expect(try database.schemaStatus() == .behind(at: 1, pending: later))
         #expect(throws: SchemaOutOfDate.self) { _ = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a") }
-        #expect(try database.migrate() == Array(2...TrackingMigrations.latest))
+        #expect(try database.migrate() == later)
         _ = try SQLTrackingStore(database: database, defaultArtifactRoot: "/a")
     }
 
@@ -36,7 +38,7 @@ struct StoreMigrationTests {
         let broken = TrackingMigrations.all
             + [Migration(version: latest + 1, statements: ["CREATE TABLE more (id INTEGER)", "NOT SQL"])]
         #expect(throws: (any Error).self) { try database.migrate(broken) }
-        #expect(try database.schemaVersions() == Array(1...latest))
+        #expect(try database.schemaVersions() == TrackingMigrations.all.map(\.version))
         // DDL is transactional in SQLite and PostgreSQL: the first statement was rolled back too.
         #expect(throws: (any Error).self) {
             try database.read { try $0.query("SELECT COUNT(*) FROM more", []) { $0.int64(0) } }
