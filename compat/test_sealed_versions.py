@@ -269,6 +269,13 @@ def test_a_promoted_version_is_sealed_refuses_writes_and_is_not_served_once_chan
     r = requests.post(base + "/api/2.0/swiftrack/model-versions/unseal", json={"name": name, "version": "1"},
                       auth=scientist, timeout=15)
     assert r.status_code == 403 and "'governance' role" in r.json()["message"], r.text
+    # Nor while the version is in production (its files could then change under a protected stage).
+    r = requests.post(base + "/api/2.0/swiftrack/model-versions/unseal", json={"name": name, "version": "1"},
+                      auth=reviewer, timeout=15)
+    assert r.status_code == 400 and "move it out before unsealing it" in r.json()["message"], r.text
+    as_user(scientist)   # moving out of production needs no governance
+    client.delete_registered_model_alias(name, "champion")
+    client.transition_model_version_stage(name, "1", "Archived")
     r = requests.post(base + "/api/2.0/swiftrack/model-versions/unseal", json={"name": name, "version": "1"},
                       auth=reviewer, timeout=15)
     assert r.status_code == 200 and r.json()["seal"]["digest"] == digest, r.text

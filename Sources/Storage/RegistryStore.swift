@@ -58,9 +58,9 @@ public protocol RegistryStore: Sendable {
     func modelVersionSeals(name: String) throws -> [ModelVersionSeal]
     /// Every sealed version's artifact location (what artifact writes are checked against).
     func sealedLocations() throws -> [SealedLocation]
-    /// Removes the seal and its tags, answering what was removed; a version being sealed has its job
-    /// cancelled instead (nil).
-    func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal?
+    /// Removes the seal and its tags, answering what was removed, once `approve` accepted the version
+    /// as the write found it; a version being sealed has its job cancelled instead (nil).
+    func unsealModelVersion(name: String, version: String, approve: (ModelVersion) throws -> Void) throws -> ModelVersionSeal?
 
     // Sealing jobs (`SealingJob`: a seal made off the request path)
     /// Records `job` for its version unless the version is sealed or another live job seals it; a

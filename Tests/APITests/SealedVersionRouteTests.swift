@@ -224,6 +224,17 @@ struct SealedVersionRouteTests {
                         + "not hold (separation of duties).")
         }
         #expect(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: "scientist").status == 403)
+        // Not while it is in production: its files could then change under a protected stage.
+        expectError(harness.api("POST", "/swiftrack/model-versions/unseal", unseal, as: "gov2"), 400, "INVALID_STATE",
+                    "Version 1 of registered model 'fraud' holds stage 'Production': move it out before unsealing it, so "
+                    + "that no protected version has files that may change.")
+        #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                            #"{"name":"fraud","version":"1","stage":"Archived"}"#, as: "scientist").status == 200)
+        // Four eyes: the version's creator may not unseal it, even holding the governance role.
+        try harness.auth.assignRole(username: "scientist", roleName: "governance")
+        expectError(harness.api("POST", "/swiftrack/model-versions/unseal", unseal, as: "scientist"), 403,
+                    "PERMISSION_DENIED", "Permission denied: scientist created version 1 of 'fraud' and may not unseal "
+                    + "it themselves (four eyes): another holder of the 'governance' role must.")
         let removed = harness.api("POST", "/swiftrack/model-versions/unseal", unseal, as: "gov2")
         #expect(removed.json?["seal"]?["digest"]?.stringValue == Self.digest)
         let tags = harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist")
@@ -238,6 +249,70 @@ struct SealedVersionRouteTests {
         let manifest = harness.api("GET", "/swiftrack/model-versions/seal?name=fraud&version=1", as: "scientist")
             .json?["seal"]?["manifest"]?.stringValue
         #expect(manifest?.contains("dbf023aafed69fe98845421fd60cba2c26b7b0ebb2a3f0d06c46e43ffd844b9a 10 model.pkl") == true)
+    }
+
+    /// A location the server and the client read differently (a `%` escape the client decodes, a
+    /// query it drops) would seal a decoy folder while production loads another: not sealed, so not
+    /// promoted.
+    @Test func aVersionWhoseLocationClientsReadDifferentlyIsNotSealed() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        let run = String(artifacts.split(separator: "/")[1])
+        // A decoy folder literally named `mod%65l` (the URL's %25 is a percent sign), and one named `model?v=1`.
+        #expect(try harness.upload(artifacts + "/mod%2565l/model.pkl", "decoy", as: "scientist").status == 200)
+        #expect(try harness.upload(artifacts + "/model%3Fv=1/model.pkl", "decoy", as: "scientist").status == 200)
+        for (version, source) in [("2", "runs:/\(run)/mod%65l"), ("3", "mlflow-artifacts:/\(artifacts)/model?v=1")] {
+            #expect(harness.api("POST", "/mlflow/model-versions/create",
+                                #"{"name":"fraud","source":"\#(source)","run_id":"\#(run)"}"#, as: "scientist").status == 200)
+            let odd = version == "2" ? "'%'" : "'?'"
+            expectError(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                    #"{"name":"fraud","version":"\#(version)","stage":"Production"}"#, as: "gov1"),
+                        400, "INVALID_STATE", "Version \(version) of registered model 'fraud' cannot be sealed: its artifact "
+                        + "location '\(source)' holds \(odd), which clients read differently from the server.")
+            let found = harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=\(version)", as: "scientist")
+                .json?["model_version"]
+            #expect(found?["current_stage"]?.stringValue == "None" && found?["tags"]?.arrayValue?.isEmpty != false)
+        }
+        #expect(try harness.store.registryStore.sealedLocations().isEmpty)
+    }
+
+    /// Asking for a path that holds no file under a sealed location is a plain 404, not a tampering
+    /// alarm (anyone who may read can ask); a file added there is both.
+    @Test func aMissingPathIsNotAMismatch() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                            #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1").status == 200)
+        let missing = try harness.download("/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/nope", as: "scientist")
+        #expect(missing.status == 404)
+        #expect(harness.metrics.sealMismatches.value() == 0)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: harness.destination + "/" + artifacts + "/model/added"))
+        #expect(try harness.download("/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/added", as: "scientist")
+            .status == 409)
+        #expect(harness.metrics.sealMismatches.value() == 1)
+    }
+
+    /// A rollback that puts a sealed version back into production names that seal in its audit record.
+    @Test func aRollbackIntoProductionRecordsTheSealItRestores() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        let run = String(artifacts.split(separator: "/")[1])
+        #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                            #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1").status == 200)
+        // Version 2 (other files) replaces it in production, archiving version 1; the rollback brings 1 back.
+        #expect(try harness.upload(artifacts + "/model2/model.pkl", "weights-v2", as: "scientist").status == 200)
+        #expect(harness.api("POST", "/mlflow/model-versions/create",
+                            #"{"name":"fraud","source":"runs:/\#(run)/model2","run_id":"\#(run)"}"#, as: "scientist")
+            .status == 200)
+        #expect(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                            #"{"name":"fraud","version":"2","stage":"Production","archive_existing_versions":true}"#,
+                            as: "gov1").status == 200)
+        let rolled = harness.api("POST", "/swiftrack/registered-models/rollback", #"{"name":"fraud","stage":"Production"}"#,
+                                 as: "gov2")
+        #expect(rolled.status == 200, "\(rolled.text)")
+        #expect(rolled.json?["model_version"]?["version"]?.stringValue == "1")
+        let record = harness.audit.all.last { $0.route.hasSuffix("/registered-models/rollback") }
+        #expect(record?.resources == AuditResources(registeredModelName: "fraud", modelVersion: "1", sealDigest: Self.digest))
     }
 
     @Test func aSealThatCannotBeMadeStopsTheMoveAndNobodyElseMakesTheServerHash() throws {
@@ -297,8 +372,9 @@ struct SealedVersionRouteTests {
         // That job fails: the next mover is told, once; the one after starts a job here, which seals.
         try registry.failSealing(name: "fraud", version: "1", token: "elsewhere",
                                  error: MLflowError(.internalError, "the store went away"), now: SealingWorker.now())
+        // A server-side cause is told as INVALID_STATE: the client must not repeat the move by itself.
         expectError(harness.api("POST", "/mlflow/model-versions/transition-stage",
-                                #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1"), 500, "INTERNAL_ERROR",
+                                #"{"name":"fraud","version":"1","stage":"Production"}"#, as: "gov1"), 400, "INVALID_STATE",
                     "Version 1 of registered model 'fraud' could not be sealed, so it was not moved to stage 'Production': "
                     + "the store went away")
         var answers: [Int] = []
@@ -419,5 +495,17 @@ struct SealedVersionRouteTests {
             .status == 403)
         #expect(try harness.upload(artifacts + "/model/model.pkl", "weights-v2", as: "mallory").status == 403)
         #expect(try harness.registrySeal() != nil)
+    }
+}
+
+@Suite("Slots for whole-model reads")
+struct SlotsTests {
+    @Test func aSlotIsTakenUntilGivenBack() {
+        let slots = Slots(limit: 2)
+        #expect(slots.take() && slots.take())
+        #expect(!slots.take())
+        slots.give()
+        #expect(slots.take())
+        #expect(!slots.take())
     }
 }

@@ -72,6 +72,28 @@ extension AccessControl {
         }
     }
 
+    /// Removing a seal: the governance role, and four eyes (not the version's creator, who must be
+    /// recorded), as promoting it did; and only once the version left every protected stage and
+    /// alias, so no version stays in production with files that may change.
+    func approveUnseal(_ user: AuthUser, _ version: ModelVersion) throws {
+        let what = "version \(version.version) of '\(version.name)'"
+        try requireGovernance(user, "unsealing \(what)")
+        guard let creator = version.userId, !creator.isEmpty else {
+            throw Self.denied("\(what) has no recorded creator, so unsealing it cannot show four eyes.")
+        }
+        if creator == user.username {
+            throw Self.denied("\(user.username) created \(what) and may not unseal it themselves (four eyes): another "
+                              + "holder of the '\(promotion.governanceRole)' role must.")
+        }
+        let holds = (promotion.protects(stage: version.currentStage.rawValue) ? ["stage '\(version.currentStage.rawValue)'"] : [])
+            + version.aliases.filter { promotion.protects(alias: $0) }.map { "alias '\($0)'" }
+        guard holds.isEmpty else {
+            throw MLflowError(.invalidState, "Version \(version.version) of registered model '\(version.name)' holds "
+                              + holds.joined(separator: " and ") + ": move it out before unsealing it, so that no "
+                              + "protected version has files that may change.")
+        }
+    }
+
     func requireGovernance(_ user: AuthUser, _ action: String) throws {
         guard try store.holdsRole(userId: user.id, roleName: promotion.governanceRole) else {
             throw Self.denied("\(action) needs the '\(promotion.governanceRole)' role, "

@@ -17,7 +17,9 @@ extension AuditResources {
             case .experimentCreated(let id): experimentId = id
             case .runCreated(let id): runId = id
             case .loggedModelCreated(let id): loggedModelId = id
-            case .sealRequired(let digest): sealDigest = digest
+            case .sealRequired(let version, let digest):
+                sealDigest = digest
+                modelVersion = modelVersion ?? version
             case .registry(.modelVersionCreated(let name, let version, _, _, _, _)):
                 (registeredModelName, modelVersion) = (name, version)
             case .registry: continue

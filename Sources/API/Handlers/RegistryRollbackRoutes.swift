@@ -40,7 +40,7 @@ struct RegistryRollbackRoutes {
         }
         let result = try registry.rollback(name: name, target: target, userId: request.user) { plan in
             try request.approveRollback(name, plan)
-            try sealer.requireSealed(name: name, plan: plan)
+            try sealer.requireSealed(name: name, plan: plan, events: request.events)
         }
         return jsonResponse(.object([
             ("model_version", result.version.json),

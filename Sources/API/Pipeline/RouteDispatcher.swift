@@ -86,6 +86,7 @@ struct RouteDispatcher: Sendable {
                 request.requireGovernance = { action in
                     try access.failingClosed { try access.requireGovernance(caller, action) }
                 }
+                request.approveUnseal = { version in try access.failingClosed { try access.approveUnseal(caller, version) } }
             } else if case .publicRoute = route.access {
             } else {
                 // Unreachable through the pipeline (it signs in first); fails closed if a path ever gets here.

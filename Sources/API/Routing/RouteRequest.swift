@@ -25,6 +25,9 @@ struct RouteRequest {
     /// Refuses a caller without the promotion policy's governance role (set when access control is
     /// on; admins are bound too); the text names the action refused.
     var requireGovernance: @Sendable (String) throws -> Void = { _ in }
+    /// The promotion policy's say on removing a version's seal, asked inside the unseal's write on
+    /// the version it found (set when access control is on).
+    var approveUnseal: @Sendable (ModelVersion) throws -> Void = { _ in }
     /// The fields, parsed once when the request was matched (a parse failure is kept and thrown on use).
     private let parsed: Result<RequestFields, MLflowError>
 

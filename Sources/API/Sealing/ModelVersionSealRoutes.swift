@@ -51,6 +51,13 @@ struct ModelVersionSealRoutes {
         } else {
             seals = try registry.modelVersionSeals(name: name)
         }
+        // Each verification reads whole models: a few at a time per process.
+        let places = sealer.worker.verifications
+        guard places.take() else {
+            throw RetryLater(error: MLflowError(.temporarilyUnavailable, "The server is verifying \(places.limit) "
+                                                + "sealed versions' files already; try again."), seconds: 5)
+        }
+        defer { places.give() }
         let results = try seals.map { seal -> JSONValue in
             let mismatches = SealVerification.compare(seal.manifest, found: try sealer.hasher.files(root: seal.location))
             let manifestIntact = ArtifactDigestCheck.matches(seal)
@@ -74,7 +81,7 @@ struct ModelVersionSealRoutes {
         let name = try fields.registeredModelName()
         let version = try fields.version()
         try request.requireGovernance("unsealing version \(version) of '\(name)'")
-        guard let seal = try registry.unsealModelVersion(name: name, version: version) else {
+        guard let seal = try registry.unsealModelVersion(name: name, version: version, approve: request.approveUnseal) else {
             return jsonResponse(.object([("sealing_cancelled", .bool(true))]))
         }
         for tag in seal.tags {

@@ -52,7 +52,7 @@ struct ModelVersionSealer: Sendable {
         var joined: SealingJob?
         while true {
             if let seal = try registry.modelVersionSeal(name: move.name, version: move.version) {
-                events.emit(.sealRequired(digest: seal.digest))
+                events.emit(.sealRequired(version: seal.version, digest: seal.digest))
                 return .existing
             }
             if let job = joined {
@@ -77,7 +77,7 @@ struct ModelVersionSealer: Sendable {
 
     /// Starts the version's sealing job, or joins the one running; nil when the version turned out sealed.
     private func claim(_ move: RegistryMove, approver: String?) throws -> SealingJob? {
-        let (source, root) = try ModelVersionArtifactRoot.of(name: move.name, version: move.version, registry: registry,
+        let (source, root) = try ModelVersionArtifactRoot.sealable(name: move.name, version: move.version, registry: registry,
                                                              tracking: tracking)
         let now = SealingWorker.now()
         let job = SealingJob(name: move.name, version: move.version, token: UUID().uuidString, source: source,
@@ -113,9 +113,14 @@ struct ModelVersionSealer: Sendable {
         }
     }
 
+    /// A failed seal, told to the mover with its cause's code, except that a server-side cause (an
+    /// unreachable store) becomes INVALID_STATE: the mlflow client repeats a 5xx by itself, and the
+    /// repeat must not seal whatever carries the version's name and number by then without the
+    /// approver looking again.
     private func failed(_ job: SealingJob, _ move: RegistryMove) -> MLflowError {
         let cause = job.failure ?? MLflowError.internalError("unknown")
-        return MLflowError(cause.code, "Version \(move.version) of registered model '\(move.name)' could not be sealed, "
+        return MLflowError(cause.code.httpStatus >= 500 ? .invalidState : cause.code,
+                           "Version \(move.version) of registered model '\(move.name)' could not be sealed, "
                            + "so it was not moved to \(move.target.description): \(cause.message)")
     }
 
@@ -140,7 +145,8 @@ struct ModelVersionSealer: Sendable {
     /// A rollback cannot seal (its plan is made inside its write, where a model is not read): each
     /// version it would put into a protected stage or alias must be sealed already (it was, when it
     /// was promoted there before, unless it was unsealed since or promoted before seals existed).
-    func requireSealed(name: String, plan: RegistryRollbackPlan) throws {
+    /// The digests go to `events` (the audit record names the last).
+    func requireSealed(name: String, plan: RegistryRollbackPlan, events: RouteEvents) throws {
         for change in plan.changes {
             let version: String
             let target: TransitionRequest.Target
@@ -152,11 +158,12 @@ struct ModelVersionSealer: Sendable {
                 (version, target) = (change.version, .stage(try ModelStage.canonical(change.restored)))
             }
             guard protects(target) else { continue }
-            guard try registry.modelVersionSeal(name: name, version: version) != nil else {
+            guard let seal = try registry.modelVersionSeal(name: name, version: version) else {
                 throw MLflowError(.invalidState, "Rolling back would put version \(version) of registered model "
                                   + "'\(name)' into \(target.description), but it is not sealed: promote it directly or through a "
                                   + "transition request, which seals it.")
             }
+            events.emit(.sealRequired(version: seal.version, digest: seal.digest))
         }
     }
 

@@ -17,29 +17,25 @@ final class SealingWorker: Sendable {
     let hasher: SealHasher
     /// Where the seal's tag events go (the registry webhooks); nil without webhooks.
     let publish: (@Sendable ([RegistryChange]) -> Void)?
-    let limit: Int
-    private let running = Mutex(0)
+    /// The places jobs run in (`reserve` before claiming, `release` when not started).
+    let places: Slots
+    /// The places `verify` reads sealed versions in.
+    let verifications = Slots(limit: 2)
 
     init(registry: any RegistryStore, hasher: SealHasher, publish: (@Sendable ([RegistryChange]) -> Void)?,
          limit: Int = 4) {
         self.registry = registry
         self.hasher = hasher
         self.publish = publish
-        self.limit = limit
+        self.places = Slots(limit: limit)
     }
+
+    var limit: Int { places.limit }
 
     /// Takes one of the `limit` places; false when all are taken.
-    func reserve() -> Bool {
-        running.withLock { count in
-            guard count < limit else { return false }
-            count += 1
-            return true
-        }
-    }
+    func reserve() -> Bool { places.take() }
 
-    func release() {
-        running.withLock { $0 -= 1 }
-    }
+    func release() { places.give() }
 
     /// Runs `job` on a new thread in a place taken by `reserve`, which it gives back when done.
     func start(_ job: SealingJob) {

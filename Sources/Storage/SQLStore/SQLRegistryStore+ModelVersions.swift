@@ -77,7 +77,7 @@ extension SQLRegistryStore {
         let now = currentTimeMillis()
         try database.write { connection in
             try Self.requireVersion(connection, name, number)
-            try Self.refuseDeletingSealed(connection, name, version: number)
+            try Self.refuseChangingSealed(connection, name, version: number)
             let aliases = try connection.query(
                 "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias",
                 [.text(name), .integer(number)]) { $0.string(0) }

@@ -32,6 +32,7 @@ extension SQLRegistryStore {
         let now = currentTimeMillis()
         return try database.write { connection in
             try Self.requireModel(connection, name)
+            try Self.refuseChangingSealed(connection, name, renaming: true)
             do {
                 // Versions, tags and aliases follow through ON UPDATE CASCADE.
                 try connection.execute("UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?",
@@ -61,7 +62,7 @@ extension SQLRegistryStore {
     public func deleteRegisteredModel(name: String) throws {
         try database.write { connection in
             try Self.requireModel(connection, name)
-            try Self.refuseDeletingSealed(connection, name)
+            try Self.refuseChangingSealed(connection, name)
             // Versions, tags and aliases go through ON DELETE CASCADE; the history and the transition
             // requests go with the model so that a new model of the same name does not inherit them.
             try connection.execute("DELETE FROM registered_models WHERE name = ?", [.text(name)])

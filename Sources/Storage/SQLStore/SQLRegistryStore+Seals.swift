@@ -34,8 +34,11 @@ extension SQLRegistryStore {
     }
 
     /// Removes the seal and its tags, or cancels the job sealing the version (nil is answered); a
-    /// version neither sealed nor being sealed is INVALID_STATE.
-    public func unsealModelVersion(name: String, version: String) throws -> ModelVersionSeal? {
+    /// version neither sealed nor being sealed is INVALID_STATE. `approve` judges the removal of a
+    /// seal on the version as this write found it (its creator, stage and aliases, under its
+    /// model's lock) and may refuse it.
+    public func unsealModelVersion(name: String, version: String,
+                                   approve: (ModelVersion) throws -> Void) throws -> ModelVersionSeal? {
         let number = try Self.checkedKey(name, version)
         return try database.write { connection in
             try Self.requireVersion(connection, name, number)
@@ -46,6 +49,7 @@ extension SQLRegistryStore {
                 if job != nil { return nil }
                 throw MLflowError(.invalidState, "Version \(number) of registered model '\(name)' is not sealed.")
             }
+            try approve(try Self.loadVersion(connection, name, number))
             try connection.execute("DELETE FROM model_version_seals WHERE name = ? AND version = ?",
                                    [.text(name), .integer(number)])
             for tag in seal.tags {
@@ -95,18 +99,30 @@ extension SQLRegistryStore {
                                   [.text(name), .integer(number)]) { _ in true } ?? false
     }
 
-    /// A sealed version is neither deleted nor deleted with its model: unsealing comes first, so
-    /// what a seal protects stays pointed to (and `swiftrack gc` keeps it).
-    static func refuseDeletingSealed(_ connection: any SQLConnection, _ name: String, version: Int64? = nil) throws {
-        var sql = "SELECT version FROM model_version_seals WHERE name = ?"
+    /// A sealed version, or one being sealed, is neither deleted nor deleted with its model, and its
+    /// model is not renamed: unsealing (or the job's end) comes first. So what a seal protects stays
+    /// pointed to (and `swiftrack gc` keeps it), and the version a governance holder asked to promote
+    /// keeps its name and number while the mlflow client repeats the request waiting for the seal
+    /// (a rename and a new model of the old name would otherwise put another "version 1" there).
+    static func refuseChangingSealed(_ connection: any SQLConnection, _ name: String, version: Int64? = nil,
+                                     renaming: Bool = false) throws {
+        var condition = "name = ?"
         var bindings: [SQLValue] = [.text(name)]
         if let version {
-            sql += " AND version = ?"
+            condition += " AND version = ?"
             bindings.append(.integer(version))
         }
-        guard let sealed = try connection.queryFirst(sql + " ORDER BY version", bindings, { $0.int64(0) }) else { return }
-        throw MLflowError(.invalidState, "Version \(sealed) of registered model '\(name)' is sealed and cannot be "
-                          + "deleted; a holder of the governance role must unseal it first.")
+        let consequence = renaming ? ", so the model cannot be renamed" : " and cannot be deleted"
+        if let sealed = try connection.queryFirst("SELECT version FROM model_version_seals WHERE \(condition) ORDER BY version",
+                                                  bindings, { $0.int64(0) }) {
+            throw MLflowError(.invalidState, "Version \(sealed) of registered model '\(name)' is sealed\(consequence); a "
+                              + "holder of the governance role must unseal it first.")
+        }
+        if let sealing = try connection.queryFirst(
+            "SELECT version FROM model_version_sealings WHERE \(condition) ORDER BY version", bindings, { $0.int64(0) }) {
+            throw MLflowError(.invalidState, "Version \(sealing) of registered model '\(name)' is being sealed\(consequence) "
+                              + "until the seal is made or a holder of the governance role cancels it.")
+        }
     }
 
     private static func loadSeals(_ connection: any SQLConnection, _ condition: String,

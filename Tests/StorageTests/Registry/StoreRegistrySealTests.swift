@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import Storage
 import TrackingCore
@@ -107,18 +108,32 @@ struct StoreRegistrySealTests {
         #expect(try !registry.recordSealingProgress(name: "m", version: "1", token: "third", bytesRead: 1, now: 53_000))
     }
 
-    @Test(arguments: TestEngine.all) func aJobFollowsARenameAndGoesWithItsVersion(engine: TestEngine) throws {
+    /// While a version is being sealed, the mlflow client of the governance holder who asked may be
+    /// repeating the move: the version keeps its name and number (no rename, no delete of it or its
+    /// model), so the repeat cannot promote another "version 2" made under the name meanwhile.
+    @Test(arguments: TestEngine.all) func aVersionBeingSealedKeepsItsNameAndNumber(engine: TestEngine) throws {
         let fixture = try fixture(engine)
         let registry = fixture.registry
         let job = SealingJob(name: "m", version: "2", token: "t", source: "s3://b/2", location: "s3://b/2",
                              approver: nil, target: "stage 'Production'", startedTime: 1)
         _ = try registry.claimSealing(job, staleBefore: 0)
+        #expect(registryError { _ = try registry.renameRegisteredModel(name: "m", newName: "n") }
+                == MLflowError(.invalidState, "Version 2 of registered model 'm' is being sealed, so the model cannot be "
+                               + "renamed until the seal is made or a holder of the governance role cancels it."))
+        let beingSealed = MLflowError(.invalidState, "Version 2 of registered model 'm' is being sealed and cannot be "
+                                      + "deleted until the seal is made or a holder of the governance role cancels it.")
+        #expect(registryError { try registry.deleteModelVersion(name: "m", version: "2", userId: "sam") } == beingSealed)
+        #expect(registryError { try registry.deleteRegisteredModel(name: "m") } == beingSealed)
+        // Version 1 is not being sealed: it may go.
+        try registry.deleteModelVersion(name: "m", version: "1", userId: "sam")
+        #expect(try registry.recordSealingProgress(name: "m", version: "2", token: "t", bytesRead: 1, now: 2))
+        // A failed job holds the version too, until a mover is told (or the job is cancelled).
+        try registry.failSealing(name: "m", version: "2", token: "t", error: .internalError("gone"), now: 3)
+        #expect(registryError { _ = try registry.renameRegisteredModel(name: "m", newName: "n") }?.code == .invalidState)
+        #expect(try registry.unsealModelVersion(name: "m", version: "2") == nil)
         _ = try registry.renameRegisteredModel(name: "m", newName: "n")
-        #expect(try registry.sealingJob(name: "n", version: "2")?.token == "t")
-        #expect(try registry.recordSealingProgress(name: "n", version: "2", token: "t", bytesRead: 1, now: 2))
         try registry.deleteModelVersion(name: "n", version: "2", userId: "sam")
         #expect(try registry.sealedLocations().isEmpty)
-        #expect(try !registry.recordSealingProgress(name: "n", version: "2", token: "t", bytesRead: 1, now: 3))
     }
 
     @Test(arguments: TestEngine.all) func aMoveThatNeedsASealChecksItInItsWrite(engine: TestEngine) throws {
@@ -169,11 +184,23 @@ struct StoreRegistrySealTests {
             _ = try registry.createModelVersion(CreateModelVersionRequest(
                 name: "m", source: "s3://b/3", tags: [Tag(key: "swiftrack.seal.digest", value: "forged")]))
         }?.code == .invalidParameterValue)
-        // The seal follows a rename.
-        _ = try registry.renameRegisteredModel(name: "m", newName: "n")
-        #expect(try registry.modelVersionSeal(name: "n", version: "1")?.digest == digest)
-        let removed = try registry.unsealModelVersion(name: "n", version: "1")
+        // Nor is its model renamed (a new model under the old name would have another "version 1").
+        #expect(registryError { _ = try registry.renameRegisteredModel(name: "m", newName: "n") }
+                == MLflowError(.invalidState, "Version 1 of registered model 'm' is sealed, so the model cannot be "
+                               + "renamed; a holder of the governance role must unseal it first."))
+        // The unseal's approval sees the version as its write found it, and may refuse.
+        let seen = Mutex<ModelVersion?>(nil)
+        #expect(registryError {
+            _ = try registry.unsealModelVersion(name: "m", version: "1") { version in
+                seen.withLock { $0 = version }
+                throw MLflowError(.permissionDenied, "no")
+            }
+        }?.code == .permissionDenied)
+        #expect(seen.withLock { $0.map { [$0.name, $0.version, $0.userId ?? ""] } } == ["m", "1", "alice"])
+        #expect(try registry.modelVersionSeal(name: "m", version: "1")?.digest == digest)
+        let removed = try registry.unsealModelVersion(name: "m", version: "1")
         #expect(removed?.digest == digest)
+        _ = try registry.renameRegisteredModel(name: "m", newName: "n")
         #expect(try registry.getModelVersion(name: "n", version: "1").tags.isEmpty)
         #expect(registryError { _ = try registry.unsealModelVersion(name: "n", version: "1") }
                 == MLflowError(.invalidState, "Version 1 of registered model 'n' is not sealed."))
