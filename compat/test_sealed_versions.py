@@ -49,6 +49,9 @@ class SealedServer:
 
     def start(self):
         _, env = auth_server_environment(self.tmp, ADMIN)
+        # The server's temporary folder (an S3 destination's staging folder is in it) is this
+        # server's own, so a test can see what it leaves there.
+        env["TMPDIR"] = self.tmp
         if self.kind == "s3":
             port = _free_port()
             self.store = subprocess.Popen([os.path.join(VENV_BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
@@ -78,6 +81,13 @@ class SealedServer:
         self.base = f"http://127.0.0.1:{port}"
         wait_for_health(self.base, self.proc, "the sealed-versions server", log_path)
         return self
+
+    @property
+    def staging(self):
+        """Where the server stages uploads and keeps downloads and checked copies while it sends them."""
+        if self.kind == "s3":
+            return os.path.join(self.tmp, "swiftrack-staging")
+        return os.path.join(self.tmp, ".swiftrack-staging")
 
     def stop(self):
         if self.proc is not None:

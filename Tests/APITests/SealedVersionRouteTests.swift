@@ -50,11 +50,11 @@ private final class SealHarness: @unchecked Sendable {
     }
 
     func request(_ method: String, _ target: String, _ body: String = "", bodyFile: String? = nil,
-                 as user: String) -> HTTPResponse {
+                 headers: [(name: String, value: String)] = [], as user: String) -> HTTPResponse {
         let token = Data("\(user):\(AuthHarness.password(user))".utf8).base64EncodedString()
         return api.handle(HTTPRequest(method: method, target: target,
                                       headers: [(name: "Content-Type", value: "application/json"),
-                                                (name: "Authorization", value: "Basic \(token)")],
+                                                (name: "Authorization", value: "Basic \(token)")] + headers,
                                       body: Array(body.utf8), bodyFile: bodyFile))
     }
 
@@ -78,8 +78,8 @@ private final class SealHarness: @unchecked Sendable {
     func download(_ target: String, as user: String) throws -> (status: Int, text: String, reply: Reply) {
         let response = request("GET", target, as: user)
         guard let file = response.file else { return (response.status, "", Reply(response)) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
-        if file.deleteAfterOpening { try FileManager.default.removeItem(atPath: file.path) }
+        // Read while the response is held: a checked copy's owner removes it when the response goes.
+        let data = try withExtendedLifetime(response) { try Data(contentsOf: URL(fileURLWithPath: file.path)) }
         return (response.status, String(decoding: data, as: UTF8.self), Reply(response))
     }
 
@@ -210,6 +210,34 @@ struct SealedVersionRouteTests {
                 == ["missing", "added", "changed"])
         expectError(harness.api("GET", "/swiftrack/model-versions/verify?name=fraud&version=2", as: "scientist"), 404,
                     "RESOURCE_DOES_NOT_EXIST", "Model Version (name=fraud, version=2) not found")
+    }
+
+    @Test func aSealedFileAnswered416OrDroppedUnsentLeavesNothingInTheStagingFolder() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
+                            as: "gov2").status == 200)
+        let run = artifacts.split(separator: "/")[1]
+        let targets = ["/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/model.pkl",
+                       "/model-versions/get-artifact?name=fraud&version=1&path=model.pkl",
+                       "/get-artifact?run_id=\(run)&path=model/model.pkl"]
+        func staged() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: harness.staging) }
+        for target in targets {
+            // The checked copy is made, then the range is past its end: answered without a body.
+            let response = harness.request("GET", target, headers: [(name: "Range", value: "bytes=99999999999-")],
+                                           as: "scientist")
+            #expect(response.status == 416)
+            #expect(response.file == nil)
+            #expect(response.headers.contains { $0.name == "Content-Range" && $0.value == "bytes */10" })
+            #expect(try staged().isEmpty, "\(target)")
+            // A response the server drops unsent (its client hung up) takes its copy with it.
+            do {
+                let unsent = harness.request("GET", target, as: "scientist")
+                #expect(unsent.status == 200)
+                #expect(try staged().count == 1)
+            }
+            #expect(try staged().isEmpty, "\(target)")
+        }
     }
 
     @Test func unsealingNeedsTheGovernanceRoleAndFreesTheFiles() throws {

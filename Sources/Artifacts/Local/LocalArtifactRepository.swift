@@ -44,7 +44,7 @@ public struct LocalArtifactRepository: ArtifactRepository {
             throw MLflowError.invalidParameter("Artifact path refers to a directory, not a file: '\(path)'")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0
-        return LocalArtifactFile(path: file, size: size, isTemporary: false)
+        return LocalArtifactFile(path: file, size: size)
     }
 
     public func store(localPath: String, as path: String) throws {
