@@ -1,5 +1,5 @@
 """What a download leaves in the server's staging folder (docs/REGISTRY.md, "Verified on read"):
-nothing, however the request ends. A sealed file is sent from a checked copy there, and with an S3
+nothing, however the request ends, and no more checked copies at once than `--sealed-copy-bytes`. A sealed file is sent from a checked copy there, and with an S3
 destination every download lands there first; a 416 (a range past the end) or a client that hangs
 up mid-request once left such a file behind for good, so any reader could fill the disk.
 
@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from conftest import IS_MLFLOW
-from test_sealed_versions import _model_to_seal, _register, sealed_server  # noqa: F401 (the fixture)
+from test_sealed_versions import SealedServer, _model_to_seal, _register, sealed_server  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.skipif(IS_MLFLOW, reason="seals are Swiftrack's (MLflow's server has none)")
 
@@ -92,3 +92,52 @@ def test_416s_and_clients_that_hang_up_leave_no_file_in_the_staging_folder(seale
     r = requests.get(base + targets[2], headers={"Range": "bytes=10-19"}, auth=scientist, timeout=60)
     assert r.status_code == 206 and r.content == weights[10:20]
     assert _no_new_files(sealed_server.staging, before) == set()
+
+
+@pytest.fixture(scope="module")
+def bounded_server():
+    server = SealedServer("local", extra_args=["--sealed-copy-bytes", str(100 << 20)])
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.mark.timeout(300)
+def test_slow_readers_of_a_sealed_file_hold_no_more_copies_than_the_limit(bounded_server):
+    """A 64 MiB sealed file under a 100 MiB limit: one slow reader holds its checked copy (open, its
+    name gone) until its response is over; a second download meanwhile is told 503 with Retry-After,
+    and is served once the first reader is gone."""
+    base = bounded_server.base
+    scientist, reviewer, name, experiment, run = _model_to_seal(base, "bounded")
+    proxy = f"{base}/api/2.0/mlflow-artifacts/artifacts/{experiment}/{run}/artifacts/model"
+    weights = random.Random(name).randbytes(64 << 20)
+    assert requests.put(f"{proxy}/weights.bin", data=weights, auth=scientist, timeout=120).status_code == 200
+    assert requests.put(f"{proxy}/MLmodel", data=b"flavors: {}\n", auth=scientist, timeout=15).status_code == 200
+    _register(base, scientist, reviewer, name, run)
+    promoted = requests.post(base + "/api/2.0/mlflow/model-versions/transition-stage", auth=reviewer, timeout=120,
+                             json={"name": name, "version": "1", "stage": "Production"})
+    assert promoted.status_code == 200, promoted.text
+    before = _files(bounded_server.staging)
+
+    # Larger than the socket buffers: the server is still sending while this reader waits.
+    slow = requests.get(f"{proxy}/weights.bin", auth=scientist, stream=True, timeout=60)
+    assert slow.status_code == 200
+    assert slow.raw.read(1 << 20) == weights[:1 << 20]
+    refused = requests.get(f"{proxy}/weights.bin", auth=scientist, timeout=60)
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["error_code"] == "TEMPORARILY_UNAVAILABLE"
+    assert "--sealed-copy-bytes 104857600" in refused.json()["message"]
+    assert refused.headers["Retry-After"] == "5"
+    # The MLmodel (12 bytes) still fits beside it.
+    assert requests.get(f"{proxy}/MLmodel", auth=scientist, timeout=60).content == b"flavors: {}\n"
+
+    slow.close()
+    deadline = time.monotonic() + 15
+    while True:
+        r = requests.get(f"{proxy}/weights.bin", auth=scientist, timeout=60)
+        if r.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 200 and r.content == weights, r.status_code
+    assert _no_new_files(bounded_server.staging, before) == set()

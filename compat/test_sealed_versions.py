@@ -40,8 +40,9 @@ class SealedServer:
     """A Swiftrack with access control on and proxied artifacts in `kind`'s store ("local": a folder;
     "s3": a bucket of moto's S3 server), and the store reached behind the server's back."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, extra_args=()):
         self.kind = kind
+        self.extra_args = list(extra_args)
         self.tmp = tempfile.mkdtemp(prefix=f"compat-sealed-{kind}-")
         self.store = None
         self.proc = None
@@ -75,7 +76,7 @@ class SealedServer:
         port = _free_port()
         cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri",
                fresh_database_uri(self.tmp), "--artifacts-destination", destination, "--host", "127.0.0.1",
-               "--port", str(port), "--seal-wait", str(SEAL_WAIT)]
+               "--port", str(port), "--seal-wait", str(SEAL_WAIT)] + self.extra_args
         log_path = os.path.join(self.tmp, "server.log")
         self.proc, self.log = start_logged(cmd, env, self.tmp, log_path)
         self.base = f"http://127.0.0.1:{port}"

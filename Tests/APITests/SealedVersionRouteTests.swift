@@ -23,7 +23,8 @@ private final class SealHarness: @unchecked Sendable {
     let audit = RecordingAuditSink()
     let api: MLflowAPI
 
-    init(defaultPermission: Permission = .read, sealWait: Duration = .seconds(20)) throws {
+    init(defaultPermission: Permission = .read, sealWait: Duration = .seconds(20),
+         sealedCopyBytes: Int64 = APIParts.defaultSealedCopyBytes) throws {
         directory = try TemporaryDirectory()
         destination = directory.path + "/artifacts"
         staging = directory.path + "/staging"
@@ -46,6 +47,7 @@ private final class SealHarness: @unchecked Sendable {
         var parts = APIParts(stores: APIStores(store), version: "test", artifacts: service,
                              observability: APIObservability(metrics: metrics, log: nil), access: access, audit: audit)
         parts.sealWait = sealWait
+        parts.sealedCopyBytes = sealedCopyBytes
         api = MLflowAPI(parts)
     }
 
@@ -238,6 +240,51 @@ struct SealedVersionRouteTests {
             }
             #expect(try staged().isEmpty, "\(target)")
         }
+    }
+
+    @Test func checkedCopiesHeldAtOnceAreBoundedAndADownloadPastTheBoundIsToldToRetry() throws {
+        // model.pkl is 10 bytes, MLmodel 12: one copy of each fits in 25, a second model.pkl does not.
+        let harness = try SealHarness(sealedCopyBytes: 25)
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
+                            as: "gov2").status == 200)
+        let weights = "/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/model.pkl"
+        let viaVersion = "/model-versions/get-artifact?name=fraud&version=1&path=model.pkl"
+        var slowReaders = [harness.request("GET", weights, as: "scientist"),
+                           harness.request("GET", weights.replacingOccurrences(of: "model.pkl", with: "MLmodel"),
+                                           as: "scientist")]
+        #expect(slowReaders.map(\.status) == [200, 200])
+        for target in [weights, viaVersion] {
+            let refused = harness.request("GET", target, as: "scientist")
+            expectError(Reply(refused), 503, "TEMPORARILY_UNAVAILABLE", "The server holds as many checked copies of "
+                        + "sealed files as it may (--sealed-copy-bytes 25); try again.")
+            #expect(refused.headers.contains { $0.name == "Retry-After" && $0.value == "5" })
+        }
+        // A file that is not sealed is not counted.
+        #expect(try harness.upload(artifacts + "/notes.txt", "n", as: "scientist").status == 200)
+        #expect(try harness.download("/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/notes.txt", as: "scientist").text
+                == "n")
+        // Once a reader's response is over its copy's bytes are free again.
+        slowReaders.removeFirst()
+        #expect(try harness.download(viaVersion, as: "scientist").text == "weights-v1")
+        slowReaders.removeAll()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.staging).isEmpty)
+    }
+
+    @Test func oneCopyIsAlwaysLetThroughAndNoLimitMeansNone() throws {
+        let budget = SealedCopyBudget(limit: 100)
+        var held = [try budget.reserve(1_000)]
+        #expect(budget.heldBytes == 1_000)
+        #expect(throws: RetryLater.self) { try budget.reserve(1) }
+        held.removeAll()
+        #expect(budget.heldBytes == 0)
+        held = [try budget.reserve(60), try budget.reserve(40)]
+        #expect(throws: RetryLater.self) { try budget.reserve(1) }
+        held.removeAll()
+        let unlimited = SealedCopyBudget(limit: 0)
+        let many = try (0..<10).map { _ in try unlimited.reserve(1 << 40) }
+        #expect(unlimited.heldBytes == 10 << 40)
+        _ = many
     }
 
     @Test func unsealingNeedsTheGovernanceRoleAndFreesTheFiles() throws {
