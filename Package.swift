@@ -31,6 +31,9 @@ let package = Package(
         // Services with threads of their own (start; stop within a deadline) and the group that starts
         // them in order and stops them in reverse. Depends on nothing, so every owner of a service can.
         .target(name: "Lifecycle"),
+        // The owner of a temporary file, which removes it when the last holder lets go. Depends on
+        // nothing, so the transport (which sends such files) and the artifact stores (which make them) share it.
+        .target(name: "TemporaryFiles"),
         // A small, fast JSON value type, parser and writer (no Foundation).
         .target(name: "JSON"),
         // Percent-decoding of paths and query strings, shared by the HTTP layer and artifact paths.
@@ -42,7 +45,7 @@ let package = Package(
         // zlib's inflate with an output ceiling, for bodies sent gzip- or deflate-encoded (OTLP).
         .target(name: "Compression", dependencies: ["CZlib"]),
         // libmicrohttpd wrapper; knows nothing of MLflow.
-        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding", "Lifecycle"]),
+        .target(name: "HTTPTransport", dependencies: ["CMicroHTTPD", "URLCoding", "Lifecycle", "TemporaryFiles"]),
         // The domain: pure Swift, no I/O.
         .target(name: "TrackingCore", dependencies: ["JSON"]),
         // Hashes, HMAC, base64, hex and RSA signatures over libcrypto (artifact stores' signing, passwords).
@@ -64,7 +67,8 @@ let package = Package(
         // the type does not shadow the module.
         .target(name: "OutboundHTTP", dependencies: ["CCurl"]),
         // Artifact repositories (local disk, object stores) and artifact path safety.
-        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "OutboundHTTP", "COpenSSL", "Crypto"]),
+        .target(name: "Artifacts", dependencies: ["TrackingCore", "JSON", "URLCoding", "OutboundHTTP", "COpenSSL", "Crypto",
+                                                 "TemporaryFiles"]),
         // Users, roles and grants (their own database), password hashing, permission rules; sign-in
         // through OIDC tokens and LDAP binds.
         .target(name: "Auth", dependencies: ["TrackingCore", "JSON", "SQL", "Crypto", "CLDAP", "URLCoding"]),
@@ -77,7 +81,7 @@ let package = Package(
         .target(name: "Webhooks", dependencies: ["OutboundHTTP", "Storage", "TrackingCore", "Crypto", "JSON", "Lifecycle"]),
         // Routes and handlers: JSON <-> domain <-> stores.
         .target(name: "API", dependencies: ["HTTPTransport", "GraphQL", "TrackingCore", "Storage", "Artifacts", "JSON", "URLCoding",
-                                           "Observability", "Auth", "Webhooks", "OTLP", "Compression"]),
+                                           "Observability", "Auth", "Webhooks", "OTLP", "Compression", "TemporaryFiles"]),
         // The built-in browser UI: web/'s files, embedded at build time by EmbedWebPlugin, served as a WebSite.
         .target(name: "WebUI", dependencies: ["HTTPTransport"], plugins: ["EmbedWebPlugin"]),
         // The build-tool plugin that lists web/'s files (its inputs) and runs EmbedWeb, the host tool
@@ -101,7 +105,7 @@ let package = Package(
         .testTarget(name: "OTLPTests", dependencies: ["OTLP", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "URLCodingTests", dependencies: ["URLCoding"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "Lifecycle"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "Lifecycle", "TemporaryFiles"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "OutboundHTTP", "TrackingCore", "Crypto"]),
@@ -116,7 +120,8 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Observability"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "SQLiteEngine", "TrackingCore", "Crypto", "JSON"]),
         .testTarget(name: "APITests", dependencies: ["API", "Webhooks", "GraphQL", "HTTPTransport", "Storage", "Artifacts",
-                                                  "TrackingCore", "JSON", "Auth", "Observability", "SQLiteEngine", "OTLP"]),
+                                                  "TrackingCore", "JSON", "Auth", "Observability", "SQLiteEngine", "OTLP",
+                                                  "TemporaryFiles"]),
         // Also EmbedWeb's literal quoting (the generator is a testable executable).
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "EmbedWeb", "API", "HTTPTransport", "Storage"]),
         // Server options parsing, the gc artifact locator on real repositories, gc on a SQLite store.

@@ -40,8 +40,9 @@ class SealedServer:
     """A Swiftrack with access control on and proxied artifacts in `kind`'s store ("local": a folder;
     "s3": a bucket of moto's S3 server), and the store reached behind the server's back."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, extra_args=()):
         self.kind = kind
+        self.extra_args = list(extra_args)
         self.tmp = tempfile.mkdtemp(prefix=f"compat-sealed-{kind}-")
         self.store = None
         self.proc = None
@@ -49,6 +50,9 @@ class SealedServer:
 
     def start(self):
         _, env = auth_server_environment(self.tmp, ADMIN)
+        # The server's temporary folder (an S3 destination's staging folder is in it) is this
+        # server's own, so a test can see what it leaves there.
+        env["TMPDIR"] = self.tmp
         if self.kind == "s3":
             port = _free_port()
             self.store = subprocess.Popen([os.path.join(VENV_BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
@@ -72,12 +76,19 @@ class SealedServer:
         port = _free_port()
         cmd = [SWIFTRACK_BIN, "server", "--app-name", "basic-auth", "--backend-store-uri",
                fresh_database_uri(self.tmp), "--artifacts-destination", destination, "--host", "127.0.0.1",
-               "--port", str(port), "--seal-wait", str(SEAL_WAIT)]
+               "--port", str(port), "--seal-wait", str(SEAL_WAIT)] + self.extra_args
         log_path = os.path.join(self.tmp, "server.log")
         self.proc, self.log = start_logged(cmd, env, self.tmp, log_path)
         self.base = f"http://127.0.0.1:{port}"
         wait_for_health(self.base, self.proc, "the sealed-versions server", log_path)
         return self
+
+    @property
+    def staging(self):
+        """Where the server stages uploads and keeps downloads and checked copies while it sends them."""
+        if self.kind == "s3":
+            return os.path.join(self.tmp, "swiftrack-staging")
+        return os.path.join(self.tmp, ".swiftrack-staging")
 
     def stop(self):
         if self.proc is not None:

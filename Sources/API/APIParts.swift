@@ -28,6 +28,11 @@ public struct APIParts: Sendable {
     /// How long a move into a protected stage or alias waits for its version's seal before answering
     /// 503 with `Retry-After` (`--seal-wait`).
     public var sealWait: Duration = .seconds(20)
+    /// The bytes of sealed files' checked copies held at once before a sealed download answers 503
+    /// with `Retry-After` (`--sealed-copy-bytes`; 0: no limit).
+    public var sealedCopyBytes: Int64 = Self.defaultSealedCopyBytes
+    /// 4 GiB: a few large model files at once, bounded far below a full disk.
+    public static let defaultSealedCopyBytes: Int64 = 4 << 30
     /// What each caller's searches are narrowed to: the access control's grants (tests pass a stand-in).
     var visibility: (any SearchVisibility)?
 

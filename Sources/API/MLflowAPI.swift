@@ -40,7 +40,7 @@ public struct MLflowAPI: HTTPHandler {
         let seals = SealGuard(registry: stores.registry, artifacts: artifacts,
                               mismatchObserved: { [metrics = parts.observability?.metrics] _ in
                                   metrics?.sealMismatches.increment()
-                              })
+                              }, copies: SealedCopyBudget(limit: parts.sealedCopyBytes))
         let apiRoutes = ExperimentRoutes(store: store, visibility: visibility).routes
             + RunRoutes(store: store, events: events, visibility: visibility).routes
             + LoggingRoutes(store: store, events: events).routes

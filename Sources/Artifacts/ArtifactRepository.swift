@@ -1,3 +1,5 @@
+public import TemporaryFiles
+
 /// Where artifacts live: local disk, S3, GCS or Azure Blob, behind one interface.
 /// Paths are relative to the repository's root, `/`-separated, already checked by `ArtifactPath`.
 /// Every method may block (disk or network): call them from worker threads only.
@@ -6,7 +8,7 @@ public protocol ArtifactRepository: Sendable {
     func list(_ path: String) throws -> [ArtifactFileInfo]
 
     /// The artifact as a local file to send: a local store hands out its own file, a remote one
-    /// downloads into `temporaryDirectory` and marks the copy for deletion after sending.
+    /// downloads into `temporaryDirectory` a copy owned by the result (`LocalArtifactFile.temporary`).
     /// Throws RESOURCE_DOES_NOT_EXIST when there is no such file.
     func fetch(_ path: String, temporaryDirectory: String) throws -> LocalArtifactFile
 
@@ -36,13 +38,21 @@ public struct ArtifactFileInfo: Sendable, Equatable {
 public struct LocalArtifactFile: Sendable, Equatable {
     public var path: String
     public var size: Int64
-    /// True when the file is a temporary copy that the sender deletes after use.
-    public var isTemporary: Bool
+    /// The owner of a temporary copy (a remote store's download): the file is removed when the last
+    /// holder lets go, so whoever drops this value without sending it leaves nothing behind.
+    /// nil: the store's own file.
+    public var temporary: TemporaryFile?
 
-    public init(path: String, size: Int64, isTemporary: Bool) {
+    public var isTemporary: Bool { temporary != nil }
+
+    public init(path: String, size: Int64, temporary: TemporaryFile? = nil) {
         self.path = path
         self.size = size
-        self.isTemporary = isTemporary
+        self.temporary = temporary
+    }
+
+    public static func == (left: LocalArtifactFile, right: LocalArtifactFile) -> Bool {
+        left.path == right.path && left.size == right.size && left.temporary === right.temporary
     }
 }
 

@@ -1,18 +1,20 @@
+public import TemporaryFiles
+
 extension HTTPResponse {
     /// A file as the response to `request`, honouring a single `Range: bytes=a-b` (206, or 416 when
     /// unsatisfiable); other range forms are answered with the whole file, as the RFC allows.
+    /// `temporary` owns the file when it is a temporary copy: a 416 drops it, and so removes the file.
     public static func file(_ path: String, size: Int64, contentType: String, request: HTTPRequest,
-                            deleteAfterOpening: Bool = false, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
+                            temporary: TemporaryFile? = nil, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         var headers = [(name: "Content-Type", value: contentType), (name: "Accept-Ranges", value: "bytes")] + extraHeaders
         switch ByteRange.parse(request.header("range"), size: size) {
         case .whole:
             return HTTPResponse(status: 200, headers: headers,
-                                file: FileBody(path: path, length: size, deleteAfterOpening: deleteAfterOpening))
+                                file: FileBody(path: path, length: size, temporary: temporary))
         case .partial(let start, let end):
             headers.append((name: "Content-Range", value: "bytes \(start)-\(end)/\(size)"))
             return HTTPResponse(status: 206, headers: headers,
-                                file: FileBody(path: path, offset: start, length: end - start + 1,
-                                               deleteAfterOpening: deleteAfterOpening))
+                                file: FileBody(path: path, offset: start, length: end - start + 1, temporary: temporary))
         case .unsatisfiable:
             headers.append((name: "Content-Range", value: "bytes */\(size)"))
             return HTTPResponse(status: 416, headers: headers)

@@ -1,3 +1,5 @@
+public import TemporaryFiles
+
 /// An HTTP response with its whole body in memory.
 public struct HTTPResponse: Sendable {
     public var status: Int
@@ -18,14 +20,21 @@ public struct HTTPResponse: Sendable {
         public var path: String
         public var offset: Int64
         public var length: Int64
-        /// Remove the file once it is open (a temporary copy of a remote artifact).
-        public var deleteAfterOpening: Bool
+        /// The owner of a temporary file (a remote artifact's download, a sealed file's checked copy).
+        /// The server removes its name once the file is open and keeps the owner until the request
+        /// is over; a response dropped on any other way removes the file with its last copy.
+        public var temporary: TemporaryFile?
 
-        public init(path: String, offset: Int64 = 0, length: Int64, deleteAfterOpening: Bool = false) {
+        public init(path: String, offset: Int64 = 0, length: Int64, temporary: TemporaryFile? = nil) {
             self.path = path
             self.offset = offset
             self.length = length
-            self.deleteAfterOpening = deleteAfterOpening
+            self.temporary = temporary
+        }
+
+        public static func == (left: FileBody, right: FileBody) -> Bool {
+            left.path == right.path && left.offset == right.offset && left.length == right.length
+                && left.temporary === right.temporary
         }
     }
 

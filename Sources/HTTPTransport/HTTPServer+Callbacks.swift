@@ -161,10 +161,13 @@ extension HTTPServer {
     }
 
     /// A buffer copied into libmicrohttpd, or a file range it sends with sendfile (it closes the fd).
+    /// A temporary file loses its name once open; its owner stays with the response in the request's
+    /// context, released when the request is over (`requestCompletedCallback`), so what it holds
+    /// (a reservation of the disk the bytes take) lasts as long as the descriptor does.
     private func makeResponse(_ response: HTTPResponse) -> OpaquePointer? {
         if let file = response.file {
             let fd = open(file.path, O_RDONLY | O_CLOEXEC)
-            if file.deleteAfterOpening { unlink(file.path) }
+            file.temporary?.removeName()
             guard fd >= 0 else { return nil }
             guard let made = MHD_create_response_from_fd_at_offset64(UInt64(max(0, file.length)), fd,
                                                                      UInt64(max(0, file.offset))) else {

@@ -50,6 +50,7 @@ enum ServerCommand {
             Log.error(message)
         }
         parts.sealWait = .seconds(options.sealWaitSeconds)
+        parts.sealedCopyBytes = options.sealedCopyBytes
         let api = MLflowAPI(parts)
         let server = HTTPServer(configuration: options.http, handler: api)
         let metricsServer = options.metricsPort.map { port in

@@ -52,6 +52,8 @@ struct ServerOptions {
     var traceRetention = TraceRetentionOptions()
     /// Seconds a promotion waits for its version's seal (`ServerOptions+Sealing`).
     var sealWaitSeconds = 20
+    /// Bytes of sealed files' checked copies held at once (`ServerOptions+Sealing`).
+    var sealedCopyBytes = APIParts.defaultSealedCopyBytes
 
     static let knownFlags: Set<String> = Set<String>([
         "backend-store-uri", "default-artifact-root", "host", "port", "workers",
@@ -220,6 +222,7 @@ struct ServerOptions {
         webhooks = try Self.webhookOptions(arguments, environment: environment)
         traceRetention = try Self.traceRetentionOptions(arguments, environment: environment)
         sealWaitSeconds = try Self.sealWaitSeconds(arguments, environment: environment)
+        sealedCopyBytes = try Self.sealedCopyBytes(arguments, environment: environment)
     }
 
     /// A local artifact root made absolute; URIs with a scheme are kept as given.

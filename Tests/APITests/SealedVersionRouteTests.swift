@@ -23,7 +23,8 @@ private final class SealHarness: @unchecked Sendable {
     let audit = RecordingAuditSink()
     let api: MLflowAPI
 
-    init(defaultPermission: Permission = .read, sealWait: Duration = .seconds(20)) throws {
+    init(defaultPermission: Permission = .read, sealWait: Duration = .seconds(20),
+         sealedCopyBytes: Int64 = APIParts.defaultSealedCopyBytes) throws {
         directory = try TemporaryDirectory()
         destination = directory.path + "/artifacts"
         staging = directory.path + "/staging"
@@ -46,15 +47,16 @@ private final class SealHarness: @unchecked Sendable {
         var parts = APIParts(stores: APIStores(store), version: "test", artifacts: service,
                              observability: APIObservability(metrics: metrics, log: nil), access: access, audit: audit)
         parts.sealWait = sealWait
+        parts.sealedCopyBytes = sealedCopyBytes
         api = MLflowAPI(parts)
     }
 
     func request(_ method: String, _ target: String, _ body: String = "", bodyFile: String? = nil,
-                 as user: String) -> HTTPResponse {
+                 headers: [(name: String, value: String)] = [], as user: String) -> HTTPResponse {
         let token = Data("\(user):\(AuthHarness.password(user))".utf8).base64EncodedString()
         return api.handle(HTTPRequest(method: method, target: target,
                                       headers: [(name: "Content-Type", value: "application/json"),
-                                                (name: "Authorization", value: "Basic \(token)")],
+                                                (name: "Authorization", value: "Basic \(token)")] + headers,
                                       body: Array(body.utf8), bodyFile: bodyFile))
     }
 
@@ -78,8 +80,8 @@ private final class SealHarness: @unchecked Sendable {
     func download(_ target: String, as user: String) throws -> (status: Int, text: String, reply: Reply) {
         let response = request("GET", target, as: user)
         guard let file = response.file else { return (response.status, "", Reply(response)) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
-        if file.deleteAfterOpening { try FileManager.default.removeItem(atPath: file.path) }
+        // Read while the response is held: a checked copy's owner removes it when the response goes.
+        let data = try withExtendedLifetime(response) { try Data(contentsOf: URL(fileURLWithPath: file.path)) }
         return (response.status, String(decoding: data, as: UTF8.self), Reply(response))
     }
 
@@ -210,6 +212,79 @@ struct SealedVersionRouteTests {
                 == ["missing", "added", "changed"])
         expectError(harness.api("GET", "/swiftrack/model-versions/verify?name=fraud&version=2", as: "scientist"), 404,
                     "RESOURCE_DOES_NOT_EXIST", "Model Version (name=fraud, version=2) not found")
+    }
+
+    @Test func aSealedFileAnswered416OrDroppedUnsentLeavesNothingInTheStagingFolder() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
+                            as: "gov2").status == 200)
+        let run = artifacts.split(separator: "/")[1]
+        let targets = ["/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/model.pkl",
+                       "/model-versions/get-artifact?name=fraud&version=1&path=model.pkl",
+                       "/get-artifact?run_id=\(run)&path=model/model.pkl"]
+        func staged() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: harness.staging) }
+        for target in targets {
+            // The checked copy is made, then the range is past its end: answered without a body.
+            let response = harness.request("GET", target, headers: [(name: "Range", value: "bytes=99999999999-")],
+                                           as: "scientist")
+            #expect(response.status == 416)
+            #expect(response.file == nil)
+            #expect(response.headers.contains { $0.name == "Content-Range" && $0.value == "bytes */10" })
+            #expect(try staged().isEmpty, "\(target)")
+            // A response the server drops unsent (its client hung up) takes its copy with it.
+            do {
+                let unsent = harness.request("GET", target, as: "scientist")
+                #expect(unsent.status == 200)
+                #expect(try staged().count == 1)
+            }
+            #expect(try staged().isEmpty, "\(target)")
+        }
+    }
+
+    @Test func checkedCopiesHeldAtOnceAreBoundedAndADownloadPastTheBoundIsToldToRetry() throws {
+        // model.pkl is 10 bytes, MLmodel 12: one copy of each fits in 25, a second model.pkl does not.
+        let harness = try SealHarness(sealedCopyBytes: 25)
+        let artifacts = try harness.promotableVersion()
+        #expect(harness.api("POST", "/mlflow/registered-models/alias", #"{"name":"fraud","alias":"champion","version":"1"}"#,
+                            as: "gov2").status == 200)
+        let weights = "/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/model/model.pkl"
+        let viaVersion = "/model-versions/get-artifact?name=fraud&version=1&path=model.pkl"
+        var slowReaders = [harness.request("GET", weights, as: "scientist"),
+                           harness.request("GET", weights.replacingOccurrences(of: "model.pkl", with: "MLmodel"),
+                                           as: "scientist")]
+        #expect(slowReaders.map(\.status) == [200, 200])
+        for target in [weights, viaVersion] {
+            let refused = harness.request("GET", target, as: "scientist")
+            expectError(Reply(refused), 503, "TEMPORARILY_UNAVAILABLE", "The server holds as many checked copies of "
+                        + "sealed files as it may (--sealed-copy-bytes 25); try again.")
+            #expect(refused.headers.contains { $0.name == "Retry-After" && $0.value == "5" })
+        }
+        // A file that is not sealed is not counted.
+        #expect(try harness.upload(artifacts + "/notes.txt", "n", as: "scientist").status == 200)
+        #expect(try harness.download("/api/2.0/mlflow-artifacts/artifacts/\(artifacts)/notes.txt", as: "scientist").text
+                == "n")
+        // Once a reader's response is over its copy's bytes are free again.
+        slowReaders.removeFirst()
+        #expect(try harness.download(viaVersion, as: "scientist").text == "weights-v1")
+        slowReaders.removeAll()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.staging).isEmpty)
+    }
+
+    @Test func oneCopyIsAlwaysLetThroughAndNoLimitMeansNone() throws {
+        let budget = SealedCopyBudget(limit: 100)
+        var held = [try budget.reserve(1_000)]
+        #expect(budget.heldBytes == 1_000)
+        #expect(throws: RetryLater.self) { try budget.reserve(1) }
+        held.removeAll()
+        #expect(budget.heldBytes == 0)
+        held = [try budget.reserve(60), try budget.reserve(40)]
+        #expect(throws: RetryLater.self) { try budget.reserve(1) }
+        held.removeAll()
+        let unlimited = SealedCopyBudget(limit: 0)
+        let many = try (0..<10).map { _ in try unlimited.reserve(1 << 40) }
+        #expect(unlimited.heldBytes == 10 << 40)
+        _ = many
     }
 
     @Test func unsealingNeedsTheGovernanceRoleAndFreesTheFiles() throws {

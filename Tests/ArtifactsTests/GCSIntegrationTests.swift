@@ -56,7 +56,8 @@ struct GCSIntegrationTests {
         try repository.store(localPath: zeroth, as: "e")
         #expect(try repository.fetch("e", temporaryDirectory: scratch.path).size == 5000)
         try repository.store(localPath: first, as: "e")
-        #expect(try SHA256.hexOfFile(repository.fetch("e", temporaryDirectory: scratch.path).path) == SHA256.hexOfFile(first))
+        let fetched = try repository.fetch("e", temporaryDirectory: scratch.path)
+        #expect(try SHA256.hexOfFile(fetched.path) == SHA256.hexOfFile(first))
         #expect(try repository.list("") == [ArtifactFileInfo(path: "e", isDirectory: false, fileSize: 100)])
         // A bucket that does not exist is RESOURCE_DOES_NOT_EXIST too.
         let nowhere = try GCSArtifactRepository(uri: "gs://no-such-bucket/p", configuration: emulator.configuration())

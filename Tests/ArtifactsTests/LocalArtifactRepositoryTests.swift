@@ -33,7 +33,7 @@ private func writeFile(_ path: String, _ text: String) throws {
         #expect(try repository.list("model") == [ArtifactFileInfo(path: "model/MLmodel", isDirectory: false, fileSize: 5)])
         #expect(try repository.list("missing") == [])
         let file = try repository.fetch("model/MLmodel", temporaryDirectory: staging)
-        #expect(file == LocalArtifactFile(path: root + "/model/MLmodel", size: 5, isTemporary: false))
+        #expect(file == LocalArtifactFile(path: root + "/model/MLmodel", size: 5))
         #expect(throws: MLflowError.self) { try repository.fetch("nope", temporaryDirectory: staging) }
         #expect(throws: MLflowError.self) { try repository.fetch("model", temporaryDirectory: staging) }
         try repository.delete("model")

@@ -5,7 +5,7 @@ import TrackingCore
 
 /// The listing, missing-object and delete checks that every object-store integration test runs on
 /// a repository holding `a.txt` (1234 bytes), `model/weights.bin` (`largeSize`), `model/sub/...`,
-/// `modelx/...` and `odd name/ü+&.txt` (1234 bytes), after three downloads into `scratch`.
+/// `modelx/...` and `odd name/ü+&.txt` (1234 bytes).
 /// `downloadLabel` names the store's temporary download files; `missingMarker` is the store's own
 /// error code, which the not-found message must carry.
 func checkListingMissingAndDelete(_ repository: any ArtifactRepository, largeSize: Int64, scratch: String,
@@ -24,11 +24,18 @@ func checkListingMissingAndDelete(_ repository: any ArtifactRepository, largeSiz
     #expect(try repository.list("a.txt").isEmpty)
     #expect(try repository.list("nothing/here").isEmpty)
 
+    let downloads = {
+        try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.hasPrefix("\(downloadLabel)-download-") }
+    }
+    let before = try downloads()
     let missing = #expect(throws: MLflowError.self) { try repository.fetch("model/missing.bin", temporaryDirectory: scratch) }
     #expect(missing?.code == .resourceDoesNotExist)
     #expect(missing?.message.contains(missingMarker) == true)
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.hasPrefix("\(downloadLabel)-download-") }
-    #expect(leftovers.count == 3, "a failed download leaves no temporary file")
+    #expect(try downloads() == before, "a failed download leaves no temporary file")
+    // A download nobody holds any more is gone: its owner removed it.
+    let dropped = try repository.fetch("a.txt", temporaryDirectory: scratch).path
+    #expect(!FileManager.default.fileExists(atPath: dropped))
+    #expect(try downloads() == before)
 
     try repository.delete("a.txt")
     try repository.delete("model")

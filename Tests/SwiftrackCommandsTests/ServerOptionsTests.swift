@@ -162,6 +162,16 @@ import Testing
                     == "--trace-retention-interval must be an integer in 1...86400, got '0'")
     }
 
+    @Test func sealedCopyBytesIsAByteCountWithFourGiBByDefault() throws {
+        #expect(try options([]).sealedCopyBytes == 4 << 30)
+        #expect(try options(["--sealed-copy-bytes", "0"]).sealedCopyBytes == 0)
+        #expect(try options([], ["SWIFTRACK_SEALED_COPY_BYTES": "1048576"]).sealedCopyBytes == 1 << 20)
+        #expect(usageError(["--sealed-copy-bytes", "-1"])
+                == "--sealed-copy-bytes must be a whole number of bytes (0: no limit), got '-1'")
+        #expect(usageError(["--sealed-copy-bytes", "2G"])
+                == "--sealed-copy-bytes must be a whole number of bytes (0: no limit), got '2G'")
+    }
+
     @Test func sealWaitIsSecondsUpToTenMinutes() throws {
         #expect(try options([]).sealWaitSeconds == 20)
         #expect(try options(["--seal-wait", "0"]).sealWaitSeconds == 0)

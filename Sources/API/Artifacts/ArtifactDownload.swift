@@ -10,10 +10,11 @@ enum ArtifactDownload {
         return response(for: request, file: file, name: path.split(separator: "/").last.map(String.init) ?? path)
     }
 
-    /// Sends a local file (deleted after opening when it is a temporary copy) under `name`.
+    /// Sends a local file under `name`; a temporary copy's owner goes with the response, so it is
+    /// removed however the response ends (sent, answered 416, or dropped).
     static func response(for request: HTTPRequest, file: LocalArtifactFile, name: String) -> HTTPResponse {
         .file(file.path, size: file.size, contentType: MimeType.guess(fileName: name), request: request,
-                     deleteAfterOpening: file.isTemporary,
+                     temporary: file.temporary,
                      extraHeaders: [(name: "Content-Disposition", value: contentDisposition(name)),
                                     (name: "X-Content-Type-Options", value: "nosniff")])
     }

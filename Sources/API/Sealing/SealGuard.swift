@@ -2,6 +2,7 @@ import Artifacts
 import Foundation
 import HTTPTransport
 import Storage
+import TemporaryFiles
 import TrackingCore
 
 /// Keeps sealed versions' files as they were sealed, on the server's own paths: writes and deletes
@@ -14,6 +15,8 @@ struct SealGuard: Sendable {
     let artifacts: ArtifactService
     /// Called with the model name on each refused download (the Prometheus counter).
     var mismatchObserved: @Sendable (String) -> Void = { _ in }
+    /// The bytes of checked copies held at once (one per process, shared by every route that sends files).
+    var copies = SealedCopyBudget(limit: APIParts.defaultSealedCopyBytes)
 
     /// One form for every location: `mlflow-artifacts:` URIs (and proxy URLs) as paths in the
     /// proxy's destination, `file://` as plain paths, anything else as it is.
@@ -91,23 +94,25 @@ struct SealGuard: Sendable {
                               + "of registered model '\(seal.name)' (sealed \(seal.digest)); it was added after sealing "
                               + "and is not served.")
         }
+        // Reserved before a byte is read; the checked copy's owner holds it until its response is over.
+        let reservation = try copies.reserve(entry.size)
         let fetched = try repository.fetch(path, temporaryDirectory: artifacts.scratchDirectory)
         let checked: LocalArtifactFile
         let found: (size: Int64, sha256: String)
-        if fetched.isTemporary {
+        if let download = fetched.temporary {
+            download.hold(reservation)
             checked = fetched
-            do { found = try ArtifactDigest.sha256(ofFile: fetched.path) } catch {
-                try? FileManager.default.removeItem(atPath: fetched.path)
-                throw error
-            }
+            found = try ArtifactDigest.sha256(ofFile: fetched.path)
         } else {
-            let copy = artifacts.scratchDirectory + "/.sealed-" + UUID().uuidString
-            found = try ArtifactDigest.copy(fetched.path, to: copy)
-            checked = LocalArtifactFile(path: copy, size: found.size, isTemporary: true)
+            // Owned before the copy starts: a failed copy removes what it wrote.
+            let copy = TemporaryFile(path: artifacts.scratchDirectory + "/.sealed-" + UUID().uuidString)
+            copy.hold(reservation)
+            found = try ArtifactDigest.copy(fetched.path, to: copy.path)
+            checked = LocalArtifactFile(path: copy.path, size: found.size, temporary: copy)
         }
+        // From here a thrown error drops `checked`, and its owner removes the copy.
         if let mismatch = SealVerification.compare(entry, found: SealManifest.File(path: relative, size: found.size,
                                                                                   sha256: found.sha256)) {
-            try? FileManager.default.removeItem(atPath: checked.path)
             mismatchObserved(seal.name)
             throw MLflowError(.resourceConflict, "Version \(seal.version) of registered model '\(seal.name)' is sealed "
                               + "(\(seal.digest)) and its file does not match the seal: \(mismatch). Not served.")

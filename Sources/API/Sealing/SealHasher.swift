@@ -17,8 +17,10 @@ struct SealHasher: Sendable {
             guard proceed(0) else { throw MLflowError(.invalidState, "Sealing was stopped.") }
             let relative = Self.relative(entry.path, base: base)
             let local = try repository.fetch(entry.path, temporaryDirectory: artifacts.scratchDirectory)
-            defer { if local.isTemporary { try? FileManager.default.removeItem(atPath: local.path) } }
-            let (size, sha256) = try ArtifactDigest.sha256(ofFile: local.path, proceed: proceed)
+            // A download is removed by its owner, which must outlive the hashing of its path.
+            let (size, sha256) = try withExtendedLifetime(local) {
+                try ArtifactDigest.sha256(ofFile: local.path, proceed: proceed)
+            }
             files.append(SealManifest.File(path: relative, size: size, sha256: sha256))
             if files.count > SealManifest.maxFiles { break }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TemporaryFiles
 import TrackingCore
 
 /// Artifacts in a directory on local disk. Paths that resolve outside the root through a
@@ -44,7 +45,7 @@ public struct LocalArtifactRepository: ArtifactRepository {
             throw MLflowError.invalidParameter("Artifact path refers to a directory, not a file: '\(path)'")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0
-        return LocalArtifactFile(path: file, size: size, isTemporary: false)
+        return LocalArtifactFile(path: file, size: size)
     }
 
     public func store(localPath: String, as path: String) throws {
@@ -63,12 +64,12 @@ public struct LocalArtifactRepository: ArtifactRepository {
             guard !isDirectory.boolValue else { throw Self.storeError(EISDIR, path: path) }
         }
         do {
-            let staged = parent + "/.upload-" + UUID().uuidString
-            try FileManager.default.copyItem(atPath: localPath, toPath: staged)
-            guard rename(staged, destination) == 0 else {
-                let code = errno
-                try? FileManager.default.removeItem(atPath: staged)
-                throw Self.storeError(code, path: path)
+            // Owned from the start: a copy that fails halfway (a full disk) removes what it wrote;
+            // after the rename the name is gone and the owner removes nothing.
+            let staged = TemporaryFile(path: parent + "/.upload-" + UUID().uuidString)
+            try FileManager.default.copyItem(atPath: localPath, toPath: staged.path)
+            guard rename(staged.path, destination) == 0 else {
+                throw Self.storeError(errno, path: path)
             }
             try? FileManager.default.removeItem(atPath: localPath)
         } catch let error as MLflowError {
