@@ -8,6 +8,7 @@ The module starts its own servers with access control on, proxied artifacts in a
 a bucket, on the pass's database engine. Swiftrack only: MLflow has no seals."""
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,6 +98,8 @@ class SealedServer:
         if self.store is not None:
             os.killpg(self.store.pid, signal.SIGKILL)
             self.store.wait()
+        # The large tests leave gigabytes here (the 2 GiB model, the server's staging folder).
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _s3(self):
         import boto3
@@ -420,6 +423,7 @@ def test_sealing_a_2_gib_model_keeps_memory_flat_and_the_client_waits_for_it(sea
     digest = _big_file(big, size, name)
     folder = f"{experiment}/{run}/artifacts/model"
     sealed_server.put_file(f"{folder}/weights.bin", str(big))
+    big.unlink(missing_ok=True)
     assert requests.put(f"{base}/api/2.0/mlflow-artifacts/artifacts/{folder}/MLmodel", data=b"flavors: {}\n",
                         auth=scientist, timeout=15).status_code == 200
     _register(base, scientist, reviewer, name, run)
