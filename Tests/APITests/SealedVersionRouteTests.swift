@@ -390,6 +390,76 @@ struct SealedVersionRouteTests {
         #expect(record?.resources == AuditResources(registeredModelName: "fraud", modelVersion: "1", sealDigest: Self.digest))
     }
 
+    /// No place free for a job: the move answers 503 but the job is recorded (waiting), so the
+    /// version keeps its name and number while the client repeats; a later mover with a place takes
+    /// it over at once.
+    @Test func aMoveWithoutAPlaceIsRecordedAsWaitingAndHoldsTheVersion() throws {
+        let harness = try SealHarness()
+        _ = try harness.promotableVersion()
+        let registry = harness.store.registryStore
+        let service = ArtifactService(destination: LocalArtifactRepository(root: harness.destination),
+                                      uploadDirectory: harness.staging, scratchDirectory: harness.staging)
+        func router(places: Int) -> Router {
+            let sealer = ModelVersionSealer(registry: registry, tracking: harness.store, artifacts: service,
+                                            policy: PromotionPolicy(), wait: .seconds(5), places: places)
+            return Router(routes: RegistryRoutes(registry: registry, transitionRequests: nil, sealer: sealer).routes,
+                          prefixes: ["/api/2.0"])
+        }
+        func move(_ router: Router) throws -> HTTPResponse {
+            let http = HTTPRequest(method: "POST", target: "/api/2.0/mlflow/model-versions/transition-stage",
+                                   headers: [(name: "Content-Type", value: "application/json")],
+                                   body: Array(#"{"name":"fraud","version":"1","stage":"Production"}"#.utf8))
+            guard case .route(let route, let template) = router.match(method: "POST", path: http.path) else {
+                throw MLflowError.notFound("no route")
+            }
+            return try route.handler(RouteRequest(http, template: template))
+        }
+        #expect(throws: RetryLater.self) { _ = try move(router(places: 0)) }
+        #expect(try registry.sealingJob(name: "fraud", version: "1")?.updatedTime == 0)
+        #expect(throws: MLflowError.self) { _ = try registry.renameRegisteredModel(name: "fraud", newName: "fraud-old") }
+        #expect(try move(router(places: 4)).status == 200)
+        #expect(try harness.registrySeal()?.digest == Self.digest)
+    }
+
+    /// A cancelled seal stops the move it was for: the waiting mover's repeat is told (400, which the
+    /// client does not repeat) rather than starting again; the move after that seals afresh.
+    @Test func aCancelledSealIsToldToTheNextMover() throws {
+        let harness = try SealHarness(sealWait: .zero)
+        let artifacts = try harness.promotableVersion()
+        let elsewhere = SealingJob(name: "fraud", version: "1", token: "elsewhere", source: "x",
+                                   location: "mlflow-artifacts:/\(artifacts)/model", approver: "gov1",
+                                   target: "stage 'Production'", startedTime: SealingWorker.now())
+        _ = try harness.store.registryStore.claimSealing(elsewhere, staleBefore: 0)
+        let cancelled = harness.api("POST", "/swiftrack/model-versions/unseal", #"{"name":"fraud","version":"1"}"#, as: "gov2")
+        #expect(cancelled.status == 200 && cancelled.text == #"{"sealing_cancelled":true}"#)
+        let stage = #"{"name":"fraud","version":"1","stage":"Production"}"#
+        expectError(harness.api("POST", "/mlflow/model-versions/transition-stage", stage, as: "gov1"), 400, "INVALID_STATE",
+                    "Version 1 of registered model 'fraud' could not be sealed, so it was not moved to stage 'Production': "
+                    + "its sealing was cancelled by a holder of the governance role")
+        var answers: [Int] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while answers.last != 200 && ContinuousClock.now < deadline {
+            answers.append(harness.api("POST", "/mlflow/model-versions/transition-stage", stage, as: "gov1").status)
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(answers.last == 200, "\(answers)")
+    }
+
+    /// A single file as a version's source: a seal's paths are relative to a folder.
+    @Test func aFileAsTheSourceIsNotSealed() throws {
+        let harness = try SealHarness()
+        let artifacts = try harness.promotableVersion()
+        let run = String(artifacts.split(separator: "/")[1])
+        #expect(harness.api("POST", "/mlflow/model-versions/create",
+                            #"{"name":"fraud","source":"runs:/\#(run)/model/model.pkl","run_id":"\#(run)"}"#,
+                            as: "scientist").status == 200)
+        expectError(harness.api("POST", "/mlflow/model-versions/transition-stage",
+                                #"{"name":"fraud","version":"2","stage":"Production"}"#, as: "gov1"), 400, "INVALID_STATE",
+                    "Version 2 of registered model 'fraud' could not be sealed, so it was not moved to stage 'Production': "
+                    + "The artifact location 'mlflow-artifacts:/\(artifacts)/model/model.pkl' is a file, not a folder: only "
+                    + "a folder of model files can be sealed.")
+    }
+
     @Test func aSealThatCannotBeMadeStopsTheMoveAndNobodyElseMakesTheServerHash() throws {
         let harness = try SealHarness()
         let artifacts = try harness.promotableVersion()
@@ -478,6 +548,10 @@ struct SealedVersionRouteTests {
         let tags: [JSONValue] = approved.json?["model_version"]?["tags"]?.arrayValue ?? []
         let approver = tags.first { $0["key"]?.stringValue == "swiftrack.seal.approver" }?["value"]?.stringValue
         #expect(approver == "gov1")
+        // The approval's audit record names the model, the version and the seal it promoted.
+        let record = harness.audit.all.last { $0.route.hasSuffix("/transition-requests/approve") }
+        #expect(record?.resources.registeredModelName == "fraud" && record?.resources.modelVersion == "1"
+                && record?.resources.sealDigest == Self.digest)
         // Version 2 (same files) takes the alias, sealed; version 1 is unsealed; rolling the alias back
         // would put the unsealed version 1 back under it.
         let source = try #require(harness.api("GET", "/mlflow/model-versions/get?name=fraud&version=1", as: "scientist")

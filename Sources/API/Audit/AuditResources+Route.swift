@@ -17,8 +17,9 @@ extension AuditResources {
             case .experimentCreated(let id): experimentId = id
             case .runCreated(let id): runId = id
             case .loggedModelCreated(let id): loggedModelId = id
-            case .sealRequired(let version, let digest):
+            case .sealRequired(let name, let version, let digest):
                 sealDigest = digest
+                registeredModelName = registeredModelName ?? name
                 modelVersion = modelVersion ?? version
             case .registry(.modelVersionCreated(let name, let version, _, _, _, _)):
                 (registeredModelName, modelVersion) = (name, version)

@@ -8,7 +8,7 @@ enum RouteEvent: Sendable, Equatable {
     case runCreated(id: String)
     case loggedModelCreated(id: String)
     /// A move into a protected stage or alias required the version's seal, with this digest.
-    case sealRequired(version: String, digest: String)
+    case sealRequired(name: String, version: String, digest: String)
     case registry(RegistryChange)
 }
 

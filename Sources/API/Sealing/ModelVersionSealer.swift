@@ -23,10 +23,11 @@ struct ModelVersionSealer: Sendable {
 
     /// Jobs on a worker of this process reading `artifacts`, their seal tags to `publish` (the webhooks).
     init(registry: any RegistryStore, tracking: any TrackingStore, artifacts: ArtifactService, policy: PromotionPolicy?,
-         wait: Duration = .seconds(20), publish: (@Sendable ([RegistryChange]) -> Void)? = nil) {
+         wait: Duration = .seconds(20), publish: (@Sendable ([RegistryChange]) -> Void)? = nil, places: Int = 4) {
         self.registry = registry
         self.tracking = tracking
-        self.worker = SealingWorker(registry: registry, hasher: SealHasher(artifacts: artifacts), publish: publish)
+        self.worker = SealingWorker(registry: registry, hasher: SealHasher(artifacts: artifacts), publish: publish,
+                                    limit: places)
         self.policy = policy
         self.wait = wait
     }
@@ -52,7 +53,7 @@ struct ModelVersionSealer: Sendable {
         var joined: SealingJob?
         while true {
             if let seal = try registry.modelVersionSeal(name: move.name, version: move.version) {
-                events.emit(.sealRequired(version: seal.version, digest: seal.digest))
+                events.emit(.sealRequired(name: seal.name, version: seal.version, digest: seal.digest))
                 return .existing
             }
             if let job = joined {
@@ -80,35 +81,37 @@ struct ModelVersionSealer: Sendable {
         let (source, root) = try ModelVersionArtifactRoot.sealable(name: move.name, version: move.version, registry: registry,
                                                              tracking: tracking)
         let now = SealingWorker.now()
+        // Without a free place the job is still recorded (so the version keeps its name and number
+        // while the client repeats the move), as waiting: silent since 0, so the next mover that
+        // finds a place takes it over at once.
+        let placed = worker.reserve()
         let job = SealingJob(name: move.name, version: move.version, token: UUID().uuidString, source: source,
-                             location: root, approver: approver, target: move.target.description, startedTime: now)
-        guard worker.reserve() else {
-            if let running = try registry.sealingJob(name: move.name, version: move.version), running.failure == nil,
-               !Self.isStale(running) {
-                return running
-            }
-            throw RetryLater(error: MLflowError(.temporarilyUnavailable, "The server is sealing \(worker.limit) model "
-                                                + "versions already; try again."), seconds: 5)
-        }
+                             location: root, approver: approver, target: move.target.description, startedTime: now,
+                             updatedTime: placed ? now : 0)
         let claim: SealingClaim
         do {
             claim = try registry.claimSealing(job, staleBefore: now - SealingJob.staleAfterMillis)
         } catch {
-            worker.release()
+            if placed { worker.release() }
             throw error
+        }
+        if !placed, case .started = claim {
+            throw RetryLater(error: MLflowError(.temporarilyUnavailable, "The server is sealing \(worker.limit) model "
+                                                + "versions already; version \(move.version) of registered model "
+                                                + "'\(move.name)' waits for a place: repeat the request."), seconds: 5)
         }
         switch claim {
         case .started(let job):
             worker.start(job)
             return job
         case .sealed:
-            worker.release()
+            if placed { worker.release() }
             return nil
         case .running(let job):
-            worker.release()
+            if placed { worker.release() }
             return job
         case .failed(let job):
-            worker.release()
+            if placed { worker.release() }
             throw failed(job, move)
         }
     }
@@ -163,7 +166,7 @@ struct ModelVersionSealer: Sendable {
                                   + "'\(name)' into \(target.description), but it is not sealed: promote it directly or through a "
                                   + "transition request, which seals it.")
             }
-            events.emit(.sealRequired(version: seal.version, digest: seal.digest))
+            events.emit(.sealRequired(name: seal.name, version: seal.version, digest: seal.digest))
         }
     }
 

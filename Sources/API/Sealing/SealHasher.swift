@@ -13,7 +13,15 @@ struct SealHasher: Sendable {
     func files(root: String, proceed: (Int) -> Bool = { _ in true }) throws -> [SealManifest.File] {
         let (repository, base) = try artifacts.locate(root: root, relative: "")
         var files: [SealManifest.File] = []
-        for entry in try repository.files(under: base) {
+        let found = try repository.files(under: base)
+        if found.isEmpty, !base.isEmpty,
+           try repository.list(PathSegments.parent(base)).contains(where: { !$0.isDirectory && PathSegments.same($0.path, base) }) {
+            // A seal's paths are relative to a folder: a file as the root would be sealed empty and
+            // then refused as "added" when served.
+            throw MLflowError(.invalidState, "The artifact location '\(root)' is a file, not a folder: only a folder "
+                              + "of model files can be sealed.")
+        }
+        for entry in found {
             guard proceed(0) else { throw MLflowError(.invalidState, "Sealing was stopped.") }
             let relative = Self.relative(entry.path, base: base)
             let local = try repository.fetch(entry.path, temporaryDirectory: artifacts.scratchDirectory)

@@ -10,6 +10,7 @@ extension SQLRegistryStore {
         return try database.write { connection in
             try Self.requireVersion(connection, job.name, number)
             if try Self.isSealed(connection, job.name, number) { return .sealed }
+            try Self.refuseMergedLoggedModel(connection, job.source, name: job.name, version: number)
             if let current = try Self.loadSealing(connection, job.name, number) {
                 if current.failure != nil {
                     try Self.removeSealing(connection, job.name, number)
@@ -47,7 +48,7 @@ extension SQLRegistryStore {
                 WHERE name = ? AND version = ? AND token = ? AND error_code IS NULL
                 """,
                 [.integer(now), .integer(bytesRead), .text(name), .integer(number), .text(token)])
-            return try Self.ownsSealing(connection, name, number, token)
+            return try Self.ownsSealing(connection, name, number, token, live: true)
         }
     }
 
@@ -57,7 +58,8 @@ extension SQLRegistryStore {
         let number = try Self.checkedKey(seal.name, seal.version)
         try database.write { connection in
             try Self.requireVersion(connection, seal.name, number)
-            guard try Self.ownsSealing(connection, seal.name, number, token) else {
+            try Self.refuseMergedLoggedModel(connection, seal.source, name: seal.name, version: number)
+            guard try Self.ownsSealing(connection, seal.name, number, token, live: true) else {
                 throw MLflowError(.invalidState, "Sealing version \(number) of registered model '\(seal.name)' was "
                                   + "cancelled or taken over; its seal was not stored.")
             }
@@ -70,15 +72,24 @@ extension SQLRegistryStore {
         let number = try Self.checkedKey(name, version)
         try database.write { connection in
             guard try Self.ownsSealing(connection, name, number, token) else { return }
-            try connection.execute(
-                """
-                UPDATE model_version_sealings SET updated_time = ?, error_code = ?, error_message = ?
-                WHERE name = ? AND version = ? AND token = ?
-                """,
-                [.integer(now), .text(error.code.rawValue), .text(String(error.message.prefix(2_000))), .text(name),
-                 .integer(number), .text(token)])
-            try Self.upsertVersionTag(connection, name, number, Tag(key: SealingJob.stateTag, value: "failed"))
+            // A job cancelled meanwhile keeps the cancellation as its failure.
+            guard try Self.loadSealing(connection, name, number)?.failure == nil else { return }
+            try Self.markSealingFailed(connection, name, number, token, error, now: now)
         }
+    }
+
+    static let cancelled = MLflowError(.invalidState, "its sealing was cancelled by a holder of the governance role")
+
+    static func markSealingFailed(_ connection: any SQLConnection, _ name: String, _ number: Int64, _ token: String,
+                                  _ error: MLflowError, now: Int64) throws {
+        try connection.execute(
+            """
+            UPDATE model_version_sealings SET updated_time = ?, error_code = ?, error_message = ?
+            WHERE name = ? AND version = ? AND token = ?
+            """,
+            [.integer(now), .text(error.code.rawValue), .text(String(error.message.prefix(2_000))), .text(name),
+             .integer(number), .text(token)])
+        try Self.upsertVersionTag(connection, name, number, Tag(key: SealingJob.stateTag, value: "failed"))
     }
 
     /// Removes the job `token` owns (a failed one, once its mover was told), and its state tag.
@@ -90,8 +101,25 @@ extension SQLRegistryStore {
         }
     }
 
-    static func ownsSealing(_ connection: any SQLConnection, _ name: String, _ number: Int64, _ token: String) throws -> Bool {
-        try connection.queryFirst("SELECT 1 FROM model_version_sealings WHERE name = ? AND version = ? AND token = ?",
+    /// A `runs:/<run>/<name>` source whose run has a logged model named `<name>` is loaded by the
+    /// client with that model's files merged in (`RunsModelBinding`): not sealed.
+    static func refuseMergedLoggedModel(_ connection: any SQLConnection, _ source: String, name: String,
+                                        version: Int64) throws {
+        guard let binding = try RunsModelBinding.of(source: source) else { return }
+        guard let modelId = try connection.queryFirst(
+            "SELECT model_id FROM logged_models WHERE name = ? AND source_run_id = ? AND lifecycle_stage = 'active'",
+            [.text(binding.modelName), .text(binding.runId)], { $0.string(0) }) else { return }
+        throw MLflowError(.invalidState, "Version \(version) of registered model '\(name)' cannot be sealed: the mlflow "
+                          + "client loads \(source) together with the files of logged model \(modelId) (named "
+                          + "'\(binding.modelName)', from run \(binding.runId)), which a seal of the run's folder does not "
+                          + "cover. Register models:/\(modelId) instead.")
+    }
+
+    /// Whether `token` owns the version's job (`live`: and the job has not failed or been cancelled).
+    static func ownsSealing(_ connection: any SQLConnection, _ name: String, _ number: Int64, _ token: String,
+                            live: Bool = false) throws -> Bool {
+        try connection.queryFirst("SELECT 1 FROM model_version_sealings WHERE name = ? AND version = ? AND token = ?"
+                                  + (live ? " AND error_code IS NULL" : ""),
                                   [.text(name), .integer(number), .text(token)]) { _ in true } ?? false
     }
 

@@ -43,7 +43,15 @@ extension SQLRegistryStore {
         return try database.write { connection in
             try Self.requireVersion(connection, name, number)
             let job = try Self.loadSealing(connection, name, number)
-            if job != nil { try Self.removeSealing(connection, name, number) }
+            if let job {
+                if job.failure == nil {
+                    // Cancelled as a failure, told to the next mover (as 400, which the mlflow client
+                    // does not repeat): a repeat of the waiting move must not simply start again.
+                    try Self.markSealingFailed(connection, name, number, job.token, Self.cancelled, now: currentTimeMillis())
+                } else {
+                    try Self.removeSealing(connection, name, number)
+                }
+            }
             guard let seal = try Self.loadSeals(connection, "WHERE name = ? AND version = ?",
                                                 [.text(name), .integer(number)]).first else {
                 if job != nil { return nil }

@@ -10,6 +10,9 @@ extension SQLTrackingStore: LoggedModelStore {
         let now = currentTimeMillis()
         return try database.write { connection in
             let experimentLocation = try Self.activeExperimentArtifactLocation(connection, experimentKey)
+            if let runId = request.sourceRunId {
+                try Self.refuseMergingIntoSealed(connection, RunsModelBinding(runId: runId, modelName: name))
+            }
             try connection.execute(
                 """
                 INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms,
@@ -144,5 +147,25 @@ extension SQLTrackingStore: LoggedModelStore {
                 "INSERT INTO logged_model_params (model_id, experiment_id, param_key, param_value) VALUES (?, ?, ?, ?)",
                 [.text(modelId), .integer(experimentKey), .text(param.key), .text(param.value)])
         }
+    }
+}
+
+extension SQLTrackingStore {
+    /// A logged model named `<name>` from run R would be merged by the client into what a version with
+    /// source `runs:/R/<name>[/...]` loads (`RunsModelBinding`): not while such a version is sealed or
+    /// being sealed.
+    static func refuseMergingIntoSealed(_ connection: any SQLConnection, _ binding: RunsModelBinding) throws {
+        let prefix = binding.sourcePrefix
+        // Seals are few (one per promoted version): their runs: sources are compared here.
+        var hit: (String, Int64)?
+        for table in ["model_version_seals", "model_version_sealings"] where hit == nil {
+            hit = try connection.query("SELECT name, version, source FROM \(table) WHERE source LIKE 'runs:/%'", []) {
+                ($0.string(0), $0.int64(1), $0.string(2))
+            }.first { $0.2 == prefix || $0.2.hasPrefix(prefix + "/") }.map { ($0.0, $0.1) }
+        }
+        guard let (model, version) = hit else { return }
+        throw MLflowError(.invalidState, "Version \(version) of registered model '\(model)' is sealed with the source "
+                          + "\(prefix): a logged model named '\(binding.modelName)' from run \(binding.runId) would be "
+                          + "loaded with it (the mlflow client merges the two); give the logged model another name.")
     }
 }

@@ -101,11 +101,63 @@ struct StoreRegistrySealTests {
                 == MLflowError(.invalidState, "Version 1 of registered model 'm' changed while it was being sealed; "
                                + "nothing was changed: try again."))
         #expect(try registry.modelVersionSeal(name: "m", version: "1") == nil)
-        // Unsealing cancels a running job; the job then records nothing.
+        // Unsealing cancels a running job: a failure the next mover is told (so a repeat of the move
+        // does not simply start again); the job then records nothing; a second unseal clears it.
+        #expect(try registry.unsealModelVersion(name: "m", version: "1") == nil)
+        #expect(try registry.sealingJob(name: "m", version: "1")?.failure
+                == MLflowError(.invalidState, "its sealing was cancelled by a holder of the governance role"))
+        #expect(try !registry.recordSealingProgress(name: "m", version: "1", token: "third", bytesRead: 1, now: 53_000))
+        #expect(registryError { try registry.completeSealing(token: "third", seal: try seal()) }?.code == .invalidState)
+        try registry.failSealing(name: "m", version: "1", token: "third", error: .internalError("late"), now: 54_000)
+        #expect(try registry.sealingJob(name: "m", version: "1")?.failure?.message
+                == "its sealing was cancelled by a holder of the governance role")
         #expect(try registry.unsealModelVersion(name: "m", version: "1") == nil)
         #expect(try registry.sealingJob(name: "m", version: "1") == nil)
         #expect(try registry.getModelVersion(name: "m", version: "1").tags.isEmpty)
-        #expect(try !registry.recordSealingProgress(name: "m", version: "1", token: "third", bytesRead: 1, now: 53_000))
+    }
+
+    /// `runs:/<run>/<name>` is loaded by the client with a logged model named `<name>` from that run
+    /// merged in: no seal while one exists, no such logged model while the seal (or its job) stands,
+    /// and only the plain spelling (the checks compare sources as text).
+    @Test(arguments: TestEngine.all) func aRunsSourceIsSealedOnlyWithoutALoggedModelMergedIntoIt(engine: TestEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        let registry = fixture.registry
+        try fixture.model("m")
+        let experiment = try fixture.tracking.createExperiment(name: "e", artifactLocation: nil, tags: [])
+        let run = try fixture.tracking.createRun(CreateRunRequest(experimentId: experiment, userId: "alice", runName: "r",
+                                                                   startTime: 1, tags: [])).info.runId
+        for source in ["runs:/\(run)/model", "runs:/\(run)/other/deeper", "RUNS:/\(run)/model", "runs:///\(run)/model"] {
+            _ = try registry.createModelVersion(CreateModelVersionRequest(name: "m", source: source, runId: run, userId: "alice"))
+        }
+        func job(_ version: String, _ source: String, _ token: String) -> SealingJob {
+            SealingJob(name: "m", version: version, token: token, source: source, location: "/tmp/x",
+                       approver: "gil", target: "stage 'Production'", startedTime: 1)
+        }
+        // Spelled otherwise: refused.
+        for (version, source) in [("3", "RUNS:/\(run)/model"), ("4", "runs:///\(run)/model")] {
+            #expect(registryError { _ = try registry.claimSealing(job(version, source, "t\(version)"), staleBefore: 0) }?
+                .message.contains("cannot be sealed: write it as runs:/<run_id>/<path>") == true)
+        }
+        // Being sealed: no logged model named `model` from that run; another name, or another run's, is fine.
+        _ = try registry.claimSealing(job("1", "runs:/\(run)/model", "t1"), staleBefore: 0)
+        #expect(registryError {
+            _ = try fixture.tracking.createLoggedModel(CreateLoggedModelRequest(experimentId: experiment, name: "model",
+                                                                                sourceRunId: run))
+        } == MLflowError(.invalidState, "Version 1 of registered model 'm' is sealed with the source runs:/\(run)/model: a "
+                         + "logged model named 'model' from run \(run) would be loaded with it (the mlflow client merges "
+                         + "the two); give the logged model another name."))
+        _ = try fixture.tracking.createLoggedModel(CreateLoggedModelRequest(experimentId: experiment, name: "model2",
+                                                                            sourceRunId: run))
+        _ = try fixture.tracking.createLoggedModel(CreateLoggedModelRequest(experimentId: experiment, name: "model"))
+        // `other` exists as a logged model of the run before version 2 is sealed: version 2 is not sealed.
+        let other = try fixture.tracking.createLoggedModel(CreateLoggedModelRequest(experimentId: experiment, name: "other",
+                                                                                    sourceRunId: run))
+        #expect(registryError { _ = try registry.claimSealing(job("2", "runs:/\(run)/other/deeper", "t2"), staleBefore: 0) }
+                == MLflowError(.invalidState, "Version 2 of registered model 'm' cannot be sealed: the mlflow client loads "
+                               + "runs:/\(run)/other/deeper together with the files of logged model \(other.modelId) (named "
+                               + "'other', from run \(run)), which a seal of the run's folder does not cover. Register "
+                               + "models:/\(other.modelId) instead."))
+        #expect(try registry.sealingJob(name: "m", version: "2") == nil)
     }
 
     /// While a version is being sealed, the mlflow client of the governance holder who asked may be
