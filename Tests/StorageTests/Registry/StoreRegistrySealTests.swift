@@ -126,7 +126,8 @@ struct StoreRegistrySealTests {
         let experiment = try fixture.tracking.createExperiment(name: "e", artifactLocation: nil, tags: [])
         let run = try fixture.tracking.createRun(CreateRunRequest(experimentId: experiment, userId: "alice", runName: "r",
                                                                    startTime: 1, tags: [])).info.runId
-        for source in ["runs:/\(run)/model", "runs:/\(run)/other/deeper", "RUNS:/\(run)/model", "runs:///\(run)/model"] {
+        for source in ["runs:/\(run)/model", "runs:/\(run)/other/deeper", "RUNS:/\(run)/model", "runs:///\(run)/model",
+                       "runs:/\(run)/m' AND name != 'z"] {
             _ = try registry.createModelVersion(CreateModelVersionRequest(name: "m", source: source, runId: run, userId: "alice"))
         }
         func job(_ version: String, _ source: String, _ token: String) -> SealingJob {
@@ -138,6 +139,11 @@ struct StoreRegistrySealTests {
             #expect(registryError { _ = try registry.claimSealing(job(version, source, "t\(version)"), staleBefore: 0) }?
                 .message.contains("cannot be sealed: write it as runs:/<run_id>/<path>") == true)
         }
+        // A quote in the name would change the client's search for the logged model: refused.
+        #expect(registryError { _ = try registry.claimSealing(job("5", "runs:/\(run)/m' AND name != 'z", "t5"), staleBefore: 0) }
+                == MLflowError(.invalidState, "A version whose source is 'runs:/\(run)/m' AND name != 'z' cannot be sealed: "
+                               + "the mlflow client searches logged models for the name 'm' AND name != 'z', and its "
+                               + "''' would change what that search finds."))
         // Being sealed: no logged model named `model` from that run; another name, or another run's, is fine.
         _ = try registry.claimSealing(job("1", "runs:/\(run)/model", "t1"), staleBefore: 0)
         #expect(registryError {

@@ -27,6 +27,15 @@ public struct RunsModelBinding: Sendable, Equatable {
             throw MLflowError(.invalidState, "A version whose source is '\(source)' cannot be sealed: write it as "
                               + "runs:/<run_id>/<path> (one slash after the scheme, no empty segments).")
         }
-        return RunsModelBinding(runId: String(segments[0]), modelName: String(segments[1]))
+        let name = String(segments[1])
+        // The client looks the logged model up with `filter_string=f"name = '{name}'"`: a quote or a
+        // backslash in the name changes what that search finds (`m' AND name != 'z` finds `m`), so the
+        // comparison above would not be the client's.
+        if let odd = name.unicodeScalars.first(where: { "'\"\\`".unicodeScalars.contains($0) }) {
+            throw MLflowError(.invalidState, "A version whose source is '\(source)' cannot be sealed: the mlflow client "
+                              + "searches logged models for the name '\(name)', and its '\(odd)' would change what that "
+                              + "search finds.")
+        }
+        return RunsModelBinding(runId: String(segments[0]), modelName: name)
     }
 }
