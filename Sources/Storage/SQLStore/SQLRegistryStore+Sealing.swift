@@ -107,7 +107,7 @@ extension SQLRegistryStore {
                                         version: Int64) throws {
         guard let binding = try RunsModelBinding.of(source: source) else { return }
         guard let modelId = try connection.queryFirst(
-            "SELECT model_id FROM logged_models WHERE name = ? AND source_run_id = ? AND lifecycle_stage = 'active'",
+            "SELECT model_id FROM logged_models WHERE name = ? AND source_run_id = ?",
             [.text(binding.modelName), .text(binding.runId)], { $0.string(0) }) else { return }
         throw MLflowError(.invalidState, "Version \(version) of registered model '\(name)' cannot be sealed: the mlflow "
                           + "client loads \(source) together with the files of logged model \(modelId) (named "
