@@ -39,7 +39,11 @@ class _Server:
         self.log_path = os.path.join(self.tmp, "server.log")
         cmd = [SWIFTRACK_BIN, "server", "--backend-store-uri", self.db, "--artifacts-destination", self.artifacts,
                "--default-artifact-root", self.artifacts, "--host", "127.0.0.1", "--port", str(port),
-               "--log-format", "none", "--trace-retention", "1m", "--trace-retention-interval", "1"]
+               "--log-format", "none", "--trace-retention", "1m", "--trace-retention-interval", "1",
+               # The first test waits about a minute for traces to expire while the client's pooled
+               # connection sits idle: at the default 60 s idle timeout the server closed it just as
+               # the next test reused it (the suite turns the client's retries off).
+               "--connection-timeout", "600"]
         self.proc, self.log = start_logged(cmd, dict(os.environ), self.tmp, self.log_path)
         wait_for_health(self.base, self.proc, "swiftrack", self.log_path)
         self.client = MlflowClient(tracking_uri=self.base)
