@@ -68,6 +68,11 @@ public enum ArtifactDigest {
 }
 
 extension ArtifactRepository {
+    /// Whether a file (not a folder) is at `path`, as its parent's listing names it.
+    public func holdsFile(at path: String) throws -> Bool {
+        try list(PathSegments.parent(path)).contains { !$0.isDirectory && PathSegments.same($0.path, path) }
+    }
+
     /// Every file under `path` ("" is the root), walked level by level through `list`; paths as
     /// the repository names them (from its root).
     public func files(under path: String) throws -> [ArtifactFileInfo] {

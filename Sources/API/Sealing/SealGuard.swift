@@ -84,8 +84,7 @@ struct SealGuard: Sendable {
         guard let entry = seal.manifest.file(at: relative) else {
             // A path that holds no file is the plain 404 (and no alarm: anyone who may read can ask
             // for paths that do not exist); a file there that the seal does not list was added.
-            let listed = try repository.list(PathSegments.parent(path))
-            guard listed.contains(where: { !$0.isDirectory && PathSegments.same($0.path, path) }) else {
+            guard try repository.holdsFile(at: path) else {
                 return try ArtifactDownload.response(for: request, repository: repository, path: path,
                                                      scratchDirectory: artifacts.scratchDirectory)
             }

@@ -14,8 +14,7 @@ struct SealHasher: Sendable {
         let (repository, base) = try artifacts.locate(root: root, relative: "")
         var files: [SealManifest.File] = []
         let found = try repository.files(under: base)
-        if found.isEmpty, !base.isEmpty,
-           try repository.list(PathSegments.parent(base)).contains(where: { !$0.isDirectory && PathSegments.same($0.path, base) }) {
+        if found.isEmpty, !base.isEmpty, try repository.holdsFile(at: base) {
             // A seal's paths are relative to a folder: a file as the root would be sealed empty and
             // then refused as "added" when served.
             throw MLflowError(.invalidState, "The artifact location '\(root)' is a file, not a folder: only a folder "
